@@ -1,0 +1,39 @@
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+
+const domainAlias = { '@domain': resolve(__dirname, 'src-main/domain') };
+
+export default defineConfig({
+  // Electron main process (shell) and the hub's Node entry point, built together.
+  main: {
+    resolve: { alias: domainAlias },
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/shell/main.ts'),
+          hub: resolve(__dirname, 'src-main/hub/cli.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-main/shell/preload.ts') },
+      },
+    },
+  },
+  // The screens: one React app served by the hub, the Electron kiosk loads /kiosk from it.
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    resolve: { alias: domainAlias },
+    plugins: [react()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
+    },
+  },
+});

@@ -1,0 +1,27 @@
+/** Ticket numbering: prefix + zero-padded sequence, one sequence per branch/service/business date. */
+
+export function formatTicketNumber(prefix: string, seq: number, width: number): string {
+  return prefix + String(seq).padStart(width, '0');
+}
+
+/** Largest sequence that fits the width (A001-A999 for width 3); after it the sequence wraps to 1. */
+export function maxSequence(width: number): number {
+  return 10 ** width - 1;
+}
+
+/** The sequence after `last`, wrapping within 1..max. */
+export function nextSequence(last: number, width: number): number {
+  return last >= maxSequence(width) ? 1 : last + 1;
+}
+
+/** Business date (YYYY-MM-DD) of an instant in the branch's time zone. */
+export function businessDate(at: Date, timeZone: string): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
+  const get = (t: string) => parts.find((p) => p.type === t)!.value;
+  return `${get('year')}-${get('month')}-${get('day')}`;
+}
