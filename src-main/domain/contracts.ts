@@ -4,7 +4,7 @@
  * with these schemas; screens use the inferred types.
  */
 import { z } from 'zod';
-import { LanguageSchema, LocalizedTextSchema } from './branch-config';
+import { LanguageSchema } from './branch-config';
 import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from './identity';
 import type { Reminder } from './reminders';
 import type { OfferReason } from './offers';
@@ -329,4 +329,4 @@ export interface ClientToServerEvents {
 export const CounterIdParamSchema = z.coerce.number().int().positive();
 export const TicketIdParamSchema = z.string().uuid();
 export const TrackTokenParamSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
-export const ProductCodeParamSchema = z.string().regex(/^[A-Z0-9_]{2,32}$/);
+export const ProductCodeParamSchema = z.string().regex(/^[A-Z0-9_-]{2,32}$/);

@@ -3,9 +3,13 @@
  * the full values never leave the hub in a card payload.
  */
 
-/** 13812345678 -> 138****5678 */
+/**
+ * 13812345678 -> 138****5678. Shorter values (landlines) keep only the last 4 digits and a value
+ * of 7 digits or fewer is masked entirely, so at least 4 digits are always hidden.
+ */
 export function maskPhone(phone: string): string {
-  if (phone.length < 7) return '*'.repeat(phone.length);
+  if (phone.length <= 7) return '*'.repeat(phone.length);
+  if (phone.length < 11) return '*'.repeat(phone.length - 4) + phone.slice(-4);
   return `${phone.slice(0, 3)}****${phone.slice(-4)}`;
 }
 
@@ -21,8 +25,15 @@ export function maskIdNumber(id: string): string {
   return id.slice(0, 3) + '*'.repeat(id.length - 7) + id.slice(-4);
 }
 
+/** Two-character (compound) family names: the whole family name stays visible. */
+const COMPOUND_SURNAMES: ReadonlySet<string> = new Set([
+  '欧阳', '司马', '上官', '诸葛', '东方', '皇甫', '尉迟', '公孙', '慕容', '长孙', '宇文', '司徒', '夏侯',
+  '令狐', '端木', '独孤', '南宫', '西门', '轩辕', '澹台', '呼延', '百里', '东郭', '太史', '申屠', '钟离',
+  '闻人', '万俟', '赫连', '公冶', '濮阳', '淳于', '单于', '仲孙', '太叔', '宗政', '拓跋', '公羊', '司空',
+]);
+
 /**
- * Names: Chinese names keep the family name (张** / 欧阳*); Latin names keep the initial
+ * Names: Chinese names keep the family name (张** / 欧阳* / 欧阳**); Latin names keep the initial
  * of each part (J*** S****).
  */
 export function maskName(name: string): string {
@@ -31,7 +42,7 @@ export function maskName(name: string): string {
   if (/^[\u3400-\u9fff·]+$/.test(trimmed)) {
     const chars = Array.from(trimmed);
     if (chars.length === 1) return '*';
-    const keep = chars.length >= 4 ? 2 : 1;
+    const keep = chars.length >= 3 && COMPOUND_SURNAMES.has(chars[0]! + chars[1]!) ? 2 : 1;
     return chars.slice(0, keep).join('') + '*'.repeat(chars.length - keep);
   }
   return trimmed

@@ -164,9 +164,9 @@ CREATE TABLE ticket (
   counter_id             INTEGER REFERENCES counter(id),
   called_by              TEXT,
   ended_at               INTEGER,
-  UNIQUE (branch_id, request_id),
-  UNIQUE (branch_id, business_date, service_code, number)
+  UNIQUE (branch_id, request_id)
 ) STRICT;
+CREATE INDEX ticket_number ON ticket(branch_id, business_date, number);
 CREATE INDEX ticket_waiting ON ticket(branch_id, status, service_code, issued_at);
 
 CREATE TABLE green_channel_routing (

@@ -1,0 +1,143 @@
+/**
+ * Sign-in for staff (staff id + PIN) and devices (device id + secret), and the bearer tokens
+ * that follow. Tokens are random; only their SHA-256 digest is stored.
+ */
+import type { LoginRequest, LoginResponse, Role } from '../../domain/contracts';
+import type { Db } from '../db/open';
+import { HubError, forbidden, unauthenticated } from '../http/errors';
+import { newToken, tokenDigest, verifySecret } from './secrets';
+
+export interface Identity {
+  role: Role;
+  /** Staff id or device id. */
+  subjectId: string;
+  branchId: string;
+  counterId: number | null;
+}
+
+const STAFF_SESSION_MS = 12 * 3600_000;
+const DEVICE_SESSION_MS = 30 * 24 * 3600_000;
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 5 * 60_000;
+
+export class Sessions {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  private readonly cache = new Map<string, { identity: Identity; expiresAt: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {}
+
+  async login(req: LoginRequest): Promise<LoginResponse> {
+    const key = 'staffId' in req ? `staff:${req.staffId}` : `device:${req.deviceId}`;
+    this.checkRateLimit(key);
+    const identity = 'staffId' in req ? await this.staffIdentity(req) : await this.deviceIdentity(req);
+    if (!identity) {
+      this.recordFailure(key);
+      throw unauthenticated('wrong id or secret');
+    }
+    this.failures.delete(key);
+    const token = newToken();
+    const created = this.now();
+    const expires = created + (identity.role === 'kiosk' || identity.role === 'display' ? DEVICE_SESSION_MS : STAFF_SESSION_MS);
+    this.db
+      .prepare(
+        `INSERT INTO session (token_hash, role, subject_id, branch_id, counter_id, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(tokenDigest(token), identity.role, identity.subjectId, identity.branchId, identity.counterId, new Date(created).toISOString(), new Date(expires).toISOString());
+    return {
+      token,
+      role: identity.role,
+      branchId: identity.branchId,
+      displayName: identity.displayName,
+      counterId: identity.counterId,
+      expiresAt: new Date(expires).toISOString(),
+    };
+  }
+
+  logout(token: string): void {
+    const digest = tokenDigest(token);
+    this.cache.delete(digest);
+    this.db.prepare('DELETE FROM session WHERE token_hash = ?').run(digest);
+  }
+
+  /** The identity behind a bearer token, or null when unknown or expired. */
+  verify(token: string | undefined | null): Identity | null {
+    if (!token || token.length > 200) return null;
+    const digest = tokenDigest(token);
+    const now = this.now();
+    const hit = this.cache.get(digest);
+    if (hit) {
+      if (hit.expiresAt > now) return hit.identity;
+      this.cache.delete(digest);
+      return null;
+    }
+    const row = this.db
+      .prepare('SELECT role, subject_id, branch_id, counter_id, expires_at FROM session WHERE token_hash = ?')
+      .get(digest) as { role: Role; subject_id: string; branch_id: string; counter_id: number | null; expires_at: string } | undefined;
+    if (!row) return null;
+    const expiresAt = Date.parse(row.expires_at);
+    if (expiresAt <= now) return null;
+    const identity: Identity = { role: row.role, subjectId: row.subject_id, branchId: row.branch_id, counterId: row.counter_id };
+    this.cache.set(digest, { identity, expiresAt });
+    return identity;
+  }
+
+  /** Resolves a request's bearer token and checks its role. */
+  require(authorization: string | undefined, roles: readonly Role[]): Identity {
+    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+    const identity = this.verify(m?.[1]);
+    if (!identity) throw unauthenticated();
+    if (!roles.includes(identity.role)) throw forbidden(`this needs the role ${roles.join(' or ')}`);
+    return identity;
+  }
+
+  private async staffIdentity(req: Extract<LoginRequest, { staffId: string }>) {
+    const row = this.db
+      .prepare('SELECT id, branch_id, name, role, pin_hash, counter_id FROM staff WHERE id = ? AND active = 1')
+      .get(req.staffId) as
+      | { id: string; branch_id: string; name: string; role: 'manager' | 'teller' | 'admin'; pin_hash: string; counter_id: number | null }
+      | undefined;
+    // Verify against a dummy hash for unknown ids so timing does not reveal which ids exist.
+    const ok = await verifySecret(req.pin, row?.pin_hash ?? DUMMY_HASH);
+    if (!row || !ok) return null;
+    let counterId: number | null = null;
+    if (row.role === 'teller') {
+      counterId = req.counterId ?? row.counter_id;
+      if (counterId === null) throw new HubError('validation_failed', 'counterId: a teller signs in at a counter');
+      const counter = this.db.prepare('SELECT id FROM counter WHERE id = ? AND branch_id = ?').get(counterId, row.branch_id);
+      if (!counter) throw new HubError('validation_failed', `counterId: no counter ${counterId} in this branch`);
+    }
+    return { role: row.role as Role, subjectId: row.id, branchId: row.branch_id, counterId, displayName: row.name };
+  }
+
+  private async deviceIdentity(req: Extract<LoginRequest, { deviceId: string }>) {
+    const row = this.db
+      .prepare('SELECT id, branch_id, kind, secret_hash FROM device WHERE id = ? AND active = 1')
+      .get(req.deviceId) as { id: string; branch_id: string; kind: 'kiosk' | 'display'; secret_hash: string } | undefined;
+    const ok = await verifySecret(req.secret, row?.secret_hash ?? DUMMY_HASH);
+    if (!row || !ok) return null;
+    return { role: row.kind as Role, subjectId: row.id, branchId: row.branch_id, counterId: null, displayName: row.id };
+  }
+
+  private checkRateLimit(key: string): void {
+    const f = this.failures.get(key);
+    if (!f) return;
+    if (this.now() - f.since > FAILURE_WINDOW_MS) {
+      this.failures.delete(key);
+      return;
+    }
+    if (f.count >= MAX_FAILURES) throw new HubError('rate_limited', 'too many failed sign-ins; wait five minutes');
+  }
+
+  private recordFailure(key: string): void {
+    const f = this.failures.get(key);
+    if (!f || this.now() - f.since > FAILURE_WINDOW_MS) this.failures.set(key, { count: 1, since: this.now() });
+    else f.count++;
+  }
+}
+
+// scrypt hash of a random string nobody knows; used only to spend the same time on unknown ids.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$7m2wq0v3cXU3o5m5o1mX0m7mE2b3oWc0Zc5n0b9f0xQ';

@@ -1,0 +1,43 @@
+/**
+ * `npm start`: runs the branch hub under Node and prints where every screen is.
+ * Configuration: LOBBY_PORT, LOBBY_HOST, LOBBY_DATA_DIR, LOBBY_PUBLIC_URL, LOBBY_DEMO_CUSTOMERS,
+ * LOBBY_LOG_LEVEL, or the flags --port= --host= --data-dir= --public-url= --demo-customers= --no-demo.
+ */
+import { configFromEnv } from './config';
+import { createHub } from './create-hub';
+
+async function main() {
+  const hub = await createHub(configFromEnv(process.env, process.argv.slice(2)));
+  const screens = [
+    ['Kiosk (取号机)', '/kiosk?device=kiosk-01'],
+    ['Lobby manager (大堂经理)', '/manager'],
+    ['Teller (柜员)', '/teller'],
+    ['Lobby display (叫号屏)', '/display?device=display-01'],
+    ['Admin (管理)', '/admin'],
+  ];
+  const lines = [
+    '',
+    `Branch Lobby hub is running at ${hub.url}  (phones reach it at ${hub.publicUrl})`,
+    ...screens.map(([name, path]) => `  ${name!.padEnd(28)} ${hub.url}${path}`),
+    `  ${'Phone page'.padEnd(28)} ${hub.publicUrl}/t/<token>  (QR code on each ticket)`,
+    `  ${'Health'.padEnd(28)} ${hub.url}/healthz`,
+    'Demo sign-in: manager m01/1111, tellers t01..t04/2222, admin/9999, devices kiosk-01 and display-01 with secret "demo".',
+    'Press Ctrl+C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await hub.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`Branch Lobby hub could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

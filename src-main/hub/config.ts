@@ -1,0 +1,45 @@
+/**
+ * Hub configuration: where it listens, where its data lives, whether a demo branch is created.
+ * Parsed with zod from code (tests, the Electron shell) or from env / argv (cli.ts).
+ */
+import { z } from 'zod';
+
+export const HubConfigSchema = z.object({
+  /** TCP port; 0 picks a free one (tests). */
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** Interface to listen on; 0.0.0.0 lets the branch's tablets and displays reach it. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Directory holding branch.db; created when missing. */
+  dataDir: z.string().min(1),
+  /** Fill an empty database with the demo branch. */
+  demo: z.boolean().default(true),
+  /** Size of the synthetic customer base of the demo branch. */
+  demoCustomers: z.number().int().min(0).max(2_000_000).default(10_000),
+  /** Base URL printed on tickets (QR codes); defaults to the URL the hub listens on. */
+  publicUrl: z.string().url().optional(),
+  /** Built screens (out/renderer); found next to the hub bundle or under the working directory when omitted. */
+  staticDir: z.string().optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type HubConfigInput = z.input<typeof HubConfigSchema>;
+export type HubConfig = z.output<typeof HubConfigSchema>;
+
+/** Reads LOBBY_* environment variables and --flags into a config input. */
+export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): HubConfigInput {
+  const flag = (name: string) => argv.some((a) => a === `--${name}`);
+  const value = (name: string) => {
+    const hit = argv.find((a) => a.startsWith(`--${name}=`));
+    return hit ? hit.slice(name.length + 3) : undefined;
+  };
+  const num = (v: string | undefined) => (v === undefined || v === '' ? undefined : Number(v));
+  return {
+    port: num(value('port') ?? env.LOBBY_PORT),
+    host: value('host') ?? env.LOBBY_HOST ?? '0.0.0.0',
+    dataDir: value('data-dir') ?? env.LOBBY_DATA_DIR ?? 'data',
+    demo: !(flag('no-demo') || env.LOBBY_DEMO === '0'),
+    demoCustomers: num(value('demo-customers') ?? env.LOBBY_DEMO_CUSTOMERS),
+    publicUrl: value('public-url') ?? env.LOBBY_PUBLIC_URL,
+    staticDir: env.LOBBY_STATIC_DIR,
+    logLevel: (value('log-level') ?? env.LOBBY_LOG_LEVEL) as HubConfigInput['logLevel'],
+  };
+}

@@ -1,0 +1,470 @@
+/**
+ * The ticket desk: issuing tickets at the kiosk (numbering, green-channel routing, the offer
+ * decision, all in one transaction), calling them at counters (one atomic statement), ending
+ * visits, and the queue snapshots and phone tracking derived from the ticket table.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import type { Branch } from '../branch';
+import type { Db } from '../db/open';
+import type { Identity } from '../auth/sessions';
+import type { Journal } from '../journal';
+import type { CustomerDirectory, CustomerRow } from './customers';
+import type {
+  CalledTicket,
+  CreateTicketRequestSchema,
+  GreenChannelDecision,
+  IssuedTicket,
+  PublicQueueSnapshot,
+  QueueSnapshot,
+  RecentCall,
+  TicketClass,
+  TicketRoute,
+  TicketStatus,
+  TrackResponse,
+  WaitingTicket,
+} from '../../domain/contracts';
+import { CLASS_RANK, classFor, estimateWaitMinutes } from '../../domain/queue';
+import { businessDate, formatTicketNumber, maxSequence } from '../../domain/ticket-number';
+import { maskName } from '../../domain/masking';
+import { newToken } from '../auth/secrets';
+import { HubError, conflict, forbidden, notFound } from '../http/errors';
+
+type CreateTicket = z.output<typeof CreateTicketRequestSchema>;
+
+export interface TicketRow {
+  id: string;
+  branch_id: string;
+  business_date: string;
+  service_code: string;
+  requested_service_code: string;
+  seq: number;
+  number: string;
+  ticket_class: TicketClass;
+  route: TicketRoute;
+  vip: number;
+  customer_id: number | null;
+  language: string;
+  request_id: string;
+  device_id: string;
+  track_token: string;
+  status: TicketStatus;
+  issued_at: number;
+  called_at: number | null;
+  counter_id: number | null;
+  called_by: string | null;
+  ended_at: number | null;
+}
+
+export interface IssueResult {
+  ticket: IssuedTicket;
+  created: boolean;
+  row: TicketRow;
+  greenChannel: GreenChannelDecision | null;
+}
+
+/** SQL for the class rank, generated from the domain's table so the two never disagree. */
+const RANK_SQL = (alias: string) =>
+  `CASE ${alias}.ticket_class ${Object.entries(CLASS_RANK)
+    .map(([k, v]) => `WHEN '${k}' THEN ${v}`)
+    .join(' ')} ELSE 0 END`;
+
+/** Enough completed visits to trust the measured average service time. */
+const MIN_SERVICE_SAMPLES = 3;
+
+export class TicketDesk {
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    private readonly branch: Branch,
+    private readonly customers: CustomerDirectory,
+    private readonly journal: Journal,
+    private readonly now: () => number,
+    private readonly publicUrl: () => string,
+  ) {
+    this.s = {
+      byRequest: db.prepare('SELECT * FROM ticket WHERE branch_id = ? AND request_id = ?'),
+      byId: db.prepare('SELECT * FROM ticket WHERE id = ?'),
+      byTrack: db.prepare('SELECT * FROM ticket WHERE track_token = ?'),
+      nextSeq: db.prepare(
+        `INSERT INTO ticket_sequence (branch_id, service_code, business_date, last_seq) VALUES (?, ?, ?, 1)
+         ON CONFLICT (branch_id, service_code, business_date)
+         DO UPDATE SET last_seq = CASE WHEN last_seq >= ? THEN 1 ELSE last_seq + 1 END
+         RETURNING last_seq`,
+      ),
+      insert: db.prepare(
+        `INSERT INTO ticket (id, branch_id, business_date, service_code, requested_service_code, seq, number,
+           ticket_class, route, vip, customer_id, language, request_id, device_id, track_token, status, issued_at)
+         VALUES (@id, @branch_id, @business_date, @service_code, @requested_service_code, @seq, @number,
+           @ticket_class, @route, @vip, @customer_id, @language, @request_id, @device_id, @track_token, 'waiting', @issued_at)`,
+      ),
+      insertRouting: db.prepare(
+        `INSERT INTO green_channel_routing (ticket_id, customer_id, rule, from_service_code, destination_service_code,
+           destination_counter_id, decided_at, decided_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      routingOf: db.prepare(
+        `SELECT g.*, t.number FROM green_channel_routing g JOIN ticket t ON t.id = g.ticket_id WHERE g.ticket_id = ?`,
+      ),
+      routingToday: db.prepare(
+        `SELECT g.*, t.number FROM green_channel_routing g JOIN ticket t ON t.id = g.ticket_id
+         WHERE t.branch_id = ? AND t.business_date = ? ORDER BY g.decided_at DESC, g.id DESC`,
+      ),
+      position: db.prepare(
+        `SELECT COUNT(*) AS ahead FROM ticket o
+         WHERE o.branch_id = @branch_id AND o.business_date = @business_date AND o.service_code = @service_code
+           AND o.status = 'waiting' AND o.rowid <> @rowid
+           AND (${RANK_SQL('o')} > @rank
+             OR (${RANK_SQL('o')} = @rank AND (o.issued_at < @issued_at OR (o.issued_at = @issued_at AND o.rowid < @rowid))))`,
+      ),
+      rowidOf: db.prepare('SELECT rowid AS r FROM ticket WHERE id = ?'),
+      serviceTimes: db.prepare(
+        `SELECT COUNT(*) AS n, AVG(ended_at - called_at) AS avg_ms FROM (
+           SELECT ended_at, called_at FROM ticket
+           WHERE branch_id = ? AND service_code = ? AND status = 'completed' AND called_at IS NOT NULL
+           ORDER BY ended_at DESC LIMIT 20)`,
+      ),
+      callNext: db.prepare(
+        `UPDATE ticket SET status = 'called', counter_id = @counter_id, called_at = @now, called_by = @staff
+         WHERE rowid = (
+           SELECT t.rowid FROM ticket t
+           JOIN counter_service cs ON cs.service_code = t.service_code AND cs.branch_id = t.branch_id AND cs.counter_id = @counter_id
+           WHERE t.branch_id = @branch_id AND t.business_date = @business_date AND t.status = 'waiting'
+           ORDER BY ${RANK_SQL('t')} DESC, cs.weight DESC, t.issued_at, t.rowid
+           LIMIT 1)
+         AND status = 'waiting'
+         RETURNING *`,
+      ),
+      openAtCounter: db.prepare(
+        `SELECT * FROM ticket WHERE branch_id = ? AND counter_id = ? AND status = 'called' ORDER BY called_at DESC LIMIT 1`,
+      ),
+      end: db.prepare(
+        `UPDATE ticket SET status = @status, ended_at = @now
+         WHERE id = @id AND status = 'called' AND counter_id = @counter_id RETURNING *`,
+      ),
+      waiting: db.prepare(
+        `SELECT t.* FROM ticket t WHERE t.branch_id = ? AND t.business_date = ? AND t.status = 'waiting'
+         ORDER BY ${RANK_SQL('t')} DESC, t.issued_at, t.rowid`,
+      ),
+      recentCalls: db.prepare(
+        `SELECT * FROM ticket WHERE branch_id = ? AND business_date = ? AND called_at IS NOT NULL
+         ORDER BY called_at DESC, rowid DESC LIMIT ?`,
+      ),
+      live: db.prepare(
+        `SELECT * FROM ticket WHERE branch_id = ? AND business_date = ? AND status IN ('waiting', 'called')
+           AND customer_id IS NOT NULL ORDER BY issued_at`,
+      ),
+    };
+  }
+
+  today(): string {
+    return businessDate(new Date(this.now()), this.branch.rules.timeZone);
+  }
+
+  // ------------------------------------------------------------------ issuing
+
+  issue(req: CreateTicket, device: Identity): IssueResult {
+    const existing = this.s.byRequest.get(this.branch.id, req.requestId) as TicketRow | undefined;
+    if (existing) return { ticket: this.issued(existing), created: false, row: existing, greenChannel: this.routingFor(existing.id) };
+
+    const requested = this.branch.serviceByCode.get(req.serviceCode);
+    if (!requested) throw notFound(`service ${req.serviceCode}`);
+    if (requested.vipOnly) throw new HubError('validation_failed', `serviceCode: ${req.serviceCode} is assigned by the green channel, not chosen`);
+
+    const customer = req.identity ? this.customers.find(req.identity.kind, req.identity.value) : null;
+    const rule = customer ? this.greenChannelRule(customer) : null;
+    const gc = this.branch.rules.greenChannel;
+    const service = rule ? this.branch.serviceByCode.get(gc.destinationServiceCode) ?? requested : requested;
+    const vip = customer ? this.customers.vip(customer) : false;
+    const route: TicketRoute = rule ? 'green_channel' : 'standard';
+
+    const row = this.db.transaction((): TicketRow => {
+      const now = this.now();
+      const date = businessDate(new Date(now), this.branch.rules.timeZone);
+      const width = this.branch.rules.ticketNumberWidth;
+      const { last_seq: seq } = this.s.nextSeq.get(this.branch.id, service.code, date, maxSequence(width)) as { last_seq: number };
+      const ticket: TicketRow = {
+        id: randomUUID(),
+        branch_id: this.branch.id,
+        business_date: date,
+        service_code: service.code,
+        requested_service_code: requested.code,
+        seq,
+        number: formatTicketNumber(service.prefix, seq, width),
+        ticket_class: classFor(route, vip),
+        route,
+        vip: vip ? 1 : 0,
+        customer_id: customer?.id ?? null,
+        language: req.language ?? this.branch.defaultLanguage,
+        request_id: req.requestId,
+        device_id: device.subjectId,
+        track_token: newToken(18),
+        status: 'waiting',
+        issued_at: now,
+        called_at: null,
+        counter_id: null,
+        called_by: null,
+        ended_at: null,
+      };
+      this.s.insert.run(ticket);
+      if (customer && rule) {
+        this.s.insertRouting.run(ticket.id, customer.id, rule, requested.code, service.code, gc.destinationCounterId, now, device.subjectId);
+        this.journal.audit({
+          branchId: this.branch.id,
+          actor: device.subjectId,
+          role: device.role,
+          device: device.subjectId,
+          action: 'green_channel.route',
+          subject: `ticket:${ticket.id}`,
+          detail: { number: ticket.number, customer: `C${customer.id}`, rule, from: requested.code, to: service.code, counterId: gc.destinationCounterId },
+        });
+      }
+      if (customer) this.customers.decide(ticket.id, customer, requested.code, date, now);
+      this.journal.event(this.branch.id, 'ticket.issued', { ticketId: ticket.id, number: ticket.number, serviceCode: ticket.service_code });
+      return ticket;
+    })();
+    return { ticket: this.issued(row), created: true, row, greenChannel: this.routingFor(row.id) };
+  }
+
+  /** The rule that routes this customer into the green channel, or null. */
+  greenChannelRule(c: CustomerRow): string | null {
+    const gc = this.branch.rules.greenChannel;
+    if (!gc.enabled) return null;
+    if (gc.keyCustomers && c.key_customer === 1) return 'key_customer';
+    if (gc.tiers.includes(c.tier)) return `tier_${c.tier}`;
+    return null;
+  }
+
+  private issued(t: TicketRow): IssuedTicket {
+    const { position, estimate } = this.place(t);
+    const service = this.branch.serviceByCode.get(t.service_code)!;
+    return {
+      id: t.id,
+      number: t.number,
+      serviceCode: t.service_code,
+      requestedServiceCode: t.requested_service_code,
+      serviceName: service.name,
+      vip: t.vip === 1,
+      route: t.route,
+      position,
+      peopleAhead: Math.max(position - 1, 0),
+      estimatedWaitMinutes: estimate,
+      trackUrl: `${this.publicUrl()}/t/${t.track_token}`,
+      issuedAt: new Date(t.issued_at).toISOString(),
+      identified: t.customer_id !== null,
+    };
+  }
+
+  /** Place in line (1 = next) and estimated minutes; 0 / 0 once the ticket is no longer waiting. */
+  private place(t: TicketRow): { position: number; estimate: number } {
+    if (t.status !== 'waiting') return { position: 0, estimate: 0 };
+    const { r: rowid } = this.s.rowidOf.get(t.id) as { r: number };
+    const { ahead } = this.s.position.get({
+      branch_id: t.branch_id,
+      business_date: t.business_date,
+      service_code: t.service_code,
+      rowid,
+      rank: CLASS_RANK[t.ticket_class],
+      issued_at: t.issued_at,
+    }) as { ahead: number };
+    return { position: ahead + 1, estimate: this.estimate(t.service_code, ahead) };
+  }
+
+  private estimate(serviceCode: string, peopleAhead: number): number {
+    const { n, avg_ms } = this.s.serviceTimes.get(this.branch.id, serviceCode) as { n: number; avg_ms: number | null };
+    const minutes = n >= MIN_SERVICE_SAMPLES && avg_ms ? avg_ms / 60_000 : this.branch.rules.queue.defaultServiceMinutes;
+    const counters = this.branch.countersForService.get(serviceCode)?.length ?? 1;
+    return estimateWaitMinutes(peopleAhead, minutes, counters);
+  }
+
+  // ------------------------------------------------------------------ counters
+
+  private checkCounter(counterId: number, teller: Identity): void {
+    if (!this.branch.counterById.has(counterId)) throw notFound(`counter ${counterId}`);
+    if (teller.counterId !== counterId) throw forbidden(`you are signed in at counter ${teller.counterId}, not ${counterId}`);
+  }
+
+  /** Calls the next ticket for a counter, or returns null when nobody waits for its services. */
+  callNext(counterId: number, teller: Identity): TicketRow | null {
+    this.checkCounter(counterId, teller);
+    return this.db.transaction(() => {
+      const open = this.s.openAtCounter.get(this.branch.id, counterId) as TicketRow | undefined;
+      if (open) throw conflict(`ticket ${open.number} is still open at counter ${counterId}: complete it or mark it no-show first`);
+      const now = this.now();
+      const row = this.s.callNext.get({
+        counter_id: counterId,
+        now,
+        staff: teller.subjectId,
+        branch_id: this.branch.id,
+        business_date: businessDate(new Date(now), this.branch.rules.timeZone),
+      }) as TicketRow | undefined;
+      if (!row) return null;
+      this.journal.event(this.branch.id, 'ticket.called', { ticketId: row.id, number: row.number, counterId });
+      return row;
+    })();
+  }
+
+  current(counterId: number, teller: Identity): TicketRow | null {
+    this.checkCounter(counterId, teller);
+    return (this.s.openAtCounter.get(this.branch.id, counterId) as TicketRow | undefined) ?? null;
+  }
+
+  /** Completes a called ticket or marks it no-show; only the counter that called it may. */
+  end(ticketId: string, status: 'completed' | 'no_show', teller: Identity): TicketRow {
+    return this.db.transaction(() => {
+      const row = this.s.end.get({ status, now: this.now(), id: ticketId, counter_id: teller.counterId }) as TicketRow | undefined;
+      if (!row) {
+        const t = this.s.byId.get(ticketId) as TicketRow | undefined;
+        if (!t || t.branch_id !== teller.branchId) throw notFound('ticket');
+        throw conflict(`ticket ${t.number} is ${t.status}${t.counter_id ? ` at counter ${t.counter_id}` : ''}, not called at your counter`);
+      }
+      this.journal.event(this.branch.id, `ticket.${status}`, { ticketId: row.id, number: row.number, counterId: row.counter_id });
+      return row;
+    })();
+  }
+
+  called(t: TicketRow): CalledTicket {
+    const service = this.branch.serviceByCode.get(t.service_code)!;
+    const base: CalledTicket = {
+      id: t.id,
+      number: t.number,
+      serviceCode: t.service_code,
+      serviceName: service.name,
+      vip: t.vip === 1,
+      route: t.route,
+      ticketClass: t.ticket_class,
+      counterId: t.counter_id!,
+      status: t.status,
+      issuedAt: new Date(t.issued_at).toISOString(),
+      calledAt: new Date(t.called_at ?? t.issued_at).toISOString(),
+      waitedSeconds: Math.round(((t.called_at ?? this.now()) - t.issued_at) / 1000),
+    };
+    if (t.customer_id === null) return base;
+    const c = this.customers.get(t.customer_id);
+    return { ...base, tier: c.tier, stars: c.stars, keyCustomer: c.key_customer === 1, customerName: maskName(c.name) };
+  }
+
+  get(ticketId: string): TicketRow | null {
+    return (this.s.byId.get(ticketId) as TicketRow | undefined) ?? null;
+  }
+
+  // ------------------------------------------------------------------ views
+
+  track(token: string): TrackResponse {
+    const t = this.s.byTrack.get(token) as TicketRow | undefined;
+    if (!t) throw notFound('ticket');
+    const { position, estimate } = this.place(t);
+    const counter = t.counter_id ? this.branch.counterById.get(t.counter_id) ?? null : null;
+    return {
+      number: t.number,
+      status: t.status,
+      serviceCode: t.service_code,
+      serviceName: this.branch.serviceByCode.get(t.service_code)!.name,
+      position,
+      estimatedWaitMinutes: estimate,
+      counterId: t.counter_id,
+      counterName: counter?.name ?? null,
+      branchName: this.branch.name,
+    };
+  }
+
+  staffSnapshot(offset: number): QueueSnapshot {
+    const now = this.now();
+    const date = this.today();
+    const waiting = this.s.waiting.all(this.branch.id, date) as TicketRow[];
+    const services = this.branch.services.map((s) => {
+      const mine = waiting.filter((w) => w.service_code === s.code);
+      return {
+        code: s.code,
+        name: s.name,
+        waiting: mine.length,
+        longestWaitSeconds: mine.length ? Math.round((now - Math.min(...mine.map((w) => w.issued_at))) / 1000) : 0,
+        estimatedWaitMinutes: this.estimate(s.code, mine.length),
+      };
+    });
+    return {
+      audience: 'staff',
+      offset,
+      at: new Date(now).toISOString(),
+      businessDate: date,
+      services,
+      waiting: waiting.map<WaitingTicket>((w) => ({
+        id: w.id,
+        number: w.number,
+        serviceCode: w.service_code,
+        vip: w.vip === 1,
+        route: w.route,
+        ticketClass: w.ticket_class,
+        identified: w.customer_id !== null,
+        issuedAt: new Date(w.issued_at).toISOString(),
+      })),
+      recentCalls: (this.s.recentCalls.all(this.branch.id, date, 10) as TicketRow[]).map<RecentCall>((t) => ({
+        ticketId: t.id,
+        number: t.number,
+        serviceCode: t.service_code,
+        counterId: t.counter_id!,
+        status: t.status,
+        vip: t.vip === 1,
+        calledAt: new Date(t.called_at!).toISOString(),
+      })),
+    };
+  }
+
+  publicSnapshot(offset: number): PublicQueueSnapshot {
+    const date = this.today();
+    const waiting = this.s.waiting.all(this.branch.id, date) as TicketRow[];
+    return {
+      audience: 'public',
+      offset,
+      at: new Date(this.now()).toISOString(),
+      recentCalls: (this.s.recentCalls.all(this.branch.id, date, 8) as TicketRow[]).map((t) => ({
+        number: t.number,
+        counterId: t.counter_id!,
+        calledAt: new Date(t.called_at!).toISOString(),
+      })),
+      waitingByService: this.branch.services
+        .filter((s) => !s.vipOnly)
+        .map((s) => ({ code: s.code, waiting: waiting.filter((w) => w.service_code === s.code).length })),
+    };
+  }
+
+  /** Tickets of identified customers who are in the branch now (waiting or at a counter). */
+  liveIdentified(): TicketRow[] {
+    return this.s.live.all(this.branch.id, this.today()) as TicketRow[];
+  }
+
+  routingFor(ticketId: string): GreenChannelDecision | null {
+    const r = this.s.routingOf.get(ticketId) as RoutingRow | undefined;
+    return r ? toDecision(r) : null;
+  }
+
+  greenChannelToday(): GreenChannelDecision[] {
+    return (this.s.routingToday.all(this.branch.id, this.today()) as RoutingRow[]).map(toDecision);
+  }
+}
+
+interface RoutingRow {
+  id: number;
+  ticket_id: string;
+  number: string;
+  rule: string;
+  from_service_code: string;
+  destination_service_code: string;
+  destination_counter_id: number | null;
+  decided_at: number;
+  decided_by: string;
+}
+
+function toDecision(r: RoutingRow): GreenChannelDecision {
+  return {
+    id: r.id,
+    ticketId: r.ticket_id,
+    number: r.number,
+    rule: r.rule,
+    fromServiceCode: r.from_service_code,
+    destinationServiceCode: r.destination_service_code,
+    destinationCounterId: r.destination_counter_id,
+    decidedAt: new Date(r.decided_at).toISOString(),
+    decidedBy: r.decided_by,
+  };
+}

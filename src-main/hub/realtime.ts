@@ -1,0 +1,161 @@
+/**
+ * socket.io for the lobby: who is waiting (staff and public snapshots), calls for the display,
+ * and customer cards pushed to managers only. Rooms are joined from the token's role and branch,
+ * never from anything the client asks for. Every card delivered to a manager is audited.
+ */
+import type { Server as HttpServer } from 'node:http';
+import { Server, type Socket } from 'socket.io';
+import type {
+  Ack,
+  CardWithdrawn,
+  ClientToServerEvents,
+  CustomerCard,
+  GreenChannelDecision,
+  ServerToClientEvents,
+} from '../domain/contracts';
+import type { Identity, Sessions } from './auth/sessions';
+import type { Journal, AuditRecord } from './journal';
+import { HubError } from './http/errors';
+
+interface SocketData {
+  identity: Identity;
+}
+type LobbySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+
+export interface RealtimeSources {
+  staffSnapshot(): ReturnType<import('./desk/tickets').TicketDesk['staffSnapshot']>;
+  publicSnapshot(): ReturnType<import('./desk/tickets').TicketDesk['publicSnapshot']>;
+  liveCards(): CustomerCard[];
+}
+
+/** Minimum gap between two queue snapshots; changes in between are folded into the next one. */
+const SNAPSHOT_GAP_MS = 100;
+
+export class LobbyRealtime {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+  private lastSnapshotAt = 0;
+  private snapshotTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    server: HttpServer,
+    private readonly branchId: string,
+    private readonly sessions: Sessions,
+    private readonly journal: Journal,
+    private readonly sources: RealtimeSources,
+    private readonly now: () => number,
+  ) {
+    this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+    this.io.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+      const identity = this.sessions.verify(typeof token === 'string' ? token : null);
+      if (!identity || identity.branchId !== this.branchId) return next(new Error('unauthenticated'));
+      socket.data.identity = identity;
+      next();
+    });
+    this.io.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  private room(name: 'staff' | 'managers' | 'public') {
+    return `${this.branchId}:${name}`;
+  }
+
+  private onConnection(socket: LobbySocket): void {
+    const { role } = socket.data.identity;
+    if (role === 'manager' || role === 'teller') void socket.join(this.room('staff'));
+    if (role === 'manager') void socket.join(this.room('managers'));
+    if (role === 'display' || role === 'kiosk') void socket.join(this.room('public'));
+
+    socket.on('queue:snapshot', (ack) =>
+      this.answer(ack, () => (role === 'manager' || role === 'teller' || role === 'admin' ? this.sources.staffSnapshot() : this.sources.publicSnapshot())),
+    );
+    socket.on('cards:list', (ack) =>
+      this.answer(ack, () => {
+        if (role !== 'manager') throw new HubError('forbidden', 'customer cards are for lobby managers');
+        const cards = this.sources.liveCards();
+        this.auditViews(cards, [socket], 'list');
+        return cards;
+      }),
+    );
+  }
+
+  /** Runs a handler and acknowledges with its result or a clean error (never a stack). */
+  private answer<T>(ack: unknown, run: () => T): void {
+    if (typeof ack !== 'function') return;
+    const reply = ack as Ack<T>;
+    try {
+      reply({ ok: true, data: run() });
+    } catch (err) {
+      const e = err instanceof HubError ? err : new HubError('internal', 'internal error');
+      reply({ ok: false, error: { code: e.code, message: e.message } });
+    }
+  }
+
+  /** Schedules a queue snapshot to staff and displays (throttled, never dropped). */
+  queueChanged(): void {
+    if (this.snapshotTimer) return;
+    const wait = Math.max(0, this.lastSnapshotAt + SNAPSHOT_GAP_MS - this.now());
+    this.snapshotTimer = setTimeout(() => {
+      this.snapshotTimer = null;
+      this.lastSnapshotAt = this.now();
+      this.io.to(this.room('staff')).emit('queue:changed', this.sources.staffSnapshot());
+      this.io.to(this.room('public')).emit('queue:changed', this.sources.publicSnapshot());
+    }, wait);
+  }
+
+  ticketCalled(call: { number: string; counterId: number; calledAt: string; offset: number }): void {
+    this.io.to([this.room('public'), this.room('staff')]).emit('ticket:called', call);
+  }
+
+  /** Pushes a customer card to every manager connected now, auditing each delivery. */
+  pushCard(card: CustomerCard): void {
+    const sockets = this.socketsIn(this.room('managers'));
+    for (const s of sockets) s.emit('customer:card', card);
+    this.auditViews([card], sockets, 'push');
+  }
+
+  withdrawCard(w: CardWithdrawn): void {
+    this.io.to(this.room('managers')).emit('customer:card:withdrawn', w);
+  }
+
+  greenChannelRouted(d: GreenChannelDecision): void {
+    this.io.to(this.room('managers')).emit('green-channel:routed', d);
+  }
+
+  private socketsIn(room: string): LobbySocket[] {
+    const ids = this.io.of('/').adapter.rooms.get(room);
+    if (!ids) return [];
+    const out: LobbySocket[] = [];
+    for (const id of ids) {
+      const s = this.io.of('/').sockets.get(id);
+      if (s) out.push(s);
+    }
+    return out;
+  }
+
+  private auditViews(cards: readonly CustomerCard[], sockets: readonly LobbySocket[], via: 'push' | 'list'): void {
+    const records: AuditRecord[] = [];
+    for (const s of sockets) {
+      const who = s.data.identity;
+      for (const card of cards) {
+        records.push({
+          branchId: this.branchId,
+          actor: who.subjectId,
+          role: who.role,
+          device: s.handshake.address || null,
+          action: 'customer_card.view',
+          subject: `ticket:${card.ticketId}`,
+          detail: { customer: card.customer.ref, number: card.number, via },
+        });
+      }
+    }
+    this.journal.auditAll(records);
+  }
+
+  async close(): Promise<void> {
+    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer = null;
+    // Drop every client without closing the HTTP server (the hub closes that itself).
+    this.io.disconnectSockets(true);
+    this.io.engine.close();
+  }
+}
