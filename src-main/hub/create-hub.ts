@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import Fastify, { type FastifyError } from 'fastify';
+import Fastify, { LogController, type FastifyError } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import { ZodError } from 'zod';
 import { HubConfigSchema, type HubConfig, type HubConfigInput } from './config';
@@ -78,7 +78,8 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
     logger: { level: config.logLevel },
     forceCloseConnections: true,
     bodyLimit: 64 * 1024,
-    disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace',
+    // One line per request only when debugging; phones poll their ticket every few seconds.
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
   });
 
   app.setErrorHandler((err: FastifyError | HubError | ZodError, req, reply) => {

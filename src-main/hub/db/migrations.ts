@@ -167,7 +167,9 @@ CREATE TABLE ticket (
   UNIQUE (branch_id, request_id)
 ) STRICT;
 CREATE INDEX ticket_number ON ticket(branch_id, business_date, number);
-CREATE INDEX ticket_waiting ON ticket(branch_id, status, service_code, issued_at);
+CREATE INDEX ticket_waiting ON ticket(branch_id, business_date, status, service_code, issued_at);
+CREATE INDEX ticket_called ON ticket(branch_id, business_date, called_at) WHERE called_at IS NOT NULL;
+CREATE INDEX ticket_completed ON ticket(branch_id, service_code, ended_at) WHERE status = 'completed';
 
 CREATE TABLE green_channel_routing (
   id                       INTEGER PRIMARY KEY,

@@ -7,7 +7,7 @@
  * #1 (birthday today) and #4 (exactly 21 today) have birth dates, and so resident IDs, that
  * depend on `today`; phones, names and card numbers never change.
  */
-import { luhnCheckDigit, residentIdCheckChar } from '../../domain/identity';
+import { residentIdCheckChar } from '../../domain/identity';
 import type { CustomerProfileFacts } from '../../domain/products';
 import { shiftYears } from '../../domain/tiering';
 import { addDays, addMonths } from './random';
@@ -42,16 +42,32 @@ export interface FixedCustomerSpec extends FixedIdentity {
   holdings: HoldingDraft[];
 }
 
+/** Luhn check digit for a partial card number (the digit that makes the whole number pass). */
+export function luhnDigit(partial: string): string {
+  let sum = 0;
+  let double = true; // the rightmost digit of the partial is doubled once the check digit is appended
+  for (let i = partial.length - 1; i >= 0; i--) {
+    let d = partial.charCodeAt(i) - 48;
+    if (double) {
+      d *= 2;
+      if (d > 9) d -= 9;
+    }
+    sum += d;
+    double = !double;
+  }
+  return String((10 - (sum % 10)) % 10);
+}
+
 /** 622588 + 9-digit account body + Luhn check digit = 16 digits. Bodies below 1000 are reserved for fixed identities. */
 export function demoCardNumber16(body: number): string {
   const partial = '622588' + String(body).padStart(9, '0');
-  return partial + luhnCheckDigit(partial);
+  return partial + luhnDigit(partial);
 }
 
 /** 622588 + 12-digit body + Luhn check digit = 19 digits. */
 export function demoCardNumber19(body: number): string {
   const partial = '622588' + String(body).padStart(12, '0');
-  return partial + luhnCheckDigit(partial);
+  return partial + luhnDigit(partial);
 }
 
 /** 18-character resident ID: region (6) + birth date (8) + sequence (3, odd = male) + GB 11643 check character. */

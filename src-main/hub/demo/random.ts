@@ -43,6 +43,35 @@ export class Rng {
     }
     return items[items.length - 1]!;
   }
+  /** Picks from a precomputed weighted table (binary search; for long, fixed lists). */
+  fromTable<T>(table: WeightedTable<T>): T {
+    const r = this.next() * table.total;
+    const cum = table.cumulative;
+    let lo = 0;
+    let hi = cum.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (cum[mid]! > r) hi = mid;
+      else lo = mid + 1;
+    }
+    return table.items[lo]!;
+  }
+}
+
+export interface WeightedTable<T> {
+  items: readonly T[];
+  cumulative: Float64Array;
+  total: number;
+}
+
+export function weightedTable<T>(items: readonly T[], weights: readonly number[]): WeightedTable<T> {
+  const cumulative = new Float64Array(items.length);
+  let total = 0;
+  weights.forEach((w, i) => {
+    total += w;
+    cumulative[i] = total;
+  });
+  return { items, cumulative, total };
 }
 
 function mix32(x: number, key: number, round: number): number {
@@ -93,8 +122,15 @@ export function dayNumber(iso: string): number {
   return Math.round(Date.parse(iso + 'T00:00:00Z') / DAY_MS);
 }
 
+const ISO_CACHE_FROM = dayNumber('1900-01-01');
+const ISO_CACHE_TO = dayNumber('2200-01-01');
+const isoCache: string[] = new Array<string>(ISO_CACHE_TO - ISO_CACHE_FROM).fill('');
+
+/** ISO date of a day number (memoised: the generator formats the same few thousand days over and over). */
 export function isoDate(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  if (day < ISO_CACHE_FROM || day >= ISO_CACHE_TO) return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const i = day - ISO_CACHE_FROM;
+  return isoCache[i] || (isoCache[i] = new Date(day * DAY_MS).toISOString().slice(0, 10));
 }
 
 export function addDays(iso: string, days: number): string {

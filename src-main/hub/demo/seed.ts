@@ -27,7 +27,7 @@ import {
   SURNAME_WEIGHTS,
   SURNAMES,
 } from './names';
-import { addMonths, dayNumber, isIsoDate, isoDate, makePermutation, Rng } from './random';
+import { addMonths, dayNumber, isIsoDate, isoDate, makePermutation, Rng, weightedTable } from './random';
 
 export { DEMO_PRODUCTS } from './catalogue';
 export { fixedIdentities, type FixedIdentity } from './fixed';
@@ -367,7 +367,9 @@ const AGE_BANDS: readonly AgeBand[] = [
   { min: 46, max: 60, weight: 26, tierOdds: [0.07, 0.67, 0.23, 0.03] },
   { min: 61, max: 85, weight: 19, tierOdds: [0.07, 0.685, 0.22, 0.025] },
 ];
-const AGE_BAND_WEIGHTS = AGE_BANDS.map((b) => b.weight);
+const AGE_BAND_TABLE = weightedTable(AGE_BANDS, AGE_BANDS.map((b) => b.weight));
+const SURNAME_TABLE = weightedTable(SURNAMES, SURNAME_WEIGHTS);
+const REGION_TABLE = weightedTable(REGIONS, REGION_WEIGHTS);
 const BUCKETS: readonly Tier[] = ['drop', 'general', 'gold', 'top'];
 
 const PHONE_SPACE = PHONE_PREFIXES.length * 100_000_000;
@@ -404,7 +406,7 @@ class CustomerGenerator {
 
   next(id: number): CustomerRecord {
     const r = this.rng;
-    const band = r.weighted(AGE_BANDS, AGE_BAND_WEIGHTS);
+    const band = r.fromTable(AGE_BAND_TABLE);
     const age = r.int(band.min, band.max);
     const [earliest, latest] = this.birthRange.get(age)!;
     const birthDay = r.int(earliest, latest);
@@ -416,7 +418,7 @@ class CustomerGenerator {
     const profile: CustomerProfileFacts = { birthDate, maritalStatus, occupation };
     const stage = lifeStageOf(profile, this.today);
 
-    const surname = r.weighted(SURNAMES, SURNAME_WEIGHTS);
+    const surname = r.fromTable(SURNAME_TABLE);
     const given = gender === 'M' ? GIVEN_MALE : GIVEN_FEMALE;
     const name = surname + r.pick(given) + (r.chance(0.7) ? r.pick(given) : '');
 
@@ -426,13 +428,13 @@ class CustomerGenerator {
 
     const x = this.phonePerm(id);
     const phone = PHONE_PREFIXES[Math.floor(x / 100_000_000)]! + String(x % 100_000_000).padStart(8, '0');
-    const idNumber = this.residentIdFor(r.weighted(REGIONS, REGION_WEIGHTS), birthDate, gender);
+    const idNumber = this.residentIdFor(r.fromTable(REGION_TABLE), birthDate, gender);
 
-    // Earliest date an account could have been opened: the 16th birthday.
-    const adultDay = dayNumber(shiftYears(birthDate, 16));
+    // Nothing is opened before the 18th birthday (18 years = 6,574 or 6,575 days).
+    const adultDay = birthDay + 6_575;
     const opened = (maxDaysAgo: number, minDaysAgo = 0) =>
       isoDate(Math.max(adultDay, this.todayDay - r.int(minDaysAgo, Math.max(minDaysAgo, maxDaysAgo))));
-    const accountAgeDays = Math.max(30, Math.min((age - 16) * 365, 25 * 365));
+    const accountAgeDays = Math.max(30, Math.min((age - 18) * 365, 25 * 365));
 
     const holdings: HoldingDraft[] = [];
     const cards: CustomerRecord['cards'] = [];

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench`: hub speed against raw baselines measured in the same run on the same disk.
+ *  1. tickets/s through POST /api/v1/tickets vs raw better-sqlite3 inserts (WAL, synchronous=FULL,
+ *     one transaction per row) -> ratio.
+ *  2. ticket -> customer:card latency (until all of 200 connected manager sockets have it), p50/p99,
+ *     vs a raw socket.io broadcast echo to 200 clients -> ratio.
+ * Options: BENCH_TICKETS (default 2000), BENCH_CONCURRENCY (16), BENCH_SOCKETS (200), BENCH_CARDS (200),
+ * BENCH_QUEUE (40: tickets already waiting while cards are measured, a busy lobby).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import Database from 'better-sqlite3';
+import { Server } from 'socket.io';
+import { io, type Socket } from 'socket.io-client';
+import { createHub } from '../../src-main/hub/create-hub';
+
+const TICKETS = Number(process.env.BENCH_TICKETS ?? 2000);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
+const CARDS = Number(process.env.BENCH_CARDS ?? 200);
+const QUEUE = Number(process.env.BENCH_QUEUE ?? 40);
+
+const dir = mkdtempSync(join(tmpdir(), 'lobby-bench-'));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const fmt = (n: number, d = 2) => n.toFixed(d);
+
+function rawInsertsPerSecond(n: number): number {
+  const db = new Database(join(dir, 'raw.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  db.exec('CREATE TABLE t (id TEXT PRIMARY KEY, service TEXT, number TEXT, at INTEGER)');
+  const ins = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?)');
+  const one = db.transaction((i: number) => ins.run(`id-${i}`, 'A', `A${i}`, Date.now()));
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) one(i);
+  const s = (performance.now() - t0) / 1000;
+  db.close();
+  return n / s;
+}
+
+async function post(url: string, token: string, body: unknown) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  if (res.status !== 201) throw new Error(`${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+async function login(base: string, body: unknown): Promise<string> {
+  const res = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return ((await res.json()) as { token: string }).token;
+}
+
+function connect(url: string, auth: Record<string, string>): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const s = io(url, { path: '/socket.io', auth, transports: ['websocket'], reconnection: false, forceNew: true });
+    s.once('connect', () => resolve(s));
+    s.once('connect_error', reject);
+  });
+}
+
+async function rawEchoLatencies(n: number, clients: number, payload: unknown): Promise<number[]> {
+  const http = createServer();
+  const server = new Server(http, { path: '/socket.io' });
+  server.on('connection', (s) => {
+    void s.join('managers');
+    s.on('ping-all', (data) => server.to('managers').emit('echo', data));
+  });
+  await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const sockets = await Promise.all(Array.from({ length: clients }, () => connect(url, {})));
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    let got = 0;
+    const t0 = performance.now();
+    await new Promise<void>((resolve) => {
+      for (const s of sockets) {
+        s.once('echo', () => {
+          if (++got === clients) resolve();
+        });
+      }
+      sockets[0]!.emit('ping-all', payload);
+    });
+    out.push(performance.now() - t0);
+  }
+  for (const s of sockets) s.disconnect();
+  server.close();
+  return out;
+}
+
+async function main() {
+  console.log(`Branch Lobby bench — ${TICKETS} tickets at concurrency ${CONCURRENCY}; ${CARDS} cards to ${SOCKETS} manager sockets with ${QUEUE} waiting`);
+  const raw = rawInsertsPerSecond(TICKETS);
+
+  const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'hub'), demoCustomers: 10_000, logLevel: 'warn' });
+  const kiosk = await login(hub.url, { deviceId: 'kiosk-01', secret: 'demo' });
+  let next = 0;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < TICKETS) {
+        const i = next++;
+        await post(`${hub.url}/api/v1/tickets`, kiosk, { serviceCode: 'ABCDE'[i % 5], requestId: `bench-${i.toString(36).padStart(8, '0')}` });
+      }
+    }),
+  );
+  const hubRate = TICKETS / ((performance.now() - t0) / 1000);
+
+  await hub.close();
+
+  // Card latency on a fresh branch with a realistic lobby (QUEUE waiting), 200 managers listening.
+  const hub2 = await createHub({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'hub2'), demoCustomers: 10_000, logLevel: 'warn' });
+  const kiosk2 = await login(hub2.url, { deviceId: 'kiosk-01', secret: 'demo' });
+  for (let i = 0; i < QUEUE; i++) {
+    await post(`${hub2.url}/api/v1/tickets`, kiosk2, { serviceCode: 'ABCDE'[i % 5], requestId: `queue-${i.toString(36).padStart(8, '0')}` });
+  }
+  const db = new Database(join(dir, 'hub2', 'branch.db'), { readonly: true });
+  const phones = (db.prepare("SELECT phone FROM customer WHERE phone NOT LIKE '138000000%' ORDER BY id LIMIT ?").all(CARDS) as { phone: string }[]).map(
+    (r) => r.phone,
+  );
+  db.close();
+  const manager = await login(hub2.url, { staffId: 'm01', pin: '1111' });
+  const managers = await Promise.all(Array.from({ length: SOCKETS }, () => connect(hub2.url, { token: manager })));
+  const cardLatencies: number[] = [];
+  let sampleCard: unknown = null;
+  for (let i = 0; i < phones.length; i++) {
+    let got = 0;
+    const start = performance.now();
+    const all = new Promise<void>((resolve) => {
+      for (const s of managers) {
+        s.once('customer:card', (card: unknown) => {
+          sampleCard = card;
+          if (++got === SOCKETS) resolve();
+        });
+      }
+    });
+    await post(`${hub2.url}/api/v1/tickets`, kiosk2, { serviceCode: 'A', identity: { kind: 'phone', value: phones[i] }, requestId: `card-${i.toString(36).padStart(8, '0')}` });
+    await all;
+    cardLatencies.push(performance.now() - start);
+  }
+  for (const s of managers) s.disconnect();
+  await hub2.close();
+
+  const echo = await rawEchoLatencies(CARDS, SOCKETS, sampleCard);
+
+  const rows = [
+    ['tickets/s via POST /api/v1/tickets', fmt(hubRate, 0), 'raw FULL-sync inserts/s', fmt(raw, 0), `${fmt(hubRate / raw)}x of raw`],
+    ['ticket -> customer:card p50 (ms)', fmt(pct(cardLatencies, 50)), 'raw socket.io echo p50', fmt(pct(echo, 50)), `${fmt(pct(cardLatencies, 50) / pct(echo, 50))}x raw`],
+    ['ticket -> customer:card p99 (ms)', fmt(pct(cardLatencies, 99)), 'raw socket.io echo p99', fmt(pct(echo, 99)), `${fmt(pct(cardLatencies, 99) / pct(echo, 99))}x raw`],
+  ];
+  console.log('');
+  for (const r of rows) console.log(`${r[0]!.padEnd(38)} ${r[1]!.padStart(9)}   ${r[2]!.padEnd(26)} ${r[3]!.padStart(9)}   ${r[4]}`);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+main().catch((err) => {
+  console.error(err);
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(1);
+});
