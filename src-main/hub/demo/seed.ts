@@ -79,8 +79,12 @@ export interface DemoSeedOptions {
   rules?: BranchRules;
 }
 
+/**
+ * What one call of seedDemoBranch wrote. When the database already had a branch nothing is
+ * written: `seeded` is false, every count is 0 and `branchId` names the branch found (use
+ * countDemoData for what the database holds; it scans the tables, so it is not free on a big one).
+ */
 export interface DemoSummary {
-  /** False when the database already had a branch and nothing was written. */
   seeded: boolean;
   branchId: string | null;
   counts: {
@@ -111,7 +115,7 @@ export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): De
   }
   const rules = BranchRulesSchema.parse(opts.rules ?? DEFAULT_BRANCH_RULES);
 
-  if (hasBranch(db)) return existingSummary(db, started);
+  if (hasBranch(db)) return skipped(db, started);
 
   // scrypt costs ~50 ms per secret: hash before the write transaction starts.
   const staffHashes = new Map(DEMO_STAFF.map((s) => [s.id, hashSecret(s.pin)]));
@@ -132,7 +136,7 @@ export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): De
   if (customers > 50_000) db.pragma('cache_size = -262144'); // 256 MiB
   try {
     const summary = run.immediate();
-    if (!summary) return existingSummary(db, started);
+    if (!summary) return skipped(db, started);
     summary.durationMs = Math.round(performance.now() - started);
     return summary;
   } finally {
@@ -155,8 +159,16 @@ function emptySummary(): DemoSummary {
   };
 }
 
-/** Summary of what an already seeded database holds (nothing written). */
-function existingSummary(db: Database.Database, started: number): DemoSummary {
+function skipped(db: Database.Database, started: number): DemoSummary {
+  const s = emptySummary();
+  s.branchId = (db.prepare('SELECT id FROM branch ORDER BY id LIMIT 1').get() as { id: string } | undefined)?.id ?? null;
+  s.durationMs = Math.round(performance.now() - started);
+  return s;
+}
+
+/** Counts what the database holds, in the DemoSummary shape (full scans: for tools and tests, not every start). */
+export function countDemoData(db: Database.Database): DemoSummary {
+  const started = performance.now();
   const s = emptySummary();
   const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
   s.branchId = (db.prepare('SELECT id FROM branch ORDER BY id LIMIT 1').get() as { id: string } | undefined)?.id ?? null;

@@ -1,0 +1,166 @@
+/**
+ * The whole walk-in path in a real browser, with kiosk, manager, teller, display and phone in
+ * separate browser contexts: a top-tier customer identifies at the kiosk, is routed to the green
+ * channel, the manager's tablet gets the masked customer card and records an outcome, the VIP
+ * teller calls the ticket with the VIP flag, the display shows the call, the phone page follows.
+ * Screenshots of every screen in zh-CN and en go to tests/e2e/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+const shots = join(__dirname, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+
+async function open(browser: Browser, path: string, viewport: { width: number; height: number }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(path);
+  return page;
+}
+
+async function deviceSignIn(page: Page, secret = 'demo') {
+  await page.getByTestId('device-login-secret').fill(secret);
+  await page.getByTestId('device-login-submit').click();
+}
+
+async function staffSignIn(page: Page, staffId: string, pin: string, counter?: number) {
+  await page.getByTestId('login-staff-id').fill(staffId);
+  await page.getByTestId('login-pin').fill(pin);
+  if (counter !== undefined) await page.getByTestId('login-counter').fill(String(counter));
+  await page.getByTestId('login-submit').click();
+}
+
+async function typeOnKeypad(page: Page, digits: string) {
+  for (const d of digits) await page.getByTestId(`kiosk-key-${d}`).click();
+}
+
+test('walk-in path: kiosk -> green channel -> manager card -> VIP teller -> display -> phone', async ({ browser }) => {
+  const manager = await open(browser, '/manager', { width: 1280, height: 800 });
+  await staffSignIn(manager, 'm01', '1111');
+  await expect(manager.getByTestId('manager-screen')).toBeVisible();
+
+  const teller = await open(browser, '/teller', { width: 1366, height: 768 });
+  await staffSignIn(teller, 't04', '2222', 4);
+  await expect(teller.getByTestId('teller-screen')).toBeVisible();
+
+  const display = await open(browser, '/display?device=display-01', { width: 1920, height: 1080 });
+  await deviceSignIn(display);
+  await expect(display.getByTestId('display-screen')).toBeVisible();
+
+  const kiosk = await open(browser, '/kiosk?device=kiosk-01', { width: 1080, height: 1920 });
+  await deviceSignIn(kiosk);
+  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+  await expect(kiosk.getByTestId('kiosk-branch-name')).toContainText('网点');
+  await shot(kiosk, 'kiosk-home-zh');
+
+  // Identify by phone on the on-screen keypad, choose cash & deposits.
+  await kiosk.getByTestId('kiosk-identify-phone').click();
+  await typeOnKeypad(kiosk, '13800000001');
+  await shot(kiosk, 'kiosk-identify-zh');
+  await kiosk.getByTestId('kiosk-identity-confirm').click();
+  await expect(kiosk.getByTestId('kiosk-services')).toBeVisible();
+  await expect(kiosk.getByTestId('kiosk-identity-masked')).toContainText('138****0001');
+  await expect(kiosk.getByTestId('kiosk-service-V')).toHaveCount(0);
+  await shot(kiosk, 'kiosk-services-zh');
+  const issued = kiosk.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST');
+  await kiosk.getByTestId('kiosk-service-A').click();
+  const { ticket } = (await (await issued).json()) as { ticket: { number: string; trackUrl: string; route: string } };
+  expect(ticket.route).toBe('green_channel');
+  expect(ticket.number).toMatch(/^V\d{3}$/);
+  await expect(kiosk.getByTestId('kiosk-ticket-number')).toHaveText(ticket.number);
+  await expect(kiosk.getByTestId('kiosk-green-channel')).toBeVisible();
+  await expect(kiosk.getByTestId('kiosk-ticket-qr')).toBeVisible();
+  await expect(kiosk.getByTestId('kiosk-ticket-people-ahead')).toBeVisible();
+  await expect(kiosk.getByTestId('kiosk-ticket-wait')).toBeVisible();
+  // The kiosk never shows the full phone number back.
+  await expect(kiosk.locator('body')).not.toContainText('13800000001');
+  await shot(kiosk, 'kiosk-ticket-zh');
+  await kiosk.getByTestId('kiosk-lang-en').click();
+  await shot(kiosk, 'kiosk-ticket-en');
+
+  // The manager's tablet gets the masked customer card with three ranked suggestions.
+  const card = manager.getByTestId('customer-card').filter({ hasText: ticket.number });
+  await expect(card).toBeVisible();
+  await expect(card.getByTestId('card-tier')).toContainText('顶级');
+  await expect(card.getByTestId('card-vip')).toBeVisible();
+  await expect(card).toContainText('138****0001');
+  await expect(card).not.toContainText('13800000001');
+  await expect(card.getByTestId('card-holdings')).toBeVisible();
+  await expect(card.getByTestId('reminder').first()).toBeVisible();
+  await expect(card.getByTestId('card-green-channel')).toBeVisible();
+  const offers = card.getByTestId('offer');
+  expect(await offers.count()).toBeGreaterThanOrEqual(3);
+  await expect(offers.first().getByTestId('offer-reasons')).not.toBeEmpty();
+  await shot(manager, 'manager-card-zh');
+  const saved = manager.waitForResponse((r) => r.url().includes('/outcome') && r.status() === 200);
+  await offers.first().getByTestId('offer-accepted').click();
+  await saved;
+  await expect(offers.first().getByTestId('offer-outcome')).toBeVisible();
+  await manager.getByTestId('lang-en').first().click();
+  await expect(card.getByTestId('card-tier')).toContainText('Top');
+  await shot(manager, 'manager-card-en');
+
+  // The VIP teller calls: green channel first, the VIP flag impossible to miss.
+  await teller.getByTestId('call-next').click();
+  await expect(teller.getByTestId('current-number')).toHaveText(ticket.number);
+  await expect(teller.getByTestId('vip-banner')).toBeVisible();
+  await expect(teller.getByTestId('green-channel-banner')).toBeVisible();
+  await shot(teller, 'teller-vip-zh');
+  await teller.getByTestId('lang-en').first().click();
+  await shot(teller, 'teller-vip-en');
+
+  // The display shows the call; it carries no personal data.
+  await expect(display.getByTestId('display-current-number')).toHaveText(ticket.number);
+  await expect(display.getByTestId('display-current-counter')).toContainText('4');
+  await expect(display.locator('body')).not.toContainText('138');
+  await shot(display, 'display-call');
+
+  // The phone page follows the ticket.
+  const phone = await open(browser, new URL(ticket.trackUrl).pathname, { width: 390, height: 844 });
+  await expect(phone.getByTestId('phone-ticket-number')).toHaveText(ticket.number);
+  await expect(phone.getByTestId('phone-called')).toBeVisible();
+  await shot(phone, 'phone-called-zh');
+  await phone.getByTestId('phone-lang-en').click();
+  await shot(phone, 'phone-called-en');
+
+  // Completing the visit withdraws the card from the tablet.
+  await teller.getByTestId('complete').click();
+  await expect(card).toHaveCount(0);
+});
+
+test('a guest takes a ticket in English and the next teller calls it', async ({ browser }) => {
+  const kiosk = await open(browser, '/kiosk?device=kiosk-01', { width: 1920, height: 1080 });
+  await deviceSignIn(kiosk);
+  await kiosk.getByTestId('kiosk-lang-en').click();
+  await expect(kiosk.getByTestId('kiosk-guest')).toBeVisible();
+  await shot(kiosk, 'kiosk-home-en');
+  await kiosk.getByTestId('kiosk-guest').click();
+  await shot(kiosk, 'kiosk-services-en');
+  const issued = kiosk.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST');
+  await kiosk.getByTestId('kiosk-service-B').click();
+  const { ticket } = (await (await issued).json()) as { ticket: { number: string; trackUrl: string } };
+  expect(ticket.number).toMatch(/^B\d{3}$/);
+  await expect(kiosk.getByTestId('kiosk-ticket-number')).toHaveText(ticket.number);
+  await expect(kiosk.getByTestId('kiosk-green-channel')).toHaveCount(0);
+
+  const phone = await open(browser, new URL(ticket.trackUrl).pathname, { width: 390, height: 844 });
+  await expect(phone.getByTestId('phone-ticket-number')).toHaveText(ticket.number);
+  await expect(phone.getByTestId('phone-status')).toBeVisible();
+  await shot(phone, 'phone-waiting-zh');
+
+  const teller = await open(browser, '/teller', { width: 1366, height: 768 });
+  await staffSignIn(teller, 't01', '2222', 1);
+  await teller.getByTestId('call-next').click();
+  await expect(teller.getByTestId('current-number')).toHaveText(ticket.number);
+  await expect(teller.getByTestId('vip-banner')).toHaveCount(0);
+  await shot(teller, 'teller-normal-zh');
+  await teller.getByTestId('no-show').click();
+  await expect(teller.getByTestId('current-number')).toHaveCount(0);
+
+  const admin = await open(browser, '/admin', { width: 1366, height: 768 });
+  await staffSignIn(admin, 'admin', '9999');
+  await expect(admin.getByTestId('audit-row').first()).toBeVisible();
+  await shot(admin, 'admin-audit-zh');
+});
