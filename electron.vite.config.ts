@@ -1,6 +1,15 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+/**
+ * electron-vite builds renderer assets with relative URLs (for file://). The screens are served by
+ * the hub instead, where the same index.html answers /kiosk and /t/<token>: asset URLs must be absolute.
+ */
+function absoluteBase(): Plugin {
+  return { name: 'branch-lobby:absolute-base', config: () => ({ base: '/' }) };
+}
 
 const domainAlias = { '@domain': resolve(__dirname, 'src-main/domain') };
 
@@ -30,8 +39,9 @@ export default defineConfig({
   renderer: {
     root: resolve(__dirname, 'src-renderer'),
     resolve: { alias: domainAlias },
-    plugins: [react()],
+    plugins: [react(), absoluteBase()],
     build: {
+      minify: true,
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: resolve(__dirname, 'src-renderer/index.html') },
     },

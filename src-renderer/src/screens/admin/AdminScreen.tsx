@@ -1,0 +1,352 @@
+/** Branch admin: the audit log, today's green-channel routing and the branch set-up (read only). */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { AuditEntry, BranchInfo, GreenChannelDecision } from '@domain/contracts';
+import { api } from '../../lib/api';
+import { LanguageSwitch, ScreenErrorBoundary, StaffLogin, StaffStyles, useStaffSession } from '../../components/StaffLogin';
+import { errorMessage, formatDateTime, localized } from '../../components/format';
+import { GREEN_CHANNEL_KEYS, pickArray, serviceName } from '../manager/labels';
+import { GreenChannelList } from '../manager/GreenChannelList';
+import './admin.css';
+
+type Tab = 'audit' | 'green' | 'branch';
+type StaffSession = ReturnType<typeof useStaffSession>;
+const PAGE = 100;
+
+export default function AdminScreen() {
+  const auth = useStaffSession('admin');
+  if (!auth.session) return <StaffLogin scope="admin" onSignedIn={auth.signIn} notice={auth.notice} />;
+  return (
+    <ScreenErrorBoundary>
+      <AdminDesk auth={auth} />
+    </ScreenErrorBoundary>
+  );
+}
+
+function detailText(detail: Record<string, unknown> | null | undefined): string {
+  if (!detail || typeof detail !== 'object') return '';
+  return Object.entries(detail)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('  ');
+}
+
+function AdminDesk({ auth }: { auth: StaffSession }) {
+  const { t } = useTranslation(['admin', 'common']);
+  const session = auth.session!;
+  const token = session.token;
+  const { guard } = auth;
+  const [tab, setTab] = useState<Tab>('audit');
+
+  const [branch, setBranch] = useState<BranchInfo | null>(null);
+  const [branchError, setBranchError] = useState<string | null>(null);
+
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [auditLoaded, setAuditLoaded] = useState(false);
+  const [auditError, setAuditError] = useState<string | null>(null);
+  const [auditBusy, setAuditBusy] = useState(false);
+  const [hasMore, setHasMore] = useState(false);
+  const [filter, setFilter] = useState('');
+  const [expanded, setExpanded] = useState<number | null>(null);
+
+  const [green, setGreen] = useState<GreenChannelDecision[]>([]);
+  const [greenLoaded, setGreenLoaded] = useState(false);
+  const [greenError, setGreenError] = useState<string | null>(null);
+
+  const call = useCallback(<T,>(path: string) => guard(api<T>(path, { token })), [guard, token]);
+
+  const loadBranch = useCallback(() => {
+    call<BranchInfo>('/api/v1/branch')
+      .then((b) => {
+        setBranch(b);
+        setBranchError(null);
+      })
+      .catch((err) => setBranchError(errorMessage(err)));
+  }, [call]);
+
+  const loadAudit = useCallback(
+    (before?: number) => {
+      setAuditBusy(true);
+      const q = `limit=${PAGE}${before ? `&before=${before}` : ''}`;
+      call<{ entries: AuditEntry[] } | AuditEntry[]>(`/api/v1/audit?${q}`)
+        .then((data) => {
+          const page = pickArray<AuditEntry>(data, ['entries']);
+          setEntries((old) => {
+            const merged = before ? [...old, ...page] : page;
+            const seen = new Set<number>();
+            return merged.filter((e) => (seen.has(e.id) ? false : (seen.add(e.id), true))).sort((a, b) => b.id - a.id);
+          });
+          setHasMore(page.length >= PAGE);
+          setAuditLoaded(true);
+          setAuditError(null);
+        })
+        .catch((err) => setAuditError(errorMessage(err)))
+        .finally(() => setAuditBusy(false));
+    },
+    [call],
+  );
+
+  const loadGreen = useCallback(() => {
+    call<unknown>('/api/v1/green-channel')
+      .then((data) => {
+        const list = pickArray<GreenChannelDecision>(data, GREEN_CHANNEL_KEYS);
+        setGreen([...list].sort((a, b) => Date.parse(b.decidedAt) - Date.parse(a.decidedAt)));
+        setGreenLoaded(true);
+        setGreenError(null);
+      })
+      .catch((err) => setGreenError(errorMessage(err)));
+  }, [call]);
+
+  useEffect(() => {
+    loadBranch();
+    loadAudit();
+    loadGreen();
+  }, [loadBranch, loadAudit, loadGreen]);
+
+  const shown = useMemo(() => {
+    const q = filter.trim().toLowerCase();
+    if (!q) return entries;
+    return entries.filter((e) =>
+      [e.actor, e.role, e.device ?? '', e.action, e.subject, detailText(e.detail)].some((x) => x.toLowerCase().includes(q)),
+    );
+  }, [entries, filter]);
+
+  const oldestId = entries.length ? entries[entries.length - 1]!.id : undefined;
+
+  return (
+    <div className="adm" data-testid="admin-screen">
+      <StaffStyles />
+      <header className="adm-header">
+        <div className="adm-brand">
+          <span className="adm-logo" aria-hidden="true">
+            ▣
+          </span>
+          <div>
+            <div className="adm-title">{t('title')}</div>
+            <div className="adm-sub">{branch ? localized(branch.name) : t('common:appName')}</div>
+          </div>
+        </div>
+        <nav className="adm-tabs" role="tablist" aria-label={t('tabs.label')}>
+          {(['audit', 'green', 'branch'] as const).map((k) => (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              aria-selected={tab === k}
+              className="adm-tab"
+              onClick={() => setTab(k)}
+              data-testid={`admin-tab-${k}`}
+            >
+              {t(`tabs.${k}`)}
+            </button>
+          ))}
+        </nav>
+        <div className="adm-tools">
+          <span className="adm-user" data-testid="admin-user">
+            {session.displayName}
+          </span>
+          <LanguageSwitch />
+          <button type="button" className="adm-signout" onClick={() => void auth.signOut()} data-testid="logout">
+            {t('common:login.logout')}
+          </button>
+        </div>
+      </header>
+
+      <main className="adm-main">
+        {tab === 'audit' && (
+          <section className="adm-panel" data-testid="audit-panel">
+            <div className="adm-panel-head">
+              <h2>{t('audit.title')}</h2>
+              <span className="adm-note">{t('audit.appendOnly')}</span>
+              <input
+                type="search"
+                className="adm-filter"
+                placeholder={t('audit.filter')}
+                aria-label={t('audit.filter')}
+                value={filter}
+                onChange={(e) => setFilter(e.target.value)}
+                data-testid="audit-filter"
+              />
+              <button type="button" className="adm-btn" onClick={() => loadAudit()} disabled={auditBusy} data-testid="audit-refresh">
+                ⟳ {t('common:actions.refresh')}
+              </button>
+            </div>
+            {auditError && (
+              <div className="adm-error" role="alert" data-testid="audit-error">
+                {auditError}
+              </div>
+            )}
+            {!auditLoaded && !auditError ? (
+              <p className="adm-empty">{t('common:loading')}</p>
+            ) : auditLoaded && shown.length === 0 ? (
+              <p className="adm-empty" data-testid="audit-empty">
+                {filter ? t('audit.noMatch') : t('audit.empty')}
+              </p>
+            ) : shown.length > 0 ? (
+              <div className="adm-scroll">
+                <table className="adm-table" data-testid="audit-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t('audit.time')}</th>
+                      <th scope="col">{t('audit.actor')}</th>
+                      <th scope="col">{t('audit.role')}</th>
+                      <th scope="col">{t('audit.device')}</th>
+                      <th scope="col">{t('audit.action')}</th>
+                      <th scope="col">{t('audit.subject')}</th>
+                      <th scope="col">{t('audit.detail')}</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {shown.map((e) => {
+                      const d = detailText(e.detail);
+                      const open = expanded === e.id;
+                      return (
+                        <tr key={e.id} data-testid="audit-row" data-audit-id={e.id} data-action={e.action}>
+                          <td className="mono nowrap">{formatDateTime(e.at)}</td>
+                          <td className="nowrap">{e.actor}</td>
+                          <td className="nowrap">{t(`common:role.${e.role}`, { defaultValue: e.role })}</td>
+                          <td className="mono nowrap">{e.device ?? '—'}</td>
+                          <td>
+                            <span className="adm-action" title={e.action}>
+                              {t(`actions.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}
+                            </span>
+                          </td>
+                          <td className="mono">{e.subject}</td>
+                          <td className="adm-detail">
+                            {d ? (
+                              <button
+                                type="button"
+                                className={`adm-detail-btn ${open ? 'is-open' : ''}`}
+                                onClick={() => setExpanded(open ? null : e.id)}
+                                title={open ? undefined : d}
+                              >
+                                {open ? <pre>{JSON.stringify(e.detail, null, 2)}</pre> : <span>{d}</span>}
+                              </button>
+                            ) : (
+                              '—'
+                            )}
+                          </td>
+                        </tr>
+                      );
+                    })}
+                  </tbody>
+                </table>
+              </div>
+            ) : null}
+            {auditLoaded && (
+              <div className="adm-foot">
+                <span>{t('audit.count', { count: entries.length })}</span>
+                {hasMore && (
+                  <button
+                    type="button"
+                    className="adm-btn"
+                    onClick={() => loadAudit(oldestId)}
+                    disabled={auditBusy}
+                    data-testid="audit-more"
+                  >
+                    {auditBusy ? t('common:loading') : t('audit.more')}
+                  </button>
+                )}
+              </div>
+            )}
+          </section>
+        )}
+
+        {tab === 'green' && (
+          <section className="adm-panel">
+            <GreenChannelList records={green} loaded={greenLoaded} error={greenError} branch={branch} onRefresh={loadGreen} />
+          </section>
+        )}
+
+        {tab === 'branch' && (
+          <section className="adm-panel" data-testid="branch-panel">
+            <div className="adm-panel-head">
+              <h2>{t('branch.title')}</h2>
+              <button type="button" className="adm-btn" onClick={loadBranch} data-testid="branch-refresh">
+                ⟳ {t('common:actions.refresh')}
+              </button>
+            </div>
+            {branchError && (
+              <div className="adm-error" role="alert" data-testid="branch-error">
+                {branchError}
+              </div>
+            )}
+            {!branch ? (
+              !branchError && <p className="adm-empty">{t('common:loading')}</p>
+            ) : (
+              <>
+                <dl className="adm-facts">
+                  <div>
+                    <dt>{t('branch.id')}</dt>
+                    <dd className="mono">{branch.id}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('branch.name')}</dt>
+                    <dd>
+                      {branch.name['zh-CN']} / {branch.name.en}
+                    </dd>
+                  </div>
+                  <div>
+                    <dt>{t('branch.defaultLanguage')}</dt>
+                    <dd>{t(`common:languages.${branch.defaultLanguage}`)}</dd>
+                  </div>
+                </dl>
+                <div className="adm-two">
+                  <div>
+                    <h3>{t('branch.services', { count: branch.services.length })}</h3>
+                    <table className="adm-table" data-testid="branch-services">
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('branch.code')}</th>
+                          <th scope="col">{t('branch.prefix')}</th>
+                          <th scope="col">{t('branch.nameZh')}</th>
+                          <th scope="col">{t('branch.nameEn')}</th>
+                          <th scope="col">{t('branch.access')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {branch.services.map((s) => (
+                          <tr key={s.code} data-testid="branch-service" data-service={s.code}>
+                            <td className="mono">{s.code}</td>
+                            <td className="mono">{s.prefix}</td>
+                            <td lang="zh-CN">{s.name['zh-CN']}</td>
+                            <td lang="en">{s.name.en}</td>
+                            <td>
+                              {s.vipOnly ? <span className="adm-pill is-vip">{t('branch.vipOnly')}</span> : <span className="adm-pill">{t('branch.kiosk')}</span>}
+                            </td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                  <div>
+                    <h3>{t('branch.counters', { count: branch.counters.length })}</h3>
+                    <table className="adm-table" data-testid="branch-counters">
+                      <thead>
+                        <tr>
+                          <th scope="col">{t('branch.counterId')}</th>
+                          <th scope="col">{t('branch.counterName')}</th>
+                          <th scope="col">{t('branch.type')}</th>
+                          <th scope="col">{t('branch.serves')}</th>
+                        </tr>
+                      </thead>
+                      <tbody>
+                        {branch.counters.map((c) => (
+                          <tr key={c.id} data-testid="branch-counter" data-counter-id={c.id}>
+                            <td className="mono">{c.id}</td>
+                            <td>{localized(c.name)}</td>
+                            <td>{c.vip ? <span className="adm-pill is-vip">{t('branch.vipCounter')}</span> : t('branch.standardCounter')}</td>
+                            <td>{c.serviceCodes.map((code) => `${code} ${serviceName(branch, code)}`).join(t('branch.listSeparator'))}</td>
+                          </tr>
+                        ))}
+                      </tbody>
+                    </table>
+                  </div>
+                </div>
+              </>
+            )}
+          </section>
+        )}
+      </main>
+    </div>
+  );
+}

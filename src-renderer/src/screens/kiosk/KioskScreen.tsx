@@ -1,0 +1,477 @@
+/**
+ * Touch kiosk (/kiosk): home → (identify) → service → ticket, then back home by itself.
+ * The kiosk is a shared screen: an entered identity is only ever shown masked, and it is
+ * forgotten when the ticket is done, after 30 s on the ticket, or when the screen is left idle.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BranchInfo, CreateTicketResponse, IssuedTicket, Language, ServiceInfo } from '@domain/contracts';
+import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
+import { api, ApiError } from '../../lib/api';
+import { SUPPORTED_LANGUAGES } from '../../i18n';
+import { apiErrorText, DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
+import { IdentifyStep } from './IdentifyStep';
+import { TicketStep } from './TicketStep';
+import { maskIdentity, newRequestId } from './kiosk-utils';
+import './kiosk.css';
+
+type Step = 'home' | 'identify' | 'service' | 'ticket';
+interface EnteredIdentity {
+  kind: IdentityKind;
+  value: string;
+}
+interface IssueError {
+  err: unknown;
+  service: ServiceInfo;
+  /** A retry re-sends the same requestId, so the hub hands back the same ticket if it made one. */
+  retryable: boolean;
+  identityRejected: boolean;
+}
+
+/** Seconds a ticket stays on screen before the kiosk returns home. */
+const TICKET_SECONDS = 30;
+/** Idle time on the identify / service steps before the kiosk forgets the customer. */
+const IDLE_MS = 60_000;
+const BRANCH_RETRY_MS = 15_000;
+const BRANCH_REFRESH_MS = 10 * 60_000;
+
+export default function KioskScreen() {
+  return (
+    <DeviceGate scope="kiosk">{({ session, signOut }) => <Kiosk token={session.token} onSessionEnded={signOut} />}</DeviceGate>
+  );
+}
+
+function currentLanguage(lng: string | undefined): Language {
+  return lng === 'en' ? 'en' : 'zh-CN';
+}
+
+function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () => void }) {
+  const { t, i18n } = useTranslation(['kiosk', 'common']);
+  const lang = currentLanguage(i18n.resolvedLanguage ?? i18n.language);
+
+  const [branch, setBranch] = useState<BranchInfo | null>(null);
+  const [branchError, setBranchError] = useState<unknown>(null);
+  const [branchReload, setBranchReload] = useState(0);
+
+  const [step, setStep] = useState<Step>('home');
+  const [kind, setKind] = useState<IdentityKind>('phone');
+  const [draft, setDraft] = useState('');
+  /** i18n key of the message about the typed number. */
+  const [inputError, setInputError] = useState<string | null>(null);
+  const [identity, setIdentity] = useState<EnteredIdentity | null>(null);
+  const [issuing, setIssuing] = useState(false);
+  const [issueError, setIssueError] = useState<IssueError | null>(null);
+  const [ticket, setTicket] = useState<IssuedTicket | null>(null);
+  const [secondsLeft, setSecondsLeft] = useState(TICKET_SECONDS);
+  const attempt = useRef<{ key: string; requestId: string } | null>(null);
+
+  const defaultLanguage: Language = branch?.defaultLanguage ?? 'zh-CN';
+
+  // ------------------------------------------------------------ branch (name, services, counters)
+  useEffect(() => {
+    let live = true;
+    let timer: number | undefined;
+    api<BranchInfo>('/api/v1/branch', { token })
+      .then((b) => {
+        if (!live) return;
+        setBranch(b);
+        setBranchError(null);
+        timer = window.setTimeout(() => setBranchReload((n) => n + 1), BRANCH_REFRESH_MS);
+      })
+      .catch((err: unknown) => {
+        if (!live) return;
+        if (isSessionEnded(err)) return onSessionEnded();
+        setBranchError(err);
+        timer = window.setTimeout(() => setBranchReload((n) => n + 1), BRANCH_RETRY_MS);
+      });
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [token, branchReload, onSessionEnded]);
+
+  // ------------------------------------------------------------ reset
+  /** Forget the customer: identity, ticket, and (unless they are still at the screen) the language. */
+  const reset = useCallback(
+    (keepLanguage = false) => {
+      attempt.current = null;
+      setStep('home');
+      setKind('phone');
+      setDraft('');
+      setInputError(null);
+      setIdentity(null);
+      setIssuing(false);
+      setIssueError(null);
+      setTicket(null);
+      setSecondsLeft(TICKET_SECONDS);
+      if (!keepLanguage && currentLanguage(i18n.language) !== defaultLanguage) void i18n.changeLanguage(defaultLanguage);
+    },
+    [i18n, defaultLanguage],
+  );
+  /** Back to the start while the customer is still there: keep their language. */
+  const backHome = useCallback(() => reset(true), [reset]);
+
+  // The ticket stays up for 30 s, then the kiosk is ready for the next customer.
+  useEffect(() => {
+    if (step !== 'ticket') return;
+    setSecondsLeft(TICKET_SECONDS);
+    const started = Date.now();
+    const timer = window.setInterval(() => {
+      const left = TICKET_SECONDS - Math.floor((Date.now() - started) / 1000);
+      if (left <= 0) reset();
+      else setSecondsLeft(left);
+    }, 250);
+    return () => window.clearInterval(timer);
+  }, [step, ticket, reset]);
+
+  // A customer who walks away halfway must not leave their number on the screen, nor their
+  // language for the next customer.
+  useEffect(() => {
+    if (step === 'ticket' || issuing) return;
+    if (step === 'home' && lang === defaultLanguage) return;
+    let timer = window.setTimeout(() => reset(), IDLE_MS);
+    const touch = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(() => reset(), IDLE_MS);
+    };
+    window.addEventListener('pointerdown', touch);
+    window.addEventListener('keydown', touch);
+    return () => {
+      window.clearTimeout(timer);
+      window.removeEventListener('pointerdown', touch);
+      window.removeEventListener('keydown', touch);
+    };
+  }, [step, issuing, reset, lang, defaultLanguage]);
+
+  // ------------------------------------------------------------ actions
+  const startIdentify = (k: IdentityKind) => {
+    setKind(k);
+    setDraft('');
+    setInputError(null);
+    setIdentity(null);
+    setStep('identify');
+  };
+
+  const continueAsGuest = () => {
+    setDraft('');
+    setInputError(null);
+    setIdentity(null);
+    setIssueError(null);
+    attempt.current = null;
+    setStep('service');
+  };
+
+  const confirmIdentity = () => {
+    const value = normalizeIdentityValue(kind, draft);
+    if (!value) {
+      setInputError('kiosk:identify.empty');
+      return;
+    }
+    if (!isValidIdentity(kind, value)) {
+      setInputError(`kiosk:identify.invalid.${kind}`);
+      return;
+    }
+    setIdentity({ kind, value });
+    setDraft('');
+    setInputError(null);
+    setStep('service');
+  };
+
+  const chooseService = async (service: ServiceInfo) => {
+    if (issuing) return;
+    const key = JSON.stringify([service.code, identity?.kind ?? null, identity?.value ?? null]);
+    if (!attempt.current || attempt.current.key !== key) attempt.current = { key, requestId: newRequestId() };
+    const { requestId } = attempt.current;
+    setIssuing(true);
+    setIssueError(null);
+    try {
+      const res = await api<CreateTicketResponse>('/api/v1/tickets', {
+        token,
+        body: {
+          serviceCode: service.code,
+          ...(identity ? { identity: { kind: identity.kind, value: identity.value } } : {}),
+          language: lang,
+          requestId,
+        },
+      });
+      attempt.current = null;
+      setTicket(res.ticket);
+      setStep('ticket');
+    } catch (err) {
+      if (isSessionEnded(err)) {
+        onSessionEnded();
+        return;
+      }
+      const code = err instanceof ApiError ? err.code : 'internal';
+      // Network failure or a hub error: the ticket may or may not exist, so keep the requestId.
+      const retryable = code === 'network' || code === 'internal' || code === 'rate_limited';
+      if (!retryable) attempt.current = null;
+      const identityRejected = code === 'validation_failed' && identity !== null;
+      setIssueError({ err, service, retryable, identityRejected });
+    } finally {
+      setIssuing(false);
+    }
+  };
+
+  const setLanguage = (lng: Language) => {
+    if (lng !== lang) void i18n.changeLanguage(lng);
+  };
+
+  // ------------------------------------------------------------ view
+  const issueErrorText = (e: IssueError): string => {
+    if (e.identityRejected) return t('kiosk:errors.identityRejected');
+    const code = e.err instanceof ApiError ? e.err.code : 'internal';
+    if (code === 'validation_failed' || code === 'not_found' || code === 'forbidden' || code === 'conflict')
+      return t('kiosk:errors.serviceUnavailable');
+    return apiErrorText(t, e.err);
+  };
+  const branchName = branch ? branch.name[lang] || branch.name['zh-CN'] : '';
+  const services = branch?.services.filter((s) => !s.vipOnly) ?? [];
+
+  return (
+    <div className="kiosk" data-testid="kiosk-screen" data-step={step} onContextMenu={(e) => e.preventDefault()}>
+      <header className="kiosk-header">
+        <div className="kiosk-header__brand">
+          <span className="kiosk-header__logo" aria-hidden="true" />
+          <span className="kiosk-header__name" data-testid="kiosk-branch-name">
+            {branchName || t('common:appName')}
+          </span>
+        </div>
+        <div className="kiosk-lang" role="group" aria-label={t('kiosk:languageSwitch')}>
+          {SUPPORTED_LANGUAGES.map((l) => (
+            <button
+              key={l}
+              type="button"
+              lang={l}
+              className={`kiosk-lang__btn${l === lang ? ' is-active' : ''}`}
+              aria-pressed={l === lang}
+              data-testid={`kiosk-lang-${l}`}
+              onClick={() => setLanguage(l)}
+            >
+              {t(`common:languages.${l}`)}
+            </button>
+          ))}
+        </div>
+      </header>
+
+      <main className="kiosk-main">
+        {step === 'home' && (
+          <section className="kiosk-home" data-testid="kiosk-home">
+            <div className="kiosk-home__welcome">
+              <h1>{t('kiosk:home.welcome')}</h1>
+              <p>{t('kiosk:home.subtitle')}</p>
+            </div>
+            <div className="kiosk-home__group">
+              <h2>{t('kiosk:home.identifyTitle')}</h2>
+              <p className="kiosk-home__hint">{t('kiosk:home.identifyHint')}</p>
+              <div className="kiosk-home__ids">
+                {(
+                  [
+                    ['phone', 'byPhone'],
+                    ['card', 'byCard'],
+                    ['idNumber', 'byIdNumber'],
+                  ] as const
+                ).map(([k, label]) => (
+                  <button
+                    key={k}
+                    type="button"
+                    className="kiosk-btn kiosk-btn--tile"
+                    data-testid={`kiosk-identify-${k}`}
+                    onClick={() => startIdentify(k)}
+                  >
+                    <IdentityIcon kind={k} />
+                    <span>{t(`kiosk:home.${label}`)}</span>
+                  </button>
+                ))}
+              </div>
+            </div>
+            <button type="button" className="kiosk-btn kiosk-btn--guest" data-testid="kiosk-guest" onClick={continueAsGuest}>
+              <span className="kiosk-btn__title">{t('kiosk:home.guest')}</span>
+              <span className="kiosk-btn__sub">{t('kiosk:home.guestHint')}</span>
+            </button>
+          </section>
+        )}
+
+        {step === 'identify' && (
+          <IdentifyStep
+            kind={kind}
+            draft={draft}
+            error={inputError ? t(inputError) : null}
+            onKind={(k) => {
+              setKind(k);
+              setDraft('');
+              setInputError(null);
+            }}
+            onDraft={(v) => {
+              setDraft(v);
+              setInputError(null);
+            }}
+            onConfirm={confirmIdentity}
+            onBack={backHome}
+            onSkip={continueAsGuest}
+          />
+        )}
+
+        {step === 'service' && (
+          <section className="kiosk-services" data-testid="kiosk-services">
+            <div className="kiosk-services__head">
+              <h1>{t('kiosk:service.title')}</h1>
+              <p className="kiosk-services__who" data-testid="kiosk-identity-masked">
+                {identity
+                  ? t('kiosk:service.identified', { masked: maskIdentity(identity.kind, identity.value) })
+                  : t('kiosk:service.guest')}
+              </p>
+            </div>
+
+            {branch ? (
+              services.length > 0 ? (
+                <div className="kiosk-services__list">
+                  {services.map((s) => (
+                    <button
+                      key={s.code}
+                      type="button"
+                      className="kiosk-btn kiosk-btn--service"
+                      data-testid={`kiosk-service-${s.code}`}
+                      disabled={issuing}
+                      onClick={() => void chooseService(s)}
+                    >
+                      <span className="kiosk-service__prefix" aria-hidden="true">
+                        {s.prefix}
+                      </span>
+                      <span className="kiosk-service__name">{s.name[lang] || s.name['zh-CN']}</span>
+                    </button>
+                  ))}
+                </div>
+              ) : (
+                <p className="kiosk-notice" data-testid="kiosk-services-empty">
+                  {t('kiosk:service.none')}
+                </p>
+              )
+            ) : branchError !== null ? (
+              <BranchProblem text={apiErrorText(t, branchError)} onRetry={() => setBranchReload((n) => n + 1)} />
+            ) : (
+              <p className="kiosk-notice">{t('kiosk:service.loading')}</p>
+            )}
+
+            <div className="kiosk-services__footer">
+              <button type="button" className="kiosk-btn kiosk-btn--ghost" data-testid="kiosk-services-back" onClick={backHome}>
+                {t('kiosk:actions.back')}
+              </button>
+            </div>
+          </section>
+        )}
+
+        {step === 'ticket' && ticket && (
+          <TicketStep ticket={ticket} branch={branch} lang={lang} secondsLeft={secondsLeft} onDone={() => reset()} />
+        )}
+
+        {step === 'home' && branchError !== null && !branch && (
+          <BranchProblem text={apiErrorText(t, branchError)} onRetry={() => setBranchReload((n) => n + 1)} />
+        )}
+      </main>
+
+      {issuing && (
+        <div className="kiosk-overlay" data-testid="kiosk-issuing" role="status" aria-live="polite">
+          <div className="kiosk-dialog">
+            <span className="kiosk-spinner" aria-hidden="true" />
+            <p>{t('kiosk:issuing')}</p>
+          </div>
+        </div>
+      )}
+
+      {issueError && !issuing && (
+        <div className="kiosk-overlay" role="alertdialog" aria-modal="true" data-testid="kiosk-issue-error">
+          <div className="kiosk-dialog">
+            <h2>{t('kiosk:errors.issueFailed')}</h2>
+            <p data-testid="kiosk-issue-error-text">{issueErrorText(issueError)}</p>
+            <div className="kiosk-dialog__actions">
+              {issueError.retryable && (
+                <button
+                  type="button"
+                  className="kiosk-btn kiosk-btn--primary"
+                  data-testid="kiosk-issue-retry"
+                  onClick={() => void chooseService(issueError.service)}
+                >
+                  {t('kiosk:actions.retry')}
+                </button>
+              )}
+              {issueError.identityRejected && (
+                <>
+                  <button
+                    type="button"
+                    className="kiosk-btn kiosk-btn--secondary"
+                    data-testid="kiosk-issue-reenter"
+                    onClick={() => {
+                      const k = identity?.kind ?? 'phone';
+                      setIssueError(null);
+                      startIdentify(k);
+                    }}
+                  >
+                    {t('kiosk:actions.reenter')}
+                  </button>
+                  <button type="button" className="kiosk-btn kiosk-btn--primary" data-testid="kiosk-issue-guest" onClick={continueAsGuest}>
+                    {t('kiosk:home.guest')}
+                  </button>
+                </>
+              )}
+              {!issueError.retryable && !issueError.identityRejected && (
+                <button
+                  type="button"
+                  className="kiosk-btn kiosk-btn--primary"
+                  data-testid="kiosk-issue-dismiss"
+                  onClick={() => setIssueError(null)}
+                >
+                  {t('kiosk:actions.back')}
+                </button>
+              )}
+              <button type="button" className="kiosk-btn kiosk-btn--ghost" data-testid="kiosk-issue-home" onClick={backHome}>
+                {t('kiosk:actions.home')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Line icons for the three ways to identify (drawn, so no emoji font is needed). */
+function IdentityIcon({ kind }: { kind: IdentityKind }) {
+  const common = { fill: 'none', stroke: 'currentColor', strokeWidth: 2.2, strokeLinecap: 'round', strokeLinejoin: 'round' } as const;
+  return (
+    <svg className="kiosk-icon" viewBox="0 0 48 48" aria-hidden="true">
+      {kind === 'phone' && (
+        <g {...common}>
+          <rect x="14" y="5" width="20" height="38" rx="3.5" />
+          <path d="M21 10h6M22 37h4" />
+        </g>
+      )}
+      {kind === 'card' && (
+        <g {...common}>
+          <rect x="5" y="11" width="38" height="26" rx="3.5" />
+          <path d="M5 19h38M11 30h9M27 30h4" />
+        </g>
+      )}
+      {kind === 'idNumber' && (
+        <g {...common}>
+          <rect x="5" y="10" width="38" height="28" rx="3.5" />
+          <circle cx="16" cy="21" r="4" />
+          <path d="M10 31c1.5-3.5 3.5-5 6-5s4.5 1.5 6 5M27 19h10M27 25h10M27 31h6" />
+        </g>
+      )}
+    </svg>
+  );
+}
+
+function BranchProblem({ text, onRetry }: { text: string; onRetry: () => void }) {
+  const { t } = useTranslation(['kiosk', 'common']);
+  return (
+    <div className="kiosk-problem" role="alert" data-testid="kiosk-branch-error">
+      <p className="kiosk-problem__title">{t('kiosk:errors.branchUnavailable')}</p>
+      <p>{text}</p>
+      <button type="button" className="kiosk-btn kiosk-btn--secondary" data-testid="kiosk-branch-retry" onClick={onRetry}>
+        {t('kiosk:actions.retry')}
+      </button>
+    </div>
+  );
+}

@@ -1,0 +1,415 @@
+/**
+ * One customer card: who is waiting (masked), tier and value, holdings by category, today's
+ * reminders, the green-channel decision and the ranked offers with their reasons and outcomes.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
+import type { BranchInfo, CardOffer, CustomerCard, OfferOutcome, OfferReason, Reminder } from '@domain/contracts';
+import {
+  errorMessage,
+  formatDate,
+  formatDecimal,
+  formatDuration,
+  formatMoney,
+  formatMoneyWhole,
+  formatTime,
+  localized,
+  secondsSince,
+  useNow,
+} from '../../components/format';
+import { greenDestinationText, greenRuleText, serviceName } from './labels';
+import { ClassBadge, waitLevel } from './QueuePanel';
+
+const OUTCOMES: readonly OfferOutcome[] = ['accepted', 'declined', 'later'];
+
+export function Stars({ count }: { count: number }) {
+  const { t } = useTranslation('manager');
+  const n = Math.max(0, Math.min(5, Math.round(count)));
+  return (
+    <span className="mgr-stars" aria-label={t('card.stars', { count: n })} title={t('card.stars', { count: n })} data-testid="stars">
+      <span className="on">{'★'.repeat(n)}</span>
+      <span className="off">{'★'.repeat(5 - n)}</span>
+    </span>
+  );
+}
+
+/** A reason code with its parameters, in plain words. */
+export function reasonText(r: OfferReason, branch: BranchInfo | null, t: TFunction): string {
+  const p = r.params;
+  switch (r.code) {
+    case 'life_stage_match':
+      return t('manager:reason.life_stage_match', { stage: t(`common:lifeStage.${String(p.stage)}`) });
+    case 'visit_context':
+      return t('manager:reason.visit_context', { service: serviceName(branch, String(p.serviceCode)) });
+    case 'category_not_held':
+      return t('manager:reason.category_not_held', { category: t(`common:category.${String(p.category)}`) });
+    case 'maturity_reinvest':
+      return t('manager:reason.maturity_reinvest', { count: Number(p.count) || 0 });
+    case 'tier_privilege':
+      return t('manager:reason.tier_privilege', { tier: t(`common:tier.${String(p.tier)}`) });
+    default:
+      return t('manager:reason.other', { code: String((r as { code: string }).code) });
+  }
+}
+
+function reminderText(r: Reminder, card: CustomerCard, t: TFunction): string {
+  if (r.kind === 'birthday') {
+    return r.daysUntil <= 0 ? t('reminder.birthdayToday') : t('reminder.birthdayIn', { count: r.daysUntil, date: formatDate(r.date) });
+  }
+  const line = (card.holdings ?? []).flatMap((g) => g.items ?? []).find((i) => i.productCode === r.productCode);
+  const product = line ? localized(line.productName) : (r.productCode ?? '');
+  const amount = formatMoney(r.amount ?? line?.amount ?? null);
+  return r.daysUntil <= 0
+    ? t('reminder.maturityToday', { product, amount })
+    : t('reminder.maturityIn', { product, amount, count: r.daysUntil, date: formatDate(r.date) });
+}
+
+interface Props {
+  card: CustomerCard;
+  branch: BranchInfo | null;
+  /** Changes each time the card is opened from the queue: scroll to it and highlight it. */
+  focusSeq: number;
+  recordedAt: Record<string, string>;
+  onOutcome: (card: CustomerCard, productCode: string, outcome: OfferOutcome) => Promise<void>;
+}
+
+export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome }: Props) {
+  const { t } = useTranslation(['manager', 'common']);
+  const now = useNow(1000);
+  const ref = useRef<HTMLElement>(null);
+  const [highlight, setHighlight] = useState(false);
+  const [collapsed, setCollapsed] = useState(false);
+  const c = card.customer;
+
+  useEffect(() => {
+    if (!focusSeq) return;
+    setCollapsed(false);
+    setHighlight(true);
+    ref.current?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+    const id = window.setTimeout(() => setHighlight(false), 2600);
+    return () => window.clearTimeout(id);
+  }, [focusSeq]);
+
+  const waited = secondsSince(card.issuedAt, now);
+  const ticketClass = card.greenChannel ? 'green' : c.vip ? 'vip' : 'normal';
+  const offers = [...(card.offers ?? [])].sort((a, b) => a.rank - b.rank);
+  const holdings = card.holdings ?? [];
+  const reminders = card.reminders ?? [];
+  const maskedCards = c.maskedCardNumbers ?? [];
+
+  return (
+    <article
+      ref={ref}
+      className={`mgr-card ${highlight ? 'is-focus' : ''} ${c.vip ? 'is-vip' : ''}`}
+      data-testid="customer-card"
+      data-ticket-id={card.ticketId}
+      data-number={card.number}
+      aria-label={t('card.aria', { number: card.number })}
+    >
+      <header className="mgr-card-head">
+        <div className="mgr-card-ticket">
+          <span className="mgr-card-number" data-testid="card-number">
+            {card.number}
+          </span>
+          <ClassBadge ticketClass={ticketClass} />
+          <span className="mgr-card-svc">{serviceName(branch, card.serviceCode)}</span>
+          <span className={`mgr-card-wait wait-${waitLevel(waited)}`} data-testid="card-waited">
+            {t('card.waitedFor')} {formatDuration(waited)}
+          </span>
+        </div>
+        <div className="mgr-card-who">
+          <span className="mgr-card-name" data-testid="card-name">
+            {c.maskedName}
+          </span>
+          <span className="mgr-card-demo">
+            {t(`common:gender.${c.gender}`)} · {t('card.age', { count: c.age })}
+          </span>
+        </div>
+        <div className="mgr-card-badges">
+          <span className={`mgr-tier is-${c.tier}`} data-testid="card-tier" data-tier={c.tier}>
+            {t(`common:tier.${c.tier}`)}
+          </span>
+          <Stars count={c.stars} />
+          {c.vip && (
+            <span className="mgr-badge is-vip" data-testid="card-vip">
+              {t('common:vip')}
+            </span>
+          )}
+          {c.keyCustomer && (
+            <span className="mgr-badge is-key" data-testid="card-key-customer">
+              {t('common:keyCustomer')}
+            </span>
+          )}
+          <button
+            type="button"
+            className="mgr-card-toggle"
+            aria-expanded={!collapsed}
+            onClick={() => setCollapsed((x) => !x)}
+            data-testid="card-toggle"
+          >
+            {collapsed ? t('card.expand') : t('card.collapse')}
+          </button>
+        </div>
+      </header>
+
+      {!collapsed && (
+        <div className="mgr-card-body">
+          <div className="mgr-card-col">
+            <dl className="mgr-facts" data-testid="card-facts">
+              <div>
+                <dt>{t('card.phone')}</dt>
+                <dd className="mono">{c.maskedPhone || '—'}</dd>
+              </div>
+              <div>
+                <dt>{t('card.idNumber')}</dt>
+                <dd className="mono">{c.maskedIdNumber || '—'}</dd>
+              </div>
+              <div className="wide">
+                <dt>{t('card.cards')}</dt>
+                <dd className="mono">{maskedCards.length ? maskedCards.join('  ') : '—'}</dd>
+              </div>
+              <div>
+                <dt>{t('card.lifeStage')}</dt>
+                <dd>{t(`common:lifeStage.${c.lifeStage}`)}</dd>
+              </div>
+              <div>
+                <dt>{t('card.relationshipManager')}</dt>
+                <dd>{c.relationshipManager ?? t('card.noManager')}</dd>
+              </div>
+              <div>
+                <dt>{t('card.aum')}</dt>
+                <dd className="mgr-aum" data-testid="card-aum">
+                  {formatMoneyWhole(c.aum)}
+                </dd>
+              </div>
+              <div>
+                <dt>{t('card.productCount')}</dt>
+                <dd data-testid="card-product-count">{t('card.products', { count: c.productCount })}</dd>
+              </div>
+              <div>
+                <dt>{t('card.homeBranch')}</dt>
+                <dd>{c.homeBranch || '—'}</dd>
+              </div>
+            </dl>
+
+            {card.greenChannel && (
+              <div className="mgr-gc-note" data-testid="card-green-channel">
+                <strong>{t('card.greenChannel')}</strong>
+                <span>
+                  {t('card.gcRule')}: {greenRuleText(card.greenChannel.rule, t)}
+                </span>
+                <span>
+                  {t('card.gcDestination')}: {greenDestinationText(card.greenChannel, branch, t)}
+                </span>
+                <time>{formatTime(card.greenChannel.decidedAt)}</time>
+              </div>
+            )}
+
+            <section className="mgr-sec" data-testid="card-reminders">
+              <h4>{t('card.reminders')}</h4>
+              {reminders.length === 0 ? (
+                <p className="mgr-muted">{t('card.noReminders')}</p>
+              ) : (
+                <ul className="mgr-reminders">
+                  {reminders.map((r, i) => (
+                    <li key={`${r.kind}-${r.productCode ?? ''}-${i}`} className={`is-${r.kind} ${r.daysUntil <= 0 ? 'is-today' : ''}`} data-testid="reminder" data-kind={r.kind}>
+                      <span className="mgr-rem-kind">{t(`reminder.kind.${r.kind}`)}</span>
+                      {reminderText(r, card, t)}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </section>
+
+            <section className="mgr-sec" data-testid="card-holdings">
+              <h4>
+                {t('card.holdings')}
+                <small>{t('card.asOf', { date: formatDate(card.holdingsAsOf) })}</small>
+              </h4>
+              {holdings.length === 0 ? (
+                <p className="mgr-muted">{t('card.noHoldings')}</p>
+              ) : (
+                <div className="mgr-holdings">
+                  {holdings.map((g) => (
+                    <div key={g.category} className="mgr-hgroup" data-testid="holding-group" data-category={g.category}>
+                      <div className="mgr-hgroup-head">
+                        <span className={`mgr-cat is-${g.category}`}>{t(`common:category.${g.category}`)}</span>
+                        <span className="mgr-hgroup-total">{formatMoney(g.total)}</span>
+                      </div>
+                      <ul>
+                        {g.items.map((h) => (
+                          <li key={`${h.productCode}-${h.openedOn}`}>
+                            <span className="mgr-h-name">{localized(h.productName)}</span>
+                            <span className="mgr-h-amt">{formatMoney(h.amount)}</span>
+                            {h.maturityOn && (
+                              <span className="mgr-h-mat">{t('card.maturesOn', { date: formatDate(h.maturityOn) })}</span>
+                            )}
+                          </li>
+                        ))}
+                      </ul>
+                    </div>
+                  ))}
+                </div>
+              )}
+            </section>
+          </div>
+
+          <div className="mgr-card-col">
+            <section className="mgr-sec mgr-offers" data-testid="card-offers">
+              <h4>{t('card.offers')}</h4>
+              {card.serviceOnly ? (
+                <p className="mgr-service-only" data-testid="card-service-only">
+                  {t('card.serviceOnly')}
+                </p>
+              ) : offers.length === 0 ? (
+                <p className="mgr-muted">{t('card.noOffers')}</p>
+              ) : (
+                <ol>
+                  {offers.map((o) => (
+                    <OfferItem
+                      key={o.productCode}
+                      offer={o}
+                      branch={branch}
+                      recordedAt={recordedAt[`${card.ticketId}|${o.productCode}`]}
+                      onOutcome={(outcome) => onOutcome(card, o.productCode, outcome)}
+                    />
+                  ))}
+                </ol>
+              )}
+            </section>
+          </div>
+        </div>
+      )}
+    </article>
+  );
+}
+
+function OfferItem({
+  offer,
+  branch,
+  recordedAt,
+  onOutcome,
+}: {
+  offer: CardOffer;
+  branch: BranchInfo | null;
+  recordedAt: string | undefined;
+  onOutcome: (o: OfferOutcome) => Promise<void>;
+}) {
+  const { t } = useTranslation(['manager', 'common']);
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState<OfferOutcome | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [changing, setChanging] = useState(false);
+  const f = offer.factors ?? { propensity: 0, context: 0, value: 0, lever: 0 };
+
+  async function record(o: OfferOutcome) {
+    setBusy(o);
+    setError(null);
+    try {
+      await onOutcome(o);
+      setChanging(false);
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const showButtons = !offer.outcome || changing;
+
+  return (
+    <li className={`mgr-offer ${offer.outcome ? `has-outcome is-${offer.outcome}` : ''}`} data-testid="offer" data-product-code={offer.productCode}>
+      <div className="mgr-offer-head">
+        <span className="mgr-rank" aria-label={t('offer.rank', { rank: offer.rank })}>
+          {offer.rank}
+        </span>
+        <span className="mgr-offer-name" data-testid="offer-name">
+          {localized(offer.productName)}
+        </span>
+        <span className={`mgr-cat is-${offer.category}`}>{t(`common:category.${offer.category}`)}</span>
+      </div>
+      <ul className="mgr-reasons" data-testid="offer-reasons">
+        {(offer.reasons ?? []).map((r, i) => (
+          <li key={`${r.code}-${i}`} data-code={r.code}>
+            {reasonText(r, branch, t)}
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="mgr-why"
+        aria-expanded={open}
+        onClick={() => setOpen((x) => !x)}
+        data-testid="offer-factors-toggle"
+      >
+        {open ? '▾' : '▸'} {t('offer.scoreBreakdown')}
+      </button>
+      {open && (
+        <div className="mgr-factors" data-testid="offer-factors">
+          <span>
+            <small>{t('offer.factor.propensity')}</small>
+            <b>{formatDecimal(f.propensity, 3)}</b>
+          </span>
+          <i>×</i>
+          <span>
+            <small>{t('offer.factor.context')}</small>
+            <b>{formatDecimal(f.context, 2)}</b>
+          </span>
+          <i>×</i>
+          <span>
+            <small>{t('offer.factor.value')}</small>
+            <b>{formatDecimal(f.value, 2)}</b>
+          </span>
+          <i>×</i>
+          <span>
+            <small>{t('offer.factor.lever')}</small>
+            <b>{formatDecimal(f.lever, 2)}</b>
+          </span>
+          <i>=</i>
+          <span className="score">
+            <small>{t('offer.factor.score')}</small>
+            <b>{formatDecimal(offer.score, 3)}</b>
+          </span>
+        </div>
+      )}
+      {offer.outcome && !changing && (
+        <div className="mgr-outcome" data-testid="offer-outcome" data-outcome={offer.outcome}>
+          <span className={`mgr-outcome-chip is-${offer.outcome}`}>
+            {t('offer.recorded', { outcome: t(`offer.outcome.${offer.outcome}`) })}
+            {recordedAt ? ` · ${formatTime(recordedAt)}` : ''}
+          </span>
+          <button type="button" className="mgr-link" onClick={() => setChanging(true)} data-testid="offer-change">
+            {t('offer.change')}
+          </button>
+        </div>
+      )}
+      {showButtons && (
+        <div className="mgr-outcome-buttons" role="group" aria-label={t('offer.outcomeLabel')}>
+          {OUTCOMES.map((o) => (
+            <button
+              key={o}
+              type="button"
+              className={`mgr-ob is-${o}`}
+              disabled={busy !== null}
+              onClick={() => void record(o)}
+              data-testid={`offer-${o}`}
+            >
+              {busy === o ? t('offer.saving') : t(`offer.outcome.${o}`)}
+            </button>
+          ))}
+          {changing && (
+            <button type="button" className="mgr-link" onClick={() => setChanging(false)}>
+              {t('offer.cancel')}
+            </button>
+          )}
+        </div>
+      )}
+      {error && (
+        <p className="mgr-offer-error" role="alert" data-testid="offer-error">
+          {error}
+        </p>
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,212 @@
+/** The manager's live queue: per-service counts, waits and estimates, and every waiting ticket. */
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { BranchInfo, QueueSnapshot, TicketClass } from '@domain/contracts';
+import { formatDuration, formatTime, secondsSince, useNow } from '../../components/format';
+import { counterName, serviceName } from './labels';
+
+/** Waits beyond these many seconds are flagged (amber, red). */
+const WAIT_WARN = 15 * 60;
+const WAIT_ALERT = 30 * 60;
+
+export function waitLevel(seconds: number): 'ok' | 'warn' | 'alert' {
+  return seconds >= WAIT_ALERT ? 'alert' : seconds >= WAIT_WARN ? 'warn' : 'ok';
+}
+
+export function ClassBadge({ ticketClass }: { ticketClass: TicketClass }) {
+  const { t } = useTranslation('common');
+  return (
+    <span className={`mgr-class is-${ticketClass}`} data-testid="class-badge" data-class={ticketClass}>
+      {t(`ticketClass.${ticketClass}`)}
+    </span>
+  );
+}
+
+interface Props {
+  snapshot: QueueSnapshot | null;
+  branch: BranchInfo | null;
+  error: string | null;
+  onRetry: () => void;
+  onOpenCard: (ticketId: string) => void;
+  cardTicketIds: string[];
+}
+
+export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardTicketIds }: Props) {
+  const { t } = useTranslation(['manager', 'common']);
+  const now = useNow(1000);
+  const [filter, setFilter] = useState<string | null>(null);
+
+  if (!snapshot) {
+    return (
+      <div className="mgr-queue" data-testid="queue-panel">
+        <h2 className="mgr-h2">{t('queue.title')}</h2>
+        {error ? (
+          <div className="mgr-error" role="alert" data-testid="queue-error">
+            {error}
+            <button type="button" onClick={onRetry}>
+              {t('common:actions.retry')}
+            </button>
+          </div>
+        ) : (
+          <p className="mgr-empty">{t('common:loading')}</p>
+        )}
+      </div>
+    );
+  }
+
+  const sinceSnapshot = secondsSince(snapshot.at, now);
+  const waiting = filter ? snapshot.waiting.filter((w) => w.serviceCode === filter) : snapshot.waiting;
+  // Place in its own service's line (the snapshot lists tickets in calling order).
+  const place = new Map<string, number>();
+  const perService = new Map<string, number>();
+  for (const w of snapshot.waiting) {
+    const n = (perService.get(w.serviceCode) ?? 0) + 1;
+    perService.set(w.serviceCode, n);
+    place.set(w.id, n);
+  }
+
+  return (
+    <div className="mgr-queue" data-testid="queue-panel">
+      <h2 className="mgr-h2">
+        {t('queue.title')}
+        <small>{t('queue.updatedAt', { time: formatTime(snapshot.at, true) })}</small>
+      </h2>
+      {error && (
+        <div className="mgr-error" role="alert" data-testid="queue-error">
+          {error}
+        </div>
+      )}
+
+      <table className="mgr-services" data-testid="queue-services">
+        <thead>
+          <tr>
+            <th scope="col">{t('queue.service')}</th>
+            <th scope="col" className="num">
+              {t('queue.waiting')}
+            </th>
+            <th scope="col" className="num">
+              {t('queue.longest')}
+            </th>
+            <th scope="col" className="num">
+              {t('queue.estimate')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {snapshot.services.map((s) => {
+            const longest = s.waiting > 0 ? s.longestWaitSeconds + sinceSnapshot : 0;
+            const selected = filter === s.code;
+            return (
+              <tr
+                key={s.code}
+                className={selected ? 'is-selected' : ''}
+                data-testid="queue-service"
+                data-service={s.code}
+                onClick={() => setFilter(selected ? null : s.code)}
+              >
+                <th scope="row">
+                  <span className="mgr-svc-code">{s.code}</span> {serviceName(branch, s.code) || s.code}
+                </th>
+                <td className="num">
+                  <b data-testid="service-waiting">{s.waiting}</b>
+                </td>
+                <td className={`num wait-${waitLevel(longest)}`}>{s.waiting > 0 ? formatDuration(longest) : '—'}</td>
+                <td className="num">{s.waiting > 0 ? t('common:minutes', { count: s.estimatedWaitMinutes }) : '—'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+
+      <div className="mgr-filter" role="group" aria-label={t('queue.filter')}>
+        <button type="button" aria-pressed={filter === null} onClick={() => setFilter(null)} data-testid="queue-filter-all">
+          {t('queue.all')} · {snapshot.waiting.length}
+        </button>
+        {snapshot.services
+          .filter((s) => s.waiting > 0)
+          .map((s) => (
+            <button
+              key={s.code}
+              type="button"
+              aria-pressed={filter === s.code}
+              onClick={() => setFilter(filter === s.code ? null : s.code)}
+              data-testid={`queue-filter-${s.code}`}
+            >
+              {s.code} · {s.waiting}
+            </button>
+          ))}
+      </div>
+
+      {waiting.length === 0 ? (
+        <p className="mgr-empty" data-testid="queue-empty">
+          {t('queue.nobody')}
+        </p>
+      ) : (
+        <ol className="mgr-waiting" data-testid="waiting-list">
+          {waiting.map((w) => {
+            const secs = secondsSince(w.issuedAt, now);
+            const hasCard = cardTicketIds.includes(w.id);
+            const content = (
+              <>
+                <span className="mgr-pos" title={t('queue.place')}>
+                  {place.get(w.id)}
+                </span>
+                <span className="mgr-num">{w.number}</span>
+                <ClassBadge ticketClass={w.ticketClass} />
+                <span className="mgr-w-svc">{serviceName(branch, w.serviceCode)}</span>
+                <span className={`mgr-w-time wait-${waitLevel(secs)}`} data-testid="waiting-time">
+                  {formatDuration(secs)}
+                </span>
+                {w.identified && (
+                  <span className={`mgr-w-card ${hasCard ? 'has-card' : ''}`}>
+                    {t('queue.openCard')} ›
+                  </span>
+                )}
+              </>
+            );
+            return (
+              <li
+                key={w.id}
+                className={`mgr-w is-${w.ticketClass} ${w.identified ? 'is-identified' : ''}`}
+                data-testid="waiting-ticket"
+                data-ticket-id={w.id}
+                data-number={w.number}
+                data-identified={w.identified ? 'true' : 'false'}
+              >
+                {w.identified ? (
+                  <button
+                    type="button"
+                    className="mgr-w-row"
+                    onClick={() => onOpenCard(w.id)}
+                    aria-label={t('queue.openCardFor', { number: w.number })}
+                    data-testid="waiting-ticket-open"
+                  >
+                    {content}
+                  </button>
+                ) : (
+                  <div className="mgr-w-row">{content}</div>
+                )}
+              </li>
+            );
+          })}
+        </ol>
+      )}
+
+      {snapshot.recentCalls.length > 0 && (
+        <div className="mgr-recent" data-testid="recent-calls">
+          <h3 className="mgr-h3">{t('queue.recentCalls')}</h3>
+          <ul>
+            {snapshot.recentCalls.slice(0, 6).map((c) => (
+              <li key={`${c.ticketId}-${c.calledAt}`}>
+                <span className="mgr-num sm">{c.number}</span>
+                <span>→ {counterName(branch, c.counterId, t)}</span>
+                <span className={`mgr-status is-${c.status}`}>{t(`common:status.${c.status}`)}</span>
+                <time>{formatTime(c.calledAt)}</time>
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,50 @@
+/**
+ * Small lookups shared by the staff screens (manager, teller, admin): service and counter names
+ * from the branch info, green-channel rule wording, tolerant list extraction from hub responses.
+ */
+import type { TFunction } from 'i18next';
+import type { BranchInfo, GreenChannelDecision } from '@domain/contracts';
+import { localized } from '../../components/format';
+
+export function serviceName(branch: BranchInfo | null, code: string): string {
+  const s = branch?.services.find((x) => x.code === code);
+  return s ? localized(s.name) : code;
+}
+
+export function counterName(branch: BranchInfo | null, id: number | null | undefined, t: TFunction): string {
+  if (id == null) return '—';
+  const c = branch?.counters.find((x) => x.id === id);
+  return c ? localized(c.name) : t('common:counterName', { id });
+}
+
+/**
+ * The rule that routed a customer into the green channel, in plain words. The hub names rules
+ * like `key_customer`, `tier:top` / `tier_gold`; anything else is shown as recorded.
+ */
+export function greenRuleText(rule: string, t: TFunction): string {
+  const r = rule.trim();
+  const tier = /^tier[:_.\-\s]?(top|gold|general|drop)$/i.exec(r);
+  if (tier) return t('manager:gc.rules.tier', { tier: t(`common:tier.${tier[1]!.toLowerCase()}`) });
+  if (/^key[_\-\s]?customer$/i.test(r)) return t('manager:gc.rules.keyCustomer');
+  if (/^(top|gold)$/i.test(r)) return t('manager:gc.rules.tier', { tier: t(`common:tier.${r.toLowerCase()}`) });
+  return r;
+}
+
+/** Where a green-channel decision sent the customer: service name and counter when set. */
+export function greenDestinationText(d: GreenChannelDecision, branch: BranchInfo | null, t: TFunction): string {
+  const svc = serviceName(branch, d.destinationServiceCode);
+  return d.destinationCounterId == null ? svc : `${svc} · ${counterName(branch, d.destinationCounterId, t)}`;
+}
+
+/** A list from a hub response that is either the array itself or an object holding it. */
+export function pickArray<T>(data: unknown, keys: readonly string[]): T[] {
+  if (Array.isArray(data)) return data as T[];
+  if (data && typeof data === 'object') {
+    const o = data as Record<string, unknown>;
+    for (const k of keys) if (Array.isArray(o[k])) return o[k] as T[];
+    for (const v of Object.values(o)) if (Array.isArray(v)) return v as T[];
+  }
+  return [];
+}
+
+export const GREEN_CHANNEL_KEYS = ['decisions', 'records', 'routings', 'entries', 'items'] as const;

@@ -1,0 +1,263 @@
+/**
+ * Customer phone page (/t/<token>), opened from the QR code on the ticket. No sign-in; the hub
+ * answers with the ticket's public state only (number, status, place, counter), never personal data.
+ * Refreshes every 10 s until the visit ends.
+ */
+import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { Language, TicketStatus, TrackResponse } from '@domain/contracts';
+import { api, ApiError } from '../../lib/api';
+import { SUPPORTED_LANGUAGES } from '../../i18n';
+import { apiErrorText } from '../../components/DeviceLogin';
+import './phone.css';
+
+const POLL_MS = 10_000;
+const LANGUAGE_KEY = 'branch-lobby.phone.language';
+
+const isFinal = (s: TicketStatus) => s === 'completed' || s === 'no_show';
+
+function initialLanguage(): Language {
+  try {
+    const saved = window.localStorage.getItem(LANGUAGE_KEY);
+    if (saved === 'zh-CN' || saved === 'en') return saved;
+  } catch {
+    // storage may be blocked (private mode); fall through to the browser language
+  }
+  return (navigator.language ?? '').toLowerCase().startsWith('zh') ? 'zh-CN' : 'en';
+}
+
+export default function PhoneScreen({ token }: { token: string }) {
+  const { t, i18n } = useTranslation(['phone', 'common']);
+  const lang: Language = (i18n.resolvedLanguage ?? i18n.language) === 'en' ? 'en' : 'zh-CN';
+
+  const [data, setData] = useState<TrackResponse | null>(null);
+  const [notFound, setNotFound] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
+  const [reload, setReload] = useState(0);
+  const previousStatus = useRef<TicketStatus | null>(null);
+
+  // The phone's language, before the first paint.
+  useLayoutEffect(() => {
+    const l = initialLanguage();
+    if (i18n.language !== l) void i18n.changeLanguage(l);
+  }, [i18n]);
+
+  const chooseLanguage = (l: Language) => {
+    try {
+      window.localStorage.setItem(LANGUAGE_KEY, l);
+    } catch {
+      // not remembered, still switched
+    }
+    void i18n.changeLanguage(l);
+  };
+
+  // ------------------------------------------------------------ polling
+  useEffect(() => {
+    let live = true;
+    let stopped = false;
+    let inFlight = false;
+
+    const load = async () => {
+      if (!live || stopped || inFlight) return;
+      inFlight = true;
+      try {
+        const r = await api<TrackResponse>(`/api/v1/track/${encodeURIComponent(token)}`);
+        if (!live) return;
+        setData(r);
+        setError(null);
+        setNotFound(false);
+        setUpdatedAt(new Date());
+        if (isFinal(r.status)) stopped = true; // the visit is over: nothing will change any more
+      } catch (err) {
+        if (!live) return;
+        if (err instanceof ApiError && (err.status === 404 || err.code === 'validation_failed')) {
+          setNotFound(true);
+          setData(null);
+          stopped = true;
+        } else {
+          setError(err);
+        }
+      } finally {
+        inFlight = false;
+      }
+    };
+
+    void load();
+    const timer = window.setInterval(() => {
+      if (!document.hidden) void load();
+    }, POLL_MS);
+    // Back from the lock screen or another app: refresh at once.
+    const onVisible = () => {
+      if (!document.hidden) void load();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      live = false;
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+  }, [token, reload]);
+
+  const retry = useCallback(() => setReload((n) => n + 1), []);
+
+  // A short buzz when the ticket is called (where the phone allows it).
+  useEffect(() => {
+    const status = data?.status ?? null;
+    if (previousStatus.current === 'waiting' && status === 'called') {
+      try {
+        navigator.vibrate?.([300, 150, 300]);
+      } catch {
+        // not supported
+      }
+    }
+    previousStatus.current = status;
+  }, [data?.status]);
+
+  useEffect(() => {
+    document.title = data ? `${data.number} · ${t('phone:title')}` : t('phone:title');
+  }, [data, t]);
+
+  // ------------------------------------------------------------ view
+  const counterText = (d: TrackResponse): string | null => {
+    if (d.counterName) return d.counterName[lang] || d.counterName['zh-CN'];
+    if (d.counterId !== null) return t('common:counterName', { id: d.counterId });
+    return null;
+  };
+  const timeFormat = new Intl.DateTimeFormat(lang, { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
+
+  let body;
+  if (notFound) {
+    body = (
+      <section className="ph-card ph-card--problem" data-testid="phone-not-found">
+        <h1>{t('phone:notFoundTitle')}</h1>
+        <p>{t('phone:notFoundHint')}</p>
+      </section>
+    );
+  } else if (!data && error !== null) {
+    body = (
+      <section className="ph-card ph-card--problem" role="alert" data-testid="phone-error">
+        <h1>{t('phone:loadFailedTitle')}</h1>
+        <p>{apiErrorText(t, error)}</p>
+        <button type="button" className="ph-button" data-testid="phone-retry" onClick={retry}>
+          {t('common:actions.retry')}
+        </button>
+      </section>
+    );
+  } else if (!data) {
+    body = (
+      <section className="ph-card ph-card--loading" data-testid="phone-loading" aria-busy="true">
+        <span className="ph-spinner" aria-hidden="true" />
+        <p>{t('common:loading')}</p>
+      </section>
+    );
+  } else {
+    const peopleAhead = Math.max(0, data.position - 1);
+    const counter = counterText(data);
+    body = (
+      <>
+        <section className={`ph-card ph-ticket is-${data.status}`} data-testid="phone-ticket">
+          <div className="ph-ticket__top">
+            <span className="ph-ticket__label">{t('phone:yourNumber')}</span>
+            <span className={`ph-badge ph-badge--${data.status}`} data-testid="phone-status" data-status={data.status}>
+              {t(`common:status.${data.status}`)}
+            </span>
+          </div>
+          <p className="ph-ticket__number" data-testid="phone-ticket-number">
+            {data.number}
+          </p>
+          <p className="ph-ticket__service" data-testid="phone-service">
+            {data.serviceName[lang] || data.serviceName['zh-CN']}
+          </p>
+        </section>
+
+        {data.status === 'waiting' && (
+          <section className="ph-card ph-wait">
+            <dl className="ph-stats">
+              <div>
+                <dt>{t('phone:peopleAhead')}</dt>
+                <dd data-testid="phone-people-ahead">{t('phone:people', { count: peopleAhead })}</dd>
+              </div>
+              <div>
+                <dt>{t('phone:estimatedWait')}</dt>
+                <dd data-testid="phone-wait">
+                  {data.estimatedWaitMinutes > 0
+                    ? t('phone:aboutMinutes', { count: data.estimatedWaitMinutes })
+                    : t('phone:soon')}
+                </dd>
+              </div>
+            </dl>
+            <p className={`ph-hint${peopleAhead === 0 ? ' is-next' : ''}`}>
+              {peopleAhead === 0 ? t('phone:next') : t('phone:waitingHint')}
+            </p>
+          </section>
+        )}
+
+        {data.status === 'called' && (
+          <section className="ph-card ph-called" role="alert" data-testid="phone-called">
+            <h2>{t('phone:calledTitle')}</h2>
+            <p className="ph-called__counter">
+              {counter ? t('phone:goToCounter', { counter }) : t('phone:goToCounterUnknown')}
+            </p>
+          </section>
+        )}
+
+        {data.status === 'completed' && (
+          <section className="ph-card ph-final" data-testid="phone-completed">
+            <p>{t('phone:completed')}</p>
+          </section>
+        )}
+
+        {data.status === 'no_show' && (
+          <section className="ph-card ph-final ph-final--noshow" data-testid="phone-no-show">
+            <p>{t('phone:noShow')}</p>
+          </section>
+        )}
+
+        <footer className="ph-meta">
+          {error !== null && (
+            <p className="ph-meta__stale" role="status" data-testid="phone-stale">
+              {t('phone:stale')}
+            </p>
+          )}
+          {updatedAt && (
+            <p data-testid="phone-updated">
+              {t('phone:updatedAt', { time: timeFormat.format(updatedAt) })}
+              {!isFinal(data.status) && <> · {t('phone:autoRefresh')}</>}
+            </p>
+          )}
+        </footer>
+      </>
+    );
+  }
+
+  return (
+    <div className="phone" data-testid="phone-screen">
+      <header className="ph-header">
+        <div className="ph-header__text">
+          <span className="ph-header__branch" data-testid="phone-branch-name">
+            {data ? data.branchName[lang] || data.branchName['zh-CN'] : t('common:appName')}
+          </span>
+          <span className="ph-header__title">{t('phone:title')}</span>
+        </div>
+        <div className="ph-lang" role="group" aria-label={t('phone:languageSwitch')}>
+          {SUPPORTED_LANGUAGES.map((l) => (
+            <button
+              key={l}
+              type="button"
+              lang={l}
+              className={`ph-lang__btn${l === lang ? ' is-active' : ''}`}
+              aria-pressed={l === lang}
+              data-testid={`phone-lang-${l}`}
+              onClick={() => chooseLanguage(l)}
+            >
+              {t(`common:languages.${l}`)}
+            </button>
+          ))}
+        </div>
+      </header>
+      <main className="ph-main">{body}</main>
+      <p className="ph-privacy">{t('phone:privacy')}</p>
+    </div>
+  );
+}
