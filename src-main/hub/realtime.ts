@@ -154,8 +154,8 @@ export class LobbyRealtime {
   async close(): Promise<void> {
     if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
     this.snapshotTimer = null;
-    // Drop every client without closing the HTTP server (the hub closes that itself).
-    this.io.disconnectSockets(true);
+    // Close every client's transport without closing the HTTP server (the hub closes that itself).
+    // Clients see a transport close and reconnect on their own once the hub is back.
     this.io.engine.close();
   }
 }

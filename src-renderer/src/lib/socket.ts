@@ -5,6 +5,8 @@ import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@domain/contracts';
 
+const REDIAL_MS = 3000;
+
 export type LobbySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export function connectLobby(token: string): LobbySocket {
@@ -19,9 +21,21 @@ export function useLobbySocket(token: string | null | undefined): { socket: Lobb
     if (!token) return;
     const s = connectLobby(token);
     setSocket(s);
+    // socket.io reconnects by itself after network trouble, but not after the server closed the
+    // socket (hub restart or shutdown): dial again. A revoked token then comes back as
+    // connect_error 'unauthenticated', which each screen turns into its sign-in form.
+    let redial: ReturnType<typeof setTimeout> | undefined;
     s.on('connect', () => setConnected(true));
-    s.on('disconnect', () => setConnected(false));
+    s.on('disconnect', (reason) => {
+      setConnected(false);
+      if (reason !== 'io server disconnect') return;
+      clearTimeout(redial);
+      redial = setTimeout(() => {
+        if (!s.connected) s.connect();
+      }, REDIAL_MS);
+    });
     return () => {
+      clearTimeout(redial);
       s.disconnect();
       setSocket(null);
       setConnected(false);

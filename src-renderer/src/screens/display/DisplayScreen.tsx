@@ -139,18 +139,7 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
     const onConnectError = (err: Error) => {
       if (err.message === 'unauthenticated') onSessionEnded();
     };
-    // socket.io does not reconnect by itself after the server closed the socket (hub restart or
-    // shutdown): try again; a revoked token then comes back as connect_error 'unauthenticated'.
-    let redial: number | undefined;
-    const onDisconnect = (reason: string) => {
-      if (reason !== 'io server disconnect') return;
-      window.clearTimeout(redial);
-      redial = window.setTimeout(() => {
-        if (!socket.connected) socket.connect();
-      }, 3000);
-    };
     socket.on('connect', requestSnapshot);
-    socket.on('disconnect', onDisconnect);
     socket.on('queue:changed', onChanged);
     socket.on('ticket:called', onCalled);
     socket.on('connect_error', onConnectError);
@@ -161,9 +150,7 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
     }, RESYNC_MS);
     return () => {
       window.clearInterval(resync);
-      window.clearTimeout(redial);
       socket.off('connect', requestSnapshot);
-      socket.off('disconnect', onDisconnect);
       socket.off('queue:changed', onChanged);
       socket.off('ticket:called', onCalled);
       socket.off('connect_error', onConnectError);
