@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 
 const results = [];
 const run = (cmd, args, env = {}) =>
@@ -36,7 +37,7 @@ if (v.status !== 0 && results.at(-1).failed === 0) results.at(-1).failed = 1;
 
 console.log('\n=== end-to-end (Playwright, Chromium) ===');
 if (built) {
-  const pwOut = '.playwright-results.json';
+  const pwOut = resolve('.playwright-results.json'); // Playwright resolves relative names against the config's folder
   rmSync(pwOut, { force: true });
   const p = run('npx', ['playwright', 'test', '-c', 'tests/e2e/playwright.config.ts', '--reporter=list,json'], {
     PLAYWRIGHT_JSON_OUTPUT_NAME: pwOut,
