@@ -106,7 +106,7 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
   const customers = new CustomerDirectory(db, branch);
   let publicUrl = config.publicUrl ?? '';
   const desk = new TicketDesk(db, branch, customers, journal, now, () => publicUrl);
-  const lobby = new Lobby(branch, desk, customers, journal, now);
+  const lobby = new Lobby(branch, desk, customers, journal, now, (err) => app.log.error({ err }, 'could not tell the screens about a change'));
   registerRoutes(app, lobby, sessions);
 
   const staticDir = findStaticDir(config.staticDir);

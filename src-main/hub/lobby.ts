@@ -27,14 +27,28 @@ export class Lobby {
     readonly customers: CustomerDirectory,
     readonly journal: Journal,
     private readonly now: () => number,
+    private readonly onNotifyError: (err: unknown) => void = () => {},
   ) {}
+
+  /**
+   * Tells the screens about a change that is already committed. A failure here is logged and
+   * never turns the committed change into an error for the caller (the kiosk has its ticket).
+   */
+  private notify(tell: (rt: LobbyRealtime) => void): void {
+    if (!this.realtime) return;
+    try {
+      tell(this.realtime);
+    } catch (err) {
+      this.onNotifyError(err);
+    }
+  }
 
   issueTicket(req: z.output<typeof CreateTicketRequestSchema>, device: Identity) {
     const result = this.desk.issue(req, device);
     if (result.created) {
-      this.realtime?.queueChanged();
-      if (result.greenChannel) this.realtime?.greenChannelRouted(result.greenChannel);
-      if (result.row.customer_id !== null) this.realtime?.pushCard(this.cardOf(result.row));
+      this.notify((rt) => rt.queueChanged());
+      if (result.greenChannel) this.notify((rt) => rt.greenChannelRouted(result.greenChannel!));
+      if (result.row.customer_id !== null) this.notify((rt) => rt.pushCard(this.cardOf(result.row)));
     }
     return result;
   }
@@ -43,13 +57,15 @@ export class Lobby {
     const row = this.desk.callNext(counterId, teller);
     if (!row) return null;
     this.audit(teller, 'ticket.call', row, { counterId });
-    this.realtime?.ticketCalled({
-      number: row.number,
-      counterId,
-      calledAt: new Date(row.called_at!).toISOString(),
-      offset: this.journal.latestOffset(this.branch.id),
+    this.notify((rt) => {
+      rt.ticketCalled({
+        number: row.number,
+        counterId,
+        calledAt: new Date(row.called_at!).toISOString(),
+        offset: this.journal.latestOffset(this.branch.id),
+      });
+      rt.queueChanged();
     });
-    this.realtime?.queueChanged();
     return { ticket: this.desk.called(row) };
   }
 
@@ -61,8 +77,10 @@ export class Lobby {
   endVisit(ticketId: string, status: 'completed' | 'no_show', teller: Identity): CallNextResponse {
     const row = this.desk.end(ticketId, status, teller);
     this.audit(teller, status === 'completed' ? 'ticket.complete' : 'ticket.no_show', row, {});
-    this.realtime?.queueChanged();
-    if (row.customer_id !== null) this.realtime?.withdrawCard({ ticketId: row.id, reason: status });
+    this.notify((rt) => {
+      rt.queueChanged();
+      if (row.customer_id !== null) rt.withdrawCard({ ticketId: row.id, reason: status });
+    });
     return { ticket: this.desk.called(row) };
   }
 
