@@ -1,6 +1,7 @@
 /**
  * Staff sign-in (manager, teller, admin) and the small pieces every staff screen shares:
- * the session hook (401 / expiry -> back to sign-in), the language switch and the connection badge.
+ * the session hook and gate (401 / expiry -> back to sign-in), the language switch and the
+ * connection badge.
  */
 import { Component, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -138,6 +139,27 @@ export function useStaffSession(scope: StaffScope) {
   );
 
   return { session, signIn, signOut, expire, guard, notice };
+}
+
+/** A staff screen's session once signed in: what StaffGate hands to the desk. */
+export type StaffAuth = ReturnType<typeof useStaffSession> & { session: LoginResponse };
+
+/**
+ * The staff counterpart of DeviceGate: the sign-in form until the screen has a session, then
+ * `children` with it, behind the error boundary. Back to the form on sign-out, 401 or expiry.
+ */
+export function StaffGate({
+  scope,
+  withCounter,
+  children,
+}: {
+  scope: StaffScope;
+  withCounter?: boolean;
+  children: (auth: StaffAuth) => ReactNode;
+}) {
+  const auth = useStaffSession(scope);
+  if (!auth.session) return <StaffLogin scope={scope} withCounter={withCounter} onSignedIn={auth.signIn} notice={auth.notice} />;
+  return <ScreenErrorBoundary>{children(auth as StaffAuth)}</ScreenErrorBoundary>;
 }
 
 interface StaffLoginProps {

@@ -1,26 +1,20 @@
 /** Branch admin: the audit log, today's green-channel routing and the branch set-up (read only). */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AuditEntry, BranchInfo, GreenChannelDecision } from '@domain/contracts';
-import { api } from '../../lib/api';
-import { LanguageSwitch, ScreenErrorBoundary, StaffLogin, StaffStyles, useStaffSession } from '../../components/StaffLogin';
+import type { AuditEntry, BranchInfo } from '@domain/contracts';
+import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
+import { StaffHeader } from '../../components/StaffHeader';
+import { useStaffCall } from '../../components/staffApi';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
-import { GREEN_CHANNEL_KEYS, pickArray, serviceName } from '../manager/labels';
-import { GreenChannelList } from '../manager/GreenChannelList';
+import { pickArray, serviceName } from '../manager/labels';
+import { GreenChannelList, useGreenChannel } from '../manager/GreenChannelList';
 import './admin.css';
 
 type Tab = 'audit' | 'green' | 'branch';
-type StaffSession = ReturnType<typeof useStaffSession>;
 const PAGE = 100;
 
 export default function AdminScreen() {
-  const auth = useStaffSession('admin');
-  if (!auth.session) return <StaffLogin scope="admin" onSignedIn={auth.signIn} notice={auth.notice} />;
-  return (
-    <ScreenErrorBoundary>
-      <AdminDesk auth={auth} />
-    </ScreenErrorBoundary>
-  );
+  return <StaffGate scope="admin">{(auth) => <AdminDesk auth={auth} />}</StaffGate>;
 }
 
 function detailText(detail: Record<string, unknown> | null | undefined): string {
@@ -30,11 +24,8 @@ function detailText(detail: Record<string, unknown> | null | undefined): string 
     .join('  ');
 }
 
-function AdminDesk({ auth }: { auth: StaffSession }) {
+function AdminDesk({ auth }: { auth: StaffAuth }) {
   const { t } = useTranslation(['admin', 'common']);
-  const session = auth.session!;
-  const token = session.token;
-  const { guard } = auth;
   const [tab, setTab] = useState<Tab>('audit');
 
   const [branch, setBranch] = useState<BranchInfo | null>(null);
@@ -48,11 +39,8 @@ function AdminDesk({ auth }: { auth: StaffSession }) {
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<number | null>(null);
 
-  const [green, setGreen] = useState<GreenChannelDecision[]>([]);
-  const [greenLoaded, setGreenLoaded] = useState(false);
-  const [greenError, setGreenError] = useState<string | null>(null);
-
-  const call = useCallback(<T,>(path: string) => guard(api<T>(path, { token })), [guard, token]);
+  const call = useStaffCall(auth);
+  const { green, greenLoaded, greenError, loadGreen } = useGreenChannel(call);
 
   const loadBranch = useCallback(() => {
     call<BranchInfo>('/api/v1/branch')
@@ -85,17 +73,6 @@ function AdminDesk({ auth }: { auth: StaffSession }) {
     [call],
   );
 
-  const loadGreen = useCallback(() => {
-    call<unknown>('/api/v1/green-channel')
-      .then((data) => {
-        const list = pickArray<GreenChannelDecision>(data, GREEN_CHANNEL_KEYS);
-        setGreen([...list].sort((a, b) => Date.parse(b.decidedAt) - Date.parse(a.decidedAt)));
-        setGreenLoaded(true);
-        setGreenError(null);
-      })
-      .catch((err) => setGreenError(errorMessage(err)));
-  }, [call]);
-
   useEffect(() => {
     loadBranch();
     loadAudit();
@@ -113,18 +90,8 @@ function AdminDesk({ auth }: { auth: StaffSession }) {
   const oldestId = entries.length ? entries[entries.length - 1]!.id : undefined;
 
   return (
-    <div className="adm" data-testid="admin-screen">
-      <StaffStyles />
-      <header className="adm-header">
-        <div className="adm-brand">
-          <span className="adm-logo" aria-hidden="true">
-            ▣
-          </span>
-          <div>
-            <div className="adm-title">{t('title')}</div>
-            <div className="adm-sub">{branch ? localized(branch.name) : t('common:appName')}</div>
-          </div>
-        </div>
+    <div className="staff-screen adm" data-testid="admin-screen">
+      <StaffHeader scope="admin" title={t('title')} branch={branch} auth={auth}>
         <nav className="adm-tabs" role="tablist" aria-label={t('tabs.label')}>
           {(['audit', 'green', 'branch'] as const).map((k) => (
             <button
@@ -140,16 +107,7 @@ function AdminDesk({ auth }: { auth: StaffSession }) {
             </button>
           ))}
         </nav>
-        <div className="adm-tools">
-          <span className="adm-user" data-testid="admin-user">
-            {session.displayName}
-          </span>
-          <LanguageSwitch />
-          <button type="button" className="adm-signout" onClick={() => void auth.signOut()} data-testid="logout">
-            {t('common:login.logout')}
-          </button>
-        </div>
-      </header>
+      </StaffHeader>
 
       <main className="adm-main">
         {tab === 'audit' && (

@@ -6,10 +6,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { BranchInfo, Language, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
-import { api } from '../../lib/api';
+import type { Language, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
 import { useLobbySocket } from '../../lib/socket';
-import { DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
+import { DeviceGate } from '../../components/DeviceLogin';
+import { useDeviceBranch } from '../../components/deviceBranch';
 import './display.css';
 
 export interface PublicCall {
@@ -23,8 +23,6 @@ const RECENT_CALLS = 6;
 /** How long the newest call is highlighted after it arrives. */
 const FLASH_MS = 8000;
 const RESYNC_MS = 60_000;
-const BRANCH_RETRY_MS = 15_000;
-const BRANCH_REFRESH_MS = 10 * 60_000;
 
 export default function DisplayScreen() {
   return (
@@ -62,8 +60,6 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
 
   const { socket, connected } = useLobbySocket(token);
   const [everConnected, setEverConnected] = useState(false);
-  const [branch, setBranch] = useState<BranchInfo | null>(null);
-  const [branchReload, setBranchReload] = useState(0);
   const [calls, setCalls] = useState<PublicCall[]>([]);
   const [waiting, setWaiting] = useState<PublicQueueSnapshot['waitingByService'] | null>(null);
   const [flashKey, setFlashKey] = useState<string | null>(null);
@@ -81,26 +77,8 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
   }, [connected]);
 
   // ------------------------------------------------------------ branch: names of services, counters
-  useEffect(() => {
-    let live = true;
-    let timer: number | undefined;
-    api<BranchInfo>('/api/v1/branch', { token })
-      .then((b) => {
-        if (!live) return;
-        setBranch(b);
-        timer = window.setTimeout(() => setBranchReload((n) => n + 1), BRANCH_REFRESH_MS);
-      })
-      .catch((err: unknown) => {
-        if (!live) return;
-        if (isSessionEnded(err)) return onSessionEnded();
-        // The display works without names (codes and counter numbers) until the hub answers.
-        timer = window.setTimeout(() => setBranchReload((n) => n + 1), BRANCH_RETRY_MS);
-      });
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
-  }, [token, branchReload, onSessionEnded]);
+  // The display works without names (codes and counter numbers) until the hub answers.
+  const { branch } = useDeviceBranch(token, onSessionEnded);
 
   // ------------------------------------------------------------ socket
   const applySnapshot = useCallback((s: PublicQueueSnapshot) => {

@@ -5,11 +5,12 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BranchInfo, CreateTicketResponse, IssuedTicket, Language, ServiceInfo } from '@domain/contracts';
+import type { CreateTicketResponse, IssuedTicket, Language, ServiceInfo } from '@domain/contracts';
 import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
 import { api, ApiError } from '../../lib/api';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
 import { apiErrorText, DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
+import { useDeviceBranch } from '../../components/deviceBranch';
 import { IdentifyStep } from './IdentifyStep';
 import { TicketStep } from './TicketStep';
 import { maskIdentity, newRequestId } from './kiosk-utils';
@@ -32,8 +33,6 @@ interface IssueError {
 const TICKET_SECONDS = 30;
 /** Idle time on the identify / service steps before the kiosk forgets the customer. */
 const IDLE_MS = 60_000;
-const BRANCH_RETRY_MS = 15_000;
-const BRANCH_REFRESH_MS = 10 * 60_000;
 
 export default function KioskScreen() {
   return (
@@ -49,9 +48,8 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   const { t, i18n } = useTranslation(['kiosk', 'common']);
   const lang = currentLanguage(i18n.resolvedLanguage ?? i18n.language);
 
-  const [branch, setBranch] = useState<BranchInfo | null>(null);
-  const [branchError, setBranchError] = useState<unknown>(null);
-  const [branchReload, setBranchReload] = useState(0);
+  // The branch (name, services, counters).
+  const { branch, error: branchError, reload: reloadBranch } = useDeviceBranch(token, onSessionEnded);
 
   const [step, setStep] = useState<Step>('home');
   const [kind, setKind] = useState<IdentityKind>('phone');
@@ -66,29 +64,6 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   const attempt = useRef<{ key: string; requestId: string } | null>(null);
 
   const defaultLanguage: Language = branch?.defaultLanguage ?? 'zh-CN';
-
-  // ------------------------------------------------------------ branch (name, services, counters)
-  useEffect(() => {
-    let live = true;
-    let timer: number | undefined;
-    api<BranchInfo>('/api/v1/branch', { token })
-      .then((b) => {
-        if (!live) return;
-        setBranch(b);
-        setBranchError(null);
-        timer = window.setTimeout(() => setBranchReload((n) => n + 1), BRANCH_REFRESH_MS);
-      })
-      .catch((err: unknown) => {
-        if (!live) return;
-        if (isSessionEnded(err)) return onSessionEnded();
-        setBranchError(err);
-        timer = window.setTimeout(() => setBranchReload((n) => n + 1), BRANCH_RETRY_MS);
-      });
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
-  }, [token, branchReload, onSessionEnded]);
 
   // ------------------------------------------------------------ reset
   /** Forget the customer: identity, ticket, and (unless they are still at the screen) the language. */
@@ -348,7 +323,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
                 </p>
               )
             ) : branchError !== null ? (
-              <BranchProblem text={apiErrorText(t, branchError)} onRetry={() => setBranchReload((n) => n + 1)} />
+              <BranchProblem text={apiErrorText(t, branchError)} onRetry={reloadBranch} />
             ) : (
               <p className="kiosk-notice">{t('kiosk:service.loading')}</p>
             )}
@@ -366,7 +341,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
         )}
 
         {step === 'home' && branchError !== null && !branch && (
-          <BranchProblem text={apiErrorText(t, branchError)} onRetry={() => setBranchReload((n) => n + 1)} />
+          <BranchProblem text={apiErrorText(t, branchError)} onRetry={reloadBranch} />
         )}
       </main>
 

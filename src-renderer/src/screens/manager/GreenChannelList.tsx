@@ -1,9 +1,31 @@
 /** Today's green-channel routing decisions (who, why, where, when): manager and admin. */
+import { useCallback, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BranchInfo, GreenChannelDecision } from '@domain/contracts';
-import { formatTime } from '../../components/format';
-import { greenDestinationText, greenRuleText, serviceName } from './labels';
+import { errorMessage, formatTime } from '../../components/format';
+import type { StaffCall } from '../../components/staffApi';
+import { GREEN_CHANNEL_KEYS, greenDestinationText, greenRuleText, pickArray, serviceName } from './labels';
 import './green-channel.css';
+
+/** Today's decisions from the hub, newest first; `setGreen` lets a screen add live ones. */
+export function useGreenChannel(call: StaffCall) {
+  const [green, setGreen] = useState<GreenChannelDecision[]>([]);
+  const [greenLoaded, setGreenLoaded] = useState(false);
+  const [greenError, setGreenError] = useState<string | null>(null);
+
+  const loadGreen = useCallback(() => {
+    call<unknown>('/api/v1/green-channel')
+      .then((data) => {
+        const list = pickArray<GreenChannelDecision>(data, GREEN_CHANNEL_KEYS);
+        setGreen([...list].sort((a, b) => Date.parse(b.decidedAt) - Date.parse(a.decidedAt)));
+        setGreenLoaded(true);
+        setGreenError(null);
+      })
+      .catch((err) => setGreenError(errorMessage(err)));
+  }, [call]);
+
+  return { green, setGreen, greenLoaded, greenError, loadGreen };
+}
 
 interface Props {
   records: GreenChannelDecision[];

@@ -5,28 +5,18 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type {
-  BranchInfo,
-  CardWithdrawn,
-  CustomerCard,
-  GreenChannelDecision,
-  OfferOutcome,
-  PublicQueueSnapshot,
-  QueueSnapshot,
-  RecordOutcomeResponse,
-} from '@domain/contracts';
-import { api } from '../../lib/api';
-import { useLobbySocket } from '../../lib/socket';
-import { ConnectionBadge, LanguageSwitch, ScreenErrorBoundary, StaffLogin, StaffStyles, useStaffSession } from '../../components/StaffLogin';
-import { ackErrorMessage, errorMessage, localized } from '../../components/format';
-import { GREEN_CHANNEL_KEYS, pickArray } from './labels';
-import { QueuePanel } from './QueuePanel';
+import type { BranchInfo, CardWithdrawn, CustomerCard, GreenChannelDecision, OfferOutcome, RecordOutcomeResponse } from '@domain/contracts';
+import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
+import { StaffHeader } from '../../components/StaffHeader';
+import { useStaffCall, useStaffQueue } from '../../components/staffApi';
+import { ackErrorMessage, errorMessage } from '../../components/format';
+import { pickArray } from './labels';
+import { QueuePanel, RetryAlert } from './QueuePanel';
 import { CustomerCardView } from './CustomerCardView';
-import { GreenChannelList } from './GreenChannelList';
+import { GreenChannelList, useGreenChannel } from './GreenChannelList';
 import './manager.css';
 
 type Tab = 'queue' | 'cards' | 'green';
-type StaffSession = ReturnType<typeof useStaffSession>;
 
 interface Toast {
   id: number;
@@ -35,35 +25,21 @@ interface Toast {
 }
 
 export default function ManagerScreen() {
-  const auth = useStaffSession('manager');
-  if (!auth.session) return <StaffLogin scope="manager" onSignedIn={auth.signIn} notice={auth.notice} />;
-  return (
-    <ScreenErrorBoundary>
-      <ManagerDesk auth={auth} />
-    </ScreenErrorBoundary>
-  );
+  return <StaffGate scope="manager">{(auth) => <ManagerDesk auth={auth} />}</StaffGate>;
 }
 
 function byNewest(a: CustomerCard, b: CustomerCard): number {
   return Date.parse(b.issuedAt) - Date.parse(a.issuedAt) || b.number.localeCompare(a.number);
 }
 
-function ManagerDesk({ auth }: { auth: StaffSession }) {
+function ManagerDesk({ auth }: { auth: StaffAuth }) {
   const { t } = useTranslation(['manager', 'common']);
-  const session = auth.session!;
-  const token = session.token;
-  const { guard, expire } = auth;
-  const { socket, connected } = useLobbySocket(token);
+  const { expire } = auth;
 
   const [branch, setBranch] = useState<BranchInfo | null>(null);
-  const [snapshot, setSnapshot] = useState<QueueSnapshot | null>(null);
-  const [queueError, setQueueError] = useState<string | null>(null);
   const [cards, setCards] = useState<CustomerCard[]>([]);
   const [cardsLoaded, setCardsLoaded] = useState(false);
   const [cardsError, setCardsError] = useState<string | null>(null);
-  const [green, setGreen] = useState<GreenChannelDecision[]>([]);
-  const [greenLoaded, setGreenLoaded] = useState(false);
-  const [greenError, setGreenError] = useState<string | null>(null);
   const [tab, setTab] = useState<Tab>('cards');
   const [focus, setFocus] = useState<{ ticketId: string; seq: number } | null>(null);
   const [recordedAt, setRecordedAt] = useState<Record<string, string>>({});
@@ -74,10 +50,9 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
     cardsRef.current = cards;
   }, [cards]);
 
-  const call = useCallback(
-    <T,>(path: string, init: { method?: string; body?: unknown } = {}) => guard(api<T>(path, { ...init, token })),
-    [guard, token],
-  );
+  const call = useStaffCall(auth);
+  const { socket, connected, snapshot, queueError, loadQueueHttp } = useStaffQueue(auth, call);
+  const { green, setGreen, greenLoaded, greenError, loadGreen } = useGreenChannel(call);
 
   const toast = useCallback((kind: Toast['kind'], text: string) => {
     const id = ++toastSeq.current;
@@ -96,26 +71,6 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
       .catch(() => undefined); // names fall back to codes
   }, [call]);
 
-  const loadGreen = useCallback(() => {
-    call<unknown>('/api/v1/green-channel')
-      .then((data) => {
-        const list = pickArray<GreenChannelDecision>(data, GREEN_CHANNEL_KEYS);
-        setGreen([...list].sort((a, b) => Date.parse(b.decidedAt) - Date.parse(a.decidedAt)));
-        setGreenLoaded(true);
-        setGreenError(null);
-      })
-      .catch((err) => setGreenError(errorMessage(err)));
-  }, [call]);
-
-  const loadQueueHttp = useCallback(() => {
-    call<QueueSnapshot>('/api/v1/queue')
-      .then((s) => {
-        setSnapshot(s);
-        setQueueError(null);
-      })
-      .catch((err) => setQueueError(errorMessage(err)));
-  }, [call]);
-
   const loadCardsHttp = useCallback(() => {
     call<unknown>('/api/v1/cards')
       .then((data) => {
@@ -131,14 +86,9 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
     loadGreen();
   }, [loadBranch, loadGreen]);
 
-  // ------------------------------------------------------------ socket
+  // ------------------------------------------------------------ socket (the queue: useStaffQueue)
   useEffect(() => {
     if (!socket) return;
-    const onQueue = (snap: QueueSnapshot | PublicQueueSnapshot) => {
-      if (snap.audience !== 'staff') return;
-      setSnapshot((prev) => (prev && snap.offset < prev.offset ? prev : snap));
-      setQueueError(null);
-    };
     const onCard = (card: CustomerCard) => upsertCard(card);
     const onWithdrawn = (w: CardWithdrawn) => {
       // The visit ended: the card goes (purpose-bound data), only the ticket number is said.
@@ -152,35 +102,20 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
       setCards((cs) => cs.map((c) => (c.ticketId === d.ticketId && !c.greenChannel ? { ...c, greenChannel: d } : c)));
       toast('green', t('toast.greenRouted', { number: d.number }));
     };
-    const onConnectError = (err: Error) => {
-      if (err.message === 'unauthenticated') expire();
-    };
-    socket.on('queue:changed', onQueue);
     socket.on('customer:card', onCard);
     socket.on('customer:card:withdrawn', onWithdrawn);
     socket.on('green-channel:routed', onGreen);
-    socket.on('connect_error', onConnectError);
     return () => {
-      socket.off('queue:changed', onQueue);
       socket.off('customer:card', onCard);
       socket.off('customer:card:withdrawn', onWithdrawn);
       socket.off('green-channel:routed', onGreen);
-      socket.off('connect_error', onConnectError);
     };
-  }, [socket, upsertCard, toast, t, expire]);
+  }, [socket, upsertCard, toast, t, setGreen]);
 
-  // On every (re)connect: the snapshot and the cards, acknowledged; HTTP if the ack fails.
-  // (Not on a language switch: every card delivery is audited as a view.)
+  // On every (re)connect (after useStaffQueue's snapshot): the cards, acknowledged; HTTP if the
+  // ack fails. (Not on a language switch: every card delivery is audited as a view.)
   useEffect(() => {
     if (!socket || !connected) return;
-    socket.timeout(8000).emit('queue:snapshot', (err, res) => {
-      if (err) return loadQueueHttp();
-      if (res.ok) {
-        if (res.data.audience === 'staff') setSnapshot(res.data);
-        setQueueError(null);
-      } else if (res.error.code === 'unauthenticated') expire();
-      else setQueueError(ackErrorMessage(res.error));
-    });
     socket.timeout(8000).emit('cards:list', (err, res) => {
       if (err) return loadCardsHttp();
       if (res.ok) {
@@ -191,7 +126,7 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
       else setCardsError(ackErrorMessage(res.error));
     });
     loadGreen();
-  }, [socket, connected, loadQueueHttp, loadCardsHttp, loadGreen, expire]);
+  }, [socket, connected, loadCardsHttp, loadGreen, expire]);
 
   // ------------------------------------------------------------ actions
   const openCard = useCallback(
@@ -230,20 +165,15 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
   const rightTab: Exclude<Tab, 'queue'> = tab === 'queue' ? 'cards' : tab;
 
   return (
-    <div className="mgr" data-tab={tab} data-testid="manager-screen">
-      <StaffStyles />
-      <header className="mgr-header">
-        <div className="mgr-brand">
-          <span className="mgr-logo" aria-hidden="true">
-            ▣
-          </span>
-          <div>
-            <div className="mgr-title">{t('title')}</div>
-            <div className="mgr-sub" data-testid="manager-branch">
-              {branch ? localized(branch.name) : t('common:appName')}
-            </div>
-          </div>
-        </div>
+    <div className="staff-screen mgr" data-tab={tab} data-testid="manager-screen">
+      <StaffHeader
+        scope="manager"
+        title={t('title')}
+        branch={branch}
+        auth={auth}
+        connected={connected}
+        branchTestId="manager-branch"
+      >
         <div className="mgr-kpis" aria-label={t('kpi.label')}>
           <span className="mgr-kpi" data-testid="kpi-waiting">
             <b>{totalWaiting}</b> {t('kpi.waiting')}
@@ -255,17 +185,7 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
             <b>{green.length}</b> {t('kpi.green')}
           </span>
         </div>
-        <div className="mgr-tools">
-          <ConnectionBadge connected={connected} />
-          <span className="mgr-user" data-testid="manager-user">
-            {session.displayName}
-          </span>
-          <LanguageSwitch />
-          <button type="button" className="mgr-signout" onClick={() => void auth.signOut()} data-testid="logout">
-            {t('common:login.logout')}
-          </button>
-        </div>
-      </header>
+      </StaffHeader>
 
       <nav className="mgr-tabs" role="tablist" aria-label={t('tabs.label')}>
         <button
@@ -316,14 +236,7 @@ function ManagerDesk({ auth }: { auth: StaffSession }) {
         <section className="mgr-right">
           {rightTab === 'cards' ? (
             <div className="mgr-cards" data-testid="cards-panel">
-              {cardsError && (
-                <div className="mgr-error" role="alert" data-testid="cards-error">
-                  {cardsError}
-                  <button type="button" onClick={loadCardsHttp}>
-                    {t('common:actions.retry')}
-                  </button>
-                </div>
-              )}
+              {cardsError && <RetryAlert text={cardsError} testId="cards-error" onRetry={loadCardsHttp} />}
               {!cardsLoaded && !cardsError && <p className="mgr-empty">{t('common:loading')}</p>}
               {cardsLoaded && cards.length === 0 && (
                 <div className="mgr-empty" data-testid="cards-empty">

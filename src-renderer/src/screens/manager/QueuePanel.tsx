@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BranchInfo, QueueSnapshot, TicketClass } from '@domain/contracts';
 import { formatDuration, formatTime, secondsSince, useNow } from '../../components/format';
+import { ServiceWaitCells, ServiceWaitHead } from '../../components/ServiceWaits';
 import { counterName, serviceName } from './labels';
 
 /** Waits beyond these many seconds are flagged (amber, red). */
@@ -16,9 +17,22 @@ export function waitLevel(seconds: number): 'ok' | 'warn' | 'alert' {
 export function ClassBadge({ ticketClass }: { ticketClass: TicketClass }) {
   const { t } = useTranslation('common');
   return (
-    <span className={`mgr-class is-${ticketClass}`} data-testid="class-badge" data-class={ticketClass}>
+    <span className={`staff-class mgr-class is-${ticketClass}`} data-testid="class-badge" data-class={ticketClass}>
       {t(`ticketClass.${ticketClass}`)}
     </span>
+  );
+}
+
+/** A failed load of the manager's desk, with a retry button. */
+export function RetryAlert({ text, testId, onRetry }: { text: string; testId: string; onRetry: () => void }) {
+  const { t } = useTranslation('common');
+  return (
+    <div className="mgr-error" role="alert" data-testid={testId}>
+      {text}
+      <button type="button" onClick={onRetry}>
+        {t('actions.retry')}
+      </button>
+    </div>
   );
 }
 
@@ -41,12 +55,7 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
       <div className="mgr-queue" data-testid="queue-panel">
         <h2 className="mgr-h2">{t('queue.title')}</h2>
         {error ? (
-          <div className="mgr-error" role="alert" data-testid="queue-error">
-            {error}
-            <button type="button" onClick={onRetry}>
-              {t('common:actions.retry')}
-            </button>
-          </div>
+          <RetryAlert text={error} testId="queue-error" onRetry={onRetry} />
         ) : (
           <p className="mgr-empty">{t('common:loading')}</p>
         )}
@@ -77,16 +86,10 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
         </div>
       )}
 
-      <table className="mgr-services" data-testid="queue-services">
+      <table className="staff-services mgr-services" data-testid="queue-services">
         <thead>
           <tr>
-            <th scope="col">{t('queue.service')}</th>
-            <th scope="col" className="num">
-              {t('queue.waiting')}
-            </th>
-            <th scope="col" className="num">
-              {t('queue.longest')}
-            </th>
+            <ServiceWaitHead service={t('queue.service')} waiting={t('queue.waiting')} longest={t('queue.longest')} />
             <th scope="col" className="num">
               {t('queue.estimate')}
             </th>
@@ -94,7 +97,6 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
         </thead>
         <tbody>
           {snapshot.services.map((s) => {
-            const longest = s.waiting > 0 ? s.longestWaitSeconds + sinceSnapshot : 0;
             const selected = filter === s.code;
             return (
               <tr
@@ -104,13 +106,14 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
                 data-service={s.code}
                 onClick={() => setFilter(selected ? null : s.code)}
               >
-                <th scope="row">
-                  <span className="mgr-svc-code">{s.code}</span> {serviceName(branch, s.code) || s.code}
-                </th>
-                <td className="num">
-                  <b data-testid="service-waiting">{s.waiting}</b>
-                </td>
-                <td className={`num wait-${waitLevel(longest)}`}>{s.waiting > 0 ? formatDuration(longest) : '—'}</td>
+                <ServiceWaitCells
+                  service={s}
+                  name={serviceName(branch, s.code) || s.code}
+                  prefix="mgr"
+                  sinceSnapshot={sinceSnapshot}
+                  waitingTestId="service-waiting"
+                  longestClass={(secs) => `wait-${waitLevel(secs)}`}
+                />
                 <td className="num">{s.waiting > 0 ? t('common:minutes', { count: s.estimatedWaitMinutes }) : '—'}</td>
               </tr>
             );
@@ -195,12 +198,12 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
       {snapshot.recentCalls.length > 0 && (
         <div className="mgr-recent" data-testid="recent-calls">
           <h3 className="mgr-h3">{t('queue.recentCalls')}</h3>
-          <ul>
+          <ul className="staff-recent">
             {snapshot.recentCalls.slice(0, 6).map((c) => (
               <li key={`${c.ticketId}-${c.calledAt}`}>
                 <span className="mgr-num sm">{c.number}</span>
                 <span>→ {counterName(branch, c.counterId, t)}</span>
-                <span className={`mgr-status is-${c.status}`}>{t(`common:status.${c.status}`)}</span>
+                <span className={`staff-status mgr-status is-${c.status}`}>{t(`common:status.${c.status}`)}</span>
                 <time>{formatTime(c.calledAt)}</time>
               </li>
             ))}

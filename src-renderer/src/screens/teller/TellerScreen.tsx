@@ -4,15 +4,16 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BranchInfo, CalledTicket, CallNextResponse, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
-import { ApiError, api } from '../../lib/api';
-import { useLobbySocket } from '../../lib/socket';
-import { ConnectionBadge, LanguageSwitch, ScreenErrorBoundary, StaffLogin, StaffStyles, useStaffSession } from '../../components/StaffLogin';
+import type { BranchInfo, CalledTicket, CallNextResponse } from '@domain/contracts';
+import { ApiError } from '../../lib/api';
+import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
+import { StaffHeader } from '../../components/StaffHeader';
+import { ServiceWaitCells, ServiceWaitHead } from '../../components/ServiceWaits';
+import { useStaffCall, useStaffQueue } from '../../components/staffApi';
 import { errorMessage, formatDuration, formatTime, localized, secondsSince, useNow } from '../../components/format';
 import { counterName, serviceName } from '../manager/labels';
 import './teller.css';
 
-type StaffSession = ReturnType<typeof useStaffSession>;
 type Busy = 'call' | 'complete' | 'no-show' | 'restore' | null;
 
 interface Notice {
@@ -30,37 +31,28 @@ interface Handled {
 }
 
 export default function TellerScreen() {
-  const auth = useStaffSession('teller');
-  if (!auth.session) return <StaffLogin scope="teller" withCounter onSignedIn={auth.signIn} notice={auth.notice} />;
   return (
-    <ScreenErrorBoundary>
-      <TellerDesk auth={auth} />
-    </ScreenErrorBoundary>
+    <StaffGate scope="teller" withCounter>
+      {(auth) => <TellerDesk auth={auth} />}
+    </StaffGate>
   );
 }
 
-function TellerDesk({ auth }: { auth: StaffSession }) {
+function TellerDesk({ auth }: { auth: StaffAuth }) {
   const { t } = useTranslation(['teller', 'common']);
-  const session = auth.session!;
-  const token = session.token;
-  const counterId = session.counterId ?? 0;
-  const { guard, expire } = auth;
-  const { socket, connected } = useLobbySocket(token);
+  const counterId = auth.session.counterId ?? 0;
+  const call = useStaffCall(auth);
+  // The waiting counts and last calls, live.
+  const { connected, snapshot } = useStaffQueue(auth, call);
   const now = useNow(1000);
 
   const [branch, setBranch] = useState<BranchInfo | null>(null);
   const [current, setCurrent] = useState<CalledTicket | null>(null);
   const [restored, setRestored] = useState(false);
-  const [snapshot, setSnapshot] = useState<QueueSnapshot | null>(null);
   const [busy, setBusy] = useState<Busy>('restore');
   const [notice, setNotice] = useState<Notice | null>(null);
   const [confirmNoShow, setConfirmNoShow] = useState(false);
   const [handled, setHandled] = useState<Handled[]>([]);
-
-  const call = useCallback(
-    <T,>(path: string, init: { method?: string; body?: unknown } = {}) => guard(api<T>(path, { ...init, token })),
-    [guard, token],
-  );
 
   const restore = useCallback(async () => {
     try {
@@ -78,39 +70,6 @@ function TellerDesk({ auth }: { auth: StaffSession }) {
       .catch(() => undefined);
     void restore().finally(() => setBusy(null));
   }, [call, restore]);
-
-  // ------------------------------------------------------------ socket: waiting counts and last calls
-  const loadQueueHttp = useCallback(() => {
-    call<QueueSnapshot>('/api/v1/queue')
-      .then(setSnapshot)
-      .catch(() => undefined);
-  }, [call]);
-
-  useEffect(() => {
-    if (!socket) return;
-    const onQueue = (snap: QueueSnapshot | PublicQueueSnapshot) => {
-      if (snap.audience !== 'staff') return;
-      setSnapshot((prev) => (prev && snap.offset < prev.offset ? prev : snap));
-    };
-    const onConnectError = (err: Error) => {
-      if (err.message === 'unauthenticated') expire();
-    };
-    socket.on('queue:changed', onQueue);
-    socket.on('connect_error', onConnectError);
-    return () => {
-      socket.off('queue:changed', onQueue);
-      socket.off('connect_error', onConnectError);
-    };
-  }, [socket, expire]);
-
-  useEffect(() => {
-    if (!socket || !connected) return;
-    socket.timeout(8000).emit('queue:snapshot', (err, res) => {
-      if (err) return loadQueueHttp();
-      if (res.ok && res.data.audience === 'staff') setSnapshot(res.data);
-      else if (!res.ok && res.error.code === 'unauthenticated') expire();
-    });
-  }, [socket, connected, loadQueueHttp, expire]);
 
   // ------------------------------------------------------------ actions
   const callNext = useCallback(async () => {
@@ -219,33 +178,13 @@ function TellerDesk({ auth }: { auth: StaffSession }) {
   const sinceSnapshot = snapshot ? secondsSince(snapshot.at, now) : 0;
 
   return (
-    <div className="tlr" data-testid="teller-screen">
-      <StaffStyles />
-      <header className="tlr-header">
-        <div className="tlr-brand">
-          <span className="tlr-logo" aria-hidden="true">
-            ▣
-          </span>
-          <div>
-            <div className="tlr-title">{t('title')}</div>
-            <div className="tlr-sub">{branch ? localized(branch.name) : t('common:appName')}</div>
-          </div>
-        </div>
+    <div className="staff-screen tlr" data-testid="teller-screen">
+      <StaffHeader scope="teller" title={t('title')} branch={branch} auth={auth} connected={connected}>
         <div className={`tlr-counter ${counter?.vip ? 'is-vip' : ''}`} data-testid="teller-counter" data-counter-id={counterId}>
           {counterName(branch, counterId, t)}
           {counter?.vip && <span className="tlr-counter-vip">{t('vipCounter')}</span>}
         </div>
-        <div className="tlr-tools">
-          <ConnectionBadge connected={connected} />
-          <span className="tlr-user" data-testid="teller-user">
-            {session.displayName}
-          </span>
-          <LanguageSwitch />
-          <button type="button" className="tlr-signout" onClick={() => void auth.signOut()} data-testid="logout">
-            {t('common:login.logout')}
-          </button>
-        </div>
-      </header>
+      </StaffHeader>
 
       <main className="tlr-main">
         <section className="tlr-work" aria-label={t('work')}>
@@ -317,16 +256,10 @@ function TellerDesk({ auth }: { auth: StaffSession }) {
             {!snapshot ? (
               <p className="tlr-muted">{t('common:loading')}</p>
             ) : (
-              <table className="tlr-services">
+              <table className="staff-services tlr-services">
                 <thead>
                   <tr>
-                    <th scope="col">{t('side.service')}</th>
-                    <th scope="col" className="num">
-                      {t('side.count')}
-                    </th>
-                    <th scope="col" className="num">
-                      {t('side.longest')}
-                    </th>
+                    <ServiceWaitHead service={t('side.service')} waiting={t('side.count')} longest={t('side.longest')} />
                   </tr>
                 </thead>
                 <tbody>
@@ -335,14 +268,15 @@ function TellerDesk({ auth }: { auth: StaffSession }) {
                     const mine = myServices.includes(s.code) && myServices.length < snapshot.services.length;
                     return (
                       <tr key={s.code} className={mine ? 'is-mine' : ''} data-testid="teller-service" data-service={s.code}>
-                        <th scope="row">
-                          <span className="tlr-svc-code">{s.code}</span> {serviceName(branch, s.code)}
+                        <ServiceWaitCells
+                          service={s}
+                          name={serviceName(branch, s.code)}
+                          prefix="tlr"
+                          sinceSnapshot={sinceSnapshot}
+                          waitingTestId="teller-service-waiting"
+                        >
                           {mine && <span className="tlr-mine">{t('side.mine')}</span>}
-                        </th>
-                        <td className="num">
-                          <b data-testid="teller-service-waiting">{s.waiting}</b>
-                        </td>
-                        <td className="num">{s.waiting > 0 ? formatDuration(s.longestWaitSeconds + sinceSnapshot) : '—'}</td>
+                        </ServiceWaitCells>
                       </tr>
                     );
                   })}
@@ -356,12 +290,12 @@ function TellerDesk({ auth }: { auth: StaffSession }) {
             {!snapshot || snapshot.recentCalls.length === 0 ? (
               <p className="tlr-muted">{t('side.noCalls')}</p>
             ) : (
-              <ul className="tlr-recent">
+              <ul className="staff-recent tlr-recent">
                 {snapshot.recentCalls.slice(0, 8).map((c) => (
                   <li key={`${c.ticketId}-${c.calledAt}`} className={c.counterId === counterId ? 'is-mine' : ''} data-testid="teller-recent-call">
                     <span className="tlr-recent-num">{c.number}</span>
                     <span>{counterName(branch, c.counterId, t)}</span>
-                    <span className={`tlr-status is-${c.status}`}>{t(`common:status.${c.status}`)}</span>
+                    <span className={`staff-status tlr-status is-${c.status}`}>{t(`common:status.${c.status}`)}</span>
                     <time>{formatTime(c.calledAt)}</time>
                   </li>
                 ))}
@@ -372,12 +306,12 @@ function TellerDesk({ auth }: { auth: StaffSession }) {
           {handled.length > 0 && (
             <section className="tlr-panel" data-testid="teller-handled">
               <h2>{t('side.handled')}</h2>
-              <ul className="tlr-recent">
+              <ul className="staff-recent tlr-recent">
                 {handled.map((h) => (
                   <li key={`${h.id}-${h.at}`}>
                     <span className="tlr-recent-num">{h.number}</span>
                     <span>{serviceName(branch, h.serviceCode)}</span>
-                    <span className={`tlr-status is-${h.result}`}>{t(`common:status.${h.result}`)}</span>
+                    <span className={`staff-status tlr-status is-${h.result}`}>{t(`common:status.${h.result}`)}</span>
                     <time>{formatTime(h.at)}</time>
                   </li>
                 ))}
@@ -439,7 +373,7 @@ function CurrentTicket({ ticket, branch, now }: { ticket: CalledTicket; branch: 
             {localized(ticket.serviceName) || serviceName(branch, ticket.serviceCode)}
           </div>
           <div className="tlr-class-row">
-            <span className={`tlr-class is-${ticket.ticketClass}`} data-testid="current-class">
+            <span className={`staff-class tlr-class is-${ticket.ticketClass}`} data-testid="current-class">
               {t(`common:ticketClass.${ticket.ticketClass}`)}
             </span>
             {!ticket.vip && ticket.customerName && <span className="tlr-name">{ticket.customerName}</span>}
