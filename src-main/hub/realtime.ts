@@ -97,9 +97,14 @@ export class LobbyRealtime {
     this.snapshotTimer = setTimeout(() => {
       this.snapshotTimer = null;
       this.lastSnapshotAt = this.now();
-      this.io.to(this.room('staff')).emit('queue:changed', this.sources.staffSnapshot());
-      this.io.to(this.room('public')).emit('queue:changed', this.sources.publicSnapshot());
+      // Snapshots are built only for audiences that have someone connected.
+      if (this.hasMembers('staff')) this.io.to(this.room('staff')).emit('queue:changed', this.sources.staffSnapshot());
+      if (this.hasMembers('public')) this.io.to(this.room('public')).emit('queue:changed', this.sources.publicSnapshot());
     }, wait);
+  }
+
+  private hasMembers(name: 'staff' | 'managers' | 'public'): boolean {
+    return (this.io.of('/').adapter.rooms.get(this.room(name))?.size ?? 0) > 0;
   }
 
   ticketCalled(call: { number: string; counterId: number; calledAt: string; offset: number }): void {
