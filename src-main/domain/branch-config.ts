@@ -3,6 +3,7 @@
  * green channel, reminder windows, offer weights). Validated with zod wherever it is read.
  */
 import { z } from 'zod';
+import { DEFAULT_QUEUE_POLICY, NearNoticeSchema, QueuePolicySchema } from './queue-policy';
 
 export const LanguageSchema = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof LanguageSchema>;
@@ -12,6 +13,42 @@ export const LocalizedTextSchema = z.object({ 'zh-CN': z.string().min(1), en: z.
 export type LocalizedText = z.infer<typeof LocalizedTextSchema>;
 
 const TierEnum = z.enum(['top', 'gold', 'general', 'drop']);
+
+export const MarketingRulesSchema = z.object({
+  caps: z
+    .object({
+      /** Product pitches (accepted / declined / later recorded) per visit. */
+      perVisit: z.number().int().min(0).max(10).default(2),
+      /** Product pitches per customer within `windowDays`. */
+      perWindow: z.number().int().min(0).max(1000).default(8),
+      windowDays: z.number().int().min(1).max(366).default(30),
+    })
+    .default({ perVisit: 2, perWindow: 8, windowDays: 30 }),
+  suppression: z
+    .object({
+      /** A declined product is paused for this many days. */
+      declinedDays: z.number().int().min(0).max(3650).default(90),
+      /** Pitched this many times without an answer (later / no response) ... */
+      unansweredCount: z.number().int().min(1).max(100).default(3),
+      /** ... pauses the product for this many days. */
+      unansweredDays: z.number().int().min(0).max(3650).default(30),
+    })
+    .default({ declinedDays: 90, unansweredCount: 3, unansweredDays: 30 }),
+  /** Prior strength SE of the propensity estimate P = SE/(SE+N+1)*P0 + N/(SE+N+1)*P_obs. */
+  propensityPriorStrength: z.number().min(0).max(100_000).default(20),
+  controlGroups: z
+    .object({
+      /** Percent of customers per period who get no pitch (holdout). */
+      holdoutPercent: z.number().min(0).max(50).default(3),
+      /** Percent of customers per period who get one random eligible offer. */
+      randomPercent: z.number().min(0).max(50).default(2),
+      /** Assignment period: a calendar month (YYYY-MM) or quarter (YYYY-Qn). */
+      period: z.enum(['month', 'quarter']).default('month'),
+      salt: z.string().min(1).max(64).default('lobby-nba'),
+    })
+    .default({ holdoutPercent: 3, randomPercent: 2, period: 'month', salt: 'lobby-nba' }),
+});
+export type MarketingRules = z.infer<typeof MarketingRulesSchema>;
 
 export const BranchRulesSchema = z.object({
   timeZone: z.string().min(1).default('Asia/Shanghai'),
@@ -36,8 +73,22 @@ export const BranchRulesSchema = z.object({
     destinationCounterId: z.number().int().positive().nullable(),
   }),
   reminders: z.object({
+    /** Birthday ahead within this many days (0 = today only). */
     birthdayWithinDays: z.number().int().min(0).max(31),
+    /** Deposit (demand / time deposit) maturing ahead within this many days. */
     maturityWithinDays: z.number().int().min(0).max(366),
+    /** Wealth, fund or insurance product maturing ahead within this many days. */
+    wealthMaturityWithinDays: z.number().int().min(0).max(366).default(60),
+    /** Loan or credit-card repayment due ahead within this many days. */
+    repaymentDueWithinDays: z.number().int().min(0).max(62).default(7),
+    /** Large inflow / outflow: balance now vs the average daily balance of the last `flowAverageDays`, in percent. */
+    largeFlowPercent: z.number().positive().max(1000).default(30),
+    flowAverageDays: z.number().int().min(2).max(366).default(30),
+    /** Frequent transfers to other banks: at least this many within the last `otherBankTransfersDays` (looking back). */
+    otherBankTransfersMin: z.number().int().min(1).max(1000).default(3),
+    otherBankTransfersDays: z.number().int().min(1).max(366).default(30),
+    /** Loan classification downgrade within the last this many days (looking back). */
+    downgradeWithinDays: z.number().int().min(0).max(366).default(90),
   }),
   offers: z.object({
     maxOffers: z.number().int().min(1).max(10),
@@ -48,7 +99,17 @@ export const BranchRulesSchema = z.object({
   queue: z.object({
     /** Assumed minutes per customer until enough real service times are known. */
     defaultServiceMinutes: z.number().positive(),
+    /** Who is called next (docs/QUEUE.md). */
+    policy: QueuePolicySchema.default(DEFAULT_QUEUE_POLICY),
+    /** Recalls allowed for one call; the next recall marks the customer no-show. */
+    maxRecalls: z.number().int().min(0).max(10).default(2),
+    /** The phone page's "your turn is near" notice. */
+    near: NearNoticeSchema.default({ position: 3, minutes: 5 }),
   }),
+  /** Next-best-action marketing: contact policy, learning, control groups (issue 5). */
+  marketing: MarketingRulesSchema.default(() => MarketingRulesSchema.parse({})),
+  /** Visit-linked data (tickets, offer decisions and responses, green-channel routings) is purged after this many days. */
+  retentionDays: z.number().int().min(1).max(3650).default(180),
 });
 export type BranchRules = z.infer<typeof BranchRulesSchema>;
 
@@ -69,7 +130,17 @@ export const DEFAULT_BRANCH_RULES: BranchRules = {
     destinationServiceCode: 'V',
     destinationCounterId: 4,
   },
-  reminders: { birthdayWithinDays: 7, maturityWithinDays: 30 },
+  reminders: {
+    birthdayWithinDays: 7,
+    maturityWithinDays: 30,
+    wealthMaturityWithinDays: 60,
+    repaymentDueWithinDays: 7,
+    largeFlowPercent: 30,
+    flowAverageDays: 30,
+    otherBankTransfersMin: 3,
+    otherBankTransfersDays: 30,
+    downgradeWithinDays: 90,
+  },
   offers: {
     maxOffers: 3,
     contextWeights: {
@@ -82,5 +153,12 @@ export const DEFAULT_BRANCH_RULES: BranchRules = {
     },
     lifeStageBoost: 2,
   },
-  queue: { defaultServiceMinutes: 6 },
+  queue: { defaultServiceMinutes: 6, policy: DEFAULT_QUEUE_POLICY, maxRecalls: 2, near: { position: 3, minutes: 5 } },
+  marketing: {
+    caps: { perVisit: 2, perWindow: 8, windowDays: 30 },
+    suppression: { declinedDays: 90, unansweredCount: 3, unansweredDays: 30 },
+    propensityPriorStrength: 20,
+    controlGroups: { holdoutPercent: 3, randomPercent: 2, period: 'month', salt: 'lobby-nba' },
+  },
+  retentionDays: 180,
 };

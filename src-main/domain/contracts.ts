@@ -7,12 +7,17 @@ import { z } from 'zod';
 import { LanguageSchema } from './branch-config';
 import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from './identity';
 import type { Reminder } from './reminders';
+import { FormIdSchema, type FieldType, type FormId } from './forms';
 import type { OfferReason } from './offers';
+import type { CardAction } from './next-best-action';
+import type { ControlGroup } from './control-groups';
 import type { ProductCategory, LifeStage } from './products';
 import type { Tier } from './tiering';
-import type { TicketClass, TicketRoute, TicketStatus } from './queue';
+import type { PriorityReason, TicketClass, TicketRoute, TicketStatus } from './queue';
+import { PlacementSchema, type Placement } from './queue-policy';
 
-export type { Reminder, OfferReason, ProductCategory, LifeStage, Tier, TicketClass, TicketRoute, TicketStatus };
+export type { CardAction, ControlGroup };
+export type { Reminder, OfferReason, ProductCategory, LifeStage, Tier, TicketClass, TicketRoute, TicketStatus, PriorityReason, Placement };
 export { LanguageSchema };
 export type { Language, LocalizedText } from './branch-config';
 
@@ -101,6 +106,8 @@ export const CreateTicketRequestSchema = z.strictObject({
   serviceCode: z.string().regex(/^[A-Z]$/, 'serviceCode is one capital letter'),
   identity: IdentitySchema.optional(),
   language: LanguageSchema.optional(),
+  /** Priority by law, chosen by the customer at the kiosk (issue 3). */
+  priority: z.enum(['elderly', 'disabled', 'pregnant']).optional(),
   /** Chosen by the kiosk per attempt; retrying with the same id returns the same ticket. */
   requestId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
 });
@@ -147,6 +154,10 @@ export interface CalledTicket {
   issuedAt: string;
   calledAt: string;
   waitedSeconds: number;
+  /** Set aside at the counter (status stays `called`) until resumed. */
+  parked: boolean;
+  recallCount: number;
+  priorityReason?: PriorityReason;
 }
 export interface CallNextResponse {
   ticket: CalledTicket;
@@ -162,6 +173,8 @@ export interface TrackResponse {
   counterId: number | null;
   counterName: { 'zh-CN': string; en: string } | null;
   branchName: { 'zh-CN': string; en: string };
+  /** The turn is near (position <= N or estimate <= M minutes, branch rules): the phone alerts. */
+  near: boolean;
 }
 
 // ---------------------------------------------------------------- queue snapshots
@@ -175,6 +188,10 @@ export interface WaitingTicket {
   ticketClass: TicketClass;
   identified: boolean;
   issuedAt: string;
+  /** Priority by law (issue 3). */
+  priorityReason?: PriorityReason;
+  /** Transferred to this counter only (issue 3). */
+  targetCounterId?: number;
 }
 export interface RecentCall {
   ticketId: string;
@@ -234,7 +251,10 @@ export interface CardOffer {
   score: number;
   factors: { propensity: number; context: number; value: number; lever: number };
   reasons: OfferReason[];
-  outcome: OfferOutcome | null;
+  /** The latest response: accepted / declined / later, or no_response once the visit ended unanswered. */
+  outcome: OfferResponse | null;
+  /** False for maturity follow-ups: they do not count towards the contact caps. */
+  countsTowardCap: boolean;
 }
 export interface GreenChannelDecision {
   id: number;
@@ -246,6 +266,8 @@ export interface GreenChannelDecision {
   destinationCounterId: number | null;
   decidedAt: string;
   decidedBy: string;
+  /** Why a manager moved the ticket (rule `manager`). */
+  reason?: string;
 }
 export interface CustomerCard {
   ticketId: string;
@@ -268,9 +290,12 @@ export interface CustomerCard {
     lifeStage: LifeStage;
     marketingConsent: boolean;
     homeBranch: string;
+    /** This branch is the customer's primary (主办) branch, or a secondary (协办) one. */
+    branchRole: 'primary' | 'secondary';
     relationshipManager: string | null;
     productCount: number;
     aum: number;
+    resident: boolean;
   };
   holdings: HoldingGroup[];
   holdingsAsOf: string;
@@ -279,6 +304,12 @@ export interface CustomerCard {
   /** Marketing consent withdrawn: the card carries service information only. */
   serviceOnly: boolean;
   greenChannel: GreenChannelDecision | null;
+  /** holdout: control group, service only (no pitch); random: one random eligible offer. */
+  controlGroup: ControlGroup;
+  /** Greetings, service actions and mandatory notices: never pitches, never capped. */
+  actions: CardAction[];
+  /** Contact policy: product pitches this visit may carry and how many were recorded. */
+  contact: { pitchAllowance: number; pitchesUsed: number; pitchesInWindow: number };
 }
 export interface CardWithdrawn {
   ticketId: string;
@@ -287,6 +318,8 @@ export interface CardWithdrawn {
 
 export const OfferOutcomeSchema = z.enum(['accepted', 'declined', 'later']);
 export type OfferOutcome = z.infer<typeof OfferOutcomeSchema>;
+/** What a card shows per offer: a manager's outcome, or no_response (set by the hub when the visit ends). */
+export type OfferResponse = OfferOutcome | 'no_response';
 export const RecordOutcomeSchema = z.strictObject({ outcome: OfferOutcomeSchema, note: z.string().max(500).optional() });
 export interface RecordOutcomeResponse {
   ticketId: string;
@@ -318,15 +351,240 @@ export interface ServerToClientEvents {
   'customer:card:withdrawn': (w: CardWithdrawn) => void;
   'green-channel:routed': (d: GreenChannelDecision) => void;
   'ticket:called': (call: { number: string; counterId: number; calledAt: string; offset: number }) => void;
+  /** Sent once on connect when the handshake carried `auth.offset` (issue 3). */
+  'events:catch-up': (c: CatchUp) => void;
 }
 export interface ClientToServerEvents {
   /** Current snapshot for the caller's audience. */
   'queue:snapshot': (ack: Ack<QueueSnapshot | PublicQueueSnapshot>) => void;
   /** Managers: the cards of every identified customer with a live ticket now. */
   'cards:list': (ack: Ack<CustomerCard[]>) => void;
+  /** What happened after `offset`, for the caller's audience (issue 3). */
+  'events:since': (offset: number, ack: Ack<CatchUp>) => void;
 }
 
 export const CounterIdParamSchema = z.coerce.number().int().positive();
 export const TicketIdParamSchema = z.string().uuid();
 export const TrackTokenParamSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const ProductCodeParamSchema = z.string().regex(/^[A-Z0-9_-]{2,32}$/);
+
+// ---------------------------------------------------------------- printed tickets (issue 4)
+
+export const ReceiptFormatSchema = z.enum(['escpos', 'svg', 'text']);
+export const ReceiptQuerySchema = z.strictObject({ format: ReceiptFormatSchema.default('text') });
+/**
+ * Ticket printer state as the kiosk sees it: `paper_out` and `offline` mean nothing was printed
+ * (the kiosk shows the QR code to photograph instead); `none` = this kiosk has no printer.
+ */
+export const PrinterStatusSchema = z.enum(['ok', 'paper_low', 'paper_out', 'offline', 'unknown', 'none']);
+export type PrinterStatus = z.infer<typeof PrinterStatusSchema>;
+export interface PrintTicketResponse {
+  printed: boolean;
+  status: PrinterStatus;
+}
+
+// ---------------------------------------------------------------- queue operations (issue 3)
+
+export const OutcomeCodeSchema = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'outcome is a lower-case code like "done" or "referred"');
+/** `POST /tickets/{id}/complete`: the body is optional. */
+export const CompleteRequestSchema = z.strictObject({ outcome: OutcomeCodeSchema.optional() }).optional();
+
+export const TransferRequestSchema = z
+  .strictObject({
+    serviceCode: z.string().regex(/^[A-Z]$/, 'serviceCode is one capital letter').optional(),
+    counterId: z.number().int().positive().optional(),
+    placement: PlacementSchema.default('original'),
+  })
+  .refine((v) => v.serviceCode !== undefined || v.counterId !== undefined, {
+    message: 'give serviceCode, counterId or both',
+    path: ['serviceCode'],
+  });
+export type TransferRequest = z.input<typeof TransferRequestSchema>;
+
+export const CounterStateSchema = z.enum(['open', 'paused', 'closed']);
+export type CounterState = z.infer<typeof CounterStateSchema>;
+export const PauseReasonSchema = z.enum(['break', 'meeting', 'training', 'system', 'other']);
+export type PauseReason = z.infer<typeof PauseReasonSchema>;
+export const PauseCounterSchema = z.strictObject({ reason: PauseReasonSchema, note: z.string().trim().max(200).optional() });
+
+export interface CounterStatus {
+  counterId: number;
+  state: CounterState;
+  reason: PauseReason | null;
+  note: string | null;
+  changedAt: string | null;
+  changedBy: string | null;
+  /** Number of the ticket open at the counter now, if any. */
+  currentNumber: string | null;
+}
+export interface CountersResponse {
+  counters: CounterStatus[];
+}
+
+/** Recall: announced again, or marked no-show once the branch's recall limit is used up. */
+export interface RecallResponse {
+  ticket: CalledTicket;
+  outcome: 'recalled' | 'no_show';
+}
+
+export interface ParkedListResponse {
+  tickets: CalledTicket[];
+}
+
+/** `POST /tickets/{id}/transfer`: the ticket waiting in its new place. */
+export interface TransferResponse {
+  ticket: Omit<WaitingTicket, 'targetCounterId'> & { position: number; estimatedWaitMinutes: number; targetCounterId: number | null };
+}
+
+/** A manager reassigns the services of a counter (its profile), each with a weight. */
+export const CounterServicesSchema = z.strictObject({
+  services: z
+    .array(z.strictObject({ code: z.string().regex(/^[A-Z]$/, 'code is one capital letter'), weight: z.number().int().min(1).max(100) }))
+    .min(1)
+    .max(26)
+    .refine((list) => new Set(list.map((s) => s.code)).size === list.length, { message: 'each service once' }),
+});
+export interface CounterServicesResponse {
+  counterId: number;
+  services: { code: string; weight: number }[];
+}
+
+export const MoveToGreenChannelSchema = z.strictObject({ reason: z.string().trim().min(2).max(200) });
+
+/** A journaled event as a reconnecting client receives it (filtered for its audience). */
+export interface ReplayedEvent {
+  offset: number;
+  type: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+/** Catch-up after a reconnect: the missed events, or a fresh snapshot when too much was missed. */
+export type CatchUp =
+  | { kind: 'events'; fromOffset: number; latestOffset: number; events: ReplayedEvent[] }
+  | { kind: 'snapshot'; latestOffset: number; snapshot: QueueSnapshot | PublicQueueSnapshot };
+export const OffsetSchema = z.number().int().min(0);
+
+// ---------------------------------------------------------------- pre-filled forms (issue 4)
+
+export type { FormId, FieldType };
+/** Kiosk: the form filled while waiting. Values are checked against the form (domain/forms.ts) on the hub. */
+export const SubmitFormRequestSchema = z.strictObject({
+  formId: FormIdSchema,
+  values: z.record(z.string().max(40), z.unknown()),
+});
+export type SubmitFormRequest = z.input<typeof SubmitFormRequestSchema>;
+/** Teller: fields copied into the core banking system. */
+export const MarkFieldsUsedSchema = z.strictObject({ keys: z.array(z.string().min(1).max(40)).min(1).max(40) });
+export const FormFieldParamSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,39}$/);
+
+/** What the kiosk may know about a ticket's form: the choices and the masked pre-filled values. */
+export interface KioskFormInfo {
+  ticketId: string;
+  /** Forms offered for the service chosen. */
+  formIds: FormId[];
+  /** Known customer: field key -> masked value (never the full value). */
+  prefilled: Record<string, string>;
+  /** The form already saved with this ticket, if any. */
+  submittedFormId: FormId | null;
+}
+export interface SubmitFormResponse {
+  ticketId: string;
+  formId: FormId;
+  savedAt: string;
+  /** Fields saved (pre-filled ones included). */
+  fields: string[];
+}
+export interface TellerFormField {
+  key: string;
+  type: FieldType;
+  label: { 'zh-CN': string; en: string };
+  /** The value as one line to copy (amount as "50000.00 CNY"; a choice as its value). */
+  text: string;
+  /** A choice's label, for display. */
+  choiceLabel?: { 'zh-CN': string; en: string };
+  prefilled: boolean;
+  used: boolean;
+}
+/** The teller's view of the form of the ticket called at their counter. */
+export interface TellerFormResponse {
+  ticketId: string;
+  number: string;
+  formId: FormId;
+  title: { 'zh-CN': string; en: string };
+  submittedAt: string;
+  fields: TellerFormField[];
+}
+
+// ---------------------------------------------------------------- lobby marketing (issue 5)
+
+/** Revealing a full identifier: manager only, live ticket only, with a reason; audited. */
+export const RevealFieldSchema = z.enum(['phone', 'idNumber', 'card']);
+export const RevealReasonSchema = z.enum(['identity_verification', 'customer_request', 'form_correction', 'other']);
+export const RevealRequestSchema = z
+  .strictObject({
+    field: RevealFieldSchema,
+    reason: RevealReasonSchema,
+    /** Required for `other`, optional otherwise. */
+    note: z.string().trim().max(200).optional(),
+  })
+  .refine((v) => v.reason !== 'other' || (v.note !== undefined && v.note.length >= 4), {
+    message: 'a reason "other" needs a note of at least 4 characters',
+    path: ['note'],
+  });
+export type RevealRequest = z.input<typeof RevealRequestSchema>;
+export interface RevealResponse {
+  ticketId: string;
+  field: z.infer<typeof RevealFieldSchema>;
+  /** Full values (several for cards). Shown once; never stored on the tablet. */
+  values: string[];
+  revealedAt: string;
+}
+
+export const CampaignReportQuerySchema = z.strictObject({
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from is YYYY-MM-DD').optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to is YYYY-MM-DD').optional(),
+});
+export interface RateWithCi {
+  rate: number;
+  low: number;
+  high: number;
+}
+export interface CampaignRow {
+  key: string;
+  shown: number;
+  accepted: number;
+  declined: number;
+  later: number;
+  noResponse: number;
+  /** accepted / shown */
+  conversion: number;
+}
+export interface CampaignReport {
+  from: string;
+  to: string;
+  visits: { treatment: number; holdout: number; random: number };
+  byProduct: CampaignRow[];
+  byManager: CampaignRow[];
+  /** Visits with a conversion confirmed by the core-banking import. */
+  confirmedVisits: number;
+  /** Share of visits converted (an accepted offer or an imported conversion): treated vs holdout, difference with a 95% CI. */
+  uplift: { treatment: RateWithCi; holdout: RateWithCi; difference: RateWithCi; note: string };
+  /** Ranking quality: acceptance of the top-ranked offer vs the random arm's offer. */
+  ranking: { ranked: RateWithCi; random: RateWithCi };
+  /** Pitches per customer in the period: histogram (pitches -> customers) and the maximum. */
+  contactLoad: { customers: number; histogram: { pitches: number; customers: number }[]; max: number; mean: number };
+}
+/** Conversion import: the CSV text of a core-banking export (`cif,product_code,opened_on`), at most ~60 KB per request. */
+export const ImportConversionsSchema = z.strictObject({ csv: z.string().min(1).max(60_000) });
+export interface ImportConversionsResponse {
+  /** Rows stored (a row already imported is skipped). */
+  imported: number;
+  /** Of those, joined to a lobby visit within the attribution window. */
+  matched: number;
+  skipped: number;
+  errors: { line: number; message: string }[];
+}
+export interface PurgeResult {
+  cutoff: string;
+  deleted: Record<string, number>;
+}

@@ -5,14 +5,15 @@
  */
 import type { LifeStage, Product, ProductCategory } from './products';
 
-export type OfferStage = 'candidate' | 'eligibility' | 'applicability' | 'suitability' | 'arbitration';
+export type OfferStage = 'candidate' | 'eligibility' | 'applicability' | 'suitability' | 'contact_policy' | 'arbitration';
 
 export type ReasonCode =
   | 'life_stage_match'
   | 'visit_context'
   | 'category_not_held'
   | 'maturity_reinvest'
-  | 'tier_privilege';
+  | 'tier_privilege'
+  | 'random_arm';
 
 export interface OfferReason {
   code: ReasonCode;
@@ -32,6 +33,10 @@ export interface OfferCustomer {
   heldCategories: ReadonlySet<ProductCategory>;
   /** Products maturing soon (a reinvestment moment). */
   maturingProductCodes: readonly string[];
+  /** Residency: non-residents get only products open to them (none of the credit products). */
+  resident?: boolean;
+  /** Products the customer has applied for and that are still being processed. */
+  openApplicationCodes?: ReadonlySet<string>;
 }
 
 export interface OfferContext {
@@ -40,6 +45,11 @@ export interface OfferContext {
   contextWeights: Record<string, Record<string, number>>;
   lifeStageBoost: number;
   maxOffers: number;
+  /**
+   * Learned propensity: given the product and its prior P0 (base x life-stage / reinvestment boosts),
+   * the estimate to rank with (see propensity.ts). Omitted: the prior itself.
+   */
+  propensity?: (productCode: string, prior: number) => number;
 }
 
 export interface RankedOffer {
@@ -64,71 +74,90 @@ export interface OfferDecision {
   serviceOnly: boolean;
 }
 
-type Check = (p: Product, c: OfferCustomer) => string | null;
+export type Check = (p: Product, c: OfferCustomer) => string | null;
 
-const eligibility: Check = (p, c) => {
+/** Hard rules: marketing consent, age, residency. */
+export const eligibility: Check = (p, c) => {
   if (!c.marketingConsent) return 'no_marketing_consent';
   if (c.age < p.minAge || c.age > p.maxAge) return 'age';
+  if (c.resident === false && p.isCredit) return 'residency';
   return null;
 };
 
-const applicability: Check = (p, c) => {
+/** Would it make sense: not held, not already applied for, made for this life stage. */
+export const applicability: Check = (p, c) => {
   if (c.heldProductCodes.has(p.code)) return 'already_held';
+  if (c.openApplicationCodes?.has(p.code)) return 'open_application';
   if (p.lifeStages.length > 0 && !p.lifeStages.includes(c.lifeStage)) return 'life_stage';
   return null;
 };
 
-const suitability: Check = (p, c) => {
+/** Is it right for them (适当性): risk within tolerance, no credit while overdue. */
+export const suitability: Check = (p, c) => {
   if (p.riskLevel > c.riskTolerance) return 'risk_above_tolerance';
   if (p.isCredit && c.hasOverdue) return 'credit_while_overdue';
   return null;
 };
 
-const STAGES: [OfferStage, Check][] = [
+export const STAGES: readonly [OfferStage, Check][] = [
   ['eligibility', eligibility],
   ['applicability', applicability],
   ['suitability', suitability],
 ];
 
+/** The first stage and rule a product fails at, or null when it passes every hard stage. */
+export function firstFailure(p: Product, c: OfferCustomer): { stage: OfferStage; rule: string } | null {
+  if (!p.active) return { stage: 'candidate', rule: 'inactive' };
+  for (const [stage, check] of STAGES) {
+    const rule = check(p, c);
+    if (rule) return { stage, rule };
+  }
+  return null;
+}
+
+/** Scores a product that passed the hard stages: priority = propensity x context x value x lever, with reasons. */
+export function scoreOffer(p: Product, customer: OfferCustomer, ctx: OfferContext): Omit<RankedOffer, 'rank'> {
+  const reasons: OfferReason[] = [];
+  const lifeStageMatch = p.lifeStages.includes(customer.lifeStage);
+  if (lifeStageMatch) reasons.push({ code: 'life_stage_match', params: { stage: customer.lifeStage } });
+  const context = ctx.contextWeights[ctx.serviceCode]?.[p.category] ?? 1;
+  if (context > 1) reasons.push({ code: 'visit_context', params: { serviceCode: ctx.serviceCode } });
+  if (!customer.heldCategories.has(p.category)) reasons.push({ code: 'category_not_held', params: { category: p.category } });
+  const reinvest =
+    customer.maturingProductCodes.length > 0 && (p.category === 'wealth' || p.category === 'time_deposit' || p.category === 'fund');
+  if (reinvest) reasons.push({ code: 'maturity_reinvest', params: { count: customer.maturingProductCodes.length } });
+  if ((customer.tier === 'top' || customer.tier === 'gold') && p.value >= 1.5) {
+    reasons.push({ code: 'tier_privilege', params: { tier: customer.tier } });
+  }
+  const prior = p.basePropensity * (lifeStageMatch ? ctx.lifeStageBoost : 1) * (reinvest ? 1.5 : 1);
+  const propensity = ctx.propensity ? ctx.propensity(p.code, prior) : prior;
+  const factors = { propensity, context, value: p.value, lever: p.lever };
+  const score = propensity * context * p.value * p.lever;
+  return { productCode: p.code, category: p.category, score, factors, reasons };
+}
+
+/** Arbitration: highest priority first (ties by code), top N kept, the rest dropped with `below_top_n`. */
+export function arbitrate(
+  scored: readonly Omit<RankedOffer, 'rank'>[],
+  maxOffers: number,
+): { offers: RankedOffer[]; dropped: DroppedOffer[] } {
+  const sorted = [...scored].sort((a, b) => b.score - a.score || a.productCode.localeCompare(b.productCode));
+  const offers = sorted.slice(0, maxOffers).map((o, i) => ({ ...o, rank: i + 1 }));
+  const dropped = sorted.slice(maxOffers).map<DroppedOffer>((o) => ({ productCode: o.productCode, stage: 'arbitration', rule: 'below_top_n' }));
+  return { offers, dropped };
+}
+
 export function rankOffers(products: readonly Product[], customer: OfferCustomer, ctx: OfferContext): OfferDecision {
   const dropped: DroppedOffer[] = [];
   const scored: Omit<RankedOffer, 'rank'>[] = [];
   for (const p of products) {
-    if (!p.active) {
-      dropped.push({ productCode: p.code, stage: 'candidate', rule: 'inactive' });
+    const failed = firstFailure(p, customer);
+    if (failed) {
+      dropped.push({ productCode: p.code, ...failed });
       continue;
     }
-    let failed = false;
-    for (const [stage, check] of STAGES) {
-      const rule = check(p, customer);
-      if (rule) {
-        dropped.push({ productCode: p.code, stage, rule });
-        failed = true;
-        break;
-      }
-    }
-    if (failed) continue;
-
-    const reasons: OfferReason[] = [];
-    const lifeStageMatch = p.lifeStages.includes(customer.lifeStage);
-    if (lifeStageMatch) reasons.push({ code: 'life_stage_match', params: { stage: customer.lifeStage } });
-    const context = ctx.contextWeights[ctx.serviceCode]?.[p.category] ?? 1;
-    if (context > 1) reasons.push({ code: 'visit_context', params: { serviceCode: ctx.serviceCode } });
-    if (!customer.heldCategories.has(p.category)) reasons.push({ code: 'category_not_held', params: { category: p.category } });
-    const reinvest =
-      customer.maturingProductCodes.length > 0 && (p.category === 'wealth' || p.category === 'time_deposit' || p.category === 'fund');
-    if (reinvest) reasons.push({ code: 'maturity_reinvest', params: { count: customer.maturingProductCodes.length } });
-    if ((customer.tier === 'top' || customer.tier === 'gold') && p.value >= 1.5) {
-      reasons.push({ code: 'tier_privilege', params: { tier: customer.tier } });
-    }
-
-    const propensity = p.basePropensity * (lifeStageMatch ? ctx.lifeStageBoost : 1) * (reinvest ? 1.5 : 1);
-    const factors = { propensity, context, value: p.value, lever: p.lever };
-    const score = propensity * context * p.value * p.lever;
-    scored.push({ productCode: p.code, category: p.category, score, factors, reasons });
+    scored.push(scoreOffer(p, customer, ctx));
   }
-  scored.sort((a, b) => b.score - a.score || a.productCode.localeCompare(b.productCode));
-  const offers = scored.slice(0, ctx.maxOffers).map((o, i) => ({ ...o, rank: i + 1 }));
-  for (const o of scored.slice(ctx.maxOffers)) dropped.push({ productCode: o.productCode, stage: 'arbitration', rule: 'below_top_n' });
-  return { offers, dropped, serviceOnly: !customer.marketingConsent };
+  const top = arbitrate(scored, ctx.maxOffers);
+  return { offers: top.offers, dropped: [...dropped, ...top.dropped], serviceOnly: !customer.marketingConsent };
 }

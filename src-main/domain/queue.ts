@@ -10,9 +10,13 @@ export type TicketStatus = 'waiting' | 'called' | 'completed' | 'no_show';
 /** Higher is served first. */
 export const CLASS_RANK: Record<TicketClass, number> = { green: 3, vip: 2, priority: 1, normal: 0 };
 
-export function classFor(route: TicketRoute, vip: boolean): TicketClass {
+/** Priority by law, chosen at the kiosk. */
+export type PriorityReason = 'elderly' | 'disabled' | 'pregnant';
+
+export function classFor(route: TicketRoute, vip: boolean, priority: PriorityReason | null = null): TicketClass {
   if (route === 'green_channel') return 'green';
-  return vip ? 'vip' : 'normal';
+  if (vip) return 'vip';
+  return priority ? 'priority' : 'normal';
 }
 
 export interface Queued {

@@ -3,6 +3,7 @@
  * Parsed with zod from code (tests, the Electron shell) or from env / argv (cli.ts).
  */
 import { z } from 'zod';
+import { PrinterConfigSchema } from './printer/transport';
 
 export const HubConfigSchema = z.object({
   /** TCP port; 0 picks a free one (tests). */
@@ -20,6 +21,10 @@ export const HubConfigSchema = z.object({
   /** Built screens (out/renderer); found next to the hub bundle or under the working directory when omitted. */
   staticDir: z.string().optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Ticket printer of each kiosk device id (kiosks without an entry have none). */
+  printers: z.record(z.string().min(1), PrinterConfigSchema).default({}),
+  /** Days a pre-filled form is kept after it was submitted; then it is purged. */
+  formRetentionDays: z.number().int().min(1).max(3650).default(7),
 });
 export type HubConfigInput = z.input<typeof HubConfigSchema>;
 export type HubConfig = z.output<typeof HubConfigSchema>;
@@ -41,5 +46,17 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     publicUrl: value('public-url') ?? env.LOBBY_PUBLIC_URL,
     staticDir: env.LOBBY_STATIC_DIR,
     logLevel: (value('log-level') ?? env.LOBBY_LOG_LEVEL) as HubConfigInput['logLevel'],
+    printers: jsonOrRaw(value('printers') ?? env.LOBBY_PRINTERS) as HubConfigInput['printers'],
+    formRetentionDays: num(value('form-retention-days') ?? env.LOBBY_FORM_RETENTION_DAYS),
   };
+}
+
+/** JSON settings (LOBBY_PRINTERS); text that is not JSON is passed on for zod to reject with a message. */
+function jsonOrRaw(v: string | undefined): unknown {
+  if (v === undefined || v === '') return undefined;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
 }

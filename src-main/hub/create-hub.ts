@@ -19,6 +19,8 @@ import { TicketDesk } from './desk/tickets';
 import { Lobby } from './lobby';
 import { LobbyRealtime } from './realtime';
 import { registerRoutes } from './http/routes';
+import { FormDesk, purgeForms } from './desk/forms';
+import { createPrinter, type PrinterTransport } from './printer/transport';
 import { HubError, errorBody, fromZod } from './http/errors';
 import { seedDemoBranch } from './demo/seed';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
@@ -107,7 +109,21 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
   let publicUrl = config.publicUrl ?? '';
   const desk = new TicketDesk(db, branch, customers, journal, now, () => publicUrl);
   const lobby = new Lobby(branch, desk, customers, journal, now, (err) => app.log.error({ err }, 'could not tell the screens about a change'));
-  registerRoutes(app, lobby, sessions);
+  // Issue 4: printed tickets and pre-filled forms (kept only for config.formRetentionDays).
+  const printers = new Map<string, PrinterTransport>(Object.entries(config.printers).map(([id, c]) => [id, createPrinter(c)]));
+  const forms = new FormDesk(db, branch.id, branch.rules.timeZone, journal, now);
+  const purge = () => {
+    try {
+      const n = purgeForms(db, now(), config.formRetentionDays);
+      if (n > 0) app.log.info({ purged: n }, 'pre-filled forms past their retention period deleted');
+    } catch (err) {
+      app.log.error({ err }, 'purging old forms failed');
+    }
+  };
+  purge();
+  const purgeTimer = setInterval(purge, 3600_000);
+  purgeTimer.unref();
+  registerRoutes(app, lobby, sessions, { forms, printerFor: (id) => printers.get(id) ?? null, publicUrl: () => publicUrl });
 
   const staticDir = findStaticDir(config.staticDir);
   if (staticDir) {
@@ -150,6 +166,7 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(purgeTimer);
       await realtime.close();
       await app.close();
       db.close();

@@ -26,7 +26,7 @@ export class Lobby {
     readonly desk: TicketDesk,
     readonly customers: CustomerDirectory,
     readonly journal: Journal,
-    private readonly now: () => number,
+    readonly now: () => number,
     private readonly onNotifyError: (err: unknown) => void = () => {},
   ) {}
 
@@ -34,7 +34,7 @@ export class Lobby {
    * Tells the screens about a change that is already committed. A failure here is logged and
    * never turns the committed change into an error for the caller (the kiosk has its ticket).
    */
-  private notify(tell: (rt: LobbyRealtime) => void): void {
+  notify(tell: (rt: LobbyRealtime) => void): void {
     if (!this.realtime) return;
     try {
       tell(this.realtime);
@@ -74,9 +74,10 @@ export class Lobby {
     return row ? { ticket: this.desk.called(row) } : null;
   }
 
-  endVisit(ticketId: string, status: 'completed' | 'no_show', teller: Identity): CallNextResponse {
-    const row = this.desk.end(ticketId, status, teller);
-    this.audit(teller, status === 'completed' ? 'ticket.complete' : 'ticket.no_show', row, {});
+  endVisit(ticketId: string, status: 'completed' | 'no_show', teller: Identity, outcome: string | null = null): CallNextResponse {
+    const row = this.desk.end(ticketId, status, teller, outcome);
+    if (row.customer_id !== null) this.closeOffers(row.id);
+    this.audit(teller, status === 'completed' ? 'ticket.complete' : 'ticket.no_show', row, outcome ? { outcome } : {});
     this.notify((rt) => {
       rt.queueChanged();
       if (row.customer_id !== null) rt.withdrawCard({ ticketId: row.id, reason: status });
@@ -107,6 +108,7 @@ export class Lobby {
         branchId: this.branch.id,
         actor: manager.subjectId,
         role: manager.role,
+        device: manager.device ?? null,
         action: 'customer_card.view',
         subject: `ticket:${c.ticketId}`,
         detail: { customer: c.customer.ref, number: c.number, via: 'list' },
@@ -120,18 +122,28 @@ export class Lobby {
     if (!row || row.branch_id !== manager.branchId || row.customer_id === null) throw notFound('customer card');
     const at = this.now();
     this.journal.db.transaction(() => {
-      this.customers.recordOutcome(ticketId, productCode, outcome, note, manager.subjectId, at);
+      this.customers.recordOutcome(ticketId, productCode, outcome, note, manager.subjectId, at, manager.device ?? null);
       this.audit(manager, 'offer.outcome', row, { productCode, outcome });
     })();
     return { ticketId, productCode, outcome, recordedAt: new Date(at).toISOString() };
   }
 
-  private cardOf(row: TicketRow): CustomerCard {
+  /** Issue 5: offers left unanswered when a visit ends get a no_response (never fails the committed end). */
+  private closeOffers(ticketId: string): void {
+    try {
+      this.customers.closeDecision(ticketId, this.now());
+    } catch (err) {
+      this.onNotifyError(err);
+    }
+  }
+
+  cardOf(row: TicketRow): CustomerCard {
     if (row.customer_id === null) throw conflict('guest tickets have no customer card');
     return this.customers.card(
       { id: row.id, number: row.number, service_code: row.service_code, requested_service_code: row.requested_service_code, issued_at: row.issued_at, customer_id: row.customer_id },
       this.desk.today(),
       this.desk.routingFor(row.id),
+      this.now(),
     );
   }
 
@@ -140,6 +152,7 @@ export class Lobby {
       branchId: this.branch.id,
       actor: who.subjectId,
       role: who.role,
+      device: who.device ?? null,
       action,
       subject: `ticket:${row.id}`,
       detail: { number: row.number, ...detail },

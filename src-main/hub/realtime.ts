@@ -16,6 +16,8 @@ import type {
 import type { Identity, Sessions } from './auth/sessions';
 import type { Journal, AuditRecord } from './journal';
 import { HubError } from './http/errors';
+import { CatchUpLog } from './catch-up';
+import { OffsetSchema } from '../domain/contracts';
 
 interface SocketData {
   identity: Identity;
@@ -35,6 +37,7 @@ export class LobbyRealtime {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
   private lastSnapshotAt = 0;
   private snapshotTimer: NodeJS.Timeout | null = null;
+  private readonly catchUpLog: CatchUpLog;
 
   constructor(
     server: HttpServer,
@@ -44,6 +47,7 @@ export class LobbyRealtime {
     private readonly sources: RealtimeSources,
     private readonly now: () => number,
   ) {
+    this.catchUpLog = new CatchUpLog(journal.db, branchId);
     this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
@@ -76,6 +80,19 @@ export class LobbyRealtime {
         return cards;
       }),
     );
+
+    // Issue 3: catching up after a reconnect, for the caller's audience only.
+    const snapshotFor = () =>
+      role === 'manager' || role === 'teller' || role === 'admin' ? this.sources.staffSnapshot() : this.sources.publicSnapshot();
+    socket.on('events:since', (offset, ack) =>
+      this.answer(ack, () => {
+        const parsed = OffsetSchema.safeParse(offset);
+        if (!parsed.success) throw new HubError('validation_failed', 'offset: a non-negative integer');
+        return this.catchUpLog.catchUp(parsed.data, role, snapshotFor);
+      }),
+    );
+    const handshakeOffset = OffsetSchema.safeParse((socket.handshake.auth as { offset?: unknown } | undefined)?.offset);
+    if (handshakeOffset.success) socket.emit('events:catch-up', this.catchUpLog.catchUp(handshakeOffset.data, role, snapshotFor));
   }
 
   /** Runs a handler and acknowledges with its result or a clean error (never a stack). */

@@ -274,7 +274,7 @@ export interface ShellConfigError {
 
 export type ShellConfigResult = { ok: true; config: ShellConfig } | { ok: false; error: ShellConfigError };
 
-const HubUrlSchema = z
+export const HubUrlSchema = z
   .string()
   .trim()
   .min(1, 'must not be empty')

@@ -5,23 +5,22 @@
  * wires them to Electron's events.
  */
 import { app, BrowserWindow, Menu, powerSaveBlocker, session, type WebContents } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { kioskConfigPath, kioskPageUrl, resolveKioskSettings, type KioskSettings } from './kiosk-config';
 import {
   blockedShortcut,
   configErrorPageUrl,
   isAllowedNavigation,
   isProductionShell,
   KIOSK_CHROMIUM_SWITCHES,
-  kioskUrlOf,
   kioskWindowOptions,
   permissionDecision,
   reloadDelayMs,
-  resolveShellConfig,
   STABLE_AFTER_MS,
   UNRESPONSIVE_GRACE_MS,
   unreachablePageUrl,
   windowOpenHandler,
-  type ShellConfig,
 } from './kiosk-options';
 
 interface RunningHub {
@@ -33,7 +32,14 @@ interface RunningHub {
 const ERR_ABORTED = -3;
 const HUB_CLOSE_TIMEOUT_MS = 5_000;
 
-const configResult = resolveShellConfig(process.env, process.argv);
+// The per-branch config file (outside the bundle); a packaged kiosk ignores LOBBY_* and flags.
+const configResult = resolveKioskSettings({
+  isPackaged: app.isPackaged,
+  env: process.env,
+  argv: process.argv,
+  defaultPath: kioskConfigPath(process.platform, process.env),
+  readFile: (path) => (existsSync(path) ? readFileSync(path, 'utf8') : null),
+});
 const production = isProductionShell(app.isPackaged, process.env);
 
 let mainWindow: BrowserWindow | null = null;
@@ -86,15 +92,16 @@ async function start(): Promise<void> {
     await win.loadURL(configErrorPageUrl(configResult.error.message)).catch(() => undefined);
     return;
   }
-  const hubUrl = await obtainHubUrl(configResult.config);
+  log(`configuration from ${configResult.settings.source}`);
+  const hubUrl = await obtainHubUrl(configResult.settings);
   if (hubUrl === null) return; // quitting
-  kioskUrl = kioskUrlOf(hubUrl);
+  kioskUrl = kioskPageUrl(hubUrl, configResult.settings);
   kioskOrigin = new URL(kioskUrl).origin;
   loadKiosk();
 }
 
 /** The configured hub, or one started in-process (retried with back-off until it starts). */
-async function obtainHubUrl(config: ShellConfig): Promise<string | null> {
+async function obtainHubUrl(config: KioskSettings): Promise<string | null> {
   if (config.hubUrl) return config.hubUrl;
   const dataDir = config.dataDir ?? join(app.getPath('userData'), 'data');
   for (let attempt = 1; !quitting; attempt++) {
@@ -107,6 +114,8 @@ async function obtainHubUrl(config: ShellConfig): Promise<string | null> {
         host: '127.0.0.1',
         dataDir,
         staticDir: join(__dirname, '../renderer'),
+        // This kiosk's ticket printer (a hub elsewhere has its own LOBBY_PRINTERS).
+        printers: config.kioskId ? { [config.kioskId]: config.printer } : {},
       });
       if (quitting) {
         await started.close().catch((err: unknown) => log('closing the hub failed', err));

@@ -4,6 +4,10 @@
  *     one transaction per row) -> ratio.
  *  2. ticket -> customer:card latency (until all of 200 connected manager sockets have it), p50/p99,
  *     vs a raw socket.io broadcast echo to 200 clients -> ratio.
+ *  3. customer card with next-best-action ranking on a large customer base (BENCH_CUSTOMERS, default
+ *     1,000,000 customers, about 3.8 M holdings; seeding takes about 2-3 minutes): p50/p99 of the
+ *     decision (read + pipeline) and of building the masked card, and the pipeline's cost per stage.
+ *     BENCH_CUSTOMERS=0 skips it; BENCH_CARD_SAMPLES (default 2000) decisions are measured.
  * Options: BENCH_TICKETS (default 2000), BENCH_CONCURRENCY (16), BENCH_SOCKETS (200), BENCH_CARDS (200),
  * BENCH_QUEUE (40: tickets already waiting while cards are measured, a busy lobby).
  */
@@ -17,12 +21,22 @@ import Database from 'better-sqlite3';
 import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { createHub } from '../../src-main/hub/create-hub';
+import { openDatabase } from '../../src-main/hub/db/open';
+import { seedDemoBranch } from '../../src-main/hub/demo/seed';
+import { loadBranch } from '../../src-main/hub/branch';
+import { Journal } from '../../src-main/hub/journal';
+import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/desk/customers';
+import { TicketDesk } from '../../src-main/hub/desk/tickets';
+import type { StageTimings } from '../../src-main/domain/next-best-action';
+import { businessDate } from '../../src-main/domain/ticket-number';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const SOCKETS = Number(process.env.BENCH_SOCKETS ?? 200);
 const CARDS = Number(process.env.BENCH_CARDS ?? 200);
 const QUEUE = Number(process.env.BENCH_QUEUE ?? 40);
+const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
+const CARD_SAMPLES = Number(process.env.BENCH_CARD_SAMPLES ?? 2000);
 
 const dir = mkdtempSync(join(tmpdir(), 'lobby-bench-'));
 const pct = (xs: number[], p: number) => {
@@ -114,6 +128,67 @@ async function rawEchoLatencies(n: number, clients: number, payload: unknown): P
   return out;
 }
 
+/** Section 3: the card with ranking on a large base, in-process (no HTTP / socket in the measurement). */
+function cardAtScale(): string[] {
+  if (CUSTOMERS <= 0) return [];
+  const db = openDatabase(join(dir, 'scale.db'));
+  const today = businessDate(new Date(), 'Asia/Shanghai');
+  const t0 = performance.now();
+  const seeded = seedDemoBranch(db, { today, customers: CUSTOMERS });
+  const seedS = (performance.now() - t0) / 1000;
+  const branch = loadBranch(db)!;
+  const now = () => Date.now();
+  const journal = new Journal(db, now);
+  const customers = new CustomerDirectory(db, branch);
+  const desk = new TicketDesk(db, branch, customers, journal, now, () => 'http://bench');
+  const byId = db.prepare('SELECT * FROM customer WHERE id = ?');
+  const total = seeded.counts.customer;
+  // Random customers across the whole base (a fixed LCG: the same sample every run).
+  let x = 12345;
+  const pick = () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return 1 + (x % total);
+  };
+  const timings: StageTimings = { candidates: 0, hard_rules: 0, contact_policy: 0, arbitration: 0, control_group: 0 };
+  // warm-up
+  for (let i = 0; i < 200; i++) customers.pipeline(byId.get(pick()) as CustomerRow, 'A', today, now(), `w-${i}`);
+  customers.timings = timings;
+  const decide: number[] = [];
+  for (let i = 0; i < CARD_SAMPLES; i++) {
+    const c = byId.get(pick()) as CustomerRow;
+    const s = performance.now();
+    customers.pipeline(c, 'ABCDE'[i % 5]!, today, now(), `t-${i}`);
+    decide.push(performance.now() - s);
+  }
+  customers.timings = null;
+  const decideTotal = decide.reduce((a, b) => a + b, 0);
+  const stageTotal = Object.values(timings).reduce((a, b) => a + b, 0);
+  // Cards of real tickets: issue (decision stored in the ticket's transaction), then build the card.
+  const kiosk = { role: 'kiosk' as const, subjectId: 'kiosk-01', branchId: branch.id, counterId: null };
+  const card: number[] = [];
+  const issue: number[] = [];
+  for (let i = 0; i < Math.min(CARD_SAMPLES, 1000); i++) {
+    const c = byId.get(pick()) as CustomerRow;
+    let s = performance.now();
+    const { row } = desk.issue({ serviceCode: 'ABCDE'[i % 5]!, requestId: `scale-${i.toString(36).padStart(8, '0')}`, identity: { kind: 'phone', value: c.phone } } as never, kiosk);
+    issue.push(performance.now() - s);
+    s = performance.now();
+    customers.card({ ...row, customer_id: row.customer_id! }, today, null, now());
+    card.push(performance.now() - s);
+  }
+  db.close();
+  const per = (ms: number) => `${fmt((ms / CARD_SAMPLES) * 1000, 1)} µs`;
+  return [
+    `customer base: ${total.toLocaleString('en')} customers, ${seeded.counts.holding.toLocaleString('en')} holdings (seeded in ${fmt(seedS, 1)} s)`,
+    `decision (read + pipeline)  p50 ${fmt(pct(decide, 50), 3)} ms   p99 ${fmt(pct(decide, 99), 3)} ms   (${CARD_SAMPLES} random customers)`,
+    `ticket issue incl. decision p50 ${fmt(pct(issue, 50), 3)} ms   p99 ${fmt(pct(issue, 99), 3)} ms   (FULL-sync commit)`,
+    `masked card build           p50 ${fmt(pct(card, 50), 3)} ms   p99 ${fmt(pct(card, 99), 3)} ms   (goal p99 < 5 ms)`,
+    `pipeline cost per stage (mean per decision): data read ${per(decideTotal - stageTotal)}, candidates ${per(timings.candidates)}, ` +
+      `eligibility+applicability+suitability ${per(timings.hard_rules)}, contact policy ${per(timings.contact_policy)}, ` +
+      `arbitration ${per(timings.arbitration)}, control group ${per(timings.control_group)}`,
+  ];
+}
+
 async function main() {
   console.log(`Branch Lobby bench — ${TICKETS} tickets at concurrency ${CONCURRENCY}; ${CARDS} cards to ${SOCKETS} manager sockets with ${QUEUE} waiting`);
   const raw = rawInsertsPerSecond(TICKETS);
@@ -176,6 +251,11 @@ async function main() {
   ];
   console.log('');
   for (const r of rows) console.log(`${r[0]!.padEnd(38)} ${r[1]!.padStart(9)}   ${r[2]!.padEnd(26)} ${r[3]!.padStart(9)}   ${r[4]}`);
+  if (CUSTOMERS > 0) {
+    console.log('');
+    console.log(`Customer card with ranking at scale (BENCH_CUSTOMERS=${CUSTOMERS}; 0 skips):`);
+    for (const line of cardAtScale()) console.log(`  ${line}`);
+  }
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);
 }

@@ -253,7 +253,7 @@ describe('green channel, customer card and teller', () => {
     const before = await h.request<TrackResponse>('GET', `/api/v1/track/${token}`);
     expect(before.body).toMatchObject({ number: t.number, status: 'waiting', position: 2 });
     expect(Object.keys(before.body).sort()).toEqual(
-      ['branchName', 'counterId', 'counterName', 'estimatedWaitMinutes', 'number', 'position', 'serviceCode', 'serviceName', 'status'].sort(),
+      ['branchName', 'counterId', 'counterName', 'estimatedWaitMinutes', 'near', 'number', 'position', 'serviceCode', 'serviceName', 'status'].sort(),
     );
     const c = await callNext(2);
     expect(c.body.ticket.id).toBe(first.id);

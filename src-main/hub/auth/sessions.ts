@@ -13,6 +13,8 @@ export interface Identity {
   subjectId: string;
   branchId: string;
   counterId: number | null;
+  /** The device a request came from (set per request by the HTTP layer, for the audit log). */
+  device?: string | null;
 }
 
 const STAFF_SESSION_MS = 12 * 3600_000;

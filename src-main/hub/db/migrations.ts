@@ -229,6 +229,154 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
 `,
   },
+  {
+    version: 2,
+    name: 'queue engine: priority by law, transfers, recalls, parking, outcomes, counter states',
+    sql: `
+ALTER TABLE ticket ADD COLUMN priority_reason TEXT CHECK (priority_reason IN ('elderly', 'disabled', 'pregnant'));
+-- Place in the queue: the issue time, or where a transfer placed the ticket (first / last / original).
+ALTER TABLE ticket ADD COLUMN queued_at INTEGER NOT NULL DEFAULT 0;
+UPDATE ticket SET queued_at = issued_at;
+-- Transferred to one counter: only that counter calls it.
+ALTER TABLE ticket ADD COLUMN target_counter_id INTEGER REFERENCES counter(id);
+ALTER TABLE ticket ADD COLUMN recall_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE ticket ADD COLUMN transfer_count INTEGER NOT NULL DEFAULT 0;
+-- Parked: still called at its counter (status 'called') but set aside until resumed.
+ALTER TABLE ticket ADD COLUMN parked_at INTEGER;
+ALTER TABLE ticket ADD COLUMN outcome TEXT;
+CREATE INDEX ticket_queue ON ticket(branch_id, business_date, status, queued_at);
+CREATE INDEX ticket_counter_calls ON ticket(branch_id, business_date, counter_id, called_at) WHERE called_at IS NOT NULL;
+
+ALTER TABLE green_channel_routing ADD COLUMN reason TEXT;
+
+-- A counter without a row is open.
+CREATE TABLE counter_state (
+  counter_id    INTEGER PRIMARY KEY REFERENCES counter(id),
+  branch_id     TEXT NOT NULL REFERENCES branch(id),
+  state         TEXT NOT NULL CHECK (state IN ('open', 'paused', 'closed')),
+  reason        TEXT,
+  note          TEXT,
+  changed_at    INTEGER NOT NULL,
+  changed_by    TEXT NOT NULL
+) STRICT;
+`,
+  },
+  // Issue 5 (lobby marketing).
+  {
+    version: 3,
+    name: 'next-best-action: decision records, responses, contact history, account movements, credit state, applications',
+    sql: `
+-- Residency (eligibility) and exemption from control groups (demo personas, staff accounts).
+ALTER TABLE customer ADD COLUMN resident INTEGER NOT NULL DEFAULT 1 CHECK (resident IN (0, 1));
+ALTER TABLE customer ADD COLUMN control_exempt INTEGER NOT NULL DEFAULT 0 CHECK (control_exempt IN (0, 1));
+
+-- The decision record of every card: control group, learning segment, pitch allowance, the
+-- non-product actions and the full trace (every candidate, the stage it dropped at, its score).
+ALTER TABLE offer_decision ADD COLUMN control_group TEXT NOT NULL DEFAULT 'treatment'
+  CHECK (control_group IN ('treatment', 'holdout', 'random'));
+ALTER TABLE offer_decision ADD COLUMN segment TEXT NOT NULL DEFAULT 'adult';
+ALTER TABLE offer_decision ADD COLUMN period TEXT NOT NULL DEFAULT '';
+ALTER TABLE offer_decision ADD COLUMN pitch_allowance INTEGER NOT NULL DEFAULT 2;
+ALTER TABLE offer_decision ADD COLUMN actions_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE offer_decision ADD COLUMN trace_json TEXT NOT NULL DEFAULT '[]';
+-- Set when the visit ends (unanswered offers then get a no_response).
+ALTER TABLE offer_decision ADD COLUMN closed_at INTEGER;
+CREATE INDEX offer_decision_customer ON offer_decision(customer_id, decided_at);
+CREATE INDEX offer_decision_time ON offer_decision(decided_at);
+
+-- Responses: shown, accepted, declined, later, no_response (rebuilt for the wider CHECK).
+CREATE TABLE offer_outcome_v3 (
+  id                INTEGER PRIMARY KEY,
+  decision_id       INTEGER NOT NULL REFERENCES offer_decision(id),
+  customer_id       INTEGER NOT NULL REFERENCES customer(id),
+  product_code      TEXT NOT NULL,
+  outcome           TEXT NOT NULL CHECK (outcome IN ('shown', 'accepted', 'declined', 'later', 'no_response')),
+  segment           TEXT NOT NULL,
+  counts_toward_cap INTEGER NOT NULL DEFAULT 1 CHECK (counts_toward_cap IN (0, 1)),
+  note              TEXT,
+  staff_id          TEXT NOT NULL,
+  device            TEXT,
+  recorded_at       INTEGER NOT NULL
+) STRICT;
+INSERT INTO offer_outcome_v3 (id, decision_id, customer_id, product_code, outcome, segment, counts_toward_cap, note, staff_id, device, recorded_at)
+  SELECT o.id, o.decision_id, d.customer_id, o.product_code, o.outcome, 'adult', 1, o.note, o.staff_id, NULL, o.recorded_at
+  FROM offer_outcome o JOIN offer_decision d ON d.id = o.decision_id;
+DROP TABLE offer_outcome;
+ALTER TABLE offer_outcome_v3 RENAME TO offer_outcome;
+CREATE INDEX offer_outcome_decision ON offer_outcome(decision_id, product_code);
+CREATE INDEX offer_outcome_customer ON offer_outcome(customer_id, recorded_at);
+CREATE INDEX offer_outcome_learning ON offer_outcome(product_code, segment, outcome);
+
+-- Demand-account movements (from core banking): large inflow / outflow, transfers to other banks.
+CREATE TABLE account_movement (
+  id          INTEGER PRIMARY KEY,
+  customer_id INTEGER NOT NULL REFERENCES customer(id),
+  on_date     TEXT NOT NULL,
+  direction   TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  amount      REAL NOT NULL CHECK (amount > 0),
+  other_bank  INTEGER NOT NULL DEFAULT 0 CHECK (other_bank IN (0, 1))
+) STRICT;
+CREATE INDEX account_movement_customer ON account_movement(customer_id, on_date);
+
+-- Repayment state of loans and credit cards: next due, overdue, five-tier classification.
+CREATE TABLE credit_status (
+  holding_id              INTEGER PRIMARY KEY REFERENCES holding(id),
+  customer_id             INTEGER NOT NULL REFERENCES customer(id),
+  product_code            TEXT NOT NULL,
+  next_due_on             TEXT,
+  due_amount              REAL NOT NULL DEFAULT 0,
+  overdue_days            INTEGER NOT NULL DEFAULT 0,
+  classification          TEXT NOT NULL DEFAULT 'normal'
+    CHECK (classification IN ('normal', 'special_mention', 'substandard', 'doubtful', 'loss')),
+  previous_classification TEXT
+    CHECK (previous_classification IN ('normal', 'special_mention', 'substandard', 'doubtful', 'loss')),
+  classified_on           TEXT
+) STRICT;
+CREATE INDEX credit_status_customer ON credit_status(customer_id);
+
+-- Open product applications: not offered again while one is being processed.
+CREATE TABLE product_application (
+  id           INTEGER PRIMARY KEY,
+  customer_id  INTEGER NOT NULL REFERENCES customer(id),
+  product_code TEXT NOT NULL,
+  status       TEXT NOT NULL CHECK (status IN ('open', 'approved', 'rejected', 'withdrawn')),
+  applied_on   TEXT NOT NULL
+) STRICT;
+CREATE INDEX product_application_customer ON product_application(customer_id, status);
+
+-- Conversions confirmed by core banking (an imported file), joined to the lobby visit they follow.
+CREATE TABLE conversion (
+  id           INTEGER PRIMARY KEY,
+  customer_id  INTEGER NOT NULL REFERENCES customer(id),
+  product_code TEXT NOT NULL,
+  opened_on    TEXT NOT NULL,
+  decision_id  INTEGER REFERENCES offer_decision(id),
+  imported_at  INTEGER NOT NULL,
+  imported_by  TEXT NOT NULL,
+  UNIQUE (customer_id, product_code, opened_on)
+) STRICT;
+CREATE INDEX conversion_decision ON conversion(decision_id);
+`,
+  },
+  // Issue 4 (kiosk). Version 3 is being added in parallel (issue 5); this one is 4 on purpose and
+  // goes after it when the work is merged (the lead fixes the order).
+  {
+    version: 4,
+    name: 'pre-filled forms saved with the ticket',
+    sql: `
+CREATE TABLE ticket_form (
+  ticket_id      TEXT PRIMARY KEY REFERENCES ticket(id),
+  branch_id      TEXT NOT NULL REFERENCES branch(id),
+  form_id        TEXT NOT NULL,
+  values_json    TEXT NOT NULL,
+  prefilled_json TEXT NOT NULL DEFAULT '[]',
+  used_json      TEXT NOT NULL DEFAULT '[]',
+  submitted_at   INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+) STRICT;
+CREATE INDEX ticket_form_submitted ON ticket_form(submitted_at);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

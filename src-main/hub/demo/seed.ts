@@ -27,6 +27,7 @@ import {
   SURNAME_WEIGHTS,
   SURNAMES,
 } from './names';
+import { demoActivity, fixedActivity, type ActivityHolding, type DemoActivity } from './activity';
 import { addMonths, dayNumber, isIsoDate, isoDate, makePermutation, Rng, weightedTable } from './random';
 
 export { DEMO_PRODUCTS } from './catalogue';
@@ -303,8 +304,24 @@ function insertCustomers(db: Database.Database, tiering: TieringRules, today: st
   const insertHolding = db.prepare(
     'INSERT INTO holding (customer_id, product_code, amount, opened_on, maturity_on, as_of) VALUES (?, ?, ?, ?, ?, ?)',
   );
+  const insertMovement = db.prepare('INSERT INTO account_movement (customer_id, on_date, direction, amount, other_bank) VALUES (?, ?, ?, ?, ?)');
+  const insertCredit = db.prepare(
+    `INSERT INTO credit_status (holding_id, customer_id, product_code, next_due_on, due_amount, overdue_days, classification,
+       previous_classification, classified_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const insertApplication = db.prepare('INSERT INTO product_application (customer_id, product_code, status, applied_on) VALUES (?, ?, ?, ?)');
+  const markNonResident = db.prepare('UPDATE customer SET resident = 0 WHERE id = ?');
+  const markExempt = db.prepare('UPDATE customer SET control_exempt = 1 WHERE id = ?');
+  const writeActivity = (customerId: number, a: DemoActivity) => {
+    for (const m of a.movements) insertMovement.run(customerId, m.onDate, m.direction, m.amount, m.otherBank ? 1 : 0);
+    for (const c of a.credit) {
+      insertCredit.run(c.holdingId, customerId, c.productCode, c.nextDueOn, c.dueAmount, c.overdueDays, c.classification, c.previousClassification, c.classifiedOn);
+    }
+    for (const ap of a.applications) insertApplication.run(customerId, ap.productCode, ap.status, ap.appliedOn);
+    if (!a.resident) markNonResident.run(customerId);
+  };
 
-  const write = (c: CustomerRecord) => {
+  const write = (c: CustomerRecord, fixedIndex = 0) => {
     const totals = totalsOf(c.holdings.map((h) => ({ category: CATEGORY.get(h.productCode)!, amount: h.amount })));
     const tier = tierFor(totals.aum, tiering);
     const stars = starsFor(totals.aum, tiering);
@@ -331,7 +348,17 @@ function insertCustomers(db: Database.Database, tiering: TieringRules, today: st
       today,
     );
     for (const card of c.cards) insertCard.run(card.cardNumber, c.id, card.kind);
-    for (const h of c.holdings) insertHolding.run(c.id, h.productCode, h.amount, h.openedOn, h.maturityOn, today);
+    const held: ActivityHolding[] = c.holdings.map((h) => ({
+      holdingId: Number(insertHolding.run(c.id, h.productCode, h.amount, h.openedOn, h.maturityOn, today).lastInsertRowid),
+      productCode: h.productCode,
+      category: CATEGORY.get(h.productCode)!,
+      amount: h.amount,
+    }));
+    if (fixedIndex > 0) {
+      // Demo personas stay out of control groups so a tester always sees what the README says.
+      markExempt.run(c.id);
+      writeActivity(c.id, fixedActivity(fixedIndex, held, today));
+    } else writeActivity(c.id, demoActivity(c.id, held, c.lastOverdueOn, today));
     s.counts.customer++;
     s.counts.card += c.cards.length;
     s.counts.holding += c.holdings.length;
@@ -357,7 +384,7 @@ function insertCustomers(db: Database.Database, tiering: TieringRules, today: st
       lastOverdueOn: f.lastOverdueOn,
       cards: [{ cardNumber: f.cardNumber, kind: 'debit' }, ...f.extraCards],
       holdings: f.holdings,
-    });
+    }, i + 1);
   }
 
   const idTaken = db.prepare('SELECT 1 FROM customer WHERE id_number = ?').pluck();

@@ -4,13 +4,17 @@
  */
 import type { Branch } from '../branch';
 import type { Db } from '../db/open';
-import type { CardOffer, CustomerCard, GreenChannelDecision, HoldingGroup, OfferOutcome } from '../../domain/contracts';
+import type { CardAction, CardOffer, ControlGroup, CustomerCard, GreenChannelDecision, HoldingGroup, OfferOutcome, OfferResponse } from '../../domain/contracts';
 import { ageOn, lifeStageOf, PRODUCT_CATEGORIES, type Product, type ProductCategory, type LifeStage } from '../../domain/products';
 import { maskCardNumber, maskIdNumber, maskName, maskPhone } from '../../domain/masking';
-import { remindersFor } from '../../domain/reminders';
-import { rankOffers, type DroppedOffer, type RankedOffer } from '../../domain/offers';
+import { addDaysIso, remindersFor, type AccountMovement, type CreditState, type LoanClass, type Reminder } from '../../domain/reminders';
+import type { OfferCustomer } from '../../domain/offers';
+import { decideNextBestAction, type NbaDecision, type NbaOffer, type StageTimings } from '../../domain/next-best-action';
+import { mayPitch, pitchesInWindow, PITCH_RESPONSES, type ContactEvent, type Response } from '../../domain/contact-policy';
+import { controlGroupOf, periodOf } from '../../domain/control-groups';
+import { segmentOf, smoothedPropensity, statsKey, type OutcomeStats } from '../../domain/propensity';
 import { isVip, shiftYears, type Tier } from '../../domain/tiering';
-import { notFound } from '../http/errors';
+import { conflict, notFound } from '../http/errors';
 
 export interface CustomerRow {
   id: number;
@@ -31,7 +35,31 @@ export interface CustomerRow {
   stars: number;
   key_customer: number;
   aum: number;
+  resident: number;
+  control_exempt: number;
 }
+
+interface DecisionRow {
+  id: number;
+  customer_id: number;
+  service_only: number;
+  offers_json: string;
+  actions_json: string;
+  control_group: ControlGroup;
+  segment: string;
+  pitch_allowance: number;
+  closed_at: number | null;
+}
+
+/** Everything the pipeline needs about one customer, read once per decision or card. */
+interface CustomerFacts {
+  holdings: HoldingRow[];
+  reminders: Reminder[];
+  offerCustomer: OfferCustomer;
+  segment: string;
+}
+
+const DAY_MS = 86_400_000;
 
 interface HoldingRow {
   product_code: string;
@@ -81,6 +109,15 @@ export class CustomerDirectory {
   private readonly decisionOf;
   private readonly outcomesOf;
   private readonly insertOutcome;
+  private readonly movementsOf;
+  private readonly creditOf;
+  private readonly openApplicationsOf;
+  private readonly historyOf;
+  private readonly lastAnswerOf;
+  private readonly closeDecisionStmt;
+  private stats: Map<string, OutcomeStats> | null = null;
+  /** Per-stage cost of the pipeline (ms), accumulated when `timings` is set (bench). */
+  timings: StageTimings | null = null;
 
   constructor(
     private readonly db: Db,
@@ -96,16 +133,36 @@ export class CustomerDirectory {
     );
     this.cardsOf = db.prepare('SELECT card_number FROM card WHERE customer_id = ? ORDER BY card_number');
     this.insertDecision = db.prepare(
-      `INSERT INTO offer_decision (ticket_id, customer_id, service_only, offers_json, dropped_json, decided_at)
-       VALUES (?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO offer_decision (ticket_id, customer_id, service_only, offers_json, dropped_json, decided_at,
+         control_group, segment, period, pitch_allowance, actions_json, trace_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.decisionOf = db.prepare('SELECT id, service_only, offers_json FROM offer_decision WHERE ticket_id = ?');
+    this.decisionOf = db.prepare(
+      `SELECT id, customer_id, service_only, offers_json, actions_json, control_group, segment, pitch_allowance, closed_at
+       FROM offer_decision WHERE ticket_id = ?`,
+    );
     this.outcomesOf = db.prepare(
-      `SELECT product_code, outcome FROM offer_outcome WHERE decision_id = ? ORDER BY recorded_at, id`,
+      `SELECT product_code, outcome, recorded_at, counts_toward_cap FROM offer_outcome WHERE decision_id = ? ORDER BY recorded_at, id`,
     );
     this.insertOutcome = db.prepare(
-      'INSERT INTO offer_outcome (decision_id, product_code, outcome, note, staff_id, recorded_at) VALUES (?, ?, ?, ?, ?, ?)',
+      `INSERT INTO offer_outcome (decision_id, customer_id, product_code, outcome, segment, counts_toward_cap, note, staff_id, device, recorded_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
+    this.movementsOf = db.prepare('SELECT on_date, direction, amount, other_bank FROM account_movement WHERE customer_id = ? AND on_date >= ?');
+    this.creditOf = db.prepare(
+      `SELECT product_code, next_due_on, due_amount, overdue_days, classification, previous_classification, classified_on
+       FROM credit_status WHERE customer_id = ?`,
+    );
+    this.openApplicationsOf = db.prepare("SELECT product_code FROM product_application WHERE customer_id = ? AND status = 'open'");
+    this.historyOf = db.prepare(
+      `SELECT product_code, outcome, recorded_at, counts_toward_cap, decision_id FROM offer_outcome
+       WHERE customer_id = ? AND recorded_at > ? AND outcome <> 'shown'`,
+    );
+    this.lastAnswerOf = db.prepare(
+      `SELECT outcome FROM offer_outcome WHERE decision_id = ? AND product_code = ? AND outcome <> 'shown'
+       ORDER BY recorded_at DESC, id DESC LIMIT 1`,
+    );
+    this.closeDecisionStmt = db.prepare('UPDATE offer_decision SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
   }
 
   find(kind: 'phone' | 'card' | 'idNumber', value: string): CustomerRow | null {
@@ -151,58 +208,189 @@ export class CustomerDirectory {
     );
   }
 
-  private reminders(c: CustomerRow, holdings: readonly HoldingRow[], today: string) {
-    const windows = this.branch.rules.reminders;
-    return remindersFor({
+  /** Reads the customer's holdings, activity and credit state and computes reminders and pipeline facts. */
+  private facts(c: CustomerRow, today: string): CustomerFacts {
+    const holdings = this.holdingsOf.all(c.id) as HoldingRow[];
+    const rules = this.branch.rules;
+    const w = rules.reminders;
+    const since = addDaysIso(today, -Math.max(w.flowAverageDays, w.otherBankTransfersDays));
+    const movements = (this.movementsOf.all(c.id, since) as { on_date: string; direction: 'in' | 'out'; amount: number; other_bank: number }[]).map<AccountMovement>(
+      (m) => ({ on: m.on_date, direction: m.direction, amount: m.amount, otherBank: m.other_bank === 1 }),
+    );
+    const credit = (
+      this.creditOf.all(c.id) as {
+        product_code: string;
+        next_due_on: string | null;
+        due_amount: number;
+        overdue_days: number;
+        classification: LoanClass;
+        previous_classification: LoanClass | null;
+        classified_on: string | null;
+      }[]
+    ).map<CreditState>((r) => ({
+      productCode: r.product_code,
+      nextDueOn: r.next_due_on,
+      dueAmount: r.due_amount,
+      overdueDays: r.overdue_days,
+      classification: r.classification,
+      previousClassification: r.previous_classification,
+      classifiedOn: r.classified_on,
+    }));
+    const balance = holdings.filter((h) => h.category === 'demand_deposit').reduce((sum, h) => sum + h.amount, 0);
+    const reminders = remindersFor({
       today,
       birthDate: c.birth_date,
-      holdings: holdings.map((h) => ({ productCode: h.product_code, amount: h.amount, maturityOn: h.maturity_on })),
-      birthdayWithinDays: windows.birthdayWithinDays,
-      maturityWithinDays: windows.maturityWithinDays,
+      holdings: holdings.map((h) => ({
+        productCode: h.product_code,
+        amount: h.amount,
+        maturityOn: h.maturity_on,
+        maturityKind: h.category === 'demand_deposit' || h.category === 'time_deposit' ? 'deposit' : 'wealth',
+      })),
+      credit,
+      balance,
+      movements,
+      ...w,
     });
+    const overdueCutoff = shiftYears(today, -rules.tiering.keyCustomer.noOverdueYears);
+    const lifeStage = this.lifeStage(c, today);
+    const offerCustomer: OfferCustomer = {
+      age: ageOn(c.birth_date, today),
+      lifeStage,
+      riskTolerance: c.risk_tolerance,
+      marketingConsent: c.marketing_consent === 1,
+      hasOverdue: (c.last_overdue_on !== null && c.last_overdue_on >= overdueCutoff) || credit.some((x) => x.overdueDays > 0),
+      tier: c.tier,
+      heldProductCodes: new Set(holdings.map((h) => h.product_code)),
+      heldCategories: new Set(holdings.map((h) => h.category)),
+      maturingProductCodes: reminders.filter((r) => r.kind === 'maturity').map((r) => r.productCode!),
+      resident: c.resident !== 0,
+      openApplicationCodes: new Set((this.openApplicationsOf.all(c.id) as { product_code: string }[]).map((r) => r.product_code)),
+    };
+    return { holdings, reminders, offerCustomer, segment: segmentOf(lifeStage) };
+  }
+
+  /** Learned outcome counts per (product, segment): the final answer of each offer, loaded once, then kept up to date. */
+  private outcomeStats(): Map<string, OutcomeStats> {
+    if (!this.stats) {
+      const rows = this.db
+        .prepare(
+          `SELECT product_code, segment, outcome, COUNT(*) AS n FROM (
+             SELECT product_code, segment, outcome,
+                    ROW_NUMBER() OVER (PARTITION BY decision_id, product_code ORDER BY recorded_at DESC, id DESC) AS rn
+             FROM offer_outcome WHERE outcome <> 'shown')
+           WHERE rn = 1 GROUP BY product_code, segment, outcome`,
+        )
+        .all() as { product_code: string; segment: string; outcome: Response; n: number }[];
+      const m = new Map<string, OutcomeStats>();
+      for (const r of rows) {
+        const k = statsKey(r.product_code, r.segment);
+        const st = m.get(k) ?? { n: 0, accepted: 0 };
+        st.n += r.n;
+        if (r.outcome === 'accepted') st.accepted += r.n;
+        m.set(k, st);
+      }
+      this.stats = m;
+    }
+    return this.stats;
+  }
+
+  /** Moves one offer's final answer in the learned counts (previous -> next). */
+  private learn(productCode: string, segment: string, previous: Response | null, next: Response): void {
+    const m = this.outcomeStats();
+    const k = statsKey(productCode, segment);
+    const st = m.get(k) ?? { n: 0, accepted: 0 };
+    if (previous) {
+      st.n--;
+      if (previous === 'accepted') st.accepted--;
+    }
+    st.n++;
+    if (next === 'accepted') st.accepted++;
+    m.set(k, st);
+  }
+
+  /** The customer's contact history within the longest look-back any contact rule needs. */
+  private history(customerId: number, now: number): ContactEvent[] {
+    const m = this.branch.rules.marketing;
+    const days = Math.max(m.caps.windowDays, m.suppression.declinedDays, m.suppression.unansweredDays * m.suppression.unansweredCount, 1);
+    return (
+      this.historyOf.all(customerId, now - days * DAY_MS) as {
+        product_code: string;
+        outcome: Response;
+        recorded_at: number;
+        counts_toward_cap: number;
+        decision_id: number;
+      }[]
+    ).map((r) => ({ productCode: r.product_code, response: r.outcome, at: r.recorded_at, countsTowardCap: r.counts_toward_cap === 1, decisionId: r.decision_id }));
+  }
+
+  controlGroupFor(c: CustomerRow, today: string): ControlGroup {
+    if (c.control_exempt === 1) return 'treatment';
+    return controlGroupOf(`C${c.id}`, today, this.branch.rules.marketing.controlGroups);
+  }
+
+  /** Runs the whole pipeline for a customer (pure stages over the facts read here); stores nothing. */
+  pipeline(c: CustomerRow, serviceCode: string, today: string, now: number, randomKey: string): { decision: NbaDecision; segment: string } {
+    const rules = this.branch.rules;
+    const f = this.facts(c, today);
+    const stats = this.outcomeStats();
+    const strength = rules.marketing.propensityPriorStrength;
+    const decision = decideNextBestAction(
+      {
+        products: this.catalogue(),
+        customer: f.offerCustomer,
+        ctx: {
+          serviceCode,
+          contextWeights: rules.offers.contextWeights,
+          lifeStageBoost: rules.offers.lifeStageBoost,
+          maxOffers: rules.offers.maxOffers,
+          propensity: (code, prior) => smoothedPropensity(prior, stats.get(statsKey(code, f.segment)), strength),
+        },
+        reminders: f.reminders,
+        history: this.history(c.id, now),
+        now,
+        policy: rules.marketing,
+        controlGroup: this.controlGroupFor(c, today),
+        randomKey,
+      },
+      this.timings ? () => performance.now() : undefined,
+      this.timings ?? undefined,
+    );
+    return { decision, segment: f.segment };
   }
 
   /**
-   * Ranks offers for a customer who just took a ticket and stores the decision (candidates
-   * dropped with their stage, scores). Call inside the ticket's transaction.
+   * Decides the next best actions for a customer who just took a ticket and stores the decision
+   * record (every candidate with the stage it dropped at and its score) and a `shown` response per
+   * offer. Call inside the ticket's transaction.
    */
   decide(ticketId: string, c: CustomerRow, serviceCode: string, today: string, at: number): number {
-    const holdings = this.holdingsOf.all(c.id) as HoldingRow[];
-    const rules = this.branch.rules;
-    const reminders = this.reminders(c, holdings, today);
-    const overdueCutoff = shiftYears(today, -rules.tiering.keyCustomer.noOverdueYears);
-    const decision = rankOffers(
-      this.catalogue(),
-      {
-        age: ageOn(c.birth_date, today),
-        lifeStage: this.lifeStage(c, today),
-        riskTolerance: c.risk_tolerance,
-        marketingConsent: c.marketing_consent === 1,
-        hasOverdue: c.last_overdue_on !== null && c.last_overdue_on >= overdueCutoff,
-        tier: c.tier,
-        heldProductCodes: new Set(holdings.map((h) => h.product_code)),
-        heldCategories: new Set(holdings.map((h) => h.category)),
-        maturingProductCodes: reminders.filter((r) => r.kind === 'maturity').map((r) => r.productCode!),
-      },
-      {
-        serviceCode,
-        contextWeights: rules.offers.contextWeights,
-        lifeStageBoost: rules.offers.lifeStageBoost,
-        maxOffers: rules.offers.maxOffers,
-      },
+    const { decision, segment } = this.pipeline(c, serviceCode, today, at, ticketId);
+    const period = periodOf(today, this.branch.rules.marketing.controlGroups.period);
+    const id = Number(
+      this.insertDecision.run(
+        ticketId,
+        c.id,
+        decision.serviceOnly ? 1 : 0,
+        JSON.stringify(decision.offers),
+        JSON.stringify(decision.dropped),
+        at,
+        decision.controlGroup,
+        segment,
+        period,
+        decision.pitchAllowance,
+        JSON.stringify(decision.actions),
+        JSON.stringify(decision.trace),
+      ).lastInsertRowid,
     );
-    const offers: RankedOffer[] = decision.serviceOnly ? [] : decision.offers;
-    const dropped: DroppedOffer[] = decision.dropped;
-    return Number(
-      this.insertDecision.run(ticketId, c.id, decision.serviceOnly ? 1 : 0, JSON.stringify(offers), JSON.stringify(dropped), at)
-        .lastInsertRowid,
-    );
+    for (const o of decision.offers) this.insertOutcome.run(id, c.id, o.productCode, 'shown', segment, o.countsTowardCap ? 1 : 0, null, 'system', null, at);
+    return id;
   }
 
-  /** The masked card for a ticket's customer, with the stored decision and its outcomes so far. */
-  card(t: TicketForCard, today: string, greenChannel: GreenChannelDecision | null): CustomerCard {
+  /** The masked card for a ticket's customer, with the stored decision and its responses so far. */
+  card(t: TicketForCard, today: string, greenChannel: GreenChannelDecision | null, now = Date.now()): CustomerCard {
     const c = this.get(t.customer_id);
-    const holdings = this.holdingsOf.all(c.id) as HoldingRow[];
+    const f = this.facts(c, today);
+    const holdings = f.holdings;
     const groups: HoldingGroup[] = [];
     for (const category of PRODUCT_CATEGORIES) {
       const items = holdings.filter((h) => h.category === category);
@@ -220,14 +408,18 @@ export class CustomerDirectory {
         })),
       });
     }
-    const decision = this.decisionOf.get(t.id) as { id: number; service_only: number; offers_json: string } | undefined;
+    const decision = this.decisionOf.get(t.id) as DecisionRow | undefined;
     if (!decision) throw notFound('offer decision');
-    const outcomes = new Map<string, OfferOutcome>();
-    for (const o of this.outcomesOf.all(decision.id) as { product_code: string; outcome: OfferOutcome }[]) {
+    const responses = this.outcomesOf.all(decision.id) as { product_code: string; outcome: Response; counts_toward_cap: number }[];
+    const outcomes = new Map<string, OfferResponse>();
+    const pitched = new Set<string>();
+    for (const o of responses) {
+      if (o.outcome === 'shown') continue;
       outcomes.set(o.product_code, o.outcome);
+      if (o.counts_toward_cap === 1 && PITCH_RESPONSES.includes(o.outcome)) pitched.add(o.product_code);
     }
     const byCode = new Map(this.catalogue().map((p) => [p.code, p]));
-    const offers: CardOffer[] = (JSON.parse(decision.offers_json) as RankedOffer[]).map((o) => ({
+    const offers: CardOffer[] = (JSON.parse(decision.offers_json) as NbaOffer[]).map((o) => ({
       productCode: o.productCode,
       productName: byCode.get(o.productCode)?.name ?? { 'zh-CN': o.productCode, en: o.productCode },
       category: o.category,
@@ -236,9 +428,11 @@ export class CustomerDirectory {
       factors: o.factors,
       reasons: o.reasons,
       outcome: outcomes.get(o.productCode) ?? null,
+      countsTowardCap: o.countsTowardCap !== false,
     }));
     const cards = (this.cardsOf.all(c.id) as { card_number: string }[]).map((k) => maskCardNumber(k.card_number));
     const asOf = holdings.reduce((m, h) => (h.as_of > m ? h.as_of : m), '');
+    const inWindow = pitchesInWindow(this.history(c.id, now), now, this.branch.rules.marketing.caps.windowDays);
     return {
       ticketId: t.id,
       number: t.number,
@@ -260,26 +454,77 @@ export class CustomerDirectory {
         lifeStage: this.lifeStage(c, today),
         marketingConsent: c.marketing_consent === 1,
         homeBranch: c.home_branch_id,
+        branchRole: c.home_branch_id === this.branch.id ? 'primary' : 'secondary',
         relationshipManager: c.relationship_manager,
         productCount: holdings.length,
         aum: c.aum,
+        resident: c.resident !== 0,
       },
       holdings: groups,
       holdingsAsOf: asOf || today,
-      reminders: this.reminders(c, holdings, today),
+      reminders: f.reminders,
       offers,
       serviceOnly: decision.service_only === 1,
       greenChannel,
+      controlGroup: decision.control_group,
+      actions: JSON.parse(decision.actions_json) as CardAction[],
+      contact: { pitchAllowance: decision.pitch_allowance, pitchesUsed: pitched.size, pitchesInWindow: inWindow },
     };
   }
 
-  /** Stores a manager's outcome for one offered product of a ticket's decision. */
-  recordOutcome(ticketId: string, productCode: string, outcome: OfferOutcome, note: string | undefined, staffId: string, at: number) {
-    const decision = this.decisionOf.get(ticketId) as { id: number; offers_json: string } | undefined;
+  /**
+   * Stores a manager's outcome for one offered product of a ticket's decision. The contact policy
+   * holds: a new product beyond the visit's pitch allowance is refused (409).
+   */
+  recordOutcome(
+    ticketId: string,
+    productCode: string,
+    outcome: OfferOutcome,
+    note: string | undefined,
+    staffId: string,
+    at: number,
+    device: string | null = null,
+  ) {
+    const decision = this.decisionOf.get(ticketId) as DecisionRow | undefined;
     if (!decision) throw notFound('customer card for this ticket');
-    const offered = (JSON.parse(decision.offers_json) as RankedOffer[]).some((o) => o.productCode === productCode);
-    if (!offered) throw notFound(`offer ${productCode} on this card`);
-    this.insertOutcome.run(decision.id, productCode, outcome, note ?? null, staffId, at);
+    const offer = (JSON.parse(decision.offers_json) as NbaOffer[]).find((o) => o.productCode === productCode);
+    if (!offer) throw notFound(`offer ${productCode} on this card`);
+    const counts = offer.countsTowardCap !== false;
+    const visit = (this.outcomesOf.all(decision.id) as { product_code: string; outcome: Response; recorded_at: number; counts_toward_cap: number }[]).map<ContactEvent>(
+      (r) => ({ productCode: r.product_code, response: r.outcome, at: r.recorded_at, countsTowardCap: r.counts_toward_cap === 1, decisionId: decision.id }),
+    );
+    if (!mayPitch(visit, productCode, counts, decision.pitch_allowance)) {
+      throw conflict(`contact cap: at most ${decision.pitch_allowance} product pitch(es) in this visit`);
+    }
+    const previous = (this.lastAnswerOf.get(decision.id, productCode) as { outcome: Response } | undefined)?.outcome ?? null;
+    this.insertOutcome.run(decision.id, decision.customer_id, productCode, outcome, decision.segment, counts ? 1 : 0, note ?? null, staffId, device, at);
+    this.learn(productCode, decision.segment, previous, outcome);
     return { decisionId: decision.id };
+  }
+
+  /** Ends a visit's decision: every offer left unanswered gets a no_response. Idempotent. */
+  closeDecision(ticketId: string, at: number): number {
+    const decision = this.decisionOf.get(ticketId) as DecisionRow | undefined;
+    if (!decision || decision.closed_at !== null) return 0;
+    const answered = new Set(
+      (this.outcomesOf.all(decision.id) as { product_code: string; outcome: Response }[]).filter((r) => r.outcome !== 'shown').map((r) => r.product_code),
+    );
+    let n = 0;
+    for (const o of JSON.parse(decision.offers_json) as NbaOffer[]) {
+      if (answered.has(o.productCode)) continue;
+      this.insertOutcome.run(decision.id, decision.customer_id, o.productCode, 'no_response', decision.segment, o.countsTowardCap !== false ? 1 : 0, null, 'system', null, at);
+      this.learn(o.productCode, decision.segment, null, 'no_response');
+      n++;
+    }
+    this.closeDecisionStmt.run(at, decision.id);
+    return n;
+  }
+
+  /** Full identifiers for a reveal (the caller checks purpose and audits). */
+  identifiers(customerId: number, field: 'phone' | 'idNumber' | 'card'): string[] {
+    const c = this.get(customerId);
+    if (field === 'phone') return [c.phone];
+    if (field === 'idNumber') return [c.id_number];
+    return (this.cardsOf.all(c.id) as { card_number: string }[]).map((k) => k.card_number);
   }
 }

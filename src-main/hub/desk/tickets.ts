@@ -24,7 +24,9 @@ import type {
   TrackResponse,
   WaitingTicket,
 } from '../../domain/contracts';
-import { CLASS_RANK, classFor, estimateWaitMinutes } from '../../domain/queue';
+import { classFor, estimateWaitMinutes, type PriorityReason } from '../../domain/queue';
+import { isNear, pickNext, typicalServiceMinutes, type Candidate } from '../../domain/queue-policy';
+import { CounterBoard } from './counters';
 import { businessDate, formatTicketNumber, maxSequence } from '../../domain/ticket-number';
 import { maskName } from '../../domain/masking';
 import { newToken } from '../auth/secrets';
@@ -54,6 +56,13 @@ export interface TicketRow {
   counter_id: number | null;
   called_by: string | null;
   ended_at: number | null;
+  priority_reason: PriorityReason | null;
+  queued_at: number;
+  target_counter_id: number | null;
+  recall_count: number;
+  transfer_count: number;
+  parked_at: number | null;
+  outcome: string | null;
 }
 
 export interface IssueResult {
@@ -63,17 +72,21 @@ export interface IssueResult {
   greenChannel: GreenChannelDecision | null;
 }
 
-/** SQL for the class rank, generated from the domain's table so the two never disagree. */
+/**
+ * SQL for a ticket's class weight under the branch policy (bound parameters @w_*): green always
+ * first, then the configured weights. Used for the place in line shown to customers.
+ */
 const RANK_SQL = (alias: string) =>
-  `CASE ${alias}.ticket_class ${Object.entries(CLASS_RANK)
-    .map(([k, v]) => `WHEN '${k}' THEN ${v}`)
-    .join(' ')} ELSE 0 END`;
+  `CASE ${alias}.ticket_class WHEN 'green' THEN 1e9 WHEN 'vip' THEN @w_vip WHEN 'priority' THEN @w_priority ELSE @w_normal END`;
 
-/** Enough completed visits to trust the measured average service time. */
+/** Enough completed visits to trust the measured service times. */
 const MIN_SERVICE_SAMPLES = 3;
+/** Recent completed visits per service that the estimate looks at. */
+const SERVICE_SAMPLES = 20;
 
 export class TicketDesk {
   private readonly s;
+  readonly counters: CounterBoard;
 
   constructor(
     private readonly db: Db,
@@ -83,6 +96,7 @@ export class TicketDesk {
     private readonly now: () => number,
     private readonly publicUrl: () => string,
   ) {
+    this.counters = new CounterBoard(db, branch);
     this.s = {
       byRequest: db.prepare('SELECT * FROM ticket WHERE branch_id = ? AND request_id = ?'),
       byId: db.prepare('SELECT * FROM ticket WHERE id = ?'),
@@ -95,9 +109,11 @@ export class TicketDesk {
       ),
       insert: db.prepare(
         `INSERT INTO ticket (id, branch_id, business_date, service_code, requested_service_code, seq, number,
-           ticket_class, route, vip, customer_id, language, request_id, device_id, track_token, status, issued_at)
+           ticket_class, route, vip, customer_id, language, request_id, device_id, track_token, status, issued_at,
+           priority_reason, queued_at)
          VALUES (@id, @branch_id, @business_date, @service_code, @requested_service_code, @seq, @number,
-           @ticket_class, @route, @vip, @customer_id, @language, @request_id, @device_id, @track_token, 'waiting', @issued_at)`,
+           @ticket_class, @route, @vip, @customer_id, @language, @request_id, @device_id, @track_token, 'waiting', @issued_at,
+           @priority_reason, @queued_at)`,
       ),
       insertRouting: db.prepare(
         `INSERT INTO green_channel_routing (ticket_id, customer_id, rule, from_service_code, destination_service_code,
@@ -115,36 +131,56 @@ export class TicketDesk {
          WHERE o.branch_id = @branch_id AND o.business_date = @business_date AND o.service_code = @service_code
            AND o.status = 'waiting' AND o.rowid <> @rowid
            AND (${RANK_SQL('o')} > @rank
-             OR (${RANK_SQL('o')} = @rank AND (o.issued_at < @issued_at OR (o.issued_at = @issued_at AND o.rowid < @rowid))))`,
+             OR (${RANK_SQL('o')} = @rank AND (o.queued_at < @queued_at OR (o.queued_at = @queued_at AND o.rowid < @rowid))))`,
       ),
       rowidOf: db.prepare('SELECT rowid AS r FROM ticket WHERE id = ?'),
       serviceTimes: db.prepare(
-        `SELECT COUNT(*) AS n, AVG(ended_at - called_at) AS avg_ms FROM (
-           SELECT ended_at, called_at FROM ticket
-           WHERE branch_id = ? AND service_code = ? AND status = 'completed' AND called_at IS NOT NULL
-           ORDER BY ended_at DESC LIMIT 20)`,
+        `SELECT ended_at - called_at AS ms FROM ticket
+         WHERE branch_id = ? AND service_code = ? AND status = 'completed' AND called_at IS NOT NULL
+         ORDER BY ended_at DESC LIMIT ${SERVICE_SAMPLES}`,
       ),
-      callNext: db.prepare(
-        `UPDATE ticket SET status = 'called', counter_id = @counter_id, called_at = @now, called_by = @staff
-         WHERE rowid = (
-           SELECT t.rowid FROM ticket t
-           JOIN counter_service cs ON cs.service_code = t.service_code AND cs.branch_id = t.branch_id AND cs.counter_id = @counter_id
+      // The head of every (service, class, transferred-to-this-counter) line this counter serves:
+      // within one line the order is first come first served, so the policy only compares heads.
+      candidates: db.prepare(
+        `SELECT id, ticket_class, queued_at, seq, weight FROM (
+           SELECT t.id, t.ticket_class, t.queued_at, t.rowid AS seq,
+             CASE WHEN t.target_counter_id = @counter_id THEN @max_weight ELSE cs.weight END AS weight,
+             ROW_NUMBER() OVER (PARTITION BY t.service_code, t.ticket_class, t.target_counter_id IS NOT NULL
+                                ORDER BY t.queued_at, t.rowid) AS rn
+           FROM ticket t
+           LEFT JOIN counter_service cs ON cs.branch_id = t.branch_id AND cs.service_code = t.service_code AND cs.counter_id = @counter_id
            WHERE t.branch_id = @branch_id AND t.business_date = @business_date AND t.status = 'waiting'
-           ORDER BY ${RANK_SQL('t')} DESC, cs.weight DESC, t.issued_at, t.rowid
-           LIMIT 1)
-         AND status = 'waiting'
+             AND ((t.target_counter_id IS NULL AND cs.counter_id IS NOT NULL) OR t.target_counter_id = @counter_id))
+         WHERE rn = 1`,
+      ),
+      recentClasses: db.prepare(
+        `SELECT ticket_class FROM ticket WHERE branch_id = ? AND business_date = ? AND counter_id = ? AND called_at IS NOT NULL
+         ORDER BY called_at DESC, rowid DESC LIMIT 60`,
+      ),
+      callRow: db.prepare(
+        `UPDATE ticket SET status = 'called', counter_id = @counter_id, called_at = @now, called_by = @staff,
+           recall_count = 0, parked_at = NULL
+         WHERE rowid = @rowid AND status = 'waiting' RETURNING *`,
+      ),
+      callById: db.prepare(
+        `UPDATE ticket SET status = 'called', counter_id = @counter_id, called_at = @now, called_by = @staff,
+           recall_count = 0, parked_at = NULL
+         WHERE id = @id AND branch_id = @branch_id AND business_date = @business_date AND status = 'waiting'
+           AND (target_counter_id = @counter_id OR (target_counter_id IS NULL AND service_code IN
+             (SELECT service_code FROM counter_service WHERE counter_id = @counter_id)))
          RETURNING *`,
       ),
       openAtCounter: db.prepare(
-        `SELECT * FROM ticket WHERE branch_id = ? AND counter_id = ? AND status = 'called' ORDER BY called_at DESC LIMIT 1`,
+        `SELECT * FROM ticket WHERE branch_id = ? AND counter_id = ? AND status = 'called' AND parked_at IS NULL
+         ORDER BY called_at DESC LIMIT 1`,
       ),
       end: db.prepare(
-        `UPDATE ticket SET status = @status, ended_at = @now
-         WHERE id = @id AND status = 'called' AND counter_id = @counter_id RETURNING *`,
+        `UPDATE ticket SET status = @status, ended_at = @now, outcome = @outcome
+         WHERE id = @id AND status = 'called' AND parked_at IS NULL AND counter_id = @counter_id RETURNING *`,
       ),
       waiting: db.prepare(
-        `SELECT t.* FROM ticket t WHERE t.branch_id = ? AND t.business_date = ? AND t.status = 'waiting'
-         ORDER BY ${RANK_SQL('t')} DESC, t.issued_at, t.rowid`,
+        `SELECT t.* FROM ticket t WHERE t.branch_id = @branch_id AND t.business_date = @business_date AND t.status = 'waiting'
+         ORDER BY ${RANK_SQL('t')} DESC, t.queued_at, t.rowid`,
       ),
       recentCalls: db.prepare(
         `SELECT * FROM ticket WHERE branch_id = ? AND business_date = ? AND called_at IS NOT NULL
@@ -191,7 +227,7 @@ export class TicketDesk {
         requested_service_code: requested.code,
         seq,
         number: formatTicketNumber(service.prefix, seq, width),
-        ticket_class: classFor(route, vip),
+        ticket_class: classFor(route, vip, req.priority ?? null),
         route,
         vip: vip ? 1 : 0,
         customer_id: customer?.id ?? null,
@@ -205,6 +241,13 @@ export class TicketDesk {
         counter_id: null,
         called_by: null,
         ended_at: null,
+        priority_reason: req.priority ?? null,
+        queued_at: now,
+        target_counter_id: null,
+        recall_count: 0,
+        transfer_count: 0,
+        parked_at: null,
+        outcome: null,
       };
       this.s.insert.run(ticket);
       if (customer && rule) {
@@ -264,17 +307,23 @@ export class TicketDesk {
       business_date: t.business_date,
       service_code: t.service_code,
       rowid,
-      rank: CLASS_RANK[t.ticket_class],
-      issued_at: t.issued_at,
+      rank: t.ticket_class === 'green' ? 1e9 : this.branch.rules.queue.policy.classWeights[t.ticket_class],
+      queued_at: t.queued_at,
+      ...this.weightParams(),
     }) as { ahead: number };
     return { position: ahead + 1, estimate: this.estimate(t.service_code, ahead) };
   }
 
-  private estimate(serviceCode: string, peopleAhead: number): number {
-    const { n, avg_ms } = this.s.serviceTimes.get(this.branch.id, serviceCode) as { n: number; avg_ms: number | null };
-    const minutes = n >= MIN_SERVICE_SAMPLES && avg_ms ? avg_ms / 60_000 : this.branch.rules.queue.defaultServiceMinutes;
-    const counters = this.branch.countersForService.get(serviceCode)?.length ?? 1;
-    return estimateWaitMinutes(peopleAhead, minutes, counters);
+  private weightParams() {
+    const w = this.branch.rules.queue.policy.classWeights;
+    return { w_vip: w.vip, w_priority: w.priority, w_normal: w.normal };
+  }
+
+  /** Minutes until a ticket with `peopleAhead` is called: recent service times, open counters serving it. */
+  estimate(serviceCode: string, peopleAhead: number): number {
+    const samples = (this.s.serviceTimes.all(this.branch.id, serviceCode) as { ms: number }[]).map((r) => r.ms);
+    const minutes = typicalServiceMinutes(samples, this.branch.rules.queue.defaultServiceMinutes, MIN_SERVICE_SAMPLES);
+    return estimateWaitMinutes(peopleAhead, minutes, this.counters.openServing(serviceCode));
   }
 
   // ------------------------------------------------------------------ counters
@@ -284,41 +333,94 @@ export class TicketDesk {
     if (teller.counterId !== counterId) throw forbidden(`you are signed in at counter ${teller.counterId}, not ${counterId}`);
   }
 
-  /** Calls the next ticket for a counter, or returns null when nobody waits for its services. */
+  /**
+   * Refuses a call at a counter that is not open or still has a ticket open. Call inside the
+   * transaction that makes the call.
+   */
+  checkReadyToCall(counterId: number): void {
+    const state = this.counters.state(counterId);
+    if (state !== 'open') throw conflict(`counter ${counterId} is ${state}: open it first`);
+    const open = this.s.openAtCounter.get(this.branch.id, counterId) as TicketRow | undefined;
+    if (open) throw conflict(`ticket ${open.number} is still open at counter ${counterId}: complete, park or transfer it, or mark it no-show first`);
+  }
+
+  /**
+   * Calls the next ticket for a counter under the branch's policy, or returns null when nobody
+   * waits for its services. Selecting and claiming happen in one transaction on the hub's one
+   * connection, and the claim re-checks `status = 'waiting'`: two tellers never get one ticket.
+   */
   callNext(counterId: number, teller: Identity): TicketRow | null {
     this.checkCounter(counterId, teller);
     return this.db.transaction(() => {
-      const open = this.s.openAtCounter.get(this.branch.id, counterId) as TicketRow | undefined;
-      if (open) throw conflict(`ticket ${open.number} is still open at counter ${counterId}: complete it or mark it no-show first`);
+      this.checkReadyToCall(counterId);
       const now = this.now();
-      const row = this.s.callNext.get({
+      const date = businessDate(new Date(now), this.branch.rules.timeZone);
+      const heads = (
+        this.s.candidates.all({
+          counter_id: counterId,
+          max_weight: this.counters.maxWeight(counterId),
+          branch_id: this.branch.id,
+          business_date: date,
+        }) as { id: string; ticket_class: TicketClass; queued_at: number; seq: number; weight: number }[]
+      ).map<Candidate>((r) => ({ id: r.id, ticketClass: r.ticket_class, queuedAt: r.queued_at, seq: r.seq, counterWeight: r.weight }));
+      const recentClasses = (this.s.recentClasses.all(this.branch.id, date, counterId) as { ticket_class: TicketClass }[]).map(
+        (r) => r.ticket_class,
+      );
+      const chosen = pickNext(heads, this.branch.rules.queue.policy, { now, recentClasses });
+      if (!chosen) return null;
+      const row = this.s.callRow.get({ counter_id: counterId, now, staff: teller.subjectId, rowid: chosen.seq }) as TicketRow | undefined;
+      if (!row) throw new HubError('internal', 'the chosen ticket was not waiting any more');
+      this.journal.event(this.branch.id, 'ticket.called', { ticketId: row.id, number: row.number, counterId, calledAt: new Date(now).toISOString() });
+      return row;
+    })();
+  }
+
+  /** Calls one waiting ticket by id (a service this counter serves, or transferred to it). */
+  callTicket(counterId: number, ticketId: string, teller: Identity): TicketRow {
+    this.checkCounter(counterId, teller);
+    return this.db.transaction(() => {
+      this.checkReadyToCall(counterId);
+      const now = this.now();
+      const row = this.s.callById.get({
+        id: ticketId,
         counter_id: counterId,
         now,
         staff: teller.subjectId,
         branch_id: this.branch.id,
         business_date: businessDate(new Date(now), this.branch.rules.timeZone),
       }) as TicketRow | undefined;
-      if (!row) return null;
-      this.journal.event(this.branch.id, 'ticket.called', { ticketId: row.id, number: row.number, counterId });
+      if (!row) {
+        const t = this.s.byId.get(ticketId) as TicketRow | undefined;
+        if (!t || t.branch_id !== teller.branchId) throw notFound('ticket');
+        if (t.status !== 'waiting') throw conflict(`ticket ${t.number} is ${t.status}, not waiting`);
+        throw conflict(`ticket ${t.number} is not for a service counter ${counterId} serves`);
+      }
+      this.journal.event(this.branch.id, 'ticket.called', { ticketId: row.id, number: row.number, counterId, calledAt: new Date(now).toISOString() });
       return row;
     })();
   }
 
   current(counterId: number, teller: Identity): TicketRow | null {
     this.checkCounter(counterId, teller);
+    return this.openAt(counterId);
+  }
+
+  /** The ticket open (called, not parked) at a counter. */
+  openAt(counterId: number): TicketRow | null {
     return (this.s.openAtCounter.get(this.branch.id, counterId) as TicketRow | undefined) ?? null;
   }
 
-  /** Completes a called ticket or marks it no-show; only the counter that called it may. */
-  end(ticketId: string, status: 'completed' | 'no_show', teller: Identity): TicketRow {
+  /** Completes a called ticket (with an optional outcome code) or marks it no-show; only the counter that called it may. */
+  end(ticketId: string, status: 'completed' | 'no_show', teller: Identity, outcome: string | null = null): TicketRow {
     return this.db.transaction(() => {
-      const row = this.s.end.get({ status, now: this.now(), id: ticketId, counter_id: teller.counterId }) as TicketRow | undefined;
+      const row = this.s.end.get({ status, now: this.now(), id: ticketId, counter_id: teller.counterId, outcome }) as TicketRow | undefined;
       if (!row) {
         const t = this.s.byId.get(ticketId) as TicketRow | undefined;
         if (!t || t.branch_id !== teller.branchId) throw notFound('ticket');
+        if (t.parked_at !== null) throw conflict(`ticket ${t.number} is parked: resume it first`);
         throw conflict(`ticket ${t.number} is ${t.status}${t.counter_id ? ` at counter ${t.counter_id}` : ''}, not called at your counter`);
       }
-      this.journal.event(this.branch.id, `ticket.${status}`, { ticketId: row.id, number: row.number, counterId: row.counter_id });
+      this.journal.event(this.branch.id, `ticket.${status}`, { ticketId: row.id, number: row.number, counterId: row.counter_id, ...(outcome ? { outcome } : {}) });
       return row;
     })();
   }
@@ -338,6 +440,9 @@ export class TicketDesk {
       issuedAt: new Date(t.issued_at).toISOString(),
       calledAt: new Date(t.called_at ?? t.issued_at).toISOString(),
       waitedSeconds: Math.round(((t.called_at ?? this.now()) - t.issued_at) / 1000),
+      parked: t.parked_at !== null,
+      recallCount: t.recall_count,
+      ...(t.priority_reason ? { priorityReason: t.priority_reason } : {}),
     };
     if (t.customer_id === null) return base;
     const c = this.customers.get(t.customer_id);
@@ -365,13 +470,14 @@ export class TicketDesk {
       counterId: t.counter_id,
       counterName: counter?.name ?? null,
       branchName: this.branch.name,
+      near: t.status === 'waiting' && isNear(position, estimate, this.branch.rules.queue.near),
     };
   }
 
   staffSnapshot(offset: number): QueueSnapshot {
     const now = this.now();
     const date = this.today();
-    const waiting = this.s.waiting.all(this.branch.id, date) as TicketRow[];
+    const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as TicketRow[];
     const services = this.branch.services.map((s) => {
       const mine = waiting.filter((w) => w.service_code === s.code);
       return {
@@ -397,6 +503,8 @@ export class TicketDesk {
         ticketClass: w.ticket_class,
         identified: w.customer_id !== null,
         issuedAt: new Date(w.issued_at).toISOString(),
+        ...(w.priority_reason ? { priorityReason: w.priority_reason } : {}),
+        ...(w.target_counter_id !== null ? { targetCounterId: w.target_counter_id } : {}),
       })),
       recentCalls: (this.s.recentCalls.all(this.branch.id, date, 10) as TicketRow[]).map<RecentCall>((t) => ({
         ticketId: t.id,
@@ -412,7 +520,7 @@ export class TicketDesk {
 
   publicSnapshot(offset: number): PublicQueueSnapshot {
     const date = this.today();
-    const waiting = this.s.waiting.all(this.branch.id, date) as TicketRow[];
+    const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as TicketRow[];
     return {
       audience: 'public',
       offset,
@@ -453,6 +561,7 @@ interface RoutingRow {
   destination_counter_id: number | null;
   decided_at: number;
   decided_by: string;
+  reason: string | null;
 }
 
 function toDecision(r: RoutingRow): GreenChannelDecision {
@@ -466,5 +575,6 @@ function toDecision(r: RoutingRow): GreenChannelDecision {
     destinationCounterId: r.destination_counter_id,
     decidedAt: new Date(r.decided_at).toISOString(),
     decidedBy: r.decided_by,
+    ...(r.reason ? { reason: r.reason } : {}),
   };
 }

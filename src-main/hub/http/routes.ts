@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
+  CompleteRequestSchema,
   CounterIdParamSchema,
   CreateTicketRequestSchema,
   LoginRequestSchema,
@@ -18,6 +19,10 @@ import type { Sessions } from '../auth/sessions';
 import type { Lobby } from '../lobby';
 import { branchInfo } from '../branch';
 import { parseOr400 } from './errors';
+import { deviceOf } from './device';
+import { registerMarketingRoutes } from './marketing-routes';
+import { registerQueueRoutes } from './queue-routes';
+import { registerKioskRoutes, type KioskRouteDeps } from './kiosk-routes';
 
 const STAFF: readonly Role[] = ['manager', 'teller'];
 const AuditQuerySchema = z.object({
@@ -25,12 +30,14 @@ const AuditQuerySchema = z.object({
   before: z.coerce.number().int().positive().optional(),
 });
 
-export function registerRoutes(app: FastifyInstance, lobby: Lobby, sessions: Sessions): void {
-  const auth = (req: FastifyRequest, roles: readonly Role[]) => sessions.require(req.headers.authorization, roles);
+export function registerRoutes(app: FastifyInstance, lobby: Lobby, sessions: Sessions, kiosk?: KioskRouteDeps): void {
+  const auth = (req: FastifyRequest, roles: readonly Role[]) => ({ ...sessions.require(req.headers.authorization, roles), device: deviceOf(req) });
   const param = <T>(req: FastifyRequest, name: string, schema: z.ZodType<T>): T =>
     parseOr400(schema, (req.params as Record<string, unknown>)[name]) as T;
 
   app.get('/healthz', async () => ({ status: 'ok' }));
+  registerMarketingRoutes(app, lobby, sessions); // issue 5: reveal, campaign report
+  registerQueueRoutes(app, lobby, sessions); // issue 3: teller and manager queue operations
 
   app.post('/api/v1/auth/login', async (req) => sessions.login(parseOr400(LoginRequestSchema, req.body)));
 
@@ -64,9 +71,11 @@ export function registerRoutes(app: FastifyInstance, lobby: Lobby, sessions: Ses
     return result ? result : reply.code(204).send();
   });
 
-  app.post('/api/v1/tickets/:id/complete', async (req) =>
-    lobby.endVisit(param(req, 'id', TicketIdParamSchema), 'completed', auth(req, ['teller'])),
-  );
+  app.post('/api/v1/tickets/:id/complete', async (req) => {
+    const teller = auth(req, ['teller']);
+    const body = parseOr400(CompleteRequestSchema, req.body ?? undefined);
+    return lobby.endVisit(param(req, 'id', TicketIdParamSchema), 'completed', teller, body?.outcome ?? null);
+  });
   app.post('/api/v1/tickets/:id/no-show', async (req) =>
     lobby.endVisit(param(req, 'id', TicketIdParamSchema), 'no_show', auth(req, ['teller'])),
   );
@@ -107,4 +116,7 @@ export function registerRoutes(app: FastifyInstance, lobby: Lobby, sessions: Ses
     const q = parseOr400(AuditQuerySchema, req.query);
     return { entries: lobby.journal.listAudit(admin.branchId, q.limit, q.before) };
   });
+
+  // Printed tickets and pre-filled forms (issue 4).
+  if (kiosk) registerKioskRoutes(app, lobby, sessions, kiosk);
 }

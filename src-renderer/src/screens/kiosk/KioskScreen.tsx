@@ -5,7 +5,8 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CreateTicketResponse, IssuedTicket, Language, ServiceInfo } from '@domain/contracts';
+import type { CreateTicketResponse, IssuedTicket, Language, PrinterStatus, PrintTicketResponse, ServiceInfo } from '@domain/contracts';
+import { formsForService } from '@domain/forms';
 import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
 import { api, ApiError } from '../../lib/api';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
@@ -13,10 +14,11 @@ import { apiErrorText, DeviceGate, isSessionEnded } from '../../components/Devic
 import { useDeviceBranch } from '../../components/deviceBranch';
 import { IdentifyStep } from './IdentifyStep';
 import { TicketStep } from './TicketStep';
-import { maskIdentity, newRequestId } from './kiosk-utils';
+import { FormStep } from './FormStep';
+import { idleSettings, localDate, maskIdentity, newRequestId } from './kiosk-utils';
 import './kiosk.css';
 
-type Step = 'home' | 'identify' | 'service' | 'ticket';
+type Step = 'home' | 'identify' | 'service' | 'ticket' | 'form';
 interface EnteredIdentity {
   kind: IdentityKind;
   value: string;
@@ -31,8 +33,11 @@ interface IssueError {
 
 /** Seconds a ticket stays on screen before the kiosk returns home. */
 const TICKET_SECONDS = 30;
-/** Idle time on the identify / service steps before the kiosk forgets the customer. */
-const IDLE_MS = 60_000;
+/**
+ * Idle time (60 s) before the "need more time?" warning, and the warning's countdown (20 s) before
+ * the kiosk forgets the customer; `?idle=` and `?idleWarning=` (seconds) override them per kiosk.
+ */
+const IDLE = idleSettings(typeof window === 'undefined' ? '' : window.location.search);
 
 export default function KioskScreen() {
   return (
@@ -61,6 +66,12 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   const [issueError, setIssueError] = useState<IssueError | null>(null);
   const [ticket, setTicket] = useState<IssuedTicket | null>(null);
   const [secondsLeft, setSecondsLeft] = useState(TICKET_SECONDS);
+  /** Paper ticket: null while printing. */
+  const [printStatus, setPrintStatus] = useState<PrinterStatus | null>('none');
+  const [largeText, setLargeText] = useState(false);
+  const [highContrast, setHighContrast] = useState(false);
+  /** Seconds left on the "need more time?" warning; null when it is not shown. */
+  const [idleLeft, setIdleLeft] = useState<number | null>(null);
   const attempt = useRef<{ key: string; requestId: string } | null>(null);
 
   const defaultLanguage: Language = branch?.defaultLanguage ?? 'zh-CN';
@@ -79,6 +90,12 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       setIssueError(null);
       setTicket(null);
       setSecondsLeft(TICKET_SECONDS);
+      setPrintStatus('none');
+      setIdleLeft(null);
+      if (!keepLanguage) {
+        setLargeText(false);
+        setHighContrast(false);
+      }
       if (!keepLanguage && currentLanguage(i18n.language) !== defaultLanguage) void i18n.changeLanguage(defaultLanguage);
     },
     [i18n, defaultLanguage],
@@ -100,23 +117,39 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   }, [step, ticket, reset]);
 
   // A customer who walks away halfway must not leave their number on the screen, nor their
-  // language for the next customer.
+  // language or display options for the next customer: after IDLE.idleMs without a touch the kiosk
+  // asks "need more time?" for IDLE.warningSeconds, then starts over.
+  const customerPresent = step !== 'home' || lang !== defaultLanguage || largeText || highContrast;
   useEffect(() => {
-    if (step === 'ticket' || issuing) return;
-    if (step === 'home' && lang === defaultLanguage) return;
-    let timer = window.setTimeout(() => reset(), IDLE_MS);
-    const touch = () => {
+    if (step === 'ticket' || issuing || !customerPresent) return;
+    let timer = 0;
+    let countdown = 0;
+    const arm = () => {
       window.clearTimeout(timer);
-      timer = window.setTimeout(() => reset(), IDLE_MS);
+      window.clearInterval(countdown);
+      setIdleLeft(null);
+      timer = window.setTimeout(() => {
+        const started = Date.now();
+        setIdleLeft(IDLE.warningSeconds);
+        countdown = window.setInterval(() => {
+          const left = IDLE.warningSeconds - Math.floor((Date.now() - started) / 1000);
+          if (left <= 0) {
+            window.clearInterval(countdown);
+            reset();
+          } else setIdleLeft(left);
+        }, 250);
+      }, IDLE.idleMs);
     };
-    window.addEventListener('pointerdown', touch);
-    window.addEventListener('keydown', touch);
+    arm();
+    window.addEventListener('pointerdown', arm);
+    window.addEventListener('keydown', arm);
     return () => {
       window.clearTimeout(timer);
-      window.removeEventListener('pointerdown', touch);
-      window.removeEventListener('keydown', touch);
+      window.clearInterval(countdown);
+      window.removeEventListener('pointerdown', arm);
+      window.removeEventListener('keydown', arm);
     };
-  }, [step, issuing, reset, lang, defaultLanguage]);
+  }, [step, issuing, reset, customerPresent]);
 
   // ------------------------------------------------------------ actions
   const startIdentify = (k: IdentityKind) => {
@@ -172,6 +205,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       attempt.current = null;
       setTicket(res.ticket);
       setStep('ticket');
+      void printTicket(res.ticket);
     } catch (err) {
       if (isSessionEnded(err)) {
         onSessionEnded();
@@ -185,6 +219,17 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       setIssueError({ err, service, retryable, identityRejected });
     } finally {
       setIssuing(false);
+    }
+  };
+
+  /** Prints the paper ticket at this kiosk's printer; when it cannot, the screen says so and shows the QR code. */
+  const printTicket = async (issued: IssuedTicket) => {
+    setPrintStatus(null);
+    try {
+      const r = await api<PrintTicketResponse>(`/api/v1/tickets/${issued.id}/print`, { token, method: 'POST' });
+      setPrintStatus(r.status);
+    } catch {
+      setPrintStatus('offline');
     }
   };
 
@@ -204,13 +249,38 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   const services = branch?.services.filter((s) => !s.vipOnly) ?? [];
 
   return (
-    <div className="kiosk" data-testid="kiosk-screen" data-step={step} onContextMenu={(e) => e.preventDefault()}>
+    <div
+      className={`kiosk${largeText ? ' kiosk--large' : ''}${highContrast ? ' kiosk--contrast' : ''}`}
+      data-testid="kiosk-screen"
+      data-step={step}
+      onContextMenu={(e) => e.preventDefault()}
+    >
       <header className="kiosk-header">
         <div className="kiosk-header__brand">
           <span className="kiosk-header__logo" aria-hidden="true" />
           <span className="kiosk-header__name" data-testid="kiosk-branch-name">
             {branchName || t('common:appName')}
           </span>
+        </div>
+        <div className="kiosk-a11y" role="group" aria-label={t('kiosk:a11y.group')}>
+          <button
+            type="button"
+            className={`kiosk-lang__btn${largeText ? ' is-active' : ''}`}
+            aria-pressed={largeText}
+            data-testid="kiosk-large-text"
+            onClick={() => setLargeText((v) => !v)}
+          >
+            {t('kiosk:a11y.largeText')}
+          </button>
+          <button
+            type="button"
+            className={`kiosk-lang__btn${highContrast ? ' is-active' : ''}`}
+            aria-pressed={highContrast}
+            data-testid="kiosk-high-contrast"
+            onClick={() => setHighContrast((v) => !v)}
+          >
+            {t('kiosk:a11y.highContrast')}
+          </button>
         </div>
         <div className="kiosk-lang" role="group" aria-label={t('kiosk:languageSwitch')}>
           {SUPPORTED_LANGUAGES.map((l) => (
@@ -337,13 +407,50 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
         )}
 
         {step === 'ticket' && ticket && (
-          <TicketStep ticket={ticket} branch={branch} lang={lang} secondsLeft={secondsLeft} onDone={() => reset()} />
+          <TicketStep
+            ticket={ticket}
+            branch={branch}
+            lang={lang}
+            secondsLeft={secondsLeft}
+            onDone={() => reset()}
+            printStatus={printStatus}
+            onFillForm={formsForService(ticket.requestedServiceCode).length > 0 ? () => setStep('form') : undefined}
+          />
+        )}
+
+        {step === 'form' && ticket && (
+          <FormStep
+            token={token}
+            ticket={ticket}
+            lang={lang}
+            today={localDate()}
+            onBack={() => setStep('ticket')}
+            onDone={() => reset()}
+            onSessionEnded={onSessionEnded}
+          />
         )}
 
         {step === 'home' && branchError !== null && !branch && (
           <BranchProblem text={apiErrorText(t, branchError)} onRetry={reloadBranch} />
         )}
       </main>
+
+      {idleLeft !== null && (
+        <div className="kiosk-overlay" role="alertdialog" aria-modal="true" aria-labelledby="kiosk-idle-title" data-testid="kiosk-idle-warning">
+          <div className="kiosk-dialog">
+            <h2 id="kiosk-idle-title">{t('kiosk:idle.title')}</h2>
+            <p data-testid="kiosk-idle-countdown">{t('kiosk:idle.text', { count: idleLeft })}</p>
+            <div className="kiosk-dialog__actions">
+              <button type="button" className="kiosk-btn kiosk-btn--primary" data-testid="kiosk-idle-more" onClick={() => setIdleLeft(null)}>
+                {t('kiosk:idle.more')}
+              </button>
+              <button type="button" className="kiosk-btn kiosk-btn--ghost" data-testid="kiosk-idle-restart" onClick={() => reset()}>
+                {t('kiosk:idle.restart')}
+              </button>
+            </div>
+          </div>
+        </div>
+      )}
 
       {issuing && (
         <div className="kiosk-overlay" data-testid="kiosk-issuing" role="status" aria-live="polite">

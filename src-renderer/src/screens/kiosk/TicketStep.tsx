@@ -2,8 +2,8 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
-import type { BranchInfo, IssuedTicket, Language } from '@domain/contracts';
-import { absoluteUrl } from './kiosk-utils';
+import type { BranchInfo, IssuedTicket, Language, PrinterStatus } from '@domain/contracts';
+import { absoluteUrl, canSpeak, printNoticeKey, speakTicket } from './kiosk-utils';
 
 interface Props {
   ticket: IssuedTicket;
@@ -11,9 +11,13 @@ interface Props {
   lang: Language;
   secondsLeft: number;
   onDone: () => void;
+  /** Printer result: null while printing. */
+  printStatus?: PrinterStatus | null;
+  /** Offered when the service has a pre-filled form. */
+  onFillForm?: () => void;
 }
 
-export function TicketStep({ ticket, branch, lang, secondsLeft, onDone }: Props) {
+export function TicketStep({ ticket, branch, lang, secondsLeft, onDone, printStatus = 'none', onFillForm }: Props) {
   const { t } = useTranslation(['kiosk', 'common']);
   const [qr, setQr] = useState<string | null>(null);
 
@@ -75,6 +79,32 @@ export function TicketStep({ ticket, branch, lang, secondsLeft, onDone }: Props)
           </div>
         </dl>
         {!green && <p className="kiosk-ticket__listen">{t('kiosk:ticket.listen')}</p>}
+        <p
+          className={`kiosk-ticket__print${printStatus === 'paper_out' || printStatus === 'offline' ? ' is-problem' : ''}`}
+          data-testid="kiosk-print-status"
+          data-status={printStatus ?? 'printing'}
+          role="status"
+        >
+          {t(printNoticeKey(printStatus))}
+        </p>
+        <div className="kiosk-ticket__extras">
+          {canSpeak() && (
+            <button
+              type="button"
+              className="kiosk-btn kiosk-btn--secondary"
+              data-testid="kiosk-speak"
+              onClick={() => speakTicket(t('kiosk:speak.text', { number: ticket.number.split('').join(' '), service: shownService[lang] }), lang)}
+            >
+              {t('kiosk:speak.button')}
+            </button>
+          )}
+          {onFillForm && (
+            <button type="button" className="kiosk-btn kiosk-btn--primary kiosk-ticket__form" data-testid="kiosk-fill-form" onClick={onFillForm}>
+              <span className="kiosk-btn__title">{t('kiosk:form.offer')}</span>
+              <span className="kiosk-btn__sub">{t('kiosk:form.offerHint')}</span>
+            </button>
+          )}
+        </div>
       </div>
 
       <div className="kiosk-ticket__qr">

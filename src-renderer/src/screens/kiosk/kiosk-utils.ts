@@ -1,4 +1,5 @@
 /** Small pure helpers of the kiosk screen: request ids, identity input rules, masking, formatting. */
+import type { PrinterStatus } from '@domain/contracts';
 import type { IdentityKind } from '@domain/identity';
 import { maskCardNumber, maskIdNumber, maskPhone } from '@domain/masking';
 
@@ -66,4 +67,59 @@ export function absoluteUrl(url: string): string {
   } catch {
     return url;
   }
+}
+
+/** i18n key of the line under the ticket about the paper ticket (null = still printing). */
+export function printNoticeKey(status: PrinterStatus | null): string {
+  switch (status) {
+    case null:
+      return 'kiosk:print.printing';
+    case 'ok':
+    case 'paper_low':
+    case 'unknown':
+      return 'kiosk:print.printed';
+    case 'paper_out':
+      return 'kiosk:print.paperOut';
+    case 'offline':
+      return 'kiosk:print.offline';
+    case 'none':
+      return 'kiosk:print.noPrinter';
+  }
+}
+
+/** Whether this browser can read text aloud (Web Speech API). */
+export function canSpeak(): boolean {
+  return typeof window !== 'undefined' && 'speechSynthesis' in window && typeof SpeechSynthesisUtterance !== 'undefined';
+}
+
+/** Reads the ticket aloud in the customer's language; does nothing where speech is unavailable. */
+export function speakTicket(text: string, lang: string): void {
+  if (!canSpeak()) return;
+  window.speechSynthesis.cancel();
+  const u = new SpeechSynthesisUtterance(text);
+  u.lang = lang;
+  u.rate = 0.9;
+  window.speechSynthesis.speak(u);
+}
+
+/** The kiosk's local date as YYYY-MM-DD (the branch's business date; the hub checks again). */
+export function localDate(d: Date = new Date()): string {
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+export const DEFAULT_IDLE_SECONDS = 60;
+export const DEFAULT_IDLE_WARNING_SECONDS = 20;
+
+/**
+ * Idle timing from the page address (`?idle=90&idleWarning=30`, seconds; the kiosk shell sets them
+ * from the branch config file), within sane bounds; 60 s + 20 s otherwise.
+ */
+export function idleSettings(search: string): { idleMs: number; warningSeconds: number } {
+  const q = new URLSearchParams(search);
+  const num = (name: string, def: number, min: number, max: number) => {
+    const raw = q.get(name);
+    const n = raw === null || raw === '' ? NaN : Number(raw);
+    return Number.isInteger(n) && n >= min && n <= max ? n : def;
+  };
+  return { idleMs: num('idle', DEFAULT_IDLE_SECONDS, 3, 600) * 1000, warningSeconds: num('idleWarning', DEFAULT_IDLE_WARNING_SECONDS, 3, 120) };
 }

@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { BranchInfo, CardOffer, CustomerCard, OfferOutcome, OfferReason, Reminder } from '@domain/contracts';
+import type { BranchInfo, CardAction, CardOffer, CustomerCard, OfferOutcome, OfferReason, Reminder } from '@domain/contracts';
 import {
   errorMessage,
   formatDate,
@@ -48,6 +48,8 @@ export function reasonText(r: OfferReason, branch: BranchInfo | null, t: TFuncti
       return t('manager:reason.maturity_reinvest', { count: Number(p.count) || 0 });
     case 'tier_privilege':
       return t('manager:reason.tier_privilege', { tier: t(`common:tier.${String(p.tier)}`) });
+    case 'random_arm':
+      return t('manager:reason.random_arm');
     default:
       return t('manager:reason.other', { code: String((r as { code: string }).code) });
   }
@@ -60,6 +62,29 @@ function reminderText(r: Reminder, card: CustomerCard, t: TFunction): string {
   const line = (card.holdings ?? []).flatMap((g) => g.items ?? []).find((i) => i.productCode === r.productCode);
   const product = line ? localized(line.productName) : (r.productCode ?? '');
   const amount = formatMoney(r.amount ?? line?.amount ?? null);
+  switch (r.kind) {
+    case 'large_inflow':
+      return t('reminder.largeInflow', { percent: Math.abs(r.percent ?? 0) });
+    case 'large_outflow':
+      return t('reminder.largeOutflow', { percent: Math.abs(r.percent ?? 0) });
+    case 'other_bank_transfers':
+      return t('reminder.otherBankTransfers', { count: r.count ?? 0 });
+    case 'repayment_due':
+      return r.daysUntil <= 0
+        ? t('reminder.repaymentDueToday', { product, amount })
+        : t('reminder.repaymentDue', { product, amount, count: r.daysUntil, date: formatDate(r.date) });
+    case 'overdue':
+      return t('reminder.overdue', { product, amount, count: r.overdueDays ?? -r.daysUntil });
+    case 'classification_downgrade':
+      return t('reminder.downgrade', {
+        product,
+        from: t(`reminder.loanClass.${r.from ?? 'normal'}`),
+        to: t(`reminder.loanClass.${r.to ?? 'normal'}`),
+        date: formatDate(r.date),
+      });
+    default:
+      break;
+  }
   return r.daysUntil <= 0
     ? t('reminder.maturityToday', { product, amount })
     : t('reminder.maturityIn', { product, amount, count: r.daysUntil, date: formatDate(r.date) });
@@ -72,9 +97,17 @@ interface Props {
   focusSeq: number;
   recordedAt: Record<string, string>;
   onOutcome: (card: CustomerCard, productCode: string, outcome: OfferOutcome) => Promise<void>;
+  /** Reveals a full identifier with a reason (audited on the hub); resolves with the values. */
+  onReveal: (card: CustomerCard, field: RevealField, reason: RevealReason, note: string | undefined) => Promise<string[]>;
 }
 
-export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome }: Props) {
+export type RevealField = 'phone' | 'idNumber' | 'card';
+export type RevealReason = 'identity_verification' | 'customer_request' | 'form_correction' | 'other';
+const REVEAL_REASONS: readonly RevealReason[] = ['identity_verification', 'customer_request', 'form_correction', 'other'];
+/** How long a revealed value stays on screen. */
+const REVEAL_MS = 30_000;
+
+export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome, onReveal }: Props) {
   const { t } = useTranslation(['manager', 'common']);
   const now = useNow(1000);
   const ref = useRef<HTMLElement>(null);
@@ -97,6 +130,10 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
   const holdings = card.holdings ?? [];
   const reminders = card.reminders ?? [];
   const maskedCards = c.maskedCardNumbers ?? [];
+  const actions = card.actions ?? [];
+  const contact = card.contact ?? { pitchAllowance: 0, pitchesUsed: 0, pitchesInWindow: 0 };
+  const capReached = contact.pitchesUsed >= contact.pitchAllowance;
+  const reveal = (field: RevealField) => (reason: RevealReason, note: string | undefined) => onReveal(card, field, reason, note);
 
   return (
     <article
@@ -159,15 +196,21 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
             <dl className="mgr-facts" data-testid="card-facts">
               <div>
                 <dt>{t('card.phone')}</dt>
-                <dd className="mono">{c.maskedPhone || '—'}</dd>
+                <dd className="mono">
+                  <Revealable masked={c.maskedPhone || '—'} field="phone" onReveal={reveal('phone')} />
+                </dd>
               </div>
               <div>
                 <dt>{t('card.idNumber')}</dt>
-                <dd className="mono">{c.maskedIdNumber || '—'}</dd>
+                <dd className="mono">
+                  <Revealable masked={c.maskedIdNumber || '—'} field="idNumber" onReveal={reveal('idNumber')} />
+                </dd>
               </div>
               <div className="wide">
                 <dt>{t('card.cards')}</dt>
-                <dd className="mono">{maskedCards.length ? maskedCards.join('  ') : '—'}</dd>
+                <dd className="mono">
+                  <Revealable masked={maskedCards.length ? maskedCards.join('  ') : '—'} field="card" onReveal={reveal('card')} />
+                </dd>
               </div>
               <div>
                 <dt>{t('card.lifeStage')}</dt>
@@ -187,9 +230,11 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
                 <dt>{t('card.productCount')}</dt>
                 <dd data-testid="card-product-count">{t('card.products', { count: c.productCount })}</dd>
               </div>
-              <div>
-                <dt>{t('card.homeBranch')}</dt>
-                <dd>{c.homeBranch || '—'}</dd>
+              <div className="wide">
+                <dt>{t('card.branchRole')}</dt>
+                <dd data-testid="card-branch-role" data-role={c.branchRole}>
+                  {c.branchRole ? t(`card.branchRoleValue.${c.branchRole}`, { home: c.homeBranch }) : c.homeBranch || '—'}
+                </dd>
               </div>
             </dl>
 
@@ -221,6 +266,20 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
                 </ul>
               )}
             </section>
+
+            {actions.length > 0 && (
+              <section className="mgr-sec" data-testid="card-actions">
+                <h4>{t('card.actions')}</h4>
+                <ul className="mgr-actions">
+                  {actions.map((a: CardAction, i) => (
+                    <li key={`${a.code}-${a.productCode ?? ''}-${i}`} className={`is-${a.kind}`} data-testid="card-action" data-code={a.code}>
+                      <span className="mgr-rem-kind">{t(`action.kind.${a.kind}`)}</span>
+                      {t(`action.${a.code}`)}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            )}
 
             <section className="mgr-sec" data-testid="card-holdings">
               <h4>
@@ -258,9 +317,24 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
           <div className="mgr-card-col">
             <section className="mgr-sec mgr-offers" data-testid="card-offers">
               <h4>{t('card.offers')}</h4>
+              {!card.serviceOnly && card.controlGroup !== 'holdout' && (
+                <p className={`mgr-contact ${capReached ? 'is-capped' : ''}`} data-testid="card-contact">
+                  {t('card.contact', { used: contact.pitchesUsed, allowance: contact.pitchAllowance })}
+                  <small>{t('card.contactWindow', { count: contact.pitchesInWindow, days: 30 })}</small>
+                </p>
+              )}
+              {card.controlGroup === 'random' && offers.length > 0 && (
+                <p className="mgr-muted" data-testid="card-random-arm">
+                  {t('card.randomArm')}
+                </p>
+              )}
               {card.serviceOnly ? (
                 <p className="mgr-service-only" data-testid="card-service-only">
                   {t('card.serviceOnly')}
+                </p>
+              ) : card.controlGroup === 'holdout' ? (
+                <p className="mgr-service-only" data-testid="card-control-group">
+                  {t('card.controlGroup')}
                 </p>
               ) : offers.length === 0 ? (
                 <p className="mgr-muted">{t('card.noOffers')}</p>
@@ -272,6 +346,7 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
                       offer={o}
                       branch={branch}
                       recordedAt={recordedAt[`${card.ticketId}|${o.productCode}`]}
+                      capReached={capReached && o.countsTowardCap !== false && (o.outcome === null || o.outcome === 'no_response')}
                       onOutcome={(outcome) => onOutcome(card, o.productCode, outcome)}
                     />
                   ))}
@@ -289,11 +364,13 @@ function OfferItem({
   offer,
   branch,
   recordedAt,
+  capReached,
   onOutcome,
 }: {
   offer: CardOffer;
   branch: BranchInfo | null;
   recordedAt: string | undefined;
+  capReached: boolean;
   onOutcome: (o: OfferOutcome) => Promise<void>;
 }) {
   const { t } = useTranslation(['manager', 'common']);
@@ -316,7 +393,7 @@ function OfferItem({
     }
   }
 
-  const showButtons = !offer.outcome || changing;
+  const showButtons = (!offer.outcome || changing) && !capReached;
 
   return (
     <li className={`mgr-offer ${offer.outcome ? `has-outcome is-${offer.outcome}` : ''}`} data-testid="offer" data-product-code={offer.productCode}>
@@ -329,6 +406,7 @@ function OfferItem({
         </span>
         <span className={`mgr-cat is-${offer.category}`}>{t(`common:category.${offer.category}`)}</span>
       </div>
+      {offer.countsTowardCap === false && <p className="mgr-muted mgr-not-counted">{t('offer.notCounted')}</p>}
       <ul className="mgr-reasons" data-testid="offer-reasons">
         {(offer.reasons ?? []).map((r, i) => (
           <li key={`${r.code}-${i}`} data-code={r.code}>
@@ -405,11 +483,113 @@ function OfferItem({
           )}
         </div>
       )}
+      {capReached && !offer.outcome && (
+        <p className="mgr-muted" data-testid="offer-capped">
+          {t('card.capReached')}
+        </p>
+      )}
       {error && (
         <p className="mgr-offer-error" role="alert" data-testid="offer-error">
           {error}
         </p>
       )}
     </li>
+  );
+}
+
+/** A masked identifier with "show in full": pick a reason (a note for "other"), then the value shows for 30 s. */
+function Revealable({
+  masked,
+  field,
+  onReveal,
+}: {
+  masked: string;
+  field: RevealField;
+  onReveal: (reason: RevealReason, note: string | undefined) => Promise<string[]>;
+}) {
+  const { t } = useTranslation(['manager', 'common']);
+  const [open, setOpen] = useState(false);
+  const [reason, setReason] = useState<RevealReason>('identity_verification');
+  const [note, setNote] = useState('');
+  const [values, setValues] = useState<string[] | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!values) return;
+    const id = window.setTimeout(() => setValues(null), REVEAL_MS);
+    return () => window.clearTimeout(id);
+  }, [values]);
+
+  async function submit() {
+    setBusy(true);
+    setError(null);
+    try {
+      setValues(await onReveal(reason, note.trim() || undefined));
+      setOpen(false);
+      setNote('');
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (values) {
+    return (
+      <span className="mgr-revealed" data-testid={`revealed-${field}`}>
+        {values.join('  ')}{' '}
+        <button type="button" className="mgr-link" onClick={() => setValues(null)}>
+          {t('card.revealHide')}
+        </button>
+      </span>
+    );
+  }
+  return (
+    <span className="mgr-revealable">
+      {masked}{' '}
+      {masked !== '—' && !open && (
+        <button type="button" className="mgr-link" onClick={() => setOpen(true)} data-testid={`reveal-${field}`}>
+          {t('card.reveal')}
+        </button>
+      )}
+      {open && (
+        <span className="mgr-reveal-form" role="group" aria-label={t('card.revealTitle', { field: t(`card.revealField.${field}`) })}>
+          <label>
+            {t('card.revealReason')}{' '}
+            <select value={reason} onChange={(e) => setReason(e.target.value as RevealReason)} data-testid="reveal-reason">
+              {REVEAL_REASONS.map((r) => (
+                <option key={r} value={r}>
+                  {t(`card.revealReasons.${r}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {reason === 'other' && (
+            <label>
+              {t('card.revealNote')}{' '}
+              <input value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} data-testid="reveal-note" />
+            </label>
+          )}
+          <button
+            type="button"
+            className="mgr-ob"
+            disabled={busy || (reason === 'other' && note.trim().length < 4)}
+            onClick={() => void submit()}
+            data-testid="reveal-submit"
+          >
+            {t('card.revealSubmit')}
+          </button>
+          <button type="button" className="mgr-link" onClick={() => setOpen(false)}>
+            {t('offer.cancel')}
+          </button>
+          {error && (
+            <span className="mgr-offer-error" role="alert">
+              {error}
+            </span>
+          )}
+        </span>
+      )}
+    </span>
   );
 }

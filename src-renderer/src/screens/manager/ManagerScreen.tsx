@@ -5,18 +5,27 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BranchInfo, CardWithdrawn, CustomerCard, GreenChannelDecision, OfferOutcome, RecordOutcomeResponse } from '@domain/contracts';
+import type {
+  BranchInfo,
+  CardWithdrawn,
+  CustomerCard,
+  GreenChannelDecision,
+  OfferOutcome,
+  RecordOutcomeResponse,
+  RevealResponse,
+} from '@domain/contracts';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
 import { useStaffCall, useStaffQueue } from '../../components/staffApi';
 import { ackErrorMessage, errorMessage } from '../../components/format';
 import { pickArray } from './labels';
 import { QueuePanel, RetryAlert } from './QueuePanel';
-import { CustomerCardView } from './CustomerCardView';
+import { CustomerCardView, type RevealField, type RevealReason } from './CustomerCardView';
+import { CampaignReportView } from './CampaignReportView';
 import { GreenChannelList, useGreenChannel } from './GreenChannelList';
 import './manager.css';
 
-type Tab = 'queue' | 'cards' | 'green';
+type Tab = 'queue' | 'cards' | 'green' | 'report';
 
 interface Toast {
   id: number;
@@ -149,13 +158,29 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
         { method: 'POST', body: { outcome } },
       );
       setCards((cs) =>
-        cs.map((c) =>
-          c.ticketId === card.ticketId
-            ? { ...c, offers: c.offers.map((o) => (o.productCode === productCode ? { ...o, outcome: res.outcome } : o)) }
-            : c,
-        ),
+        cs.map((c) => {
+          if (c.ticketId !== card.ticketId) return c;
+          const before = c.offers.find((o) => o.productCode === productCode);
+          const newPitch = before !== undefined && before.countsTowardCap !== false && (before.outcome === null || before.outcome === 'no_response');
+          return {
+            ...c,
+            offers: c.offers.map((o) => (o.productCode === productCode ? { ...o, outcome: res.outcome } : o)),
+            contact: c.contact && newPitch ? { ...c.contact, pitchesUsed: c.contact.pitchesUsed + 1, pitchesInWindow: c.contact.pitchesInWindow + 1 } : c.contact,
+          };
+        }),
       );
       setRecordedAt((m) => ({ ...m, [`${card.ticketId}|${productCode}`]: res.recordedAt }));
+    },
+    [call],
+  );
+
+  const reveal = useCallback(
+    async (card: CustomerCard, field: RevealField, reason: RevealReason, note: string | undefined) => {
+      const res = await call<RevealResponse>(`/api/v1/tickets/${encodeURIComponent(card.ticketId)}/reveal`, {
+        method: 'POST',
+        body: { field, reason, ...(note ? { note } : {}) },
+      });
+      return res.values;
     },
     [call],
   );
@@ -220,6 +245,17 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
         >
           {t('tabs.green')} <span className="mgr-count">{green.length}</span>
         </button>
+        <button
+          type="button"
+          role="tab"
+          className="mgr-tab"
+          aria-selected={tab === 'report'}
+          data-landscape-selected={rightTab === 'report'}
+          onClick={() => setTab('report')}
+          data-testid="tab-report"
+        >
+          {t('tabs.report')}
+        </button>
       </nav>
 
       <main className="mgr-main">
@@ -252,9 +288,12 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
                   focusSeq={focus?.ticketId === c.ticketId ? focus.seq : 0}
                   recordedAt={recordedAt}
                   onOutcome={recordOutcome}
+                  onReveal={reveal}
                 />
               ))}
             </div>
+          ) : rightTab === 'report' ? (
+            <CampaignReportView call={call} />
           ) : (
             <GreenChannelList
               records={green}

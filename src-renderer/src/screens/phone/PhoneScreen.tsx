@@ -36,6 +36,7 @@ export default function PhoneScreen({ token }: { token: string }) {
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const [reload, setReload] = useState(0);
   const previousStatus = useRef<TicketStatus | null>(null);
+  const wasNear = useRef(false);
 
   // The phone's language, before the first paint.
   useLayoutEffect(() => {
@@ -114,6 +115,19 @@ export default function PhoneScreen({ token }: { token: string }) {
     previousStatus.current = status;
   }, [data?.status]);
 
+  // "Your turn is near" (position or estimate within the branch's limits): one short buzz when it starts.
+  const near = data?.status === 'waiting' && data.near === true;
+  useEffect(() => {
+    if (near && !wasNear.current) {
+      try {
+        navigator.vibrate?.([200, 100, 200]);
+      } catch {
+        // not supported
+      }
+    }
+    wasNear.current = near;
+  }, [near]);
+
   useEffect(() => {
     document.title = data ? `${data.number} · ${t('phone:title')}` : t('phone:title');
   }, [data, t]);
@@ -170,6 +184,13 @@ export default function PhoneScreen({ token }: { token: string }) {
             {data.serviceName[lang] || data.serviceName['zh-CN']}
           </p>
         </section>
+
+        {near && (
+          <section className="ph-card ph-near" role="alert" data-testid="phone-near">
+            <h2>{t('phone:nearTitle')}</h2>
+            <p>{t('phone:nearHint')}</p>
+          </section>
+        )}
 
         {data.status === 'waiting' && (
           <section className="ph-card ph-wait">

@@ -4,7 +4,17 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BranchInfo, CalledTicket, CallNextResponse } from '@domain/contracts';
+import type {
+  BranchInfo,
+  CalledTicket,
+  CallNextResponse,
+  CounterState,
+  CounterStatus,
+  CountersResponse,
+  ParkedListResponse,
+  PauseReason,
+  RecallResponse,
+} from '@domain/contracts';
 import { ApiError } from '../../lib/api';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
@@ -13,8 +23,10 @@ import { useStaffCall, useStaffQueue } from '../../components/staffApi';
 import { errorMessage, formatDuration, formatTime, localized, secondsSince, useNow } from '../../components/format';
 import { counterName, serviceName } from '../manager/labels';
 import './teller.css';
+import { PrefilledForm } from './PrefilledForm';
+import { CounterControl, ParkedList, TicketTools, type TransferChoice } from './QueueTools';
 
-type Busy = 'call' | 'complete' | 'no-show' | 'restore' | null;
+type Busy = 'call' | 'complete' | 'no-show' | 'restore' | 'recall' | 'park' | 'transfer' | 'resume' | 'counter' | null;
 
 interface Notice {
   kind: 'info' | 'success' | 'warn' | 'error';
@@ -53,6 +65,8 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
   const [notice, setNotice] = useState<Notice | null>(null);
   const [confirmNoShow, setConfirmNoShow] = useState(false);
   const [handled, setHandled] = useState<Handled[]>([]);
+  const [counterStatus, setCounterStatus] = useState<CounterStatus | null>(null);
+  const [parked, setParked] = useState<CalledTicket[]>([]);
 
   const restore = useCallback(async () => {
     try {
@@ -71,9 +85,21 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     void restore().finally(() => setBusy(null));
   }, [call, restore]);
 
+  // The counter's state and the parked customers, refreshed with every queue change.
+  const snapshotOffset = snapshot?.offset ?? -1;
+  useEffect(() => {
+    call<CountersResponse>('/api/v1/counters')
+      .then((r) => setCounterStatus(r.counters.find((c) => c.counterId === counterId) ?? null))
+      .catch(() => undefined);
+    call<ParkedListResponse>('/api/v1/parked')
+      .then((r) => setParked(r.tickets))
+      .catch(() => undefined);
+  }, [call, counterId, snapshotOffset]);
+  const counterOpen = (counterStatus?.state ?? 'open') === 'open';
+
   // ------------------------------------------------------------ actions
   const callNext = useCallback(async () => {
-    if (busy || current) return;
+    if (busy || current || !counterOpen) return;
     setBusy('call');
     setNotice(null);
     try {
@@ -85,7 +111,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       }
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
-        setNotice({ kind: 'warn', text: t('errors.finishFirst') });
+        setNotice({ kind: 'warn', text: /paused|closed/.test(err.message) ? t('errors.counterNotOpen') : t('errors.finishFirst') });
         await restore();
       } else if (err instanceof ApiError && err.status === 403) {
         setNotice({ kind: 'error', text: t('errors.notYourCounter') });
@@ -93,7 +119,88 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     } finally {
       setBusy(null);
     }
-  }, [busy, current, call, counterId, t, restore]);
+  }, [busy, current, counterOpen, call, counterId, t, restore]);
+
+  /** Runs one queue operation: busy while it runs, 409 refreshes the view, other errors are shown. */
+  const operate = useCallback(
+    async (kind: Exclude<Busy, null>, run: () => Promise<void>) => {
+      if (busy) return;
+      setBusy(kind);
+      setNotice(null);
+      try {
+        await run();
+      } catch (err) {
+        setNotice({ kind: err instanceof ApiError && err.status === 409 ? 'warn' : 'error', text: errorMessage(err) });
+        if (err instanceof ApiError && err.status === 409) await restore();
+      } finally {
+        setBusy(null);
+      }
+    },
+    [busy, restore],
+  );
+
+  const recall = useCallback(
+    () =>
+      current &&
+      operate('recall', async () => {
+        const r = await call<RecallResponse>(`/api/v1/tickets/${encodeURIComponent(current.id)}/recall`, { method: 'POST' });
+        if (r.outcome === 'no_show') {
+          setCurrent(null);
+          setHandled((h) =>
+            [{ id: r.ticket.id, number: r.ticket.number, serviceCode: r.ticket.serviceCode, vip: r.ticket.vip, result: 'no_show' as const, at: new Date().toISOString() }, ...h].slice(0, 8),
+          );
+          setNotice({ kind: 'warn', text: t('notice.recallNoShow', { number: r.ticket.number }) });
+        } else {
+          setCurrent(r.ticket);
+          setNotice({ kind: 'info', text: t('notice.recalled', { number: r.ticket.number, count: r.ticket.recallCount }) });
+        }
+      }),
+    [current, operate, call, t],
+  );
+
+  const park = useCallback(
+    () =>
+      current &&
+      operate('park', async () => {
+        await call(`/api/v1/tickets/${encodeURIComponent(current.id)}/park`, { method: 'POST' });
+        setCurrent(null);
+        setNotice({ kind: 'success', text: t('notice.parked', { number: current.number }) });
+      }),
+    [current, operate, call, t],
+  );
+
+  const transfer = useCallback(
+    (choice: TransferChoice) =>
+      current &&
+      operate('transfer', async () => {
+        await call(`/api/v1/tickets/${encodeURIComponent(current.id)}/transfer`, { method: 'POST', body: choice });
+        setCurrent(null);
+        setNotice({ kind: 'success', text: t('notice.transferred', { number: current.number }) });
+      }),
+    [current, operate, call, t],
+  );
+
+  const resume = useCallback(
+    (ticket: CalledTicket) =>
+      operate('resume', async () => {
+        const r = await call<CallNextResponse>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/resume`, { method: 'POST' });
+        setCurrent(r.ticket);
+        setParked((list) => list.filter((p) => p.id !== ticket.id));
+        setNotice({ kind: 'success', text: t('notice.resumed', { number: r.ticket.number }) });
+      }),
+    [operate, call, t],
+  );
+
+  const setCounter = useCallback(
+    (state: CounterState, reason?: PauseReason) =>
+      operate('counter', async () => {
+        const path = state === 'open' ? 'open' : state === 'paused' ? 'pause' : 'close';
+        const r = await call<CounterStatus>(`/api/v1/counters/${counterId}/${path}`, { method: 'POST', ...(reason ? { body: { reason } } : {}) });
+        setCounterStatus(r);
+        setNotice({ kind: 'info', text: t(`notice.counter.${state}`) });
+      }),
+    [operate, call, counterId, t],
+  );
 
   const finish = useCallback(
     async (result: 'completed' | 'no_show') => {
@@ -202,7 +309,11 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
                 <>
                   <p className="tlr-idle-title">{t('idle.title')}</p>
                   <p className="tlr-idle-hint">
-                    {waitingForMe === undefined ? t('idle.hint') : t('idle.waitingForYou', { count: waitingForMe })}
+                    {!counterOpen
+                      ? t('idle.notOpen')
+                      : waitingForMe === undefined
+                        ? t('idle.hint')
+                        : t('idle.waitingForYou', { count: waitingForMe })}
                   </p>
                 </>
               )}
@@ -214,8 +325,8 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
               type="button"
               className="tlr-btn is-call"
               onClick={() => void callNext()}
-              disabled={busy !== null || current !== null}
-              title={current ? t('hint.finishFirst') : undefined}
+              disabled={busy !== null || current !== null || !counterOpen}
+              title={current ? t('hint.finishFirst') : !counterOpen ? t('idle.notOpen') : undefined}
               data-testid="call-next"
             >
               <span className="tlr-btn-label">{busy === 'call' ? t('actions.calling') : t('actions.callNext')}</span>
@@ -244,10 +355,34 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
               <kbd>F3</kbd>
             </button>
           </div>
+          {current && (
+            <TicketTools
+              ticket={current}
+              branch={branch}
+              counterId={counterId}
+              disabled={busy !== null}
+              busyLabel={busy === 'recall' || busy === 'park' || busy === 'transfer' ? busy : null}
+              onRecall={() => void recall()}
+              onPark={() => void park()}
+              onTransfer={(choice) => void transfer(choice)}
+            />
+          )}
           {current && <p className="tlr-hint">{t('hint.finishFirst')}</p>}
+          {current && <PrefilledForm ticketId={current.id} call={call} />}
         </section>
 
         <aside className="tlr-side" aria-label={t('side.label')}>
+          <CounterControl
+            status={counterStatus}
+            hasCustomer={current !== null}
+            disabled={busy !== null}
+            onOpen={() => void setCounter('open')}
+            onPause={(reason) => void setCounter('paused', reason)}
+            onClose={() => void setCounter('closed')}
+          />
+          {(parked.length > 0 || current === null) && (
+            <ParkedList tickets={parked} branch={branch} canResume={busy === null && current === null && counterOpen} onResume={(p) => void resume(p)} />
+          )}
           <section className="tlr-panel" data-testid="teller-waiting">
             <h2>
               {t('side.waiting')}

@@ -1,0 +1,258 @@
+/**
+ * Issue 5 use cases around the next-best-action cards: revealing a full identifier (with a
+ * reason, audited, only while the customer is in the branch), the campaign report, closing the
+ * decisions of visits that ended elsewhere, and the retention purge of visit-linked data.
+ */
+import type { z } from 'zod';
+import type { Branch } from './branch';
+import type { Db } from './db/open';
+import type { Identity } from './auth/sessions';
+import type { CustomerDirectory } from './desk/customers';
+import type { TicketDesk } from './desk/tickets';
+import type { Journal } from './journal';
+import type { CampaignReport, ImportConversionsResponse, PurgeResult, RevealRequestSchema, RevealResponse } from '../domain/contracts';
+import { parseConversionsCsv } from '../domain/conversions';
+import type { ControlGroup } from '../domain/control-groups';
+import type { Response } from '../domain/contact-policy';
+import type { NbaOffer } from '../domain/next-best-action';
+import { campaignReport, type ReportOfferRow, type ReportVisitRow } from '../domain/campaign-report';
+import { addDaysIso } from '../domain/reminders';
+import { HubError, notFound } from './http/errors';
+
+const HOLDOUT_NOTE =
+  'Conversion = a visit with an accepted offer or a product opening imported from core banking within the attribution window. ' +
+  'Holdout visits get no pitch: only imported conversions count for them, so import the core-banking file before reading the uplift.';
+/** A product opened this many days after a lobby visit is attributed to that visit. */
+export const ATTRIBUTION_DAYS = 30;
+
+export class Marketing {
+  constructor(
+    private readonly db: Db,
+    private readonly branch: Branch,
+    private readonly desk: TicketDesk,
+    private readonly customers: CustomerDirectory,
+    private readonly journal: Journal,
+    private readonly now: () => number,
+  ) {}
+
+  /** Full identifier of a customer with a live ticket today; the reason and the device go to the audit log (never the value). */
+  reveal(ticketId: string, req: z.output<typeof RevealRequestSchema>, manager: Identity): RevealResponse {
+    const row = this.desk.get(ticketId);
+    if (!row || row.branch_id !== manager.branchId || row.customer_id === null) throw notFound('customer card');
+    if (row.status !== 'waiting' && row.status !== 'called') throw notFound('customer card (the visit has ended)');
+    if (row.business_date !== this.desk.today()) throw notFound('customer card (the visit has ended)');
+    const values = this.customers.identifiers(row.customer_id, req.field);
+    const at = this.now();
+    this.journal.audit({
+      branchId: this.branch.id,
+      actor: manager.subjectId,
+      role: manager.role,
+      device: manager.device ?? null,
+      action: 'customer.reveal',
+      subject: `ticket:${row.id}`,
+      detail: { number: row.number, customer: `C${row.customer_id}`, field: req.field, reason: req.reason, ...(req.note ? { note: req.note } : {}) },
+    });
+    return { ticketId: row.id, field: req.field, values, revealedAt: new Date(at).toISOString() };
+  }
+
+  /** Gives a no_response to the offers of every visit that ended (or lapsed) without the lobby closing its decision. */
+  closeEndedVisits(): number {
+    const today = this.desk.today();
+    const open = this.db
+      .prepare(
+        `SELECT d.ticket_id FROM offer_decision d JOIN ticket t ON t.id = d.ticket_id
+         WHERE d.closed_at IS NULL AND (t.status NOT IN ('waiting', 'called') OR t.business_date < ?)`,
+      )
+      .all(today) as { ticket_id: string }[];
+    let n = 0;
+    const at = this.now();
+    this.db.transaction(() => {
+      for (const o of open) n += this.customers.closeDecision(o.ticket_id, at);
+    })();
+    return n;
+  }
+
+  report(from: string | undefined, to: string | undefined): CampaignReport {
+    const today = this.desk.today();
+    const end = to ?? today;
+    const start = from ?? addDaysIso(end, -29);
+    if (start > end) throw new HubError('validation_failed', 'from: must not be after to');
+    this.closeEndedVisits();
+    const decisions = this.db
+      .prepare(
+        `SELECT d.id, d.customer_id, d.control_group, d.offers_json FROM offer_decision d JOIN ticket t ON t.id = d.ticket_id
+         WHERE t.branch_id = ? AND t.business_date BETWEEN ? AND ?`,
+      )
+      .all(this.branch.id, start, end) as { id: number; customer_id: number; control_group: ControlGroup; offers_json: string }[];
+    const finals = new Map<string, { outcome: Response; staff: string | null }>();
+    const rows = this.db
+      .prepare(
+        `SELECT decision_id, product_code, outcome, staff_id FROM (
+           SELECT o.decision_id, o.product_code, o.outcome, o.staff_id,
+                  ROW_NUMBER() OVER (PARTITION BY o.decision_id, o.product_code ORDER BY o.recorded_at DESC, o.id DESC) AS rn
+           FROM offer_outcome o JOIN offer_decision d ON d.id = o.decision_id JOIN ticket t ON t.id = d.ticket_id
+           WHERE t.branch_id = ? AND t.business_date BETWEEN ? AND ? AND o.outcome <> 'shown')
+         WHERE rn = 1`,
+      )
+      .all(this.branch.id, start, end) as { decision_id: number; product_code: string; outcome: Response; staff_id: string }[];
+    for (const r of rows) finals.set(`${r.decision_id}|${r.product_code}`, { outcome: r.outcome, staff: r.staff_id === 'system' ? null : r.staff_id });
+    // The manager of a visit: whoever recorded an answer on it.
+    const managerOf = new Map<number, string>();
+    for (const r of rows) if (r.staff_id !== 'system') managerOf.set(r.decision_id, r.staff_id);
+
+    const visits: ReportVisitRow[] = decisions.map((d) => ({ decisionId: d.id, customerId: d.customer_id, controlGroup: d.control_group }));
+    const offers: ReportOfferRow[] = [];
+    for (const d of decisions) {
+      for (const o of JSON.parse(d.offers_json) as NbaOffer[]) {
+        const f = finals.get(`${d.id}|${o.productCode}`);
+        offers.push({
+          decisionId: d.id,
+          customerId: d.customer_id,
+          controlGroup: d.control_group,
+          productCode: o.productCode,
+          rank: o.rank,
+          final: f?.outcome ?? 'shown',
+          staffId: f?.staff ?? managerOf.get(d.id) ?? null,
+          countsTowardCap: o.countsTowardCap !== false,
+        });
+      }
+    }
+    const confirmed = new Set(
+      (
+        this.db
+          .prepare(
+            `SELECT DISTINCT c.decision_id AS id FROM conversion c JOIN offer_decision d ON d.id = c.decision_id JOIN ticket t ON t.id = d.ticket_id
+             WHERE t.branch_id = ? AND t.business_date BETWEEN ? AND ?`,
+          )
+          .all(this.branch.id, start, end) as { id: number }[]
+      ).map((x) => x.id),
+    );
+    const r = campaignReport(visits, offers, confirmed);
+    return {
+      from: start,
+      to: end,
+      visits: r.visits,
+      confirmedVisits: confirmed.size,
+      byProduct: r.byProduct,
+      byManager: r.byManager,
+      uplift: { ...r.uplift, note: HOLDOUT_NOTE },
+      ranking: r.ranking,
+      contactLoad: r.contactLoad,
+    };
+  }
+
+  /**
+   * Imports conversions from a core-banking CSV (`cif,product_code,opened_on`): each row is joined
+   * to the customer's latest lobby visit at this branch within ATTRIBUTION_DAYS before the opening.
+   * Unknown customers and malformed rows are reported by line, never stored; re-importing is harmless.
+   */
+  importConversions(csv: string, admin: Identity): ImportConversionsResponse {
+    const parsed = parseConversionsCsv(csv);
+    const errors = [...parsed.errors];
+    const byCif = this.db.prepare('SELECT id FROM customer WHERE cif = ?');
+    const visit = this.db.prepare(
+      `SELECT d.id FROM offer_decision d JOIN ticket t ON t.id = d.ticket_id
+       WHERE d.customer_id = ? AND t.branch_id = ? AND t.business_date BETWEEN ? AND ?
+       ORDER BY t.business_date DESC, d.decided_at DESC LIMIT 1`,
+    );
+    const insert = this.db.prepare(
+      `INSERT INTO conversion (customer_id, product_code, opened_on, decision_id, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (customer_id, product_code, opened_on) DO NOTHING`,
+    );
+    let imported = 0;
+    let matched = 0;
+    let skipped = 0;
+    const at = this.now();
+    this.db.transaction(() => {
+      for (const row of parsed.rows) {
+        const c = byCif.get(row.cif) as { id: number } | undefined;
+        if (!c) {
+          errors.push({ line: row.line, message: `no customer with cif ${row.cif}` });
+          continue;
+        }
+        const d = visit.get(c.id, this.branch.id, addDaysIso(row.openedOn, -ATTRIBUTION_DAYS), row.openedOn) as { id: number } | undefined;
+        const changes = insert.run(c.id, row.productCode, row.openedOn, d?.id ?? null, at, admin.subjectId).changes;
+        if (changes === 0) skipped++;
+        else {
+          imported++;
+          if (d) matched++;
+        }
+      }
+      this.journal.audit({
+        branchId: this.branch.id,
+        actor: admin.subjectId,
+        role: admin.role,
+        device: admin.device ?? null,
+        action: 'marketing.conversion_import',
+        subject: `branch:${this.branch.id}`,
+        detail: { imported, matched, skipped, errors: errors.length },
+      });
+    })();
+    return { imported, matched, skipped, errors: errors.sort((a, b) => a.line - b.line) };
+  }
+
+  /**
+   * Deletes visit-linked data of business days older than the branch's retention period: offer
+   * responses and decisions, every table that references a ticket (green-channel routings, forms,
+   * ...), the tickets themselves and old queue events. The audit log is append-only and kept.
+   */
+  purge(): PurgeResult {
+    const cutoff = addDaysIso(this.desk.today(), -this.branch.rules.retentionDays);
+    const cutoffMs = Date.parse(cutoff + 'T00:00:00Z');
+    const deleted: Record<string, number> = {};
+    const old = `SELECT id FROM ticket WHERE business_date < @cutoff`;
+    this.db.transaction(() => {
+      // Imported conversions stay (core-banking facts) but lose their link to the purged visit.
+      deleted.conversion_link = this.db
+        .prepare(`UPDATE conversion SET decision_id = NULL WHERE decision_id IN (SELECT id FROM offer_decision WHERE ticket_id IN (${old}))`)
+        .run({ cutoff }).changes;
+      deleted.offer_outcome = this.db
+        .prepare(`DELETE FROM offer_outcome WHERE decision_id IN (SELECT id FROM offer_decision WHERE ticket_id IN (${old}))`)
+        .run({ cutoff }).changes;
+      for (const table of this.tablesReferencingTicket()) {
+        deleted[table.name] = this.db.prepare(`DELETE FROM "${table.name}" WHERE "${table.column}" IN (${old})`).run({ cutoff }).changes;
+      }
+      deleted.ticket = this.db.prepare(`DELETE FROM ticket WHERE business_date < @cutoff`).run({ cutoff }).changes;
+      deleted.ticket_sequence = this.db.prepare('DELETE FROM ticket_sequence WHERE business_date < @cutoff').run({ cutoff }).changes;
+      deleted.event_log = this.db.prepare('DELETE FROM event_log WHERE at < ?').run(cutoffMs).changes;
+    })();
+    const total = Object.values(deleted).reduce((a, b) => a + b, 0);
+    if (total > 0) {
+      this.journal.audit({ branchId: this.branch.id, actor: 'system', role: 'system', action: 'retention.purge', subject: `before:${cutoff}`, detail: deleted });
+    }
+    return { cutoff, deleted };
+  }
+
+  private tablesReferencingTicket(): { name: string; column: string }[] {
+    const tables = this.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[];
+    const out: { name: string; column: string }[] = [];
+    for (const t of tables) {
+      if (t.name === 'ticket') continue;
+      const fks = this.db.prepare(`PRAGMA foreign_key_list("${t.name}")`).all() as { table: string; from: string }[];
+      for (const fk of fks) if (fk.table === 'ticket') out.push({ name: t.name, column: fk.from });
+    }
+    // Decisions last among them: their responses were deleted first.
+    return out.sort((a, b) => Number(a.name === 'offer_decision') - Number(b.name === 'offer_decision'));
+  }
+}
+
+/** Runs the purge (and closes lapsed decisions) once a day without keeping the process alive. */
+export function startDailyRetention(m: Marketing, onError: (err: unknown) => void, onPurged: (r: PurgeResult) => void): () => void {
+  const run = () => {
+    try {
+      m.closeEndedVisits();
+      const r = m.purge();
+      if (Object.values(r.deleted).some((n) => n > 0)) onPurged(r);
+    } catch (err) {
+      onError(err);
+    }
+  };
+  const first = setTimeout(run, 60_000);
+  first.unref();
+  const timer = setInterval(run, 24 * 3600_000);
+  timer.unref();
+  return () => {
+    clearTimeout(first);
+    clearInterval(timer);
+  };
+}

@@ -1,0 +1,210 @@
+/**
+ * Issue 4 at the kiosk, in a real browser:
+ * - axe (WCAG 2.1 A/AA) reports no violations on every kiosk screen — home, identify, services,
+ *   ticket, form, form errors, form saved, "need more time?" — in zh-CN and en, at normal size and
+ *   in large-text mode; a screenshot of each goes to tests/e2e/screenshots/.
+ * - The pre-filled form: a known customer's fields come masked, the form is saved with the ticket,
+ *   the teller who calls the ticket sees it in full, copies a field and it is marked used.
+ * - Paper out: the kiosk says so and keeps the QR code on screen.
+ * - Idle: 60 s (shortened here with ?idle=) -> "need more time?" -> reset to home, fields and
+ *   identity cleared, language and display options back to default.
+ * - Hub unreachable: the kiosk says so plainly and retries by itself.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+const shots = join(__dirname, 'screenshots');
+mkdirSync(shots, { recursive: true });
+
+async function openKiosk(browser: Browser, query = '', viewport = { width: 1080, height: 1920 }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(`/kiosk?device=kiosk-01${query}`);
+  await page.getByTestId('device-login-secret').fill('demo');
+  await page.getByTestId('device-login-submit').click();
+  await expect(page.getByTestId('kiosk-home')).toBeVisible();
+  await expect(page.getByTestId('kiosk-branch-name')).toContainText(/网点|Branch/);
+  return page;
+}
+
+async function typeOnKeypad(page: Page, digits: string, prefix = 'kiosk-key') {
+  for (const d of digits) await page.getByTestId(`${prefix}-${d}`).click();
+}
+
+/** Runs axe on the page as it is and saves a screenshot; fails listing each violation. */
+async function audit(page: Page, name: string) {
+  // Let transitions settle so colours are measured as shown.
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: join(shots, `${name}.png`) });
+  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const violations = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(violations, `axe violations on ${name}`).toEqual([]);
+}
+
+for (const lang of ['zh', 'en'] as const) {
+  for (const large of [false, true]) {
+    const suffix = `${lang}${large ? '-large' : ''}`;
+    test(`kiosk screens pass axe: ${suffix}`, async ({ browser }) => {
+      const page = await openKiosk(browser);
+      if (lang === 'en') await page.getByTestId('kiosk-lang-en').click();
+      if (large) {
+        await page.getByTestId('kiosk-large-text').click();
+        await expect(page.getByTestId('kiosk-large-text')).toHaveAttribute('aria-pressed', 'true');
+      }
+      await audit(page, `kiosk-a11y-home-${suffix}`);
+
+      await page.getByTestId('kiosk-identify-phone').click();
+      await typeOnKeypad(page, '13800000003');
+      await audit(page, `kiosk-a11y-identify-${suffix}`);
+      await page.getByTestId('kiosk-identity-confirm').click();
+      await expect(page.getByTestId('kiosk-services')).toBeVisible();
+      await audit(page, `kiosk-a11y-services-${suffix}`);
+
+      await page.getByTestId('kiosk-service-C').click();
+      await expect(page.getByTestId('kiosk-ticket')).toBeVisible();
+      await expect(page.getByTestId('kiosk-print-status')).toHaveAttribute('data-status', 'none');
+      await audit(page, `kiosk-a11y-ticket-${suffix}`);
+
+      await page.getByTestId('kiosk-fill-form').click();
+      await expect(page.getByTestId('kiosk-form-choose-card_loss')).toBeVisible();
+      await audit(page, `kiosk-a11y-form-choose-${suffix}`);
+      await page.getByTestId('kiosk-form-choose-card_loss').click();
+      await expect(page.getByTestId('kiosk-field-idNumber-masked')).toHaveText('310***********0317');
+      await page.getByTestId('kiosk-form-submit').click();
+      await expect(page.getByTestId('kiosk-field-lossType-error')).toBeVisible();
+      await audit(page, `kiosk-a11y-form-errors-${suffix}`);
+      await page.getByTestId('kiosk-field-lossType-temporary').click();
+      await page.getByTestId('kiosk-form-submit').click();
+      await expect(page.getByTestId('kiosk-form-saved')).toBeVisible();
+      await audit(page, `kiosk-a11y-form-saved-${suffix}`);
+      await page.getByTestId('kiosk-form-done').click();
+      await expect(page.getByTestId('kiosk-home')).toBeVisible();
+      await expect(page.getByTestId('kiosk-large-text')).toHaveAttribute('aria-pressed', 'false');
+      await page.context().close();
+    });
+  }
+}
+
+test('the "need more time?" warning passes axe and then resets the kiosk', async ({ browser }) => {
+  const page = await openKiosk(browser, '&idle=3&idleWarning=4');
+  await page.getByTestId('kiosk-lang-en').click();
+  await page.getByTestId('kiosk-high-contrast').click();
+  await page.getByTestId('kiosk-identify-card').click();
+  await typeOnKeypad(page, '622588');
+  await expect(page.getByTestId('kiosk-idle-warning')).toBeVisible({ timeout: 8_000 });
+  await audit(page, 'kiosk-a11y-idle-en-contrast');
+  // "Yes, I need more time" keeps everything.
+  await page.getByTestId('kiosk-idle-more').click();
+  await expect(page.getByTestId('kiosk-idle-warning')).toHaveCount(0);
+  await expect(page.getByTestId('kiosk-identity-input')).toHaveValue(/6225 ?88/);
+  // Nobody answers: home, in the branch language, display options off, nothing typed kept.
+  await expect(page.getByTestId('kiosk-idle-warning')).toBeVisible({ timeout: 8_000 });
+  await expect(page.getByTestId('kiosk-home')).toBeVisible({ timeout: 8_000 });
+  await expect(page.getByTestId('kiosk-idle-warning')).toHaveCount(0);
+  await expect(page.getByTestId('kiosk-lang-zh-CN')).toHaveAttribute('aria-pressed', 'true');
+  await expect(page.getByTestId('kiosk-high-contrast')).toHaveAttribute('aria-pressed', 'false');
+  await page.getByTestId('kiosk-identify-card').click();
+  await expect(page.getByTestId('kiosk-identity-input')).toHaveValue('');
+  await page.context().close();
+});
+
+test('pre-filled form: kiosk (masked) -> teller sees it on call, copies a field, marks it used', async ({ browser }) => {
+  const kiosk = await openKiosk(browser, '', { width: 1920, height: 1080 });
+  await kiosk.getByTestId('kiosk-identify-phone').click();
+  await typeOnKeypad(kiosk, '13800000003');
+  await kiosk.getByTestId('kiosk-identity-confirm').click();
+  const issued = kiosk.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST');
+  await kiosk.getByTestId('kiosk-service-B').click();
+  const { ticket } = (await (await issued).json()) as { ticket: { id: string; number: string } };
+  await kiosk.getByTestId('kiosk-fill-form').click();
+  // One form for transfers: straight to its fields; the card is pre-filled and shown masked.
+  await expect(kiosk.getByTestId('kiosk-field-fromAccount-masked')).toHaveText('622588******0035');
+  await kiosk.getByTestId('kiosk-field-payeeName').locator('input').fill('李四');
+  await kiosk.getByTestId('kiosk-field-payeeAccount').locator('input').click();
+  await expect(kiosk.getByTestId('kiosk-form-keypad')).toBeVisible();
+  await typeOnKeypad(kiosk, '6217000010001234567', 'kiosk-form-key');
+  await kiosk.getByTestId('kiosk-form-key-ok').click();
+  await kiosk.getByTestId('kiosk-field-payeeBank').locator('input').fill('中国建设银行');
+  // Forgiving input: thousands separators are fine.
+  await kiosk.getByTestId('kiosk-field-amount').locator('input').fill('12,500.5');
+  await kiosk.screenshot({ path: join(shots, 'kiosk-form-transfer-zh.png') });
+  await kiosk.getByTestId('kiosk-form-submit').click();
+  await expect(kiosk.getByTestId('kiosk-form-saved')).toBeVisible();
+  await expect(kiosk.locator('body')).not.toContainText('6225880000000035');
+
+  const teller = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage();
+  await teller.goto('/teller');
+  await teller.getByTestId('login-staff-id').fill('t02');
+  await teller.getByTestId('login-pin').fill('2222');
+  await teller.getByTestId('login-counter').fill('2');
+  await teller.getByTestId('login-submit').click();
+  await expect(teller.getByTestId('teller-screen')).toBeVisible();
+  // Serve whoever is ahead until this ticket is called.
+  for (let i = 0; i < 30; i++) {
+    await teller.getByTestId('call-next').click();
+    await expect(teller.getByTestId('current-number')).toBeVisible();
+    if ((await teller.getByTestId('current-number').textContent()) === ticket.number) break;
+    await teller.getByTestId('complete').click();
+    await expect(teller.getByTestId('current-number')).toHaveCount(0);
+  }
+  await expect(teller.getByTestId('current-number')).toHaveText(ticket.number);
+  const form = teller.getByTestId('teller-form');
+  await expect(form).toBeVisible();
+  await expect(teller.getByTestId('teller-form-value-fromAccount')).toHaveText('6225880000000035');
+  await expect(teller.getByTestId('teller-form-value-payeeAccount')).toHaveText('6217000010001234567');
+  await expect(teller.getByTestId('teller-form-value-amount')).toHaveText('12500.50 CNY');
+  await teller.getByTestId('teller-form-copy-payeeAccount').click();
+  await expect(teller.getByTestId('teller-form-used-payeeAccount')).toBeVisible();
+  await teller.screenshot({ path: join(shots, 'teller-form-zh.png') });
+  await teller.getByTestId('lang-en').first().click();
+  await expect(form).toContainText('Payee account');
+  await teller.screenshot({ path: join(shots, 'teller-form-en.png') });
+  await teller.getByTestId('complete').click();
+  await kiosk.context().close();
+  await teller.context().close();
+});
+
+test('paper out: the kiosk says so and shows the QR code to photograph', async ({ browser }) => {
+  const page = await openKiosk(browser);
+  await page.route('**/api/v1/tickets/*/print', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ printed: false, status: 'paper_out' }) }),
+  );
+  await page.getByTestId('kiosk-guest').click();
+  await page.getByTestId('kiosk-service-A').click();
+  await expect(page.getByTestId('kiosk-print-status')).toHaveAttribute('data-status', 'paper_out');
+  await expect(page.getByTestId('kiosk-print-status')).toContainText('缺纸');
+  await expect(page.getByTestId('kiosk-ticket-qr')).toBeVisible();
+  await audit(page, 'kiosk-a11y-paper-out-zh');
+  await page.getByTestId('kiosk-lang-en').click();
+  await expect(page.getByTestId('kiosk-print-status')).toContainText('out of paper');
+  await page.screenshot({ path: join(shots, 'kiosk-paper-out-en.png') });
+  await page.context().close();
+});
+
+test('hub unreachable: the kiosk says so plainly and retries by itself', async ({ browser }) => {
+  const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto('/kiosk?device=kiosk-01');
+  await page.getByTestId('device-login-secret').fill('demo');
+  await page.route('**/api/v1/branch', (route) => route.abort('connectionrefused'));
+  await page.getByTestId('device-login-submit').click();
+  await expect(page.getByTestId('kiosk-branch-error')).toBeVisible();
+  await expect(page.getByTestId('kiosk-branch-error')).toContainText('无法连接服务器');
+  await page.screenshot({ path: join(shots, 'kiosk-unreachable-zh.png') });
+  await page.unroute('**/api/v1/branch');
+  // Retried automatically (every 15 s) without anyone touching the screen.
+  await expect(page.getByTestId('kiosk-branch-error')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId('kiosk-branch-name')).toContainText('网点');
+
+  // A ticket request that cannot reach the hub: said plainly, and "try again" gets the ticket.
+  await page.route('**/api/v1/tickets', (route) => route.abort('connectionrefused'));
+  await page.getByTestId('kiosk-guest').click();
+  await page.getByTestId('kiosk-service-A').click();
+  await expect(page.getByTestId('kiosk-issue-error-text')).toContainText('无法连接服务器');
+  await page.unroute('**/api/v1/tickets');
+  await page.getByTestId('kiosk-issue-retry').click();
+  await expect(page.getByTestId('kiosk-ticket-number')).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,83 @@
+/**
+ * Issue 5 on the manager's tablet: card with reminders from activity data, service actions and the
+ * contact line; reveal a full identifier with a reason; the per-visit cap; the campaign report tab.
+ * Screenshots in zh-CN and en go to tests/e2e/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+
+const shots = join(__dirname, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+
+test('manager: reminders, actions, reveal with a reason, contact cap, campaign report', async ({ browser, request }) => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  const manager = await context.newPage();
+  await manager.goto('/manager');
+  await manager.getByTestId('login-staff-id').fill('m01');
+  await manager.getByTestId('login-pin').fill('1111');
+  await manager.getByTestId('login-submit').click();
+  await expect(manager.getByTestId('manager-screen')).toBeVisible();
+
+  const kiosk = (await (await request.post('/api/v1/auth/login', { data: { deviceId: 'kiosk-01', secret: 'demo' } })).json()) as { token: string };
+  const res = await request.post('/api/v1/tickets', {
+    headers: { authorization: `Bearer ${kiosk.token}` },
+    data: { serviceCode: 'A', requestId: `e2e-mkt-${Date.now()}`, identity: { kind: 'phone', value: '13800000003' } },
+  });
+  expect(res.status()).toBe(201);
+  const { ticket } = (await res.json()) as { ticket: { number: string } };
+
+  const card = manager.getByTestId('customer-card').filter({ hasText: ticket.number });
+  await expect(card).toBeVisible();
+  await expect(card.locator('[data-testid="reminder"][data-kind="large_inflow"]')).toBeVisible();
+  await expect(card.locator('[data-testid="card-action"][data-code="funds_arrival"]')).toBeVisible();
+  await expect(card.getByTestId('card-branch-role')).toHaveAttribute('data-role', 'primary');
+  await expect(card.getByTestId('card-contact')).toContainText('0 / 2');
+
+  // Reveal the phone number with a reason: shown in full, audited on the hub.
+  await card.getByTestId('reveal-phone').click();
+  await card.getByTestId('reveal-reason').selectOption('customer_request');
+  await card.getByTestId('reveal-submit').click();
+  await expect(card.getByTestId('revealed-phone')).toContainText('13800000003');
+  await shot(manager, 'manager-marketing-card-zh');
+
+  // Two pitches allowed in this visit; the third offer's buttons are withdrawn.
+  const offers = card.getByTestId('offer');
+  await expect(offers).toHaveCount(3);
+  for (const i of [0, 1]) {
+    const saved = manager.waitForResponse((r) => r.url().includes('/outcome') && r.status() === 200);
+    await offers.nth(i).getByTestId(i === 0 ? 'offer-later' : 'offer-declined').click();
+    await saved;
+  }
+  await expect(card.getByTestId('card-contact')).toContainText('2 / 2');
+  await expect(offers.nth(2).getByTestId('offer-capped')).toBeVisible();
+  await expect(offers.nth(2).getByTestId('offer-accepted')).toHaveCount(0);
+
+  await manager.getByTestId('lang-en').first().click();
+  await expect(card.getByTestId('card-contact')).toContainText('Pitches this visit');
+  await shot(manager, 'manager-marketing-card-en');
+
+  await manager.getByTestId('tab-report').click();
+  await expect(manager.getByTestId('campaign-report')).toBeVisible();
+  await expect(manager.getByTestId('report-by-product')).toBeVisible();
+  await expect(manager.getByTestId('report-contact-load')).toBeVisible();
+  await shot(manager, 'manager-report-en');
+  await manager.getByTestId('lang-zh-CN').first().click();
+  await expect(manager.getByTestId('campaign-report')).toContainText('营销报告');
+  await shot(manager, 'manager-report-zh');
+  await context.close();
+
+  // Serve everyone left waiting so the next spec starts from an empty lobby.
+  for (const counterId of [1, 2, 3, 4]) {
+    const teller = (await (await request.post('/api/v1/auth/login', { data: { staffId: `t0${counterId}`, pin: '2222' } })).json()) as { token: string };
+    const headers = { authorization: `Bearer ${teller.token}` };
+    for (;;) {
+      const cur = await request.get(`/api/v1/counters/${counterId}/current`, { headers });
+      if (cur.status() === 200) await request.post(`/api/v1/tickets/${((await cur.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
+      const next = await request.post(`/api/v1/counters/${counterId}/call-next`, { headers });
+      if (next.status() !== 200) break;
+      await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
+    }
+  }
+});

@@ -1,0 +1,198 @@
+/**
+ * Issue 5 through a real hub: complete customer cards (branch role, reminders from activity data,
+ * actions), the contact policy (per-visit cap, suppression after a decline), no_response at the
+ * end of a visit, control groups, reveal with a reason, the campaign report.
+ */
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallNextResponse, CampaignReport, CreateTicketResponse, CustomerCard, ErrorBody, RevealResponse } from '../../src-main/domain/contracts';
+import { controlGroupOf } from '../../src-main/domain/control-groups';
+import { DEFAULT_BRANCH_RULES } from '../../src-main/domain/branch-config';
+import { businessDate } from '../../src-main/domain/ticket-number';
+import { requestId, startHarness, type Harness } from './hub-harness';
+
+let h: Harness;
+let kiosk: string;
+let manager: string;
+let admin: string;
+const tellers: Record<number, string> = {};
+
+async function take(serviceCode: string, phone: string) {
+  const res = await h.request<CreateTicketResponse>('POST', '/api/v1/tickets', {
+    token: kiosk,
+    body: { serviceCode, requestId: requestId(), identity: { kind: 'phone', value: phone } },
+  });
+  expect(res.status).toBe(201);
+  return res.body.ticket;
+}
+const cardOf = async (ticketId: string) => (await h.request<CustomerCard>('GET', `/api/v1/tickets/${ticketId}/card`, { token: manager })).body;
+const outcome = (ticketId: string, code: string, o: string) =>
+  h.request<ErrorBody>('POST', `/api/v1/tickets/${ticketId}/offers/${code}/outcome`, { token: manager, body: { outcome: o } });
+
+/** Serves everyone waiting so each test starts from an empty queue. */
+async function drain() {
+  for (const counterId of [4, 1, 2, 3]) {
+    for (;;) {
+      const cur = await h.request<CallNextResponse>('GET', `/api/v1/counters/${counterId}/current`, { token: tellers[counterId] });
+      if (cur.status === 200) await h.request('POST', `/api/v1/tickets/${cur.body.ticket.id}/complete`, { token: tellers[counterId] });
+      const next = await h.request<CallNextResponse>('POST', `/api/v1/counters/${counterId}/call-next`, { token: tellers[counterId] });
+      if (next.status === 204) break;
+      await h.request('POST', `/api/v1/tickets/${next.body.ticket.id}/complete`, { token: tellers[counterId] });
+    }
+  }
+}
+const db = () => new Database(join(h.dataDir, 'branch.db'), { readonly: true });
+
+beforeAll(async () => {
+  h = await startHarness();
+  kiosk = (await h.login({ deviceId: 'kiosk-01', secret: 'demo' })).token;
+  manager = (await h.login({ staffId: 'm01', pin: '1111' })).token;
+  admin = (await h.login({ staffId: 'admin', pin: '9999' })).token;
+  for (const c of [1, 2, 3, 4]) tellers[c] = (await h.login({ staffId: `t0${c}`, pin: '2222' })).token;
+});
+afterAll(async () => h?.stop());
+
+describe('customer card completeness', () => {
+  it('#1: primary branch, manager, product count, life stage, reminders and actions computed from data', async () => {
+    const t = await take('A', '13800000001');
+    const card = await cardOf(t.id);
+    expect(card.customer).toMatchObject({ branchRole: 'primary', homeBranch: 'demo-001', relationshipManager: '陈思远', productCount: 8, lifeStage: 'married', resident: true });
+    const kinds = card.reminders.map((r) => r.kind);
+    expect(kinds).toEqual(expect.arrayContaining(['birthday', 'maturity', 'repayment_due']));
+    expect(card.reminders.find((r) => r.kind === 'repayment_due')).toMatchObject({ productCode: 'CC-PLAT', daysUntil: 4 });
+    expect(card.actions.map((a) => a.code)).toEqual(expect.arrayContaining(['birthday_greeting', 'maturity_followup', 'repayment_reminder']));
+    expect(card.controlGroup).toBe('treatment'); // demo personas are exempt from control groups
+    expect(card.contact).toEqual({ pitchAllowance: 2, pitchesUsed: 0, pitchesInWindow: 0 });
+    expect(card.offers.length).toBe(3);
+    for (const o of card.offers) expect(typeof o.countsTowardCap).toBe('boolean');
+    await drain();
+  });
+
+  it('#2 transfers to other banks, #3 a large inflow and an open application, #6 a downgrade and a due instalment', async () => {
+    const c2 = await cardOf((await take('A', '13800000002')).id);
+    expect(c2.reminders.find((r) => r.kind === 'other_bank_transfers')).toMatchObject({ count: 4 });
+    expect(c2.actions.map((a) => a.code)).toContain('retention_check');
+    const c3 = await cardOf((await take('A', '13800000003')).id);
+    expect(c3.reminders.find((r) => r.kind === 'large_inflow')!.percent).toBeGreaterThanOrEqual(30);
+    expect(c3.offers.map((o) => o.productCode)).not.toContain('CC-STD');
+    const d = db();
+    const trace = JSON.parse((d.prepare('SELECT trace_json FROM offer_decision WHERE ticket_id = ?').get(c3.ticketId) as { trace_json: string }).trace_json) as {
+      code: string;
+      stage: string;
+      rule: string | null;
+    }[];
+    d.close();
+    expect(trace).toContainEqual({ code: 'CC-STD', kind: 'product', stage: 'applicability', rule: 'open_application' });
+    expect(trace.filter((x) => x.stage === 'offered')).toHaveLength(c3.offers.length);
+    const c6 = await cardOf((await take('D', '13800000006')).id);
+    expect(c6.reminders.find((r) => r.kind === 'classification_downgrade')).toMatchObject({ from: 'normal', to: 'special_mention', daysUntil: -60 });
+    expect(c6.reminders.find((r) => r.kind === 'repayment_due')).toMatchObject({ daysUntil: 3 });
+    await drain();
+  });
+});
+
+describe('contact policy, outcomes and no response', () => {
+  it('allows 2 pitches per visit, refuses a third product, and gives unanswered offers a no_response when the visit ends', async () => {
+    const t = await take('E', '13800000004'); // student
+    const card = await cardOf(t.id);
+    expect(card.offers.length).toBe(3);
+    const [a, b, c] = card.offers.map((o) => o.productCode);
+    expect((await outcome(t.id, a!, 'later')).status).toBe(200);
+    expect((await outcome(t.id, b!, 'declined')).status).toBe(200);
+    const third = await outcome(t.id, c!, 'accepted');
+    expect(third.status).toBe(409);
+    expect(third.body.error.message).toMatch(/contact cap/);
+    expect((await outcome(t.id, a!, 'accepted')).status).toBe(200); // answering again is fine
+    const again = await cardOf(t.id);
+    expect(again.contact.pitchesUsed).toBe(2);
+    expect(again.offers.map((o) => o.outcome)).toEqual(['accepted', 'declined', null]);
+    await drain(); // the visit ends
+    const d = db();
+    const rows = d
+      .prepare('SELECT product_code, outcome FROM offer_outcome WHERE decision_id = ? ORDER BY id')
+      .all(card.decisionId) as { product_code: string; outcome: string }[];
+    d.close();
+    expect(rows.filter((r) => r.outcome === 'shown').map((r) => r.product_code)).toEqual([a, b, c]);
+    expect(rows.filter((r) => r.outcome === 'no_response').map((r) => r.product_code)).toEqual([c]);
+
+    // Next visit: the declined product is paused (90 days), the rest may come back.
+    const t2 = await take('E', '13800000004');
+    const next = await cardOf(t2.id);
+    expect(next.offers.map((o) => o.productCode)).not.toContain(b);
+    expect(next.contact.pitchesInWindow).toBe(2);
+    await drain();
+  });
+
+  it('the holdout gets no pitch and the random arm one offer (hash of customer + month)', async () => {
+    const today = businessDate(new Date(), DEFAULT_BRANCH_RULES.timeZone);
+    const d = db();
+    const people = d.prepare('SELECT id, phone FROM customer WHERE control_exempt = 0 AND marketing_consent = 1 ORDER BY id').all() as { id: number; phone: string }[];
+    d.close();
+    const rules = DEFAULT_BRANCH_RULES.marketing.controlGroups;
+    const holdout = people.find((p) => controlGroupOf(`C${p.id}`, today, rules) === 'holdout');
+    const random = people.find((p) => controlGroupOf(`C${p.id}`, today, rules) === 'random');
+    expect(holdout && random).toBeTruthy();
+    const hc = await cardOf((await take('A', holdout!.phone)).id);
+    expect(hc.controlGroup).toBe('holdout');
+    expect(hc.offers).toEqual([]);
+    const rc = await cardOf((await take('A', random!.phone)).id);
+    expect(rc.controlGroup).toBe('random');
+    expect(rc.offers.length).toBeLessThanOrEqual(1);
+    if (rc.offers.length) expect(rc.offers[0]!.reasons[0]!.code).toBe('random_arm');
+    await drain();
+  });
+});
+
+describe('reveal with a reason', () => {
+  it('reveals to a manager for a live ticket, audits who, why and from which device, never the value', async () => {
+    const t = await take('A', '13800000003');
+    const res = await fetch(`${h.hub.url}/api/v1/tickets/${t.id}/reveal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${manager}`, 'x-device-id': 'tablet-07' },
+      body: JSON.stringify({ field: 'phone', reason: 'identity_verification' }),
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as RevealResponse;
+    expect(body).toMatchObject({ ticketId: t.id, field: 'phone', values: ['13800000003'] });
+    const bad = await h.request<ErrorBody>('POST', `/api/v1/tickets/${t.id}/reveal`, { token: manager, body: { field: 'phone', reason: 'other' } });
+    expect(bad.status).toBe(400);
+    expect((await h.request('POST', `/api/v1/tickets/${t.id}/reveal`, { token: manager, body: { field: 'phone' } })).status).toBe(400);
+    expect((await h.request('POST', `/api/v1/tickets/${t.id}/reveal`, { token: tellers[1], body: { field: 'phone', reason: 'customer_request' } })).status).toBe(403);
+    const cards = await h.request<RevealResponse>('POST', `/api/v1/tickets/${t.id}/reveal`, { token: manager, body: { field: 'card', reason: 'other', note: 'card swallowed by ATM' } });
+    expect(cards.body.values).toEqual(['6225880000000035']);
+
+    const audit = await h.request<{ entries: { action: string; subject: string; device: string | null; detail: Record<string, unknown> }[] }>('GET', '/api/v1/audit?limit=50', { token: admin });
+    const reveals = audit.body.entries.filter((e) => e.action === 'customer.reveal' && e.subject === `ticket:${t.id}`);
+    expect(reveals).toHaveLength(2);
+    expect(reveals[1]!.device).toMatch(/^tablet-07@/);
+    expect(reveals[1]!.detail).toMatchObject({ field: 'phone', reason: 'identity_verification', customer: expect.stringMatching(/^C\d+$/) });
+    expect(JSON.stringify(reveals)).not.toContain('13800000003');
+    expect(JSON.stringify(reveals)).not.toContain('6225880000000035');
+    const views = audit.body.entries.filter((e) => e.action === 'customer_card.view');
+    expect(views.some((v) => v.device !== null)).toBe(true);
+
+    await drain();
+    expect((await h.request('POST', `/api/v1/tickets/${t.id}/reveal`, { token: manager, body: { field: 'phone', reason: 'customer_request' } })).status).toBe(404);
+  });
+});
+
+describe('campaign report', () => {
+  it('reports per product and manager, uplift with an interval and the contact load, to admin and manager only', async () => {
+    const r = await h.request<CampaignReport>('GET', '/api/v1/marketing/report', { token: admin });
+    expect(r.status).toBe(200);
+    expect(r.body.visits.treatment).toBeGreaterThan(0);
+    expect(r.body.visits.holdout).toBeGreaterThanOrEqual(1);
+    const total = r.body.byProduct.reduce((s, x) => s + x.shown, 0);
+    expect(total).toBeGreaterThan(0);
+    expect(r.body.byProduct.reduce((s, x) => s + x.noResponse, 0)).toBeGreaterThan(0);
+    expect(r.body.byManager.find((m) => m.key === 'm01')!.accepted).toBeGreaterThanOrEqual(1);
+    expect(r.body.uplift.difference.low).toBeLessThanOrEqual(r.body.uplift.difference.rate);
+    expect(r.body.contactLoad.max).toBeGreaterThanOrEqual(2);
+    expect(r.body.contactLoad.histogram.reduce((s, x) => s + x.customers, 0)).toBe(r.body.contactLoad.customers);
+    expect((await h.request('GET', '/api/v1/marketing/report', { token: manager })).status).toBe(200);
+    expect((await h.request('GET', '/api/v1/marketing/report', { token: tellers[1] })).status).toBe(403);
+    expect((await h.request('GET', '/api/v1/marketing/report?from=2026-13-01', { token: admin })).status).toBe(400);
+    expect((await h.request('GET', '/api/v1/marketing/report?from=2026-11-02&to=2026-11-01', { token: admin })).status).toBe(400);
+  });
+});

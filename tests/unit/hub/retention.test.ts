@@ -1,0 +1,124 @@
+/**
+ * Retention purge of visit-linked data (issue 5): tickets, offer decisions and responses,
+ * green-channel routings and anything else that references a ticket go after the branch's
+ * retention period; the audit log stays. The daily run uses timers that do not hold the process.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CreateTicketRequestSchema } from '../../../src-main/domain/contracts';
+import { loadBranch, type Branch } from '../../../src-main/hub/branch';
+import { openDatabase, type Db } from '../../../src-main/hub/db/open';
+import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
+import { CustomerDirectory } from '../../../src-main/hub/desk/customers';
+import { TicketDesk } from '../../../src-main/hub/desk/tickets';
+import { Journal } from '../../../src-main/hub/journal';
+import { Marketing, startDailyRetention } from '../../../src-main/hub/marketing';
+
+const DAY = 86_400_000;
+let dir: string;
+let db: Db;
+let clock: number;
+let branch: Branch;
+let desk: TicketDesk;
+let customers: CustomerDirectory;
+let journal: Journal;
+let marketing: Marketing;
+const kiosk = { role: 'kiosk' as const, subjectId: 'kiosk-01', branchId: 'demo-001', counterId: null };
+const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lobby-retention-'));
+  db = openDatabase(join(dir, 'branch.db'));
+  clock = Date.parse('2026-01-10T02:00:00Z');
+  seedDemoBranch(db, { today: '2026-01-10', customers: 20 });
+  branch = loadBranch(db)!;
+  journal = new Journal(db, () => clock);
+  customers = new CustomerDirectory(db, branch);
+  desk = new TicketDesk(db, branch, customers, journal, () => clock, () => 'http://x');
+  marketing = new Marketing(db, branch, desk, customers, journal, () => clock);
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const issue = (phone?: string) =>
+  desk.issue(
+    CreateTicketRequestSchema.parse({
+      serviceCode: 'A',
+      requestId: `r-${Math.random().toString(36).slice(2, 12)}`,
+      ...(phone ? { identity: { kind: 'phone', value: phone } } : {}),
+    }),
+    kiosk,
+  ).row;
+
+describe('retention purge', () => {
+  it('deletes visit-linked data older than retentionDays (180) and keeps newer visits and the audit log', () => {
+    const old1 = issue('13800000001'); // green channel + decision
+    const old2 = issue('13800000004');
+    issue();
+    const offer = (JSON.parse((db.prepare('SELECT offers_json FROM offer_decision WHERE ticket_id = ?').get(old2.id) as { offers_json: string }).offers_json) as { productCode: string }[])[0]!;
+    customers.recordOutcome(old2.id, offer.productCode, 'declined', undefined, 'm01', clock);
+    journal.audit({ branchId: branch.id, actor: 'm01', role: 'manager', action: 'customer_card.view', subject: `ticket:${old1.id}` });
+    const auditBefore = count('audit_log');
+
+    clock += 100 * DAY;
+    const recent = issue('13800000003');
+    expect(marketing.purge().deleted.ticket).toBe(0); // nothing is old enough yet
+
+    clock += 81 * DAY; // the first day is now 181 days ago
+    const r = marketing.purge();
+    expect(r.cutoff).toBe('2026-01-11');
+    expect(r.deleted).toMatchObject({ ticket: 3, offer_decision: 2, green_channel_routing: 1 });
+    expect(r.deleted.offer_outcome).toBeGreaterThanOrEqual(4); // shown x3 + declined
+    expect(db.prepare('SELECT id FROM ticket').all()).toEqual([{ id: recent.id }]);
+    expect(count('offer_decision')).toBe(1);
+    expect(count('audit_log')).toBe(auditBefore + 1);
+    expect(db.prepare("SELECT action, actor FROM audit_log ORDER BY id DESC LIMIT 1").get()).toEqual({ action: 'retention.purge', actor: 'system' });
+    expect(marketing.purge().deleted.ticket).toBe(0); // idempotent
+  });
+
+  it('the period is branch configuration', () => {
+    issue('13800000002');
+    clock += 31 * DAY;
+    expect(marketing.purge().deleted.ticket).toBe(0);
+    const short = { ...branch, rules: { ...branch.rules, retentionDays: 30 } };
+    const m = new Marketing(db, short, desk, customers, journal, () => clock);
+    expect(m.purge().deleted.ticket).toBe(1);
+  });
+
+  it('closes decisions of visits that lapsed: unanswered offers get a no_response once', () => {
+    const t = issue('13800000004');
+    const shown = count('offer_outcome');
+    clock += DAY; // the ticket was never served and its day is over
+    expect(marketing.closeEndedVisits()).toBe(shown);
+    expect((db.prepare("SELECT count(*) AS n FROM offer_outcome WHERE outcome = 'no_response'").get() as { n: number }).n).toBe(shown);
+    expect(marketing.closeEndedVisits()).toBe(0);
+    expect(db.prepare('SELECT closed_at FROM offer_decision WHERE ticket_id = ?').get(t.id)).toEqual({ closed_at: clock });
+  });
+
+  it('runs daily on timers that do not keep the process alive, and stops', () => {
+    vi.useFakeTimers();
+    try {
+      const purge = vi.spyOn(marketing, 'purge');
+      const stop = startDailyRetention(marketing, () => {}, () => {});
+      vi.advanceTimersByTime(60_000);
+      expect(purge).toHaveBeenCalledTimes(1);
+      vi.advanceTimersByTime(24 * 3600_000);
+      expect(purge).toHaveBeenCalledTimes(2);
+      stop();
+      vi.advanceTimersByTime(48 * 3600_000);
+      expect(purge).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+    const spy = vi.spyOn(globalThis, 'setInterval');
+    const stop = startDailyRetention(marketing, () => {}, () => {});
+    const timer = spy.mock.results[0]!.value as NodeJS.Timeout;
+    expect(timer.hasRef()).toBe(false);
+    stop();
+    spy.mockRestore();
+  });
+});
