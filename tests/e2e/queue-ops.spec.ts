@@ -66,6 +66,7 @@ test('teller: recall, park, pause / open, resume and transfer', async ({ browser
   await shot(teller, 'teller-paused-en');
   await teller.getByTestId('lang-zh-CN').first().click();
   await expect(teller.getByTestId('counter-state-badge')).toContainText('培训');
+  await expect(teller.getByTestId('teller-notice')).toHaveText('窗口已暂停'); // notices follow the language switch
   await shot(teller, 'teller-paused-zh');
   await teller.getByTestId('counter-open').click();
   await expect(teller.getByTestId('counter-state')).toHaveAttribute('data-state', 'open');

@@ -30,7 +30,8 @@ type Busy = 'call' | 'complete' | 'no-show' | 'restore' | 'recall' | 'park' | 't
 
 interface Notice {
   kind: 'info' | 'success' | 'warn' | 'error';
-  text: string;
+  /** A translation key is translated at render time, so the notice follows a language switch. */
+  text: string | { key: string; params?: Record<string, unknown> };
 }
 
 interface Handled {
@@ -104,17 +105,17 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     setNotice(null);
     try {
       const res = await call<CallNextResponse | undefined>(`/api/v1/counters/${counterId}/call-next`, { method: 'POST' });
-      if (!res) setNotice({ kind: 'info', text: t('notice.nobodyWaiting') });
+      if (!res) setNotice({ kind: 'info', text: { key: 'notice.nobodyWaiting' } });
       else {
         setCurrent(res.ticket);
         setConfirmNoShow(false);
       }
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
-        setNotice({ kind: 'warn', text: /paused|closed/.test(err.message) ? t('errors.counterNotOpen') : t('errors.finishFirst') });
+        setNotice({ kind: 'warn', text: /paused|closed/.test(err.message) ? { key: 'errors.counterNotOpen' } : { key: 'errors.finishFirst' } });
         await restore();
       } else if (err instanceof ApiError && err.status === 403) {
-        setNotice({ kind: 'error', text: t('errors.notYourCounter') });
+        setNotice({ kind: 'error', text: { key: 'errors.notYourCounter' } });
       } else setNotice({ kind: 'error', text: errorMessage(err) });
     } finally {
       setBusy(null);
@@ -149,10 +150,10 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
           setHandled((h) =>
             [{ id: r.ticket.id, number: r.ticket.number, serviceCode: r.ticket.serviceCode, vip: r.ticket.vip, result: 'no_show' as const, at: new Date().toISOString() }, ...h].slice(0, 8),
           );
-          setNotice({ kind: 'warn', text: t('notice.recallNoShow', { number: r.ticket.number }) });
+          setNotice({ kind: 'warn', text: { key: 'notice.recallNoShow', params: { number: r.ticket.number } } });
         } else {
           setCurrent(r.ticket);
-          setNotice({ kind: 'info', text: t('notice.recalled', { number: r.ticket.number, count: r.ticket.recallCount }) });
+          setNotice({ kind: 'info', text: { key: 'notice.recalled', params: { number: r.ticket.number, count: r.ticket.recallCount } } });
         }
       }),
     [current, operate, call, t],
@@ -164,7 +165,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       operate('park', async () => {
         await call(`/api/v1/tickets/${encodeURIComponent(current.id)}/park`, { method: 'POST' });
         setCurrent(null);
-        setNotice({ kind: 'success', text: t('notice.parked', { number: current.number }) });
+        setNotice({ kind: 'success', text: { key: 'notice.parked', params: { number: current.number } } });
       }),
     [current, operate, call, t],
   );
@@ -175,7 +176,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       operate('transfer', async () => {
         await call(`/api/v1/tickets/${encodeURIComponent(current.id)}/transfer`, { method: 'POST', body: choice });
         setCurrent(null);
-        setNotice({ kind: 'success', text: t('notice.transferred', { number: current.number }) });
+        setNotice({ kind: 'success', text: { key: 'notice.transferred', params: { number: current.number } } });
       }),
     [current, operate, call, t],
   );
@@ -186,7 +187,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
         const r = await call<CallNextResponse>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/resume`, { method: 'POST' });
         setCurrent(r.ticket);
         setParked((list) => list.filter((p) => p.id !== ticket.id));
-        setNotice({ kind: 'success', text: t('notice.resumed', { number: r.ticket.number }) });
+        setNotice({ kind: 'success', text: { key: 'notice.resumed', params: { number: r.ticket.number } } });
       }),
     [operate, call, t],
   );
@@ -197,7 +198,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
         const path = state === 'open' ? 'open' : state === 'paused' ? 'pause' : 'close';
         const r = await call<CounterStatus>(`/api/v1/counters/${counterId}/${path}`, { method: 'POST', ...(reason ? { body: { reason } } : {}) });
         setCounterStatus(r);
-        setNotice({ kind: 'info', text: t(`notice.counter.${state}`) });
+        setNotice({ kind: 'info', text: { key: `notice.counter.${state}` } });
       }),
     [operate, call, counterId, t],
   );
@@ -218,11 +219,11 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
         );
         setNotice({
           kind: 'success',
-          text: result === 'completed' ? t('notice.completed', { number: ticket.number }) : t('notice.noShow', { number: ticket.number }),
+          text: result === 'completed' ? { key: 'notice.completed', params: { number: ticket.number } } : { key: 'notice.noShow', params: { number: ticket.number } },
         });
       } catch (err) {
         if (err instanceof ApiError && err.status === 409) {
-          setNotice({ kind: 'warn', text: t('errors.notCalledHere', { number: ticket.number }) });
+          setNotice({ kind: 'warn', text: { key: 'errors.notCalledHere', params: { number: ticket.number } } });
           await restore();
         } else setNotice({ kind: 'error', text: errorMessage(err) });
       } finally {
@@ -296,7 +297,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       <main className="tlr-main">
         <section className="tlr-work" aria-label={t('work')}>
           <div className={`tlr-notice ${notice ? `is-${notice.kind}` : 'is-empty'}`} role="status" aria-live="polite" data-testid="teller-notice">
-            {notice?.text ?? ''}
+            {notice ? (typeof notice.text === 'string' ? notice.text : t(notice.text.key, notice.text.params)) : ''}
           </div>
 
           {current ? (
