@@ -105,6 +105,8 @@ export const BranchRulesSchema = z.object({
     maxRecalls: z.number().int().min(0).max(10).default(2),
     /** The phone page's "your turn is near" notice. */
     near: NearNoticeSchema.default({ position: 3, minutes: 5 }),
+    /** Service level: the share of customers called within this many minutes (manager dashboard). */
+    targetWaitMinutes: z.number().int().min(1).max(240).default(15),
   }),
   /** Next-best-action marketing: contact policy, learning, control groups (issue 5). */
   marketing: MarketingRulesSchema.default(() => MarketingRulesSchema.parse({})),
@@ -153,7 +155,7 @@ export const DEFAULT_BRANCH_RULES: BranchRules = {
     },
     lifeStageBoost: 2,
   },
-  queue: { defaultServiceMinutes: 6, policy: DEFAULT_QUEUE_POLICY, maxRecalls: 2, near: { position: 3, minutes: 5 } },
+  queue: { defaultServiceMinutes: 6, policy: DEFAULT_QUEUE_POLICY, maxRecalls: 2, near: { position: 3, minutes: 5 }, targetWaitMinutes: 15 },
   marketing: {
     caps: { perVisit: 2, perWindow: 8, windowDays: 30 },
     suppression: { declinedDays: 90, unansweredCount: 3, unansweredDays: 30 },

@@ -6,7 +6,7 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CallNextResponse, CampaignReport, CreateTicketResponse, CustomerCard, ErrorBody, RevealResponse } from '../../src-main/domain/contracts';
+import type { CallNextResponse, CampaignReport, CreateTicketResponse, CustomerCard, ErrorBody, ImportConversionsResponse, RevealResponse } from '../../src-main/domain/contracts';
 import { controlGroupOf } from '../../src-main/domain/control-groups';
 import { DEFAULT_BRANCH_RULES } from '../../src-main/domain/branch-config';
 import { businessDate } from '../../src-main/domain/ticket-number';
@@ -174,6 +174,29 @@ describe('reveal with a reason', () => {
 
     await drain();
     expect((await h.request('POST', `/api/v1/tickets/${t.id}/reveal`, { token: manager, body: { field: 'phone', reason: 'customer_request' } })).status).toBe(404);
+  });
+});
+
+describe('conversion import', () => {
+  it('joins products opened after a visit to it, so the holdout gets a conversion rate too', async () => {
+    const today = businessDate(new Date(), DEFAULT_BRANCH_RULES.timeZone);
+    const d = db();
+    const holdoutVisit = d
+      .prepare("SELECT c.cif FROM offer_decision o JOIN customer c ON c.id = o.customer_id WHERE o.control_group = 'holdout' LIMIT 1")
+      .get() as { cif: string };
+    d.close();
+    const csv = ['cif,product_code,opened_on', `${holdoutVisit.cif},WM-R2,${today}`, '999999999999,WM-R2,2026-11-25', 'bad line'].join('\n');
+    const res = await h.request<ImportConversionsResponse>('POST', '/api/v1/marketing/conversions', { token: admin, body: { csv } });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ imported: 1, matched: 1, skipped: 0 });
+    expect(res.body.errors.map((e) => e.line)).toEqual([3, 4]);
+    const again = await h.request<ImportConversionsResponse>('POST', '/api/v1/marketing/conversions', { token: admin, body: { csv } });
+    expect(again.body).toMatchObject({ imported: 0, skipped: 1 });
+    expect((await h.request('POST', '/api/v1/marketing/conversions', { token: manager, body: { csv } })).status).toBe(403);
+    expect((await h.request('POST', '/api/v1/marketing/conversions', { token: admin, body: { file: csv } })).status).toBe(400);
+    const r = await h.request<CampaignReport>('GET', '/api/v1/marketing/report', { token: admin });
+    expect(r.body.confirmedVisits).toBe(1);
+    expect(r.body.uplift.holdout.rate).toBeGreaterThan(0);
   });
 });
 

@@ -186,6 +186,7 @@ export class TicketDesk {
         `SELECT * FROM ticket WHERE branch_id = ? AND business_date = ? AND called_at IS NOT NULL
          ORDER BY called_at DESC, rowid DESC LIMIT ?`,
       ),
+      ofDay: db.prepare('SELECT * FROM ticket WHERE branch_id = ? AND business_date = ? ORDER BY issued_at, rowid'),
       live: db.prepare(
         `SELECT * FROM ticket WHERE branch_id = ? AND business_date = ? AND status IN ('waiting', 'called')
            AND customer_id IS NOT NULL ORDER BY issued_at`,
@@ -534,6 +535,11 @@ export class TicketDesk {
         .filter((s) => !s.vipOnly)
         .map((s) => ({ code: s.code, waiting: waiting.filter((w) => w.service_code === s.code).length })),
     };
+  }
+
+  /** Every ticket of a business day (default today), in issue order: the measures read them. */
+  ticketsOfDay(date: string = this.today()): TicketRow[] {
+    return this.s.ofDay.all(this.branch.id, date) as TicketRow[];
   }
 
   /** Tickets of identified customers who are in the branch now (waiting or at a counter). */

@@ -22,6 +22,7 @@ import { parseOr400 } from './errors';
 import { deviceOf } from './device';
 import { registerMarketingRoutes } from './marketing-routes';
 import { registerQueueRoutes } from './queue-routes';
+import { registerMeasuresRoutes } from './measures-routes';
 import { registerKioskRoutes, type KioskRouteDeps } from './kiosk-routes';
 
 const STAFF: readonly Role[] = ['manager', 'teller'];
@@ -38,6 +39,7 @@ export function registerRoutes(app: FastifyInstance, lobby: Lobby, sessions: Ses
   app.get('/healthz', async () => ({ status: 'ok' }));
   registerMarketingRoutes(app, lobby, sessions); // issue 5: reveal, campaign report
   registerQueueRoutes(app, lobby, sessions); // issue 3: teller and manager queue operations
+  registerMeasuresRoutes(app, lobby, sessions); // issue 3: queue measures and CSV export
 
   app.post('/api/v1/auth/login', async (req) => sessions.login(parseOr400(LoginRequestSchema, req.body)));
 

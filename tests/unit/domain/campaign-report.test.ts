@@ -58,6 +58,12 @@ describe('campaignReport', () => {
     expect(r.uplift.difference.high).toBeGreaterThan(r.uplift.difference.rate);
   });
 
+  it('an imported conversion converts a visit, including a holdout one', () => {
+    const withImport = campaignReport(visits, offers, new Set([4, 3]));
+    expect(withImport.uplift.holdout.rate).toBe(1);
+    expect(withImport.uplift.treatment.rate).toBe(1);
+  });
+
   it('ranking quality: rank-1 offers vs the random arm', () => {
     expect(r.ranking.ranked.rate).toBeCloseTo(1 / 3);
     expect(r.ranking.random.rate).toBe(0);

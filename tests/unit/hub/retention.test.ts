@@ -62,6 +62,8 @@ describe('retention purge', () => {
     const offer = (JSON.parse((db.prepare('SELECT offers_json FROM offer_decision WHERE ticket_id = ?').get(old2.id) as { offers_json: string }).offers_json) as { productCode: string }[])[0]!;
     customers.recordOutcome(old2.id, offer.productCode, 'declined', undefined, 'm01', clock);
     journal.audit({ branchId: branch.id, actor: 'm01', role: 'manager', action: 'customer_card.view', subject: `ticket:${old1.id}` });
+    const decision2 = (db.prepare('SELECT id FROM offer_decision WHERE ticket_id = ?').get(old2.id) as { id: number }).id;
+    db.prepare("INSERT INTO conversion (customer_id, product_code, opened_on, decision_id, imported_at, imported_by) VALUES (4, 'WM-R2', '2026-01-20', ?, 1, 'admin')").run(decision2);
     const auditBefore = count('audit_log');
 
     clock += 100 * DAY;
@@ -75,6 +77,8 @@ describe('retention purge', () => {
     expect(r.deleted.offer_outcome).toBeGreaterThanOrEqual(4); // shown x3 + declined
     expect(db.prepare('SELECT id FROM ticket').all()).toEqual([{ id: recent.id }]);
     expect(count('offer_decision')).toBe(1);
+    // imported conversions are core-banking facts: kept, unlinked from the purged visit
+    expect(db.prepare('SELECT customer_id, decision_id FROM conversion').all()).toEqual([{ customer_id: 4, decision_id: null }]);
     expect(count('audit_log')).toBe(auditBefore + 1);
     expect(db.prepare("SELECT action, actor FROM audit_log ORDER BY id DESC LIMIT 1").get()).toEqual({ action: 'retention.purge', actor: 'system' });
     expect(marketing.purge().deleted.ticket).toBe(0); // idempotent

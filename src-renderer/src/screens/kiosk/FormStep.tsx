@@ -5,7 +5,7 @@
  * shown masked; the customer may replace them. Numbers and amounts are typed on the on-screen
  * keypad (or a reader); names and text through the system input method.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { IssuedTicket, KioskFormInfo, Language, SubmitFormResponse } from '@domain/contracts';
 import { FORM_BY_ID, formErrors, type FieldDef, type FieldErrorKey, type FormId } from '@domain/forms';
@@ -159,32 +159,34 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
           }}
         >
           {form.fields.map((f) => (
-            <Field
-              key={f.key}
-              field={f}
-              lang={lang}
-              value={draft[f.key] ?? ''}
-              masked={prefilledKeys.includes(f.key) ? info.prefilled[f.key]! : null}
-              currency={currency[f.key] ?? f.currencies?.[0] ?? 'CNY'}
-              error={errors[f.key] ? t(`kiosk:form.errors.${errors[f.key]}`) : null}
-              active={active === f.key}
-              onFocus={() => setActive(f.key)}
-              onChange={(v) => setValue(f.key, v)}
-              onCurrency={(c) => setCurrency((m) => ({ ...m, [f.key]: c }))}
-              onOverride={() => {
-                setOverridden((s) => new Set(s).add(f.key));
-                setActive(f.key);
-              }}
-            />
+            <Fragment key={f.key}>
+              <Field
+                field={f}
+                lang={lang}
+                value={draft[f.key] ?? ''}
+                masked={prefilledKeys.includes(f.key) ? info.prefilled[f.key]! : null}
+                currency={currency[f.key] ?? f.currencies?.[0] ?? 'CNY'}
+                error={errors[f.key] ? t(`kiosk:form.errors.${errors[f.key]}`) : null}
+                active={active === f.key}
+                onFocus={() => setActive(f.key)}
+                onChange={(v) => setValue(f.key, v)}
+                onCurrency={(c) => setCurrency((m) => ({ ...m, [f.key]: c }))}
+                onOverride={() => {
+                  setOverridden((s) => new Set(s).add(f.key));
+                  setActive(f.key);
+                }}
+              />
+              {/* The keypad opens right under the number field being typed. */}
+              {activeField?.key === f.key && (
+                <FormKeypad
+                  field={activeField}
+                  value={draft[activeField.key] ?? ''}
+                  onChange={(v) => setValue(activeField.key, v)}
+                  onDone={() => setActive(null)}
+                />
+              )}
+            </Fragment>
           ))}
-          {activeField && (
-            <FormKeypad
-              field={activeField}
-              value={draft[activeField.key] ?? ''}
-              onChange={(v) => setValue(activeField.key, v)}
-              onDone={() => setActive(null)}
-            />
-          )}
           {Object.keys(errors).length > 0 && (
             <p className="kiosk-form__error" role="alert" data-testid="kiosk-form-errors">
               {t('kiosk:form.fixErrors')}

@@ -89,7 +89,7 @@ export function CampaignReportView({ call }: { call: StaffCall }) {
       </header>
       <p data-testid="report-visits">
         {t('report.visits')}: <b>{total}</b> ({t('report.arm.treatment')} {report.visits.treatment} · {t('report.arm.holdout')}{' '}
-        {report.visits.holdout} · {t('report.arm.random')} {report.visits.random})
+        {report.visits.holdout} · {t('report.arm.random')} {report.visits.random}) · {t('report.confirmed', { count: report.confirmedVisits ?? 0 })}
       </p>
       {total === 0 ? (
         <p className="mgr-empty">{t('report.empty')}</p>

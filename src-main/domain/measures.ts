@@ -1,0 +1,218 @@
+/**
+ * Queue measures of one business day, computed from the ticket rows (docs/QUEUE.md "Measures"):
+ * per ticket wait (issued -> called), service (called -> ended) and total (issued -> ended); and
+ * for the day: waiting now per service, average and longest wait, service level per class (share
+ * of customers called within the target wait), no-show rate and per-teller throughput.
+ *
+ * Walk (called -> service start) is not measured: tickets record no service-start time, so
+ * `walkSeconds` is always null and the service time includes the walk to the counter.
+ *
+ * Pure: the hub passes the rows and the clock.
+ */
+import type { TicketClass, TicketStatus } from './queue';
+
+export const TICKET_CLASSES: readonly TicketClass[] = ['green', 'vip', 'priority', 'normal'];
+
+/** What the measures need from a ticket row (epoch ms). */
+export interface MeasureTicket {
+  number: string;
+  serviceCode: string;
+  ticketClass: TicketClass;
+  status: TicketStatus;
+  issuedAt: number;
+  calledAt: number | null;
+  endedAt: number | null;
+  counterId: number | null;
+  /** Staff id of the teller who called it. */
+  calledBy: string | null;
+  outcome: string | null;
+}
+
+export interface TicketMeasure extends MeasureTicket {
+  waitSeconds: number | null;
+  /** Always null: no service-start time is recorded (see the module comment). */
+  walkSeconds: null;
+  serviceSeconds: number | null;
+  totalSeconds: number | null;
+  /** Called within the target wait; null while it waits and is still within it. */
+  withinTarget: boolean | null;
+}
+
+export interface ServiceLevel {
+  ticketClass: TicketClass | 'all';
+  /** Tickets counted: called ones, plus waiting ones already past the target. */
+  counted: number;
+  withinTarget: number;
+  /** 0..100, null when nothing was counted. */
+  percent: number | null;
+}
+
+export interface TellerThroughput {
+  teller: string;
+  counterIds: number[];
+  completed: number;
+  noShows: number;
+  averageServiceSeconds: number | null;
+}
+
+export interface DayMeasures {
+  targetWaitMinutes: number;
+  walkMeasured: false;
+  issued: number;
+  waitingNow: { serviceCode: string; waiting: number; longestWaitSeconds: number }[];
+  wait: { called: number; averageSeconds: number | null; longestSeconds: number | null };
+  serviceLevel: ServiceLevel[];
+  noShow: { ended: number; noShows: number; percent: number | null };
+  tellers: TellerThroughput[];
+}
+
+const seconds = (ms: number) => Math.round(ms / 1000);
+const pct = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : null);
+
+export function measureTicket(t: MeasureTicket, targetWaitMinutes: number, now: number): TicketMeasure {
+  const targetMs = targetWaitMinutes * 60_000;
+  const waitMs = t.calledAt !== null ? t.calledAt - t.issuedAt : null;
+  let withinTarget: boolean | null;
+  if (waitMs !== null) withinTarget = waitMs <= targetMs;
+  else if (t.status === 'waiting' && now - t.issuedAt > targetMs) withinTarget = false;
+  else withinTarget = null;
+  return {
+    ...t,
+    waitSeconds: waitMs === null ? null : seconds(waitMs),
+    walkSeconds: null,
+    serviceSeconds: t.calledAt !== null && t.endedAt !== null ? seconds(t.endedAt - t.calledAt) : null,
+    totalSeconds: t.endedAt !== null ? seconds(t.endedAt - t.issuedAt) : null,
+    withinTarget,
+  };
+}
+
+/** The day's measures; `serviceCodes` orders the waiting-now list (every service appears). */
+export function dayMeasures(
+  tickets: readonly MeasureTicket[],
+  opts: { now: number; targetWaitMinutes: number; serviceCodes: readonly string[] },
+): DayMeasures {
+  const measured = tickets.map((t) => measureTicket(t, opts.targetWaitMinutes, opts.now));
+
+  const waitingNow = opts.serviceCodes.map((code) => {
+    const mine = measured.filter((m) => m.status === 'waiting' && m.serviceCode === code);
+    return {
+      serviceCode: code,
+      waiting: mine.length,
+      longestWaitSeconds: mine.length ? seconds(opts.now - Math.min(...mine.map((m) => m.issuedAt))) : 0,
+    };
+  });
+
+  const waits = measured.flatMap((m) => (m.waitSeconds === null ? [] : [m.waitSeconds]));
+  const wait = {
+    called: waits.length,
+    averageSeconds: waits.length ? Math.round(waits.reduce((a, b) => a + b, 0) / waits.length) : null,
+    longestSeconds: waits.length ? Math.max(...waits) : null,
+  };
+
+  const level = (ticketClass: TicketClass | 'all'): ServiceLevel => {
+    const mine = measured.filter((m) => m.withinTarget !== null && (ticketClass === 'all' || m.ticketClass === ticketClass));
+    const within = mine.filter((m) => m.withinTarget).length;
+    return { ticketClass, counted: mine.length, withinTarget: within, percent: pct(within, mine.length) };
+  };
+
+  const ended = measured.filter((m) => m.status === 'completed' || m.status === 'no_show');
+  const noShows = ended.filter((m) => m.status === 'no_show').length;
+
+  const byTeller = new Map<string, TicketMeasure[]>();
+  for (const m of ended) {
+    if (m.calledBy === null) continue;
+    const list = byTeller.get(m.calledBy) ?? [];
+    list.push(m);
+    byTeller.set(m.calledBy, list);
+  }
+  const tellers = [...byTeller.entries()]
+    .map<TellerThroughput>(([teller, list]) => {
+      const done = list.filter((m) => m.status === 'completed');
+      const service = done.flatMap((m) => (m.serviceSeconds === null ? [] : [m.serviceSeconds]));
+      return {
+        teller,
+        counterIds: [...new Set(list.flatMap((m) => (m.counterId === null ? [] : [m.counterId])))].sort((a, b) => a - b),
+        completed: done.length,
+        noShows: list.length - done.length,
+        averageServiceSeconds: service.length ? Math.round(service.reduce((a, b) => a + b, 0) / service.length) : null,
+      };
+    })
+    .sort((a, b) => b.completed - a.completed || a.teller.localeCompare(b.teller));
+
+  return {
+    targetWaitMinutes: opts.targetWaitMinutes,
+    walkMeasured: false,
+    issued: measured.length,
+    waitingNow,
+    wait,
+    serviceLevel: [...TICKET_CLASSES.map(level), level('all')],
+    noShow: { ended: ended.length, noShows, percent: pct(noShows, ended.length) },
+    tellers,
+  };
+}
+
+// ---------------------------------------------------------------- CSV
+
+/** One CSV field (RFC 4180): quoted when it holds a quote, comma, CR or LF; quotes doubled. */
+export function csvField(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** CSV text with CRLF line ends and a UTF-8 byte-order mark (so Excel reads Chinese correctly). */
+export function toCsv(rows: readonly (readonly (string | number | boolean | null | undefined)[])[]): string {
+  return '\uFEFF' + rows.map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+export const MEASURE_CSV_HEADER = [
+  'number',
+  'service_code',
+  'service_name',
+  'class',
+  'status',
+  'counter',
+  'teller',
+  'issued_at',
+  'called_at',
+  'ended_at',
+  'wait_s',
+  'walk_s',
+  'service_s',
+  'total_s',
+  'within_target',
+  'outcome',
+] as const;
+
+/** The per-ticket CSV; `serviceName` names a service code, times are ISO 8601 (UTC). */
+export function measuresCsv(rows: readonly TicketMeasure[], serviceName: (code: string) => string): string {
+  const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+  return toCsv([
+    MEASURE_CSV_HEADER,
+    ...rows.map((m) => [
+      m.number,
+      m.serviceCode,
+      serviceName(m.serviceCode),
+      m.ticketClass,
+      m.status,
+      m.counterId,
+      m.calledBy,
+      iso(m.issuedAt),
+      iso(m.calledAt),
+      iso(m.endedAt),
+      m.waitSeconds,
+      m.walkSeconds,
+      m.serviceSeconds,
+      m.totalSeconds,
+      m.withinTarget === null ? null : m.withinTarget ? 'yes' : 'no',
+      m.outcome,
+    ]),
+  ]);
+}
+
+/** GET /api/v1/measures/today. */
+export interface MeasuresResponse extends DayMeasures {
+  businessDate: string;
+  /** When the measures were taken (ISO 8601). */
+  at: string;
+}

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { csvField, dayMeasures, measureTicket, measuresCsv, toCsv, type MeasureTicket } from '../../../src-main/domain/measures';
+
+const MIN = 60_000;
+const T0 = Date.UTC(2026, 10, 22, 1, 0, 0);
+const t = (over: Partial<MeasureTicket>): MeasureTicket => ({
+  number: 'A001',
+  serviceCode: 'A',
+  ticketClass: 'normal',
+  status: 'waiting',
+  issuedAt: T0,
+  calledAt: null,
+  endedAt: null,
+  counterId: null,
+  calledBy: null,
+  outcome: null,
+  ...over,
+});
+
+describe('per ticket measures', () => {
+  it('wait = issued -> called, service = called -> ended, total = issued -> ended, walk not measured', () => {
+    const m = measureTicket(t({ status: 'completed', calledAt: T0 + 10 * MIN, endedAt: T0 + 16 * MIN, counterId: 1, calledBy: 't01' }), 15, T0 + 60 * MIN);
+    expect(m).toMatchObject({ waitSeconds: 600, serviceSeconds: 360, totalSeconds: 960, walkSeconds: null, withinTarget: true });
+  });
+  it('a waiting ticket past the target already misses it; within the target it is not counted yet', () => {
+    expect(measureTicket(t({}), 15, T0 + 16 * MIN).withinTarget).toBe(false);
+    expect(measureTicket(t({}), 15, T0 + 14 * MIN).withinTarget).toBeNull();
+    expect(measureTicket(t({ status: 'called', calledAt: T0 + 15 * MIN }), 15, T0 + 20 * MIN).withinTarget).toBe(true);
+    expect(measureTicket(t({ status: 'called', calledAt: T0 + 15 * MIN + 1000 }), 15, T0 + 20 * MIN).withinTarget).toBe(false);
+  });
+});
+
+describe('the day', () => {
+  const now = T0 + 60 * MIN;
+  const tickets: MeasureTicket[] = [
+    t({ number: 'A001', status: 'completed', calledAt: T0 + 5 * MIN, endedAt: T0 + 10 * MIN, counterId: 1, calledBy: 't01' }),
+    t({ number: 'A002', status: 'completed', calledAt: T0 + 25 * MIN, endedAt: T0 + 29 * MIN, counterId: 1, calledBy: 't01' }),
+    t({ number: 'A003', ticketClass: 'priority', status: 'no_show', calledAt: T0 + 2 * MIN, endedAt: T0 + 4 * MIN, counterId: 2, calledBy: 't02' }),
+    t({ number: 'B001', serviceCode: 'B', ticketClass: 'vip', status: 'called', calledAt: T0 + 1 * MIN, counterId: 4, calledBy: 't04' }),
+    t({ number: 'A004', issuedAt: T0 + 50 * MIN }), // waiting 10 minutes
+    t({ number: 'B002', serviceCode: 'B', issuedAt: T0 + 30 * MIN }), // waiting 30 minutes: misses the target
+  ];
+  const d = dayMeasures(tickets, { now, targetWaitMinutes: 15, serviceCodes: ['A', 'B', 'C'] });
+
+  it('waiting now per service, with the longest current wait', () => {
+    expect(d.waitingNow).toEqual([
+      { serviceCode: 'A', waiting: 1, longestWaitSeconds: 600 },
+      { serviceCode: 'B', waiting: 1, longestWaitSeconds: 1800 },
+      { serviceCode: 'C', waiting: 0, longestWaitSeconds: 0 },
+    ]);
+    expect(d.issued).toBe(6);
+  });
+  it('average and longest wait of the called tickets', () => {
+    // waits 5, 25, 2, 1 minutes
+    expect(d.wait).toEqual({ called: 4, averageSeconds: Math.round(((5 + 25 + 2 + 1) * 60) / 4), longestSeconds: 1500 });
+  });
+  it('service level per class and overall', () => {
+    const by = Object.fromEntries(d.serviceLevel.map((s) => [s.ticketClass, s]));
+    expect(by.normal).toEqual({ ticketClass: 'normal', counted: 3, withinTarget: 1, percent: 33.3 });
+    expect(by.priority).toEqual({ ticketClass: 'priority', counted: 1, withinTarget: 1, percent: 100 });
+    expect(by.vip).toEqual({ ticketClass: 'vip', counted: 1, withinTarget: 1, percent: 100 });
+    expect(by.green).toEqual({ ticketClass: 'green', counted: 0, withinTarget: 0, percent: null });
+    expect(by.all).toEqual({ ticketClass: 'all', counted: 5, withinTarget: 3, percent: 60 });
+  });
+  it('no-show rate over ended visits and per-teller throughput', () => {
+    expect(d.noShow).toEqual({ ended: 3, noShows: 1, percent: 33.3 });
+    expect(d.tellers).toEqual([
+      { teller: 't01', counterIds: [1], completed: 2, noShows: 0, averageServiceSeconds: 270 },
+      { teller: 't02', counterIds: [2], completed: 0, noShows: 1, averageServiceSeconds: null },
+    ]);
+    expect(d.walkMeasured).toBe(false);
+  });
+  it('an empty day has no averages', () => {
+    const e = dayMeasures([], { now, targetWaitMinutes: 15, serviceCodes: ['A'] });
+    expect(e.wait).toEqual({ called: 0, averageSeconds: null, longestSeconds: null });
+    expect(e.noShow.percent).toBeNull();
+    expect(e.tellers).toEqual([]);
+  });
+});
+
+describe('CSV', () => {
+  it('quotes fields with quotes, commas and newlines; doubles quotes', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('line\nbreak')).toBe('"line\nbreak"');
+    expect(csvField('cr\rx')).toBe('"cr\rx"');
+    expect(csvField(null)).toBe('');
+    expect(csvField(0)).toBe('0');
+  });
+  it('starts with a UTF-8 BOM and ends rows with CRLF', () => {
+    expect(toCsv([['a', 'b'], ['1', '2']])).toBe('\uFEFFa,b\r\n1,2\r\n');
+  });
+  it('one row per ticket with the service name', () => {
+    const rows = [measureTicket(t({ status: 'completed', calledAt: T0 + MIN, endedAt: T0 + 3 * MIN, counterId: 1, calledBy: 't01', outcome: 'done' }), 15, T0)];
+    const csv = measuresCsv(rows, () => '现金, "存款"');
+    const lines = csv.slice(1).split('\r\n');
+    expect(lines[0]).toBe('number,service_code,service_name,class,status,counter,teller,issued_at,called_at,ended_at,wait_s,walk_s,service_s,total_s,within_target,outcome');
+    expect(lines[1]).toBe(
+      `A001,A,"现金, ""存款""",normal,completed,1,t01,${new Date(T0).toISOString()},${new Date(T0 + MIN).toISOString()},${new Date(T0 + 3 * MIN).toISOString()},60,,120,180,yes,done`,
+    );
+  });
+});
