@@ -22,10 +22,11 @@ import { pickArray } from './labels';
 import { QueuePanel, RetryAlert } from './QueuePanel';
 import { CustomerCardView, type RevealField, type RevealReason } from './CustomerCardView';
 import { CampaignReportView } from './CampaignReportView';
+import { DashboardView } from './DashboardView';
 import { GreenChannelList, useGreenChannel } from './GreenChannelList';
 import './manager.css';
 
-type Tab = 'queue' | 'cards' | 'green' | 'report';
+type Tab = 'queue' | 'cards' | 'green' | 'report' | 'dashboard';
 
 interface Toast {
   id: number;
@@ -256,6 +257,17 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
         >
           {t('tabs.report')}
         </button>
+        <button
+          type="button"
+          role="tab"
+          className="mgr-tab"
+          aria-selected={tab === 'dashboard'}
+          data-landscape-selected={rightTab === 'dashboard'}
+          onClick={() => setTab('dashboard')}
+          data-testid="tab-dashboard"
+        >
+          {t('tabs.dashboard')}
+        </button>
       </nav>
 
       <main className="mgr-main">
@@ -294,6 +306,8 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
             </div>
           ) : rightTab === 'report' ? (
             <CampaignReportView call={call} />
+          ) : rightTab === 'dashboard' ? (
+            <DashboardView call={call} auth={auth} branch={branch} />
           ) : (
             <GreenChannelList
               records={green}
