@@ -19,7 +19,7 @@
  * Mandarin is synthesised from pinyin with the cmn-latn-pinyin voice: the cmn voice of the Debian
  * espeak-ng build reads several characters wrongly (请 comes out as English "king three"). Letters are
  * read as English letter names in both languages, as Chinese queue systems do (cmn's "E" sounds like 一).
- * Output: 16 kHz mono ogg/vorbis, silence trimmed, normalised; about 4-6 KB a clip.
+ * Output: 16 kHz mono ogg/vorbis, silence trimmed, normalised; 3.5-8 KB a clip, under 0.5 MB in all.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, readdirSync, statSync } from 'node:fs';
@@ -38,19 +38,17 @@ const LETTERS = [...'ABCDEFGHIJKLMNOPQRSTUVWXYZ'];
 
 const ZH = { voice: 'cmn-latn-pinyin', speed: 150 };
 const EN = { voice: 'en', speed: 150 };
-/** English letter names: "A" alone is read as the article by espeak-ng, so it gets its spelling. */
-const letterText = (l) => (l === 'A' ? 'ay' : l);
 
 /** @type {{ lang: 'zh-CN' | 'en'; name: string; text: string; voice: { voice: string; speed: number } }[]} */
 const clips = [
   ...ZH_DIGITS.map((text, d) => ({ lang: 'zh-CN', name: String(d), text, voice: ZH })),
-  ...LETTERS.map((l) => ({ lang: 'zh-CN', name: l, text: letterText(l), voice: EN })),
+  ...LETTERS.map((l) => ({ lang: 'zh-CN', name: l, text: l, voice: EN })),
   { lang: 'zh-CN', name: 'please', text: 'qing3', voice: ZH },
   { lang: 'zh-CN', name: 'number-to', text: 'hao4 dao4', voice: ZH },
   { lang: 'zh-CN', name: 'counter', text: 'hao4 chuang1 kou3', voice: ZH },
   { lang: 'zh-CN', name: '10', text: 'shi2', voice: ZH },
   ...EN_DIGITS.map((text, d) => ({ lang: 'en', name: String(d), text, voice: EN })),
-  ...LETTERS.map((l) => ({ lang: 'en', name: l, text: letterText(l), voice: EN })),
+  ...LETTERS.map((l) => ({ lang: 'en', name: l, text: l, voice: EN })),
   { lang: 'en', name: 'ticket', text: 'ticket', voice: EN },
   { lang: 'en', name: 'please-go-to-counter', text: 'please go to counter', voice: EN },
   ...EN_TEENS.map((text, i) => ({ lang: 'en', name: String(10 + i), text, voice: EN })),

@@ -1,16 +1,33 @@
 /**
  * Lobby display (/display), a landscape TV: the ticket being called, very large, in Chinese and
- * English; the last calls; people waiting per service; a clock and the connection state.
- * It receives only the public snapshot (numbers, counters, counts) from the hub.
+ * English; the last calls; people waiting per service; a clock and the connection state; every new
+ * call spoken in zh-CN then en, one after another (announcer.ts, clips from resources/voice); a
+ * one-time "enable sound" step where the browser demands a gesture; branch notices scrolling at
+ * the bottom. It receives only the public snapshot (numbers, counters, counts) from the hub.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { Language, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
 import { useLobbySocket } from '../../lib/socket';
 import { DeviceGate } from '../../components/DeviceLogin';
 import { useDeviceBranch } from '../../components/deviceBranch';
+import { createAnnouncer, type Announcer, type PartOutcome, type VoiceLanguage } from './announcer';
+import { createAudioPlayer, probeSound, rememberVoice, voiceRemembered } from './voicePlayer';
 import './display.css';
+
+/** A branch notice for the marquee, in both languages (a later notice API feeds the same shape). */
+export interface BranchNotice {
+  id: string;
+  text: Record<Language, string>;
+}
+
+/**
+ * Sound on this page: 'checking' at start; 'ask' shows the large one-time "enable sound" button
+ * (never enabled on this device); 'blocked' a small reminder (enabled before, but the browser wants
+ * a gesture again after a reload); 'on' announces.
+ */
+type VoiceState = 'checking' | 'ask' | 'blocked' | 'on';
 
 export interface PublicCall {
   number: string;
@@ -23,6 +40,8 @@ const RECENT_CALLS = 6;
 /** How long the newest call is highlighted after it arrives. */
 const FLASH_MS = 8000;
 const RESYNC_MS = 60_000;
+/** With reduced motion the notices do not scroll: one at a time, this long each. */
+const NOTICE_ROTATE_MS = 12_000;
 
 export default function DisplayScreen() {
   return (
@@ -72,6 +91,67 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
   const topKey = useRef<string | null>(null);
   const now = useClock();
 
+  // ------------------------------------------------------------ voice
+  const [voice, setVoice] = useState<VoiceState>('checking');
+  const voiceRef = useRef<VoiceState>('checking');
+  voiceRef.current = voice;
+  const [lastVoice, setLastVoice] = useState<PartOutcome | 'none'>('none');
+  const announcer = useRef<Announcer | null>(null);
+  const player = useMemo(() => createAudioPlayer(), []);
+
+  useEffect(() => {
+    const speechText = (lng: VoiceLanguage, number: string, counter: number) =>
+      (lng === 'zh-CN' ? tZh : tEn)('display:announce', { number: [...number].join(' '), counter });
+    const a = createAnnouncer(player, {
+      speechText,
+      onBlocked: () => setVoice(voiceRemembered() ? 'blocked' : 'ask'),
+      onPart: (_a, _lng, outcome) => setLastVoice(outcome),
+    });
+    announcer.current = a;
+    return () => {
+      a.stop();
+      if (announcer.current === a) announcer.current = null;
+    };
+  }, [player, tZh, tEn]);
+
+  // Can this page play sound without a gesture (a browser started with a permissive autoplay
+  // policy, or a gesture such as the device sign-in already made)? Then voice is on and
+  // remembered; else ask: the large button once per device, later a small reminder.
+  useEffect(() => {
+    let cancelled = false;
+    void probeSound().then((result) => {
+      if (cancelled) return;
+      if (result === 'allowed') {
+        rememberVoice();
+        setVoice('on');
+      } else if (result === 'blocked') {
+        setVoice(voiceRemembered() ? 'blocked' : 'ask');
+      } else {
+        setVoice(voiceRemembered() ? 'on' : 'ask');
+      }
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, []);
+
+  const enableVoice = useCallback(() => {
+    player.unlock(); // inside the gesture: the element may play from now on
+    rememberVoice();
+    setVoice('on');
+  }, [player]);
+
+  // Any tap or key on the screen is the gesture the browser wants.
+  useEffect(() => {
+    if (voice !== 'ask' && voice !== 'blocked') return;
+    window.addEventListener('pointerdown', enableVoice);
+    window.addEventListener('keydown', enableVoice);
+    return () => {
+      window.removeEventListener('pointerdown', enableVoice);
+      window.removeEventListener('keydown', enableVoice);
+    };
+  }, [voice, enableVoice]);
+
   useEffect(() => {
     if (connected) setEverConnected(true);
   }, [connected]);
@@ -113,6 +193,8 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
       const call: PublicCall = { number: c.number, counterId: c.counterId, calledAt: c.calledAt };
       if (c.offset > snapshotOffset.current) liveCalls.current.push({ call, offset: c.offset });
       setCalls((prev) => mergeCalls(prev, [call]));
+      // Only live calls are spoken (not what a snapshot brings), queued behind any call being spoken.
+      if (voiceRef.current === 'on') announcer.current?.announce(call);
     };
     const onConnectError = (err: Error) => {
       if (err.message === 'unauthenticated') onSessionEnded();
@@ -177,8 +259,23 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
 
   const connState = connected ? 'online' : everConnected ? 'offline' : 'connecting';
 
+  // The hub has no notice API yet: the branch's default notices come from the translations.
+  const notices = useMemo<BranchNotice[]>(
+    () => [
+      { id: 'welcome', text: { 'zh-CN': tZh('display:notices.welcome'), en: tEn('display:notices.welcome') } },
+      { id: 'hours', text: { 'zh-CN': tZh('display:notices.hours'), en: tEn('display:notices.hours') } },
+      { id: 'safety', text: { 'zh-CN': tZh('display:notices.safety'), en: tEn('display:notices.safety') } },
+    ],
+    [tZh, tEn],
+  );
+
   return (
-    <div className={`lobby-display is-${connState}`} data-testid="display-screen">
+    <div
+      className={`lobby-display is-${connState}`}
+      data-testid="display-screen"
+      data-voice={voice}
+      data-voice-last={lastVoice}
+    >
       <header className="ld-header">
         <div className="ld-brand" data-testid="display-branch-name">
           <span className="ld-brand__logo" aria-hidden="true" />
@@ -331,11 +428,114 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
         </section>
       </main>
 
+      <NoticeMarquee
+        notices={notices}
+        title={
+          <>
+            <span lang="zh-CN">{tZh('display:noticesTitle')}</span>
+            <span lang="en">{tEn('display:noticesTitle')}</span>
+          </>
+        }
+      />
+
+      {voice === 'ask' && (
+        <div className="ld-voice-gate">
+          <button type="button" className="ld-voice-gate__button" data-testid="display-enable-sound" onClick={enableVoice}>
+            <SpeakerIcon />
+            <span className="ld-voice-gate__zh" lang="zh-CN">
+              {tZh('display:enableSound.button')}
+            </span>
+            <span className="ld-voice-gate__en" lang="en">
+              {tEn('display:enableSound.button')}
+            </span>
+            <span className="ld-voice-gate__hint">
+              <span lang="zh-CN">{tZh('display:enableSound.hint')}</span>
+              <span lang="en">{tEn('display:enableSound.hint')}</span>
+            </span>
+          </button>
+        </div>
+      )}
+      {voice === 'blocked' && (
+        <button type="button" className="ld-voice-pill" data-testid="display-sound-blocked" onClick={enableVoice}>
+          <SpeakerIcon />
+          <span>
+            <span lang="zh-CN">{tZh('display:soundBlocked')}</span>
+            <span lang="en">{tEn('display:soundBlocked')}</span>
+          </span>
+        </button>
+      )}
+
       {connState === 'offline' && (
         <div className="ld-offline" role="status" data-testid="display-offline-banner">
           {tZh('common:connection.offline')} · {tEn('common:connection.offline')}
         </div>
       )}
     </div>
+  );
+}
+
+function SpeakerIcon() {
+  return (
+    <svg className="ld-speaker" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+      <path d="M3 9v6h4l5 4V5L7 9H3z" fill="currentColor" />
+      <path d="M15.5 8.5a5 5 0 0 1 0 7M18 6a8.5 8.5 0 0 1 0 12" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" />
+    </svg>
+  );
+}
+
+function usePrefersReducedMotion(): boolean {
+  const query = '(prefers-reduced-motion: reduce)';
+  const [reduced, setReduced] = useState(() => typeof window !== 'undefined' && !!window.matchMedia?.(query).matches);
+  useEffect(() => {
+    const mql = window.matchMedia?.(query);
+    if (!mql) return;
+    const onChange = () => setReduced(mql.matches);
+    onChange();
+    mql.addEventListener('change', onChange);
+    return () => mql.removeEventListener('change', onChange);
+  }, []);
+  return reduced;
+}
+
+/**
+ * Branch notices along the bottom of the display, each in zh-CN and en. Scrolls right to left; with
+ * prefers-reduced-motion it shows one notice at a time instead, changing every NOTICE_ROTATE_MS.
+ */
+export function NoticeMarquee({ notices, title }: { notices: BranchNotice[]; title: ReactNode }) {
+  const reduced = usePrefersReducedMotion();
+  const [index, setIndex] = useState(0);
+  useEffect(() => {
+    if (!reduced || notices.length < 2) return;
+    const timer = window.setInterval(() => setIndex((i) => (i + 1) % notices.length), NOTICE_ROTATE_MS);
+    return () => window.clearInterval(timer);
+  }, [reduced, notices.length]);
+  if (notices.length === 0) return null;
+
+  const item = (n: BranchNotice, withId: boolean) => (
+    <span key={n.id} className="ld-marquee__item" data-testid={withId ? 'display-notice' : undefined}>
+      <span lang="zh-CN">{n.text['zh-CN']}</span>
+      <span lang="en">{n.text.en}</span>
+    </span>
+  );
+  // About 0.22 s a character (Chinese and English together) keeps the text readable from afar.
+  const chars = notices.reduce((sum, n) => sum + n.text['zh-CN'].length + n.text.en.length, 0);
+  const duration = Math.max(30, Math.round(chars * 0.22));
+
+  return (
+    <footer className={`ld-marquee${reduced ? ' is-static' : ''}`} data-testid="display-marquee">
+      <span className="ld-marquee__title">{title}</span>
+      <div className="ld-marquee__viewport">
+        {reduced ? (
+          <div className="ld-marquee__static">{item(notices[index % notices.length]!, true)}</div>
+        ) : (
+          <div className="ld-marquee__track" style={{ '--ld-marquee-duration': `${duration}s` } as CSSProperties}>
+            <span className="ld-marquee__group">{notices.map((n) => item(n, true))}</span>
+            <span className="ld-marquee__group" aria-hidden="true">
+              {notices.map((n) => item(n, false))}
+            </span>
+          </div>
+        )}
+      </div>
+    </footer>
   );
 }
