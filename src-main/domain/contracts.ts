@@ -298,6 +298,11 @@ export interface CustomerCard {
     resident: boolean;
   };
   holdings: HoldingGroup[];
+  /**
+   * all: the primary branch sees every holding; this_branch: a secondary branch sees only what is
+   * held there (holdings, product count, AUM, holding reminders and offers all follow this scope).
+   */
+  holdingsScope: 'all' | 'this_branch';
   holdingsAsOf: string;
   reminders: Reminder[];
   offers: CardOffer[];

@@ -75,8 +75,7 @@ export class Lobby {
   }
 
   endVisit(ticketId: string, status: 'completed' | 'no_show', teller: Identity, outcome: string | null = null): CallNextResponse {
-    const row = this.desk.end(ticketId, status, teller, outcome);
-    if (row.customer_id !== null) this.closeOffers(row.id);
+    const row = this.desk.end(ticketId, status, teller, outcome); // closes the offer decision too (desk.visitEnded)
     this.audit(teller, status === 'completed' ? 'ticket.complete' : 'ticket.no_show', row, outcome ? { outcome } : {});
     this.notify((rt) => {
       rt.queueChanged();
@@ -126,15 +125,6 @@ export class Lobby {
       this.audit(manager, 'offer.outcome', row, { productCode, outcome });
     })();
     return { ticketId, productCode, outcome, recordedAt: new Date(at).toISOString() };
-  }
-
-  /** Issue 5: offers left unanswered when a visit ends get a no_response (never fails the committed end). */
-  private closeOffers(ticketId: string): void {
-    try {
-      this.customers.closeDecision(ticketId, this.now());
-    } catch (err) {
-      this.onNotifyError(err);
-    }
   }
 
   cardOf(row: TicketRow): CustomerCard {

@@ -55,7 +55,10 @@ export class Marketing {
     return { ticketId: row.id, field: req.field, values, revealedAt: new Date(at).toISOString() };
   }
 
-  /** Gives a no_response to the offers of every visit that ended (or lapsed) without the lobby closing its decision. */
+  /**
+   * Gives a no_response to the offers of every visit that lapsed (a past day's ticket never ended)
+   * or ended without its decision closed; every end path closes it itself (TicketDesk.visitEnded).
+   */
   closeEndedVisits(): number {
     const today = this.desk.today();
     const open = this.db

@@ -58,6 +58,7 @@ describe('customer card completeness', () => {
     const t = await take('A', '13800000001');
     const card = await cardOf(t.id);
     expect(card.customer).toMatchObject({ branchRole: 'primary', homeBranch: 'demo-001', relationshipManager: '陈思远', productCount: 8, lifeStage: 'married', resident: true });
+    expect(card.holdingsScope).toBe('all');
     const kinds = card.reminders.map((r) => r.kind);
     expect(kinds).toEqual(expect.arrayContaining(['birthday', 'maturity', 'repayment_due']));
     expect(card.reminders.find((r) => r.kind === 'repayment_due')).toMatchObject({ productCode: 'CC-PLAT', daysUntil: 4 });
@@ -92,6 +93,64 @@ describe('customer card completeness', () => {
   });
 });
 
+describe('primary / secondary branch (主办 / 协办)', () => {
+  type Held = { customer_id: number; phone: string; product_code: string; amount: number; category: string; branch_id: string | null };
+  const holdingsBy = (where: string) => {
+    const d = db();
+    const rows = d
+      .prepare(
+        `SELECT h.customer_id, c.phone, h.product_code, h.amount, p.category, h.branch_id FROM holding h
+         JOIN customer c ON c.id = h.customer_id JOIN product p ON p.code = h.product_code
+         WHERE h.customer_id = (SELECT customer_id FROM holding h2 JOIN customer c2 ON c2.id = h2.customer_id WHERE ${where} ORDER BY h2.customer_id LIMIT 1)`,
+      )
+      .all() as Held[];
+    d.close();
+    return rows;
+  };
+  const shown = (card: CustomerCard) => card.holdings.flatMap((g) => g.items.map((i) => `${i.productCode}:${i.amount}`)).sort();
+
+  it('a secondary branch sees only what is held at it: holdings, product count, AUM, reminders and offers', async () => {
+    // A visitor whose home is another branch, holding some products here and some at home.
+    const all = holdingsBy(
+      `c2.home_branch_id <> 'demo-001' AND h2.branch_id = 'demo-001'
+       AND EXISTS (SELECT 1 FROM holding h3 WHERE h3.customer_id = h2.customer_id AND h3.branch_id IS NULL)`,
+    );
+    const here = all.filter((h) => h.branch_id === 'demo-001');
+    expect(here.length).toBeGreaterThan(0);
+    expect(here.length).toBeLessThan(all.length);
+    const card = await cardOf((await take('A', all[0]!.phone)).id);
+    expect(card.customer.branchRole).toBe('secondary');
+    expect(card.holdingsScope).toBe('this_branch');
+    expect(shown(card)).toEqual(here.map((h) => `${h.product_code}:${h.amount}`).sort());
+    expect(card.customer.productCount).toBe(here.length);
+    const assets = ['demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance'];
+    expect(card.customer.aum).toBeCloseTo(here.filter((h) => assets.includes(h.category)).reduce((s, h) => s + h.amount, 0), 2);
+    const hereCodes = new Set(here.map((h) => h.product_code));
+    for (const r of card.reminders) if (r.productCode) expect(hereCodes.has(r.productCode)).toBe(true);
+    for (const r of card.reminders) expect(['large_inflow', 'large_outflow', 'other_bank_transfers']).not.toContain(r.kind);
+    // The decision saw the same: "already held" only for products held here.
+    const d = db();
+    const trace = JSON.parse((d.prepare('SELECT trace_json FROM offer_decision WHERE ticket_id = ?').get(card.ticketId) as { trace_json: string }).trace_json) as {
+      code: string;
+      rule: string | null;
+    }[];
+    d.close();
+    for (const x of trace.filter((t) => t.rule === 'already_held')) expect(hereCodes.has(x.code)).toBe(true);
+    await drain();
+  });
+
+  it('the primary branch sees everything, products held at other branches included', async () => {
+    const all = holdingsBy(`c2.home_branch_id = 'demo-001' AND h2.branch_id IS NOT NULL AND h2.branch_id <> 'demo-001'`);
+    expect(all.some((h) => h.branch_id !== null)).toBe(true);
+    const card = await cardOf((await take('A', all[0]!.phone)).id);
+    expect(card.customer.branchRole).toBe('primary');
+    expect(card.holdingsScope).toBe('all');
+    expect(shown(card)).toEqual(all.map((h) => `${h.product_code}:${h.amount}`).sort());
+    expect(card.customer.productCount).toBe(all.length);
+    await drain();
+  });
+});
+
 describe('contact policy, outcomes and no response', () => {
   it('allows 2 pitches per visit, refuses a third product, and gives unanswered offers a no_response when the visit ends', async () => {
     const t = await take('E', '13800000004'); // student
@@ -122,6 +181,32 @@ describe('contact policy, outcomes and no response', () => {
     expect(next.offers.map((o) => o.productCode)).not.toContain(b);
     expect(next.contact.pitchesInWindow).toBe(2);
     await drain();
+  });
+
+  it('gives unanswered offers a no_response at once when recalls run out (recall -> no-show), not at the daily sweep', async () => {
+    await drain();
+    const t = await take('B', '13800000002');
+    const card = await cardOf(t.id);
+    expect(card.offers.length).toBeGreaterThanOrEqual(2);
+    const [first, ...rest] = card.offers.map((o) => o.productCode);
+    expect((await outcome(t.id, first!, 'later')).status).toBe(200);
+    // Counter 4 serves every service, the VIP line included (this gold customer may be routed there).
+    const called = await h.request<CallNextResponse>('POST', '/api/v1/counters/4/call-next', { token: tellers[4] });
+    expect(called.body.ticket.id).toBe(t.id);
+    const recall = () => h.request<{ outcome: string }>('POST', `/api/v1/tickets/${t.id}/recall`, { token: tellers[4] });
+    expect((await recall()).body.outcome).toBe('recalled');
+    expect((await recall()).body.outcome).toBe('recalled');
+    expect((await recall()).body.outcome).toBe('no_show');
+    const d = db();
+    const rows = d
+      .prepare("SELECT product_code, staff_id FROM offer_outcome WHERE decision_id = ? AND outcome = 'no_response' ORDER BY id")
+      .all(card.decisionId) as { product_code: string; staff_id: string }[];
+    const closed = d.prepare('SELECT closed_at FROM offer_decision WHERE id = ?').get(card.decisionId) as { closed_at: number | null };
+    d.close();
+    expect(rows.map((r) => r.product_code)).toEqual(rest); // the answered offer keeps its 'later'
+    expect(rows.every((r) => r.staff_id === 'system')).toBe(true);
+    expect(closed.closed_at).not.toBeNull();
+    expect((await h.request('GET', `/api/v1/tickets/${t.id}/card`, { token: manager })).status).toBe(404);
   });
 
   it('the holdout gets no pitch and the random arm one offer (hash of customer + month)', async () => {

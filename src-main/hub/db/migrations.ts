@@ -377,6 +377,16 @@ CREATE TABLE ticket_form (
 CREATE INDEX ticket_form_submitted ON ticket_form(submitted_at);
 `,
   },
+  // Issue 5 (primary / secondary branch): a secondary branch sees only what is held at that branch.
+  {
+    version: 5,
+    name: 'the branch a holding is held at',
+    sql: `
+-- NULL = held at the customer's home (primary) branch. Adding the column backfills every existing
+-- row with NULL: a holding with no branch was always one of the home branch's, so it keeps that meaning.
+ALTER TABLE holding ADD COLUMN branch_id TEXT CHECK (branch_id IS NULL OR length(branch_id) > 0);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

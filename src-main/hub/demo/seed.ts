@@ -78,6 +78,13 @@ export interface DemoSeedOptions {
   today: string;
   /** Branch rules to store and to tier with (default DEFAULT_BRANCH_RULES). */
   rules?: BranchRules;
+  /**
+   * Bench only (default 0, which leaves the demo data exactly as it is): on average this many
+   * more holdings per synthetic customer, made by splitting an asset holding into tranches (a
+   * second certificate, a top-up bought as its own lot). AUM, tier and stars do not change; the
+   * split comes from each customer's own PRNG, so it is deterministic too.
+   */
+  extraHoldingsPerCustomer?: number;
 }
 
 /**
@@ -115,6 +122,10 @@ export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): De
     throw new RangeError(`customers must be an integer 0..20,000,000, got ${customers}`);
   }
   const rules = BranchRulesSchema.parse(opts.rules ?? DEFAULT_BRANCH_RULES);
+  const extra = opts.extraHoldingsPerCustomer ?? 0;
+  if (!Number.isFinite(extra) || extra < 0 || extra > 20) {
+    throw new RangeError(`extraHoldingsPerCustomer must be 0..20, got ${extra}`);
+  }
 
   if (hasBranch(db)) return skipped(db, started);
 
@@ -128,7 +139,7 @@ export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): De
     summary.seeded = true;
     summary.branchId = DEMO_BRANCH_ID;
     insertBranch(db, rules, staffHashes, deviceHashes, summary);
-    insertCustomers(db, rules.tiering, opts.today, customers, summary);
+    insertCustomers(db, rules.tiering, opts.today, customers, summary, extra);
     return summary;
   });
 
@@ -294,7 +305,7 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function insertCustomers(db: Database.Database, tiering: TieringRules, today: string, count: number, s: DemoSummary): void {
+function insertCustomers(db: Database.Database, tiering: TieringRules, today: string, count: number, s: DemoSummary, extraHoldings = 0): void {
   const insertCustomer = db.prepare(
     `INSERT INTO customer (id, cif, name, gender, birth_date, phone, id_number, marital_status, occupation, risk_tolerance,
        marketing_consent, home_branch_id, relationship_manager, last_overdue_on, tier, stars, key_customer, aum, tier_computed_on)
@@ -302,7 +313,7 @@ function insertCustomers(db: Database.Database, tiering: TieringRules, today: st
   );
   const insertCard = db.prepare('INSERT INTO card (card_number, customer_id, kind) VALUES (?, ?, ?)');
   const insertHolding = db.prepare(
-    'INSERT INTO holding (customer_id, product_code, amount, opened_on, maturity_on, as_of) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT INTO holding (customer_id, product_code, amount, opened_on, maturity_on, as_of, branch_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
   const insertMovement = db.prepare('INSERT INTO account_movement (customer_id, on_date, direction, amount, other_bank) VALUES (?, ?, ?, ?, ?)');
   const insertCredit = db.prepare(
@@ -322,6 +333,9 @@ function insertCustomers(db: Database.Database, tiering: TieringRules, today: st
   };
 
   const write = (c: CustomerRecord, fixedIndex = 0) => {
+    // The fixed identities keep everything at their home branch (what the README promises).
+    if (fixedIndex === 0 && extraHoldings > 0) splitIntoTranches(c, extraHoldings);
+    const heldAt = fixedIndex > 0 ? c.holdings.map(() => null) : heldAtBranches(c);
     const totals = totalsOf(c.holdings.map((h) => ({ category: CATEGORY.get(h.productCode)!, amount: h.amount })));
     const tier = tierFor(totals.aum, tiering);
     const stars = starsFor(totals.aum, tiering);
@@ -348,8 +362,8 @@ function insertCustomers(db: Database.Database, tiering: TieringRules, today: st
       today,
     );
     for (const card of c.cards) insertCard.run(card.cardNumber, c.id, card.kind);
-    const held: ActivityHolding[] = c.holdings.map((h) => ({
-      holdingId: Number(insertHolding.run(c.id, h.productCode, h.amount, h.openedOn, h.maturityOn, today).lastInsertRowid),
+    const held: ActivityHolding[] = c.holdings.map((h, i) => ({
+      holdingId: Number(insertHolding.run(c.id, h.productCode, h.amount, h.openedOn, h.maturityOn, today, heldAt[i] ?? null).lastInsertRowid),
       productCode: h.productCode,
       category: CATEGORY.get(h.productCode)!,
       amount: h.amount,
@@ -393,6 +407,53 @@ function insertCustomers(db: Database.Database, tiering: TieringRules, today: st
 }
 
 const FIXED_COUNT = 6;
+
+/**
+ * Where each holding of a synthetic customer is held (null = the home branch). Some customers of
+ * this branch hold a minority of products at another branch of the bank; most customers whose home
+ * is another branch hold a minority of products here (what makes them visit: 协办). Each customer's
+ * own PRNG decides, so the generator's stream and everything else it produces stay as they were.
+ */
+function heldAtBranches(c: CustomerRecord): (string | null)[] {
+  const r = new Rng((0x5eed_0b00 ^ Math.imul(c.id, 0x85ebca6b)) >>> 0);
+  const n = c.holdings.length;
+  const out: (string | null)[] = c.holdings.map(() => null);
+  if (c.homeBranchId === DEMO_BRANCH_ID) {
+    // one product (never the first: the debit card / main account) opened at another branch
+    if (n >= 2 && r.chance(0.12)) out[r.int(1, n - 1)] = r.pick(OTHER_BRANCHES);
+  } else if (r.chance(0.8)) {
+    // at most half of their products are held here; with a single product, that one
+    const k = n === 1 ? 1 : r.int(1, Math.floor(n / 2));
+    const order = c.holdings.map((_, i) => i);
+    for (let i = 0; i < k; i++) {
+      const j = r.int(i, n - 1);
+      [order[i], order[j]] = [order[j]!, order[i]!];
+      out[order[i]!] = DEMO_BRANCH_ID;
+    }
+  }
+  return out;
+}
+
+const ASSET_CATEGORIES: ReadonlySet<ProductCategory> = new Set(['demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance']);
+
+/**
+ * Bench only: adds on average `mean` holdings to a customer by splitting asset holdings into
+ * tranches of the same product (same dates), so the totals, and with them tier and stars, stay.
+ */
+function splitIntoTranches(c: CustomerRecord, mean: number): void {
+  const r = new Rng((0x5eed_0c00 ^ Math.imul(c.id, 0xc2b2ae35)) >>> 0);
+  const k = Math.floor(mean) + (r.chance(mean - Math.floor(mean)) ? 1 : 0);
+  const assets = c.holdings.filter((h) => ASSET_CATEGORIES.has(CATEGORY.get(h.productCode)!));
+  if (assets.length === 0) return;
+  for (let i = 0; i < k; i++) {
+    const source = r.pick(assets);
+    const tranche = round2(source.amount * (0.2 + r.next() * 0.3));
+    source.amount = round2(source.amount - tranche);
+    const lot: HoldingDraft = { productCode: source.productCode, amount: tranche, openedOn: source.openedOn, maturityOn: source.maturityOn };
+    c.holdings.push(lot);
+    assets.push(lot);
+  }
+}
 
 // ---------------------------------------------------------------- the generator
 

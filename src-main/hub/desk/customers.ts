@@ -13,7 +13,7 @@ import { decideNextBestAction, type NbaDecision, type NbaOffer, type StageTiming
 import { mayPitch, pitchesInWindow, PITCH_RESPONSES, type ContactEvent, type Response } from '../../domain/contact-policy';
 import { controlGroupOf, periodOf } from '../../domain/control-groups';
 import { segmentOf, smoothedPropensity, statsKey, type OutcomeStats } from '../../domain/propensity';
-import { isVip, shiftYears, type Tier } from '../../domain/tiering';
+import { isVip, shiftYears, totalsOf, type Tier } from '../../domain/tiering';
 import { conflict, notFound } from '../http/errors';
 
 export interface CustomerRow {
@@ -51,8 +51,16 @@ interface DecisionRow {
   closed_at: number | null;
 }
 
+/**
+ * What this branch may see of a customer's holdings: all of them at the customer's primary (home)
+ * branch, only those held at this branch at a secondary one (主办 / 协办).
+ */
+export type HoldingsScope = 'all' | 'this_branch';
+
 /** Everything the pipeline needs about one customer, read once per decision or card. */
 interface CustomerFacts {
+  scope: HoldingsScope;
+  /** The holdings this branch may see (see HoldingsScope). */
   holdings: HoldingRow[];
   reminders: Reminder[];
   offerCustomer: OfferCustomer;
@@ -104,6 +112,7 @@ export class CustomerDirectory {
   private readonly byCard;
   private readonly customer;
   private readonly holdingsOf;
+  private readonly holdingsHeldAt;
   private readonly cardsOf;
   private readonly insertDecision;
   private readonly decisionOf;
@@ -131,6 +140,11 @@ export class CustomerDirectory {
       `SELECT h.product_code, p.category, p.name_zh, p.name_en, h.amount, h.opened_on, h.maturity_on, h.as_of
        FROM holding h JOIN product p ON p.code = h.product_code WHERE h.customer_id = ? ORDER BY h.amount DESC`,
     );
+    // branch_id NULL = held at the home branch, so a secondary branch sees only rows naming it.
+    this.holdingsHeldAt = db.prepare(
+      `SELECT h.product_code, p.category, p.name_zh, p.name_en, h.amount, h.opened_on, h.maturity_on, h.as_of
+       FROM holding h JOIN product p ON p.code = h.product_code WHERE h.customer_id = ? AND h.branch_id = ? ORDER BY h.amount DESC`,
+    );
     this.cardsOf = db.prepare('SELECT card_number FROM card WHERE customer_id = ? ORDER BY card_number');
     this.insertDecision = db.prepare(
       `INSERT INTO offer_decision (ticket_id, customer_id, service_only, offers_json, dropped_json, decided_at,
@@ -150,8 +164,9 @@ export class CustomerDirectory {
     );
     this.movementsOf = db.prepare('SELECT on_date, direction, amount, other_bank FROM account_movement WHERE customer_id = ? AND on_date >= ?');
     this.creditOf = db.prepare(
-      `SELECT product_code, next_due_on, due_amount, overdue_days, classification, previous_classification, classified_on
-       FROM credit_status WHERE customer_id = ?`,
+      `SELECT cs.product_code, cs.next_due_on, cs.due_amount, cs.overdue_days, cs.classification, cs.previous_classification,
+         cs.classified_on, h.branch_id AS held_at
+       FROM credit_status cs LEFT JOIN holding h ON h.id = cs.holding_id WHERE cs.customer_id = ?`,
     );
     this.openApplicationsOf = db.prepare("SELECT product_code FROM product_application WHERE customer_id = ? AND status = 'open'");
     this.historyOf = db.prepare(
@@ -208,16 +223,31 @@ export class CustomerDirectory {
     );
   }
 
-  /** Reads the customer's holdings, activity and credit state and computes reminders and pipeline facts. */
+  /** All of a customer's holdings at the primary branch, only those held here at a secondary one. */
+  scopeOf(c: CustomerRow): HoldingsScope {
+    return c.home_branch_id === this.branch.id ? 'all' : 'this_branch';
+  }
+
+  /**
+   * Reads the customer's holdings, activity and credit state this branch may see and computes
+   * reminders and pipeline facts. At a secondary branch, holdings, their credit state and the
+   * reminders and offers that follow from them are limited to what is held here; account movements
+   * (not tied to an account or branch) are left out. Risk controls stay bank-wide: an overdue
+   * anywhere still blocks credit offers, an open application anywhere still blocks that offer.
+   */
   private facts(c: CustomerRow, today: string): CustomerFacts {
-    const holdings = this.holdingsOf.all(c.id) as HoldingRow[];
+    const scope = this.scopeOf(c);
+    const holdings = (scope === 'all' ? this.holdingsOf.all(c.id) : this.holdingsHeldAt.all(c.id, this.branch.id)) as HoldingRow[];
     const rules = this.branch.rules;
     const w = rules.reminders;
     const since = addDaysIso(today, -Math.max(w.flowAverageDays, w.otherBankTransfersDays));
-    const movements = (this.movementsOf.all(c.id, since) as { on_date: string; direction: 'in' | 'out'; amount: number; other_bank: number }[]).map<AccountMovement>(
-      (m) => ({ on: m.on_date, direction: m.direction, amount: m.amount, otherBank: m.other_bank === 1 }),
-    );
-    const credit = (
+    const movements =
+      scope === 'all'
+        ? (this.movementsOf.all(c.id, since) as { on_date: string; direction: 'in' | 'out'; amount: number; other_bank: number }[]).map<AccountMovement>(
+            (m) => ({ on: m.on_date, direction: m.direction, amount: m.amount, otherBank: m.other_bank === 1 }),
+          )
+        : [];
+    const allCredit = (
       this.creditOf.all(c.id) as {
         product_code: string;
         next_due_on: string | null;
@@ -226,8 +256,10 @@ export class CustomerDirectory {
         classification: LoanClass;
         previous_classification: LoanClass | null;
         classified_on: string | null;
+        held_at: string | null;
       }[]
-    ).map<CreditState>((r) => ({
+    ).map((r) => ({
+      heldHere: scope === 'all' || r.held_at === this.branch.id,
       productCode: r.product_code,
       nextDueOn: r.next_due_on,
       dueAmount: r.due_amount,
@@ -236,6 +268,7 @@ export class CustomerDirectory {
       previousClassification: r.previous_classification,
       classifiedOn: r.classified_on,
     }));
+    const credit: CreditState[] = allCredit.filter((x) => x.heldHere).map(({ heldHere: _, ...x }) => x);
     const balance = holdings.filter((h) => h.category === 'demand_deposit').reduce((sum, h) => sum + h.amount, 0);
     const reminders = remindersFor({
       today,
@@ -258,7 +291,7 @@ export class CustomerDirectory {
       lifeStage,
       riskTolerance: c.risk_tolerance,
       marketingConsent: c.marketing_consent === 1,
-      hasOverdue: (c.last_overdue_on !== null && c.last_overdue_on >= overdueCutoff) || credit.some((x) => x.overdueDays > 0),
+      hasOverdue: (c.last_overdue_on !== null && c.last_overdue_on >= overdueCutoff) || allCredit.some((x) => x.overdueDays > 0),
       tier: c.tier,
       heldProductCodes: new Set(holdings.map((h) => h.product_code)),
       heldCategories: new Set(holdings.map((h) => h.category)),
@@ -266,7 +299,7 @@ export class CustomerDirectory {
       resident: c.resident !== 0,
       openApplicationCodes: new Set((this.openApplicationsOf.all(c.id) as { product_code: string }[]).map((r) => r.product_code)),
     };
-    return { holdings, reminders, offerCustomer, segment: segmentOf(lifeStage) };
+    return { scope, holdings, reminders, offerCustomer, segment: segmentOf(lifeStage) };
   }
 
   /** Learned outcome counts per (product, segment): the final answer of each offer, loaded once, then kept up to date. */
@@ -457,10 +490,12 @@ export class CustomerDirectory {
         branchRole: c.home_branch_id === this.branch.id ? 'primary' : 'secondary',
         relationshipManager: c.relationship_manager,
         productCount: holdings.length,
-        aum: c.aum,
+        // The stored AUM is the customer's whole relationship: a secondary branch shows what it holds.
+        aum: f.scope === 'all' ? c.aum : Math.round(totalsOf(holdings).aum * 100) / 100,
         resident: c.resident !== 0,
       },
       holdings: groups,
+      holdingsScope: f.scope,
       holdingsAsOf: asOf || today,
       reminders: f.reminders,
       offers,

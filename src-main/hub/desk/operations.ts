@@ -117,6 +117,7 @@ export class QueueOperations {
       if (recallOutcome(t.recall_count, this.branch.rules.queue.maxRecalls) === 'no_show') {
         const row = this.s.noShow.get(now, t.id) as TicketRow;
         this.journal.event(this.branch.id, 'ticket.no_show', { ticketId: row.id, number: row.number, counterId: row.counter_id, after: 'recalls' });
+        this.desk.visitEnded(row, now);
         this.audit(teller, 'ticket.no_show', row, `ticket:${row.id}`, { recalls: t.recall_count, automatic: true });
         return { row, outcome: 'no_show' as const };
       }

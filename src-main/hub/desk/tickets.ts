@@ -422,8 +422,18 @@ export class TicketDesk {
         throw conflict(`ticket ${t.number} is ${t.status}${t.counter_id ? ` at counter ${t.counter_id}` : ''}, not called at your counter`);
       }
       this.journal.event(this.branch.id, `ticket.${status}`, { ticketId: row.id, number: row.number, counterId: row.counter_id, ...(outcome ? { outcome } : {}) });
+      this.visitEnded(row, row.ended_at ?? this.now());
       return row;
     })();
+  }
+
+  /**
+   * What every path that ends a visit (complete, no-show, recall -> no-show) must do, in the same
+   * transaction as the status change: the offers left unanswered get a no_response at once and the
+   * decision is closed (issue 5). The daily sweep only catches visits that lapsed without an end.
+   */
+  visitEnded(row: TicketRow, at: number): void {
+    if (row.customer_id !== null) this.customers.closeDecision(row.id, at);
   }
 
   called(t: TicketRow): CalledTicket {

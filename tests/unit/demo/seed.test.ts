@@ -583,6 +583,49 @@ describe('seedDemoBranch: the synthetic customer base', () => {
   });
 });
 
+describe('seedDemoBranch: where holdings are held (primary / secondary branch)', () => {
+  it('keeps the fixed identities at home and puts a deterministic minority of holdings at another branch', () => {
+    expect(db.prepare('SELECT count(*) AS n FROM holding WHERE customer_id <= 6 AND branch_id IS NOT NULL').get()).toEqual({ n: 0 });
+    const rows = db
+      .prepare(
+        `SELECT c.home_branch_id = ? AS home, count(*) AS n,
+           sum(h.branch_id IS NOT NULL) AS elsewhere, sum(h.branch_id = ?) AS here, sum(h.branch_id = c.home_branch_id) AS at_home
+         FROM holding h JOIN customer c ON c.id = h.customer_id GROUP BY home ORDER BY home`,
+      )
+      .all(DEMO_BRANCH_ID, DEMO_BRANCH_ID) as { home: number; n: number; elsewhere: number; here: number; at_home: number }[];
+    const [secondary, primary] = rows;
+    // Our own customers: some products opened at another branch (never here, never named as home).
+    expect(primary!.elsewhere).toBeGreaterThan(0);
+    expect(primary!.elsewhere / primary!.n).toBeLessThan(0.1);
+    expect(primary!.here).toBe(0);
+    // Visitors whose home is elsewhere: a minority of their products are held here, the rest at home.
+    expect(secondary!.here).toBeGreaterThan(0);
+    expect(secondary!.here).toBe(secondary!.elsewhere);
+    expect(secondary!.here / secondary!.n).toBeLessThan(0.5);
+    expect(secondary!.at_home).toBe(0);
+  });
+
+  it('bench option: extra holdings as tranches that leave customers, AUM and tiers unchanged', () => {
+    const plain = openDatabase(':memory:');
+    const more = openDatabase(':memory:');
+    const a = seedDemoBranch(plain, { today: TODAY, customers: 400 });
+    const b = seedDemoBranch(more, { today: TODAY, customers: 400, extraHoldingsPerCustomer: 1.2 });
+    const customers = (d: Db) => d.prepare('SELECT * FROM customer ORDER BY id').all();
+    expect(customers(more)).toEqual(customers(plain));
+    expect(b.tiers).toEqual(a.tiers);
+    const extra = b.counts.holding - a.counts.holding;
+    expect(extra).toBeGreaterThan(400 * 1.2 * 0.85);
+    expect(extra).toBeLessThan(400 * 1.2 * 1.15);
+    const sums = (d: Db) => d.prepare('SELECT customer_id, product_code, round(sum(amount), 2) AS total FROM holding GROUP BY customer_id, product_code ORDER BY 1, 2').all();
+    const [x, y] = [sums(plain) as { total: number }[], sums(more) as { total: number }[]];
+    expect(y.length).toBe(x.length);
+    for (let i = 0; i < x.length; i++) expect(y[i]!.total).toBeCloseTo(x[i]!.total, 1);
+    expect(() => seedDemoBranch(openDatabase(':memory:'), { today: TODAY, extraHoldingsPerCustomer: -1 })).toThrow(RangeError);
+    plain.close();
+    more.close();
+  });
+});
+
 describe('hub room purity', () => {
   it('never imports electron', () => {
     const dir = join(__dirname, '../../../src-main/hub/demo');
