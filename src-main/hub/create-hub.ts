@@ -19,6 +19,7 @@ import { TicketDesk } from './desk/tickets';
 import { Lobby } from './lobby';
 import { LobbyRealtime } from './realtime';
 import { registerRoutes } from './http/routes';
+import { registerKioskCors } from './http/cors';
 import { FormDesk, purgeForms } from './desk/forms';
 import { createPrinter, type PrinterTransport } from './printer/transport';
 import { HubError, errorBody, fromZod } from './http/errors';
@@ -123,6 +124,7 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
   purge();
   const purgeTimer = setInterval(purge, 3600_000);
   purgeTimer.unref();
+  registerKioskCors(app); // the Electron kiosk (app://kiosk) calls the API cross-origin
   registerRoutes(app, lobby, sessions, { forms, printerFor: (id) => printers.get(id) ?? null, publicUrl: () => publicUrl });
 
   const staticDir = findStaticDir(config.staticDir);

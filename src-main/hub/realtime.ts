@@ -17,6 +17,7 @@ import type { Identity, Sessions } from './auth/sessions';
 import type { Journal, AuditRecord } from './journal';
 import { HubError } from './http/errors';
 import { CatchUpLog } from './catch-up';
+import { KIOSK_SHELL_ORIGINS } from './http/cors';
 import { OffsetSchema } from '../domain/contracts';
 
 interface SocketData {
@@ -48,7 +49,7 @@ export class LobbyRealtime {
     private readonly now: () => number,
   ) {
     this.catchUpLog = new CatchUpLog(journal.db, branchId);
-    this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: false } });
+    this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: [...KIOSK_SHELL_ORIGINS] } });
     this.io.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
       const identity = this.sessions.verify(typeof token === 'string' ? token : null);

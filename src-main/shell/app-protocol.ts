@@ -4,12 +4,13 @@
  *   path-traversal guard (encoded dots, backslashes, NUL, absolute paths, symlink-free resolution
  *   checked against the root), SPA routes to index.html, and the content type;
  * - kioskCsp: the Content-Security-Policy header sent with every app:// response;
- * - isTrustedIpcSender: IPC is answered only for frames of the kiosk page itself.
+ * - isTrustedIpcSender / shellConfigReply: IPC is answered only for the kiosk window's main frame
+ *   on app://kiosk; shellGlobal: what the preload exposes to the page.
  * main.ts registers the scheme (standard, secure) and serves responses with these; unit-tested in
  * tests/unit/shell/app-protocol.test.ts without Electron.
  */
 import { extname, resolve, sep } from 'node:path';
-import { isAllowedNavigation } from './kiosk-options';
+import type { ShellPageConfig } from './shell-bridge';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'kiosk';
@@ -103,18 +104,55 @@ export function appResponseHeaders(contentType: string, hubUrl: string | null): 
   };
 }
 
+/** What main.ts answers an app:// request with: a file to read, or an empty error response. */
+export type AppResponsePlan =
+  | { kind: 'file'; filePath: string; status: 200; headers: Record<string, string> }
+  | { kind: 'error'; status: 404 | 405; headers: Record<string, string> };
+
 /**
- * IPC sender check (Electron security checklist #17): only the kiosk page's main frame (its hub
- * origin, or app://kiosk) may call the shell. `frameUrl` is event.senderFrame?.url.
+ * The response to one app:// request: GET/HEAD of a file under the built screens (SPA routes get
+ * index.html) with the CSP headers; anything the guard refuses (traversal, other hosts, unknown
+ * types, bad encodings) is a plain 404 that says nothing about the file system; other methods 405.
+ * A file that turns out not to exist is a 404 too (main.ts, when reading it fails).
  */
-export function isTrustedIpcSender(frameUrl: string | null | undefined, kioskOrigin: string | null, isMainFrame = true): boolean {
-  if (!frameUrl || !isMainFrame) return false;
+export function planAppResponse(rootDir: string, method: string, requestUrl: string, hubUrl: string | null): AppResponsePlan {
+  if (method !== 'GET' && method !== 'HEAD') {
+    return { kind: 'error', status: 405, headers: { ...appResponseHeaders('text/plain; charset=utf-8', hubUrl), allow: 'GET, HEAD' } };
+  }
+  const r = resolveAppRequest(rootDir, requestUrl);
+  if (!r.ok) return { kind: 'error', status: 404, headers: appResponseHeaders('text/plain; charset=utf-8', hubUrl) };
+  return { kind: 'file', filePath: r.filePath, status: 200, headers: appResponseHeaders(r.contentType, hubUrl) };
+}
+
+/** The parts of an IPC event the sender check reads (event.sender.id, event.senderFrame). */
+export interface IpcSender {
+  /** event.sender.id: the web contents that sent the message. */
+  webContentsId: number;
+  /** event.senderFrame?.url (null when the frame is gone). */
+  frameUrl: string | null | undefined;
+  /** Whether the sending frame is its page's main frame (not an iframe). */
+  isMainFrame: boolean;
+}
+
+/**
+ * IPC sender check (Electron security checklist #17): IPC is answered only for the kiosk window's
+ * own web contents (`kioskWebContentsId`), its main frame, on app://kiosk. Pages of the hub, data:
+ * status pages, iframes and other windows get nothing.
+ */
+export function isTrustedIpcSender(sender: IpcSender, kioskWebContentsId: number | null): boolean {
+  if (kioskWebContentsId === null || sender.webContentsId !== kioskWebContentsId) return false;
+  if (!sender.isMainFrame || !sender.frameUrl) return false;
   let url: URL;
   try {
-    url = new URL(frameUrl);
+    url = new URL(sender.frameUrl);
   } catch {
     return false;
   }
-  if (url.protocol === `${APP_SCHEME}:`) return url.host === APP_HOST && !url.username && !url.password;
-  return isAllowedNavigation(frameUrl, kioskOrigin);
+  return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && !url.username && !url.password;
+}
+
+/** The answer on SHELL_CONFIG_CHANNEL: the page's configuration for a trusted sender, else null. */
+export function shellConfigReply(sender: IpcSender, kioskWebContentsId: number | null, hubUrl: string | null): ShellPageConfig | null {
+  if (!hubUrl || !isTrustedIpcSender(sender, kioskWebContentsId)) return null;
+  return { hubUrl: hubUrl.replace(/\/+$/, '') };
 }

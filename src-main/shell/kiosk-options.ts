@@ -70,18 +70,22 @@ function parseUrl(value: string): URL | null {
 }
 
 /**
- * Whether the kiosk may navigate to `targetUrl`: only http(s) pages of the hub serving the kiosk
- * page (same scheme, host and port). `kioskOrigin` may be the origin or any URL on it.
- * Everything else (other hosts, file:, data:, javascript:, devtools:, chrome:) is denied.
+ * Whether the kiosk may navigate to `targetUrl`: only pages on the origin serving the kiosk page,
+ * either the shell's own app://kiosk or an http(s) hub (same scheme, host and port). `kioskOrigin`
+ * may be the origin or any URL on it. Everything else (other hosts, other app:// hosts, file:,
+ * data:, javascript:, devtools:, chrome:) is denied.
  */
 export function isAllowedNavigation(targetUrl: string, kioskOrigin: string | null | undefined): boolean {
   if (!kioskOrigin) return false;
   const target = parseUrl(targetUrl);
   const kiosk = parseUrl(kioskOrigin);
   if (!target || !kiosk) return false;
+  if (target.username || target.password) return false;
+  // app:// is not a special scheme for the WHATWG URL parser (its origin is "null"): compare
+  // scheme and host instead.
+  if (kiosk.protocol === 'app:') return target.protocol === 'app:' && kiosk.host !== '' && target.host === kiosk.host;
   if (target.protocol !== 'http:' && target.protocol !== 'https:') return false;
   if (kiosk.protocol !== 'http:' && kiosk.protocol !== 'https:') return false;
-  if (target.username || target.password) return false;
   return target.origin === kiosk.origin;
 }
 

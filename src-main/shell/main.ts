@@ -1,12 +1,17 @@
 /**
- * Electron main process of the lobby kiosk: a thin, locked-down shell around the hub's /kiosk page.
- * Every decision (window options, allowed navigation, permissions, blocked keys, back-off,
- * configuration) is a pure function in ./kiosk-options, unit-tested without Electron; this file only
+ * Electron main process of the lobby kiosk: a thin, locked-down shell showing the kiosk screen from
+ * its own build over app://kiosk (CSP, path-traversal guard) and talking to the hub over http on the
+ * branch network. Every decision (window options, allowed navigation, permissions, blocked keys,
+ * back-off, configuration, app:// responses, IPC senders) is a pure function in ./kiosk-options,
+ * ./kiosk-config, ./app-protocol and ./shell-bridge, unit-tested without Electron; this file only
  * wires them to Electron's events.
  */
-import { app, BrowserWindow, Menu, powerSaveBlocker, session, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, session, type IpcMainEvent, type WebContents } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, planAppResponse, shellConfigReply } from './app-protocol';
+import { SHELL_CONFIG_CHANNEL } from './shell-bridge';
 import { kioskConfigPath, kioskPageUrl, resolveKioskSettings, type KioskSettings } from './kiosk-config';
 import {
   blockedShortcut,
@@ -31,6 +36,13 @@ interface RunningHub {
 /** Chromium's net::ERR_ABORTED: a navigation replaced by another one, not a failure. */
 const ERR_ABORTED = -3;
 const HUB_CLOSE_TIMEOUT_MS = 5_000;
+const HUB_PROBE_TIMEOUT_MS = 5_000;
+/** The built screens (out/main/index.js -> out/renderer), served over app://kiosk. */
+const RENDERER_DIR = join(__dirname, '../renderer');
+
+// app://kiosk behaves like an https origin (standard URL parsing, secure context, fetch); this must
+// happen before 'ready'.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 // The per-branch config file (outside the bundle); a packaged kiosk ignores LOBBY_* and flags.
 const configResult = resolveKioskSettings({
@@ -47,9 +59,11 @@ let hub: RunningHub | null = null;
 let quitting = false;
 let powerSaveId: number | null = null;
 
-/** The kiosk page and its origin, known once the hub is reachable; until then no navigation is allowed. */
+/** The kiosk page (app://kiosk/kiosk?...) and its origin, set once the hub URL is known; until then no navigation is allowed. */
 let kioskUrl: string | null = null;
 let kioskOrigin: string | null = null;
+/** The hub the page talks to (CSP connect-src, shell:config); null until known. */
+let hubUrl: string | null = null;
 
 /** Consecutive failures (hub unreachable, renderer gone or hung); reset once a page stays up. */
 let failures = 0;
@@ -84,6 +98,10 @@ if (!app.requestSingleInstanceLock()) {
 async function start(): Promise<void> {
   Menu.setApplicationMenu(null);
   hardenSession();
+  protocol.handle(APP_SCHEME, serveApp);
+  // The page's only IPC: its configuration. Synchronous on purpose: the preload must expose the hub
+  // URL before the page's scripts run (an awaited reply could arrive after them).
+  ipcMain.on(SHELL_CONFIG_CHANNEL, onShellConfig);
   powerSaveId = powerSaveBlocker.start('prevent-display-sleep');
 
   const win = createWindow();
@@ -93,11 +111,40 @@ async function start(): Promise<void> {
     return;
   }
   log(`configuration from ${configResult.settings.source}`);
-  const hubUrl = await obtainHubUrl(configResult.settings);
-  if (hubUrl === null) return; // quitting
-  kioskUrl = kioskPageUrl(hubUrl, configResult.settings);
-  kioskOrigin = new URL(kioskUrl).origin;
+  const url = await obtainHubUrl(configResult.settings);
+  if (url === null) return; // quitting
+  hubUrl = url;
+  kioskUrl = kioskPageUrl(APP_ORIGIN, configResult.settings);
+  kioskOrigin = APP_ORIGIN;
   loadKiosk();
+}
+
+/** app://kiosk/...: files of the built screens through the pure guard, with the CSP headers. */
+async function serveApp(request: Request): Promise<Response> {
+  const plan = planAppResponse(RENDERER_DIR, request.method, request.url, hubUrl);
+  if (plan.kind === 'error') return new Response(null, { status: plan.status, headers: plan.headers });
+  try {
+    const body = await readFile(plan.filePath);
+    return new Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: plan.status, headers: plan.headers });
+  } catch {
+    return new Response(null, { status: 404, headers: appResponseHeaders('text/plain; charset=utf-8', hubUrl) });
+  }
+}
+
+/** shell:config (sendSync from the preload): the hub URL for the kiosk window's app://kiosk main frame only. */
+function onShellConfig(event: IpcMainEvent): void {
+  try {
+    const frame = event.senderFrame;
+    const sender = { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null };
+    const kioskId = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null;
+    const reply = shellConfigReply(sender, kioskId, hubUrl);
+    // The bilingual status pages (data:) run the preload too and are refused quietly.
+    if (reply === null && !sender.frameUrl?.startsWith('data:')) log(`shell:config refused for ${(sender.frameUrl ?? '(no frame)').slice(0, 80)}`);
+    event.returnValue = reply;
+  } catch (err) {
+    log('shell:config failed', err);
+    event.returnValue = null; // a sync sender must always get an answer
+  }
 }
 
 /** The configured hub, or one started in-process (retried with back-off until it starts). */
@@ -214,9 +261,19 @@ function hardenSession(): void {
 
 function loadKiosk(): void {
   const win = mainWindow;
-  if (!win || win.isDestroyed() || !kioskUrl || quitting) return;
-  // Failures are reported by did-fail-load (and handled there); the rejection is expected then.
-  win.loadURL(kioskUrl).catch(() => undefined);
+  if (!win || win.isDestroyed() || !kioskUrl || !hubUrl || quitting) return;
+  const page = kioskUrl;
+  // The page itself is local (app://); check the hub answers first, so an unreachable hub gets the
+  // plain "unreachable, retrying" page and the back-off instead of a kiosk that cannot do anything.
+  net
+    .fetch(`${hubUrl}/healthz`, { signal: AbortSignal.timeout(HUB_PROBE_TIMEOUT_MS), cache: 'no-store' })
+    .then((res) => {
+      if (!res.ok) throw new Error(`hub health check: HTTP ${res.status}`);
+      if (win.isDestroyed() || quitting) return;
+      // Failures are reported by did-fail-load (and handled there); the rejection is expected then.
+      win.loadURL(page).catch(() => undefined);
+    })
+    .catch((err: unknown) => onKioskFailure(err instanceof Error ? err.message : String(err), true));
 }
 
 /** One reload pending at a time, whichever failure asked for it first. */

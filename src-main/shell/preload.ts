@@ -1,8 +1,19 @@
 /**
- * Kiosk preload (sandboxed, context-isolated): exposes only a read-only marker so the kiosk
- * page knows it runs in the locked-down shell. No Node, no IPC, nothing else.
+ * Kiosk preload (sandboxed, context-isolated): exposes only a frozen, read-only
+ * window.branchLobbyShell = { isKiosk, version, hubUrl? } so the kiosk page knows it runs in the
+ * locked-down shell and where the hub is (it is served from app://kiosk, not by the hub).
+ * The hub URL comes from main over the one IPC channel shell:config, which main answers only for
+ * the kiosk window's app://kiosk main frame. Synchronous so it is there before the page's scripts
+ * run. No Node, no other IPC, nothing else.
  */
-import { contextBridge } from 'electron';
+import { contextBridge, ipcRenderer } from 'electron';
 import { version } from '../../package.json';
+import { SHELL_CONFIG_CHANNEL, shellGlobal } from './shell-bridge';
 
-contextBridge.exposeInMainWorld('branchLobbyShell', Object.freeze({ isKiosk: true, version }));
+let reply: unknown = null;
+try {
+  reply = ipcRenderer.sendSync(SHELL_CONFIG_CHANNEL);
+} catch {
+  reply = null;
+}
+contextBridge.exposeInMainWorld('branchLobbyShell', shellGlobal(version, reply));

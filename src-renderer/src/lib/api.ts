@@ -1,8 +1,10 @@
 /**
  * HTTP client for the hub's /api/v1. Errors come back as ApiError with the hub's code and message,
- * so screens can show a translated, friendly sentence.
+ * so screens can show a translated, friendly sentence. Paths are relative to the hub: the same
+ * origin in a browser, the hub's URL in the Electron kiosk (lib/hub.ts).
  */
 import type { ErrorBody, ErrorCode, LoginRequest, LoginResponse } from '@domain/contracts';
+import { hubUrlFor } from './hub';
 
 export class ApiError extends Error {
   constructor(
@@ -20,7 +22,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   let res: Response;
   try {
-    res = await fetch(path, {
+    res = await fetch(hubUrlFor(path), {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       headers,
       body: init.body === undefined ? undefined : JSON.stringify(init.body),

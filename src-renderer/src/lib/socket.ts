@@ -1,16 +1,20 @@
 /**
- * Typed socket.io client. The token goes in `auth`; the hub decides the rooms from it.
+ * Typed socket.io client. The token goes in `auth`; the hub decides the rooms from it. The hub is
+ * the page's own origin in a browser, its URL in the Electron kiosk (lib/hub.ts).
  */
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import type { ClientToServerEvents, ServerToClientEvents } from '@domain/contracts';
+import { socketTarget } from './hub';
 
 const REDIAL_MS = 3000;
 
 export type LobbySocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 export function connectLobby(token: string): LobbySocket {
-  return io({ path: '/socket.io', auth: { token }, transports: ['websocket', 'polling'] });
+  const { url, path } = socketTarget();
+  const options = { path, auth: { token }, transports: ['websocket', 'polling'] };
+  return url ? io(url, options) : io(options);
 }
 
 /** Opens a socket for the token while the component is mounted; reports connection state. */

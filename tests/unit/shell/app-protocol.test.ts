@@ -1,6 +1,15 @@
 import { resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ORIGIN, appResponseHeaders, isTrustedIpcSender, kioskCsp, resolveAppRequest } from '../../../src-main/shell/app-protocol';
+import {
+  APP_ORIGIN,
+  appResponseHeaders,
+  isTrustedIpcSender,
+  kioskCsp,
+  planAppResponse,
+  resolveAppRequest,
+  shellConfigReply,
+  type IpcSender,
+} from '../../../src-main/shell/app-protocol';
 
 const root = resolve('/opt/branch-lobby/resources/app/out/renderer');
 
@@ -74,20 +83,81 @@ describe('kioskCsp and response headers', () => {
   });
 });
 
-describe('isTrustedIpcSender', () => {
-  const origin = 'http://10.1.2.3:8080';
-  it('trusts the kiosk page main frame only', () => {
-    expect(isTrustedIpcSender('http://10.1.2.3:8080/kiosk?device=k1', origin)).toBe(true);
-    expect(isTrustedIpcSender(`${APP_ORIGIN}/kiosk`, origin)).toBe(true);
+describe('planAppResponse: what main.ts answers on app://', () => {
+  const hub = 'http://10.1.2.3:8080';
+  it('serves files and screen routes with the CSP headers', () => {
+    const page = planAppResponse(root, 'GET', 'app://kiosk/kiosk?device=kiosk-01&idle=60', hub);
+    expect(page).toEqual({ kind: 'file', status: 200, filePath: `${root}${sep}index.html`, headers: appResponseHeaders('text/html; charset=utf-8', hub) });
+    expect(page.headers['content-security-policy']).toContain("connect-src 'self' http://10.1.2.3:8080 ws://10.1.2.3:8080");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).not.toContain('unsafe-eval');
+    expect(planAppResponse(root, 'HEAD', 'app://kiosk/assets/a.js', hub)).toMatchObject({ kind: 'file', filePath: `${root}${sep}assets${sep}a.js` });
   });
-  it('refuses other origins, sub-frames, data:, file: and missing senders', () => {
-    expect(isTrustedIpcSender('http://10.1.2.3:8081/kiosk', origin)).toBe(false);
-    expect(isTrustedIpcSender('http://evil.example/kiosk', origin)).toBe(false);
-    expect(isTrustedIpcSender('http://10.1.2.3:8080/kiosk', origin, false)).toBe(false);
-    expect(isTrustedIpcSender('data:text/html,hi', origin)).toBe(false);
-    expect(isTrustedIpcSender('file:///etc/passwd', origin)).toBe(false);
-    expect(isTrustedIpcSender('app://evil/kiosk', origin)).toBe(false);
-    expect(isTrustedIpcSender(undefined, origin)).toBe(false);
-    expect(isTrustedIpcSender('http://10.1.2.3:8080/kiosk', null)).toBe(false);
+
+  it('answers anything the guard refuses with a bare 404 (traversal, other hosts, unknown types)', () => {
+    for (const u of [
+      'app://kiosk/%2e%2e%2f%2e%2e%2fetc%2fpasswd.js',
+      'app://kiosk/assets/..%5c..%5cwindows%5cwin.ini',
+      'app://kiosk/x%00.js',
+      'app://evil/index.html',
+      'app://kiosk/data/branch.db',
+      'app://kiosk/%E0%A4%A.js',
+    ]) {
+      const r = planAppResponse(root, 'GET', u, hub);
+      expect(r.kind, u).toBe('error');
+      expect(r.status, u).toBe(404);
+      expect(r.headers['content-security-policy']).toBe(kioskCsp(hub));
+    }
+  });
+
+  it('allows only GET and HEAD', () => {
+    for (const m of ['POST', 'PUT', 'DELETE', 'OPTIONS']) {
+      expect(planAppResponse(root, m, 'app://kiosk/kiosk', hub)).toMatchObject({ kind: 'error', status: 405, headers: { allow: 'GET, HEAD' } });
+    }
+  });
+});
+
+describe('isTrustedIpcSender and shellConfigReply (shell:config)', () => {
+  const KIOSK_WC = 7;
+  const sender = (frameUrl: string | null | undefined, over: Partial<IpcSender> = {}): IpcSender => ({
+    webContentsId: KIOSK_WC,
+    frameUrl,
+    isMainFrame: true,
+    ...over,
+  });
+
+  it("trusts only the kiosk window's main frame on app://kiosk", () => {
+    expect(isTrustedIpcSender(sender('app://kiosk/kiosk?device=k1'), KIOSK_WC)).toBe(true);
+    expect(isTrustedIpcSender(sender(`${APP_ORIGIN}/`), KIOSK_WC)).toBe(true);
+  });
+
+  it('refuses other web contents, sub-frames, other origins (the hub included) and missing senders', () => {
+    expect(isTrustedIpcSender(sender('app://kiosk/kiosk', { webContentsId: 8 }), KIOSK_WC)).toBe(false);
+    expect(isTrustedIpcSender(sender('app://kiosk/kiosk'), null)).toBe(false);
+    expect(isTrustedIpcSender(sender('app://kiosk/kiosk', { isMainFrame: false }), KIOSK_WC)).toBe(false);
+    for (const u of [
+      'http://10.1.2.3:8080/kiosk',
+      'http://evil.example/kiosk',
+      'app://evil/kiosk',
+      'app://user:pw@kiosk/kiosk',
+      'data:text/html,hi',
+      'file:///etc/passwd',
+      'about:blank',
+      'not a url',
+      '',
+      null,
+      undefined,
+    ]) {
+      expect(isTrustedIpcSender(sender(u), KIOSK_WC), String(u)).toBe(false);
+    }
+  });
+
+  it('hands out the hub URL (without trailing slash) to a trusted sender only, never anything else', () => {
+    expect(shellConfigReply(sender('app://kiosk/kiosk'), KIOSK_WC, 'http://10.1.2.3:8080/')).toEqual({ hubUrl: 'http://10.1.2.3:8080' });
+    expect(shellConfigReply(sender('data:text/html,x'), KIOSK_WC, 'http://10.1.2.3:8080')).toBeNull();
+    expect(shellConfigReply(sender('app://kiosk/kiosk', { webContentsId: 99 }), KIOSK_WC, 'http://10.1.2.3:8080')).toBeNull();
+    // The hub not known yet (in-process hub still starting).
+    expect(shellConfigReply(sender('app://kiosk/kiosk'), KIOSK_WC, null)).toBeNull();
+    expect(Object.keys(shellConfigReply(sender('app://kiosk/kiosk'), KIOSK_WC, 'http://h:1')!)).toEqual(['hubUrl']);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { APP_ORIGIN } from '../../../src-main/shell/app-protocol';
 import { kioskConfigPath, kioskPageUrl, parseKioskConfigFile, resolveKioskSettings } from '../../../src-main/shell/kiosk-config';
+import { isAllowedNavigation } from '../../../src-main/shell/kiosk-options';
 import { configErrorPageUrl } from '../../../src-main/shell/kiosk-options';
 
 const good = {
@@ -103,6 +105,12 @@ describe('the per-branch kiosk config file', () => {
     const url = kioskPageUrl('http://10.1.2.3:8080/', { kioskId: 'kiosk-01', idle: { warnAfterSeconds: 90, warningSeconds: 30 } });
     expect(url).toBe('http://10.1.2.3:8080/kiosk?device=kiosk-01&idle=90&idleWarning=30');
     expect(url).not.toContain('secret');
+  });
+
+  it('builds the app://kiosk page the shell loads', () => {
+    const url = kioskPageUrl(APP_ORIGIN, { kioskId: 'kiosk-01', idle: { warnAfterSeconds: 60, warningSeconds: 20 } });
+    expect(url).toBe('app://kiosk/kiosk?device=kiosk-01&idle=60&idleWarning=20');
+    expect(isAllowedNavigation(url, APP_ORIGIN)).toBe(true);
   });
 });
 

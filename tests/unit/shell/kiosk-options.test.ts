@@ -129,6 +129,31 @@ describe('isAllowedNavigation', () => {
   });
 });
 
+describe('isAllowedNavigation with the shell serving the kiosk over app://kiosk', () => {
+  const origin = 'app://kiosk';
+
+  it('allows the kiosk screens on app://kiosk only', () => {
+    expect(isAllowedNavigation('app://kiosk/kiosk?device=kiosk-01&idle=60', origin)).toBe(true);
+    expect(isAllowedNavigation('app://kiosk/', origin)).toBe(true);
+    expect(isAllowedNavigation('app://kiosk/kiosk', 'app://kiosk/kiosk?device=k1')).toBe(true);
+  });
+
+  it('denies the hub, other app:// hosts, credentials and every other scheme', () => {
+    expect(isAllowedNavigation('http://10.1.2.3:8080/kiosk', origin)).toBe(false);
+    expect(isAllowedNavigation('https://evil.example/', origin)).toBe(false);
+    expect(isAllowedNavigation('app://evil/kiosk', origin)).toBe(false);
+    expect(isAllowedNavigation('app://kiosk.evil/kiosk', origin)).toBe(false);
+    expect(isAllowedNavigation('app://user:pw@kiosk/kiosk', origin)).toBe(false);
+    expect(isAllowedNavigation('file:///etc/passwd', origin)).toBe(false);
+    expect(isAllowedNavigation('data:text/html,x', origin)).toBe(false);
+    expect(isAllowedNavigation('javascript:alert(1)', origin)).toBe(false);
+    expect(isAllowedNavigation('app:kiosk', origin)).toBe(false);
+    // an http kiosk origin never allows app://
+    expect(isAllowedNavigation('app://kiosk/kiosk', 'http://10.1.2.3:8080')).toBe(false);
+    expect(isAllowedNavigation('app://kiosk/kiosk', 'app://')).toBe(false);
+  });
+});
+
 describe('windowOpenHandler and permissionDecision', () => {
   it('never opens a window', () => {
     expect(windowOpenHandler()).toEqual({ action: 'deny' });

@@ -2,6 +2,7 @@
 import type { PrinterStatus } from '@domain/contracts';
 import type { IdentityKind } from '@domain/identity';
 import { maskCardNumber, maskIdNumber, maskPhone } from '@domain/masking';
+import { hubBase } from '../../lib/hub';
 
 /**
  * A fresh id for one ticket attempt. crypto.randomUUID exists only in secure contexts (https or
@@ -60,10 +61,14 @@ export function maskIdentity(kind: IdentityKind, value: string): string {
   }
 }
 
-/** The track URL as an absolute address (the QR code is read by another device). */
-export function absoluteUrl(url: string): string {
+/**
+ * The track URL as an absolute address (the QR code is read by another device): relative to the
+ * hub, which is the page's origin in a browser and window.branchLobbyShell.hubUrl in the kiosk
+ * shell (the page's own app://kiosk origin means nothing to a phone).
+ */
+export function absoluteUrl(url: string, base: string = hubBase() || window.location.origin): string {
   try {
-    return new URL(url, window.location.origin).toString();
+    return new URL(url, base).toString();
   } catch {
     return url;
   }

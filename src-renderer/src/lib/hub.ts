@@ -1,0 +1,38 @@
+/**
+ * Where the hub is. In a browser the screens are served by the hub itself, so API and socket.io
+ * paths stay relative (''). In the Electron kiosk the screens come from app://kiosk and the
+ * preload exposes the hub's URL as window.branchLobbyShell.hubUrl (src-main/shell/preload.ts).
+ */
+export interface BranchLobbyShell {
+  readonly isKiosk: true;
+  readonly version: string;
+  readonly hubUrl?: string;
+}
+
+declare global {
+  interface Window {
+    branchLobbyShell?: BranchLobbyShell;
+  }
+}
+
+/** The hub's base URL without a trailing slash, or '' (same origin) outside the kiosk shell. */
+export function hubBase(win: { branchLobbyShell?: BranchLobbyShell } | undefined = typeof window === 'undefined' ? undefined : window): string {
+  const url = win?.branchLobbyShell?.hubUrl;
+  return typeof url === 'string' ? url.replace(/\/+$/, '') : '';
+}
+
+/** An absolute hub path ('/api/v1/...') as the URL to request: unchanged outside the shell. */
+export function hubUrlFor(path: string, base: string = hubBase()): string {
+  return base + path;
+}
+
+/**
+ * socket.io's URL and path for a hub base: the page's origin (undefined) and /socket.io in a
+ * browser; the hub's origin in the kiosk, with any base path of the hub in front of /socket.io
+ * (socket.io would read a path in the URL as a namespace).
+ */
+export function socketTarget(base: string = hubBase()): { url: string | undefined; path: string } {
+  if (!base) return { url: undefined, path: '/socket.io' };
+  const u = new URL(base);
+  return { url: u.origin, path: `${u.pathname.replace(/\/+$/, '')}/socket.io` };
+}
