@@ -286,6 +286,11 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
                 {t('card.holdings')}
                 <small>{t('card.asOf', { date: formatDate(card.holdingsAsOf) })}</small>
               </h4>
+              {card.holdingsScope === 'this_branch' && (
+                <p className="mgr-muted" data-testid="card-holdings-scope">
+                  {t('card.holdingsThisBranch')}
+                </p>
+              )}
               {holdings.length === 0 ? (
                 <p className="mgr-muted">{t('card.noHoldings')}</p>
               ) : (
