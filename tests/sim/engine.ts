@@ -20,6 +20,7 @@ import type { Identity } from '../../src-main/hub/auth/sessions';
 import { DEFAULT_BRANCH_RULES, type BranchRules } from '../../src-main/domain/branch-config';
 import type { QueuePolicyKind } from '../../src-main/domain/queue-policy';
 import type { PriorityReason, TicketClass } from '../../src-main/domain/queue';
+import { mulberry32 } from '../../src-main/hub/demo/random';
 
 export type SimClass = Exclude<TicketClass, 'green'>;
 export const SIM_CLASSES: readonly SimClass[] = ['vip', 'priority', 'normal'];
@@ -97,17 +98,8 @@ export interface PolicyResult {
 
 // ---------------------------------------------------------------- randomness
 
-/** mulberry32: small, fast, deterministic. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The demo data's seeded PRNG (mulberry32): same seed, same day. */
+export const prng = mulberry32;
 
 function pick<K extends string>(rand: () => number, weights: Record<K, number>): K {
   const entries = Object.entries(weights) as [K, number][];
