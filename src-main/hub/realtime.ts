@@ -131,8 +131,11 @@ export class LobbyRealtime {
 
   /** Pushes a customer card to every manager connected now, auditing each delivery. */
   pushCard(card: CustomerCard): void {
+    // One broadcast encodes the card once; the recipients audited are the room's members now
+    // (emitting is synchronous, so they are exactly the sockets the card went to).
     const sockets = this.socketsIn(this.room('managers'));
-    for (const s of sockets) s.emit('customer:card', card);
+    if (sockets.length === 0) return;
+    this.io.to(this.room('managers')).emit('customer:card', card);
     this.auditViews([card], sockets, 'push');
   }
 
