@@ -84,3 +84,15 @@ export function isValidIdentity(kind: IdentityKind, normalized: string): boolean
       return isValidResidentId(normalized);
   }
 }
+
+/**
+ * What a card or ID reader sent, when it does not say: a bank card (Luhn), a resident ID
+ * (GB 11643) or a mobile number, tried in that order; null when it is none of them.
+ */
+export function classifyIdentity(raw: string): { kind: IdentityKind; value: string } | null {
+  for (const kind of ['card', 'idNumber', 'phone'] as const) {
+    const value = normalizeIdentityValue(kind, raw);
+    if (isValidIdentity(kind, value)) return { kind, value };
+  }
+  return null;
+}

@@ -164,3 +164,17 @@ test('a guest takes a ticket in English and the next teller calls it', async ({ 
   await expect(admin.getByTestId('audit-row').first()).toBeVisible();
   await shot(admin, 'admin-audit-zh');
 });
+
+test('a card reader on the start screen identifies the customer at once', async ({ browser }) => {
+  const kiosk = await open(browser, '/kiosk?device=kiosk-01', { width: 1080, height: 1920 });
+  await deviceSignIn(kiosk);
+  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+  // A keyboard-wedge reader "types" the card number fast and ends with Enter.
+  await kiosk.keyboard.type('6225880000000027', { delay: 5 });
+  await kiosk.keyboard.press('Enter');
+  await expect(kiosk.getByTestId('kiosk-services')).toBeVisible();
+  await expect(kiosk.getByTestId('kiosk-identity-masked')).toContainText('0027');
+  await expect(kiosk.locator('body')).not.toContainText('6225880000000027');
+  await kiosk.getByTestId('kiosk-services-back').click();
+  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+});

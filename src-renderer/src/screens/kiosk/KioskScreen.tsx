@@ -7,12 +7,13 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { CreateTicketResponse, IssuedTicket, Language, PrinterStatus, PrintTicketResponse, ServiceInfo } from '@domain/contracts';
 import { formsForService } from '@domain/forms';
-import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
+import { classifyIdentity, isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
 import { api, ApiError } from '../../lib/api';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
 import { apiErrorText, DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
 import { useDeviceBranch } from '../../components/deviceBranch';
 import { IdentifyStep } from './IdentifyStep';
+import { keyboardWedgeReader } from './reader-input';
 import { TicketStep } from './TicketStep';
 import { FormStep } from './FormStep';
 import { idleSettings, localDate, maskIdentity, newRequestId } from './kiosk-utils';
@@ -150,6 +151,23 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       window.removeEventListener('keydown', arm);
     };
   }, [step, issuing, reset, customerPresent]);
+
+  // A card or ID reader used on the start screen identifies the customer at once. (On the
+  // identify step the reader types into the focused field like a keyboard.)
+  useEffect(() => {
+    if (step !== 'home') return;
+    return keyboardWedgeReader(window).subscribe((raw) => {
+      const read = classifyIdentity(raw);
+      if (!read) return;
+      setKind(read.kind);
+      setIdentity(read);
+      setDraft('');
+      setInputError(null);
+      setIssueError(null);
+      attempt.current = null;
+      setStep('service');
+    });
+  }, [step]);
 
   // ------------------------------------------------------------ actions
   const startIdentify = (k: IdentityKind) => {
