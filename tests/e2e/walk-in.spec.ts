@@ -170,7 +170,7 @@ test('a card reader on the start screen identifies the customer at once', async 
   await deviceSignIn(kiosk);
   await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
   // A keyboard-wedge reader "types" the card number fast and ends with Enter.
-  await kiosk.keyboard.type('6225880000000027', { delay: 5 });
+  await kiosk.keyboard.type('6225880000000027');
   await kiosk.keyboard.press('Enter');
   await expect(kiosk.getByTestId('kiosk-services')).toBeVisible();
   await expect(kiosk.getByTestId('kiosk-identity-masked')).toContainText('0027');

@@ -62,3 +62,15 @@ describe('classifying what a reader sent', () => {
     expect(classifyIdentity('110105194912310021')).toBeNull();
   });
 });
+
+describe('keyboard-wedge reader on a busy machine', () => {
+  it('keeps a read when one key arrives late but the burst as a whole is fast', () => {
+    const kb = fakeKeyboard();
+    const reads: string[] = [];
+    keyboardWedgeReader(kb.source, { now: kb.now }).subscribe((r) => reads.push(r));
+    kb.type('62258800', 5);
+    kb.type('0', 120); // the event loop was busy for a moment
+    kb.type('0000027\n', 5);
+    expect(reads).toEqual(['6225880000000027']);
+  });
+});

@@ -15,7 +15,9 @@ export interface KeySource {
 }
 
 export interface KeyboardWedgeOptions {
-  /** Longest gap between two keys of one read; people type slower than readers. */
+  /** Longest average time per key of one read: readers send a key every few ms, people ~150+ ms. */
+  avgKeyMs?: number;
+  /** A pause longer than this starts a new read (what was typed before is dropped). */
   maxGapMs?: number;
   /** Shortest read accepted (a mobile number has 11 characters). */
   minLength?: number;
@@ -24,19 +26,24 @@ export interface KeyboardWedgeOptions {
 
 /** A reader that types like a keyboard: fast digits (and X for IDs) ending in Enter. */
 export function keyboardWedgeReader(source: KeySource, options: KeyboardWedgeOptions = {}): IdentityReader {
-  const maxGap = options.maxGapMs ?? 50;
+  const avgKeyMs = options.avgKeyMs ?? 50;
+  const maxGap = options.maxGapMs ?? 300;
   const minLength = options.minLength ?? 11;
   const now = options.now ?? (() => performance.now());
   return {
     subscribe(onRead) {
+      // Judged on the whole burst (average time per key), so one late key on a busy machine
+      // does not lose a read, while a person typing the same digits never counts as a reader.
       let buffer = '';
+      let startedAt = 0;
       let last = -Infinity;
       const listener = (e: { key: string }) => {
         const at = now();
-        const fast = at - last <= maxGap;
+        const continues = at - last <= maxGap;
         last = at;
         if (e.key === 'Enter') {
-          if (fast && buffer.length >= minLength) onRead(buffer);
+          const fast = buffer.length > 0 && (at - startedAt) / buffer.length <= avgKeyMs;
+          if (continues && fast && buffer.length >= minLength) onRead(buffer);
           buffer = '';
           return;
         }
@@ -44,7 +51,11 @@ export function keyboardWedgeReader(source: KeySource, options: KeyboardWedgeOpt
           buffer = '';
           return;
         }
-        buffer = fast ? buffer + e.key : e.key;
+        if (!continues || buffer === '') {
+          buffer = '';
+          startedAt = at;
+        }
+        buffer += e.key;
       };
       source.addEventListener('keydown', listener);
       return () => source.removeEventListener('keydown', listener);

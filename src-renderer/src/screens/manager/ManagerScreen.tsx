@@ -27,6 +27,8 @@ import { GreenChannelList, useGreenChannel } from './GreenChannelList';
 import './manager.css';
 
 type Tab = 'queue' | 'cards' | 'green' | 'report' | 'dashboard';
+/** Tabs of the right-hand panel (in portrait, the queue is a tab of its own too). */
+const RIGHT_TABS = ['cards', 'green', 'report', 'dashboard'] as const;
 
 interface Toast {
   id: number;
@@ -224,50 +226,24 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
         >
           {t('tabs.queue')} <span className="mgr-count">{totalWaiting}</span>
         </button>
-        <button
-          type="button"
-          role="tab"
-          className="mgr-tab"
-          aria-selected={rightTab === 'cards' && tab !== 'queue'}
-          data-landscape-selected={rightTab === 'cards'}
-          onClick={() => setTab('cards')}
-          data-testid="tab-cards"
-        >
-          {t('tabs.cards')} <span className="mgr-count">{cards.length}</span>
-        </button>
-        <button
-          type="button"
-          role="tab"
-          className="mgr-tab"
-          aria-selected={tab === 'green'}
-          data-landscape-selected={rightTab === 'green'}
-          onClick={() => setTab('green')}
-          data-testid="tab-green"
-        >
-          {t('tabs.green')} <span className="mgr-count">{green.length}</span>
-        </button>
-        <button
-          type="button"
-          role="tab"
-          className="mgr-tab"
-          aria-selected={tab === 'report'}
-          data-landscape-selected={rightTab === 'report'}
-          onClick={() => setTab('report')}
-          data-testid="tab-report"
-        >
-          {t('tabs.report')}
-        </button>
-        <button
-          type="button"
-          role="tab"
-          className="mgr-tab"
-          aria-selected={tab === 'dashboard'}
-          data-landscape-selected={rightTab === 'dashboard'}
-          onClick={() => setTab('dashboard')}
-          data-testid="tab-dashboard"
-        >
-          {t('tabs.dashboard')}
-        </button>
+        {RIGHT_TABS.map((k) => {
+          const count = k === 'cards' ? cards.length : k === 'green' ? green.length : null;
+          return (
+            <button
+              key={k}
+              type="button"
+              role="tab"
+              className="mgr-tab"
+              aria-selected={tab === k}
+              data-landscape-selected={rightTab === k}
+              onClick={() => setTab(k)}
+              data-testid={`tab-${k}`}
+            >
+              {t(`tabs.${k}`)}
+              {count !== null && <> <span className="mgr-count">{count}</span></>}
+            </button>
+          );
+        })}
       </nav>
 
       <main className="mgr-main">
