@@ -10,7 +10,7 @@
  * tests/unit/shell/app-protocol.test.ts without Electron.
  */
 import { extname, resolve, sep } from 'node:path';
-import type { ShellPageConfig } from './shell-bridge';
+import type { SerialReaderPageConfig, ShellPageConfig } from './shell-bridge';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'kiosk';
@@ -152,7 +152,12 @@ export function isTrustedIpcSender(sender: IpcSender, kioskWebContentsId: number
 }
 
 /** The answer on SHELL_CONFIG_CHANNEL: the page's configuration for a trusted sender, else null. */
-export function shellConfigReply(sender: IpcSender, kioskWebContentsId: number | null, hubUrl: string | null): ShellPageConfig | null {
+export function shellConfigReply(
+  sender: IpcSender,
+  kioskWebContentsId: number | null,
+  hubUrl: string | null,
+  reader: SerialReaderPageConfig | null = null,
+): ShellPageConfig | null {
   if (!hubUrl || !isTrustedIpcSender(sender, kioskWebContentsId)) return null;
-  return { hubUrl: hubUrl.replace(/\/+$/, '') };
+  return { hubUrl: hubUrl.replace(/\/+$/, ''), ...(reader ? { reader } : {}) };
 }

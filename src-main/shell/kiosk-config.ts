@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { LanguageSchema } from '../domain/branch-config';
 import { PrinterConfigSchema } from '../hub/printer/transport';
 import { HubUrlSchema, KIOSK_PATH, resolveShellConfig, type ShellConfig, type ShellConfigError } from './kiosk-options';
+import { IdentityReaderConfigSchema, type IdentityReaderConfig } from './identity-reader';
 
 export const KioskConfigFileSchema = z
   .strictObject({
@@ -34,6 +35,8 @@ export const KioskConfigFileSchema = z
         warningSeconds: z.number().int().min(5).max(120).default(20),
       })
       .default({ warnAfterSeconds: 60, warningSeconds: 20 }),
+    /** The card / ID reader: one that types like a keyboard (default), or one on a serial port. */
+    reader: IdentityReaderConfigSchema.default({ kind: 'keyboard' }),
     /** In-process hub only: its port (0 = any free port) and data directory (default: <userData>/data). */
     port: z.number().int().min(0).max(65535).default(0),
     dataDir: z.string().trim().min(1).nullable().default(null),
@@ -55,6 +58,7 @@ export interface KioskSettings extends ShellConfig {
   printer: KioskConfigFile['printer'];
   languages: KioskConfigFile['languages'];
   idle: KioskConfigFile['idle'];
+  reader: IdentityReaderConfig;
   /** Where the settings came from, for the log. */
   source: string;
 }
@@ -149,6 +153,7 @@ export function resolveKioskSettings(input: ResolveKioskInput): KioskSettingsRes
       printer: file?.printer ?? { kind: 'none' },
       languages: file?.languages ?? { default: 'zh-CN', offered: ['zh-CN', 'en'] },
       idle: file?.idle ?? { warnAfterSeconds: 60, warningSeconds: 20 },
+      reader: file?.reader ?? { kind: 'keyboard' },
       source: text === null ? 'environment (no file)' : path,
     },
   };

@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, planAppResponse, shellConfigReply } from './app-protocol';
 import { SHELL_CONFIG_CHANNEL } from './shell-bridge';
+import { chooseSerialPort, devicePermission, readerPageConfig, serialPermissionCheck, type IdentityReaderConfig } from './identity-reader';
 import { kioskConfigPath, kioskPageUrl, resolveKioskSettings, type KioskSettings } from './kiosk-config';
 import {
   blockedShortcut,
@@ -137,7 +138,8 @@ function onShellConfig(event: IpcMainEvent): void {
     const frame = event.senderFrame;
     const sender = { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null };
     const kioskId = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null;
-    const reply = shellConfigReply(sender, kioskId, hubUrl);
+    const reader = configResult.ok ? readerPageConfig(configResult.settings.reader) : null;
+    const reply = shellConfigReply(sender, kioskId, hubUrl, reader);
     // The bilingual status pages (data:) run the preload too and are refused quietly.
     if (reply === null && !sender.frameUrl?.startsWith('data:')) log(`shell:config refused for ${(sender.frameUrl ?? '(no frame)').slice(0, 80)}`);
     event.returnValue = reply;
@@ -253,9 +255,22 @@ function hardenContents(contents: WebContents): void {
 
 function hardenSession(): void {
   const ses = session.defaultSession;
+  const reader: IdentityReaderConfig = configResult.ok ? configResult.settings.reader : { kind: 'keyboard' };
   ses.setPermissionRequestHandler((_wc, permission, callback) => callback(permissionDecision(permission)));
-  ses.setPermissionCheckHandler((_wc, permission) => permissionDecision(permission));
-  ses.setDevicePermissionHandler(() => false);
+  // Everything is denied, except the configured serial card / ID reader for the kiosk page.
+  ses.setPermissionCheckHandler(
+    (_wc, permission, requestingOrigin) => serialPermissionCheck(permission, requestingOrigin, reader) || permissionDecision(permission),
+  );
+  ses.setDevicePermissionHandler((details) => devicePermission(details as unknown as Parameters<typeof devicePermission>[0], reader));
+  ses.on('select-serial-port', (event, portList, wc, callback) => {
+    event.preventDefault();
+    // Only the kiosk window's app://kiosk page gets a port (wc is the requesting page).
+    const isKioskWindow = mainWindow !== null && !mainWindow.isDestroyed() && wc.id === mainWindow.webContents.id;
+    const origin = isKioskWindow ? wc.getURL() : undefined;
+    const chosen = chooseSerialPort(portList as unknown as ({ portId: string } & Record<string, unknown>)[], reader, origin);
+    log(chosen ? 'serial card reader granted to the kiosk page' : 'serial port requested: configured reader not plugged in (or not allowed)');
+    callback(chosen);
+  });
   ses.on('will-download', (event) => event.preventDefault());
 }
 

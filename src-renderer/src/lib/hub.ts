@@ -7,6 +7,8 @@ export interface BranchLobbyShell {
   readonly isKiosk: true;
   readonly version: string;
   readonly hubUrl?: string;
+  /** A card / ID reader on a serial port (kiosk.json `reader`), opened by screens/kiosk/serial-reader.ts. */
+  readonly reader?: { kind: 'serial'; usbVendorId: number; usbProductId?: number; baudRate: number };
 }
 
 declare global {
