@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_QUEUE_POLICY, NearNoticeSchema, QueuePolicySchema } from './queue-policy';
+import { AppointmentRulesSchema, DEFAULT_APPOINTMENT_RULES } from './appointments';
 
 export const LanguageSchema = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof LanguageSchema>;
@@ -112,6 +113,8 @@ export const BranchRulesSchema = z.object({
   marketing: MarketingRulesSchema.default(() => MarketingRulesSchema.parse({})),
   /** Visit-linked data (tickets, offer decisions and responses, green-channel routings) is purged after this many days. */
   retentionDays: z.number().int().min(1).max(3650).default(180),
+  /** Appointments (issue 3): booking codes checked in at the kiosk, with early and late windows. */
+  appointments: AppointmentRulesSchema.default(DEFAULT_APPOINTMENT_RULES),
 });
 export type BranchRules = z.infer<typeof BranchRulesSchema>;
 
@@ -163,4 +166,5 @@ export const DEFAULT_BRANCH_RULES: BranchRules = {
     controlGroups: { holdoutPercent: 3, randomPercent: 2, period: 'month', salt: 'lobby-nba' },
   },
   retentionDays: 180,
+  appointments: DEFAULT_APPOINTMENT_RULES,
 };

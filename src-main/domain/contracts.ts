@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { LanguageSchema } from './branch-config';
 import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from './identity';
+import { isBookingCode, normalizeBookingCode, type AppointmentRules, type AppointmentStatus } from './appointments';
 import type { Reminder } from './reminders';
 import { FormIdSchema, type FieldType, type FormId } from './forms';
 import type { OfferReason } from './offers';
@@ -125,7 +126,8 @@ export interface IssuedTicket {
   /** Place in line, 1 = next to be called. */
   position: number;
   peopleAhead: number;
-  estimatedWaitMinutes: number;
+  /** Minutes until called, from the queue forecast; null when no open counter serves the ticket (unknown). */
+  estimatedWaitMinutes: number | null;
   /** Opaque URL for the customer's phone; carries no personal data. */
   trackUrl: string;
   issuedAt: string;
@@ -158,6 +160,10 @@ export interface CalledTicket {
   parked: boolean;
   recallCount: number;
   priorityReason?: PriorityReason;
+  /** Issued at an appointment check-in (issue 3). */
+  appointment?: TicketAppointment;
+  /** When the teller started serving (the customer reached the counter); absent until then. */
+  servingAt?: string;
 }
 export interface CallNextResponse {
   ticket: CalledTicket;
@@ -169,7 +175,8 @@ export interface TrackResponse {
   serviceCode: string;
   serviceName: { 'zh-CN': string; en: string };
   position: number;
-  estimatedWaitMinutes: number;
+  /** Minutes until called, from the queue forecast; null when no open counter serves the ticket (unknown). */
+  estimatedWaitMinutes: number | null;
   counterId: number | null;
   counterName: { 'zh-CN': string; en: string } | null;
   branchName: { 'zh-CN': string; en: string };
@@ -192,6 +199,10 @@ export interface WaitingTicket {
   priorityReason?: PriorityReason;
   /** Transferred to this counter only (issue 3). */
   targetCounterId?: number;
+  /** Issued at an appointment check-in (issue 3): staff see "appointment 10:30". */
+  appointment?: TicketAppointment;
+  /** Minutes until called, from the queue forecast; null when no open counter serves the ticket (unknown). */
+  estimatedWaitMinutes?: number | null;
 }
 export interface RecentCall {
   ticketId: string;
@@ -207,7 +218,8 @@ export interface ServiceQueue {
   name: { 'zh-CN': string; en: string };
   waiting: number;
   longestWaitSeconds: number;
-  estimatedWaitMinutes: number;
+  /** Until the last ticket waiting now is called (queue forecast); 0 when nobody waits, null when no open counter serves them. */
+  estimatedWaitMinutes: number | null;
 }
 /** What staff screens (manager, teller) receive as `queue:changed`. */
 export interface QueueSnapshot {
@@ -421,6 +433,8 @@ export interface CounterStatus {
   changedBy: string | null;
   /** Number of the ticket open at the counter now, if any. */
   currentNumber: string | null;
+  /** The counter's profile: the services it serves with their weights, heaviest first. */
+  services: { code: string; weight: number }[];
 }
 export interface CountersResponse {
   counters: CounterStatus[];
@@ -438,7 +452,7 @@ export interface ParkedListResponse {
 
 /** `POST /tickets/{id}/transfer`: the ticket waiting in its new place. */
 export interface TransferResponse {
-  ticket: Omit<WaitingTicket, 'targetCounterId'> & { position: number; estimatedWaitMinutes: number; targetCounterId: number | null };
+  ticket: Omit<WaitingTicket, 'targetCounterId' | 'estimatedWaitMinutes'> & { position: number; estimatedWaitMinutes: number | null; targetCounterId: number | null };
 }
 
 /** A manager reassigns the services of a counter (its profile), each with a weight. */
@@ -592,4 +606,138 @@ export interface ImportConversionsResponse {
 export interface PurgeResult {
   cutoff: string;
   deleted: Record<string, number>;
+}
+
+// ---------------------------------------------------------------- branch notices (issue 3, display marquee)
+
+export {
+  NoticeInputSchema,
+  NoticeOrderSchema,
+  NoticeIdParamSchema,
+  NoticeTextSchema,
+  NOTICE_MAX_CHARS,
+  MAX_NOTICES,
+  findPersonalData,
+  activeNotices,
+  noticeState,
+} from './notices';
+export type { ActiveNotices, BranchNotice, NoticeInput, NoticeState, PersonalDataKind, PublicNotice } from './notices';
+
+/** `GET /api/v1/notices/all` (manager, admin): every notice not removed, in order, with its state now. */
+export interface NoticeListResponse {
+  at: string;
+  notices: import('./notices').BranchNotice[];
+}
+
+// Socket events of the notices, merged into the maps of the socket.io section above.
+export interface ServerToClientEvents {
+  /** Every connected screen, whenever the notices showing change (edit, or a start / end time passing). */
+  'notices:changed': (n: import('./notices').ActiveNotices) => void;
+}
+
+// ---------------------------------------------------------------- appointments (issue 3)
+
+export type { AppointmentRules, AppointmentStatus } from './appointments';
+
+/** What staff see on a ticket issued at an appointment check-in: the booked time, and whether it came late. */
+export interface TicketAppointment {
+  bookedAt: string;
+  /** HH:MM in the branch time zone. */
+  bookedTime: string;
+  /** Checked in after the late window: queued as a walk-in. */
+  late: boolean;
+}
+
+/** Six digits; spaces and dashes (typed or scanned) are dropped. */
+export const BookingCodeSchema = z
+  .string()
+  .max(20)
+  .transform(normalizeBookingCode)
+  .refine(isBookingCode, { message: 'a booking code is six digits' });
+export const AppointmentSourceSchema = z.enum(['branch', 'phone', 'web', 'app']);
+export const AppointmentIdParamSchema = z.coerce.number().int().positive();
+
+/** `POST /api/v1/appointments` (manager, admin). */
+export const CreateAppointmentSchema = z.strictObject({
+  serviceCode: z.string().regex(/^[A-Z]$/, 'serviceCode is one capital letter'),
+  /** ISO 8601 with a time zone (`2026-11-22T10:30:00+08:00` or `...Z`); today (branch date) or a later day. */
+  bookedAt: z.iso.datetime({ offset: true, message: 'bookedAt is an ISO 8601 date-time with a time zone' }),
+  /** The customer, by phone, bank card or resident ID; must be a customer of the bank. */
+  customer: IdentitySchema.optional(),
+  source: AppointmentSourceSchema.default('branch'),
+  note: z.string().trim().max(200).optional(),
+});
+export type CreateAppointmentRequest = z.input<typeof CreateAppointmentSchema>;
+
+export const AppointmentListQuerySchema = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date is YYYY-MM-DD').optional(),
+});
+export const CancelAppointmentSchema = z.strictObject({ reason: z.string().trim().min(2).max(200).optional() }).optional();
+
+/** `POST /api/v1/appointments/check-in` (kiosk): idempotent by requestId, like a ticket. */
+export const CheckInRequestSchema = z.strictObject({
+  code: BookingCodeSchema,
+  requestId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  language: LanguageSchema.optional(),
+});
+export type CheckInRequest = z.input<typeof CheckInRequestSchema>;
+
+/** An appointment as staff see it: the customer masked only. */
+export interface AppointmentView {
+  id: number;
+  code: string;
+  businessDate: string;
+  bookedAt: string;
+  bookedTime: string;
+  /** Check-in opens (early window) and is on time until `lateAfter`. */
+  opensAt: string;
+  lateAfter: string;
+  serviceCode: string;
+  /** Stored status, with `booked` shown as `missed` once the late window has passed. */
+  status: AppointmentStatus;
+  customer: { ref: string; maskedName: string; maskedPhone: string } | null;
+  ticket: { id: string; number: string; status: TicketStatus } | null;
+  checkedInAt: string | null;
+  source: z.infer<typeof AppointmentSourceSchema> | 'demo';
+  note: string | null;
+  createdAt: string;
+  createdBy: string;
+  cancelledAt: string | null;
+  cancelledBy: string | null;
+  cancelReason: string | null;
+}
+export interface AppointmentListResponse {
+  date: string;
+  timeZone: string;
+  rules: AppointmentRules;
+  appointments: AppointmentView[];
+}
+export interface AppointmentResponse {
+  appointment: AppointmentView;
+}
+
+/** The kiosk's answer: the ticket, and only the booked time and service of the appointment. */
+export interface CheckInResponse {
+  /** on_time: queued at the booked time; late: joined as a walk-in; already_checked_in: the ticket issued before. */
+  outcome: 'on_time' | 'late' | 'already_checked_in';
+  ticket: IssuedTicket;
+  appointment: { bookedAt: string; bookedTime: string; serviceCode: string; status: 'checked_in' | 'late'; checkedInAt: string };
+}
+/** Why a check-in was refused: `error.reason` next to the usual `code` and `message`. */
+export type CheckInRefusal = 'not_found' | 'not_today' | 'cancelled' | 'too_early' | 'too_many_attempts' | 'disabled';
+export interface CheckInErrorBody {
+  error: {
+    code: ErrorCode;
+    message: string;
+    reason: CheckInRefusal;
+    /** too_early: when check-in opens, and the booked time. */
+    opensAt?: string;
+    opensTime?: string;
+    bookedAt?: string;
+    bookedTime?: string;
+    /** not_today: the (nearest) date the code is booked for. */
+    bookedFor?: string;
+    /** too_many_attempts: seconds until this kiosk may try codes again. */
+    retryAfterSeconds?: number;
+  };
 }

@@ -2,6 +2,7 @@
  * Identity numbers a customer types or a reader sends at the kiosk: normalisation and
  * check-digit validation. Pure functions, shared by kiosk screens and hub.
  */
+import { isBookingCode, normalizeBookingCode } from './appointments';
 
 export type IdentityKind = 'phone' | 'card' | 'idNumber';
 
@@ -85,14 +86,20 @@ export function isValidIdentity(kind: IdentityKind, normalized: string): boolean
   }
 }
 
+/** What a reader or scanner can send: an identity, or the booking code of an appointment. */
+export type ReadKind = IdentityKind | 'booking';
+
 /**
- * What a card or ID reader sent, when it does not say: a bank card (Luhn), a resident ID
- * (GB 11643) or a mobile number, tried in that order; null when it is none of them.
+ * What a card or ID reader (or a QR / barcode scanner) sent, when it does not say: a bank card
+ * (Luhn), a resident ID (GB 11643) or a mobile number, tried in that order, or a six-digit booking
+ * code (appointments: no identity has six characters); null when it is none of them.
  */
-export function classifyIdentity(raw: string): { kind: IdentityKind; value: string } | null {
+export function classifyIdentity(raw: string): { kind: ReadKind; value: string } | null {
   for (const kind of ['card', 'idNumber', 'phone'] as const) {
     const value = normalizeIdentityValue(kind, raw);
     if (isValidIdentity(kind, value)) return { kind, value };
   }
+  const code = normalizeBookingCode(raw);
+  if (isBookingCode(code)) return { kind: 'booking', value: code };
   return null;
 }

@@ -23,7 +23,11 @@ import { registerKioskCors } from './http/cors';
 import { FormDesk, purgeForms } from './desk/forms';
 import { createPrinter, type PrinterTransport } from './printer/transport';
 import { HubError, errorBody, fromZod } from './http/errors';
-import { seedDemoBranch } from './demo/seed';
+import { DEMO_BRANCH_ID, seedDemoBranch } from './demo/seed';
+import { seedDemoAppointments } from './demo/appointments';
+import { registerAppointmentRoutes } from './http/appointment-routes';
+import { NoticeDesk, seedDemoNotices } from './desk/notices';
+import { registerNoticeRoutes } from './http/notice-routes';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
 import { businessDate } from '../domain/ticket-number';
 
@@ -74,6 +78,7 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
       today: businessDate(new Date(now()), DEFAULT_BRANCH_RULES.timeZone),
     });
     branch = loadBranch(db);
+    if (branch) seedDemoNotices(db, branch.id, now()); // issue 3: the display's marquee
   }
   if (!branch) throw new NoBranchError(config.dataDir);
 
@@ -126,6 +131,14 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
   purgeTimer.unref();
   registerKioskCors(app); // the Electron kiosk (app://kiosk) calls the API cross-origin
   registerRoutes(app, lobby, sessions, { forms, printerFor: (id) => printers.get(id) ?? null, publicUrl: () => publicUrl });
+  // Issue 3: appointments (booking codes checked in at the kiosk); the demo branch gets today's on every start.
+  registerAppointmentRoutes(app, lobby, sessions, {
+    seedDemo: config.demo && branch.id === DEMO_BRANCH_ID ? seedDemoAppointments : undefined,
+    onError: (err) => app.log.error({ err }, 'appointment sweep failed'),
+  });
+  // Issue 3: branch notices for the display's marquee, pushed to every screen once sockets are up.
+  const notices = new NoticeDesk(db, branch.id, journal, now, (err) => app.log.error({ err }, 'could not tell the screens about the notices'));
+  registerNoticeRoutes(app, notices, sessions);
 
   const staticDir = findStaticDir(config.staticDir);
   if (staticDir) {
@@ -159,6 +172,9 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
     now,
   );
   lobby.realtime = realtime;
+  // Notices are public: every connected screen of this branch (one hub = one branch) gets them.
+  notices.publish = (list) => realtime.io.emit('notices:changed', list);
+  notices.schedule();
 
   let closed = false;
   return {
@@ -169,6 +185,7 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
       if (closed) return;
       closed = true;
       clearInterval(purgeTimer);
+      notices.stop();
       await realtime.close();
       await app.close();
       db.close();

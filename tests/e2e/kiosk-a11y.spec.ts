@@ -2,7 +2,9 @@
  * Issue 4 at the kiosk, in a real browser:
  * - axe (WCAG 2.1 A/AA) reports no violations on every kiosk screen — home, identify, services,
  *   ticket, form, form errors, form saved, "need more time?" — in zh-CN and en, at normal size and
- *   in large-text mode; a screenshot of each goes to tests/e2e/screenshots/.
+ *   in large-text mode; a screenshot of each goes to tests/e2e/screenshots/. Issue 3 adds the
+ *   booking-code entry (and its error), "too early", the checked-in and late tickets, the priority
+ *   choice and a priority ticket.
  * - The pre-filled form: a known customer's fields come masked, the form is saved with the ticket,
  *   the teller who calls the ticket sees it in full, copies a field and it is marked used.
  * - Paper out: the kiosk says so and keeps the QR code on screen.
@@ -13,7 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 
 const shots = join(__dirname, 'screenshots');
 mkdirSync(shots, { recursive: true });
@@ -83,6 +85,102 @@ for (const lang of ['zh', 'en'] as const) {
       await expect(page.getByTestId('kiosk-home')).toBeVisible();
       await expect(page.getByTestId('kiosk-large-text')).toHaveAttribute('aria-pressed', 'false');
       await page.context().close();
+    });
+  }
+}
+
+// Issue 3: the booking-code check-in screens and the priority choice, in both languages and in large text.
+const TZ = 'Asia/Shanghai';
+const branchDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+/** A whole minute `minutes` from now if it is still today in the branch, else null. */
+const todayAt = (minutes: number) => {
+  const at = Math.floor((Date.now() + minutes * 60_000) / 60_000) * 60_000;
+  return branchDay(at) === branchDay(Date.now()) ? at : null;
+};
+async function bookVia(request: APIRequestContext, bookedAt: number, serviceCode: string): Promise<string> {
+  const login = await request.post('/api/v1/auth/login', { data: { staffId: 'm01', pin: '1111' } });
+  const { token } = (await login.json()) as { token: string };
+  const res = await request.post('/api/v1/appointments', {
+    headers: { authorization: `Bearer ${token}` },
+    data: { serviceCode, bookedAt: new Date(bookedAt).toISOString() },
+  });
+  expect(res.status(), await res.text()).toBe(201);
+  return ((await res.json()) as { appointment: { code: string } }).appointment.code;
+}
+
+for (const lang of ['zh', 'en'] as const) {
+  for (const large of [false, true]) {
+    const suffix = `${lang}${large ? '-large' : ''}`;
+    test(`appointment check-in and priority screens pass axe: ${suffix}`, async ({ browser, request }) => {
+      const onTime = todayAt(4) ?? todayAt(-4);
+      const early = todayAt(120);
+      test.skip(onTime === null || early === null, 'too close to the end of the branch day for bookings today');
+      const onTimeCode = await bookVia(request, onTime!, 'A');
+      const earlyCode = await bookVia(request, early!, 'B');
+      const page = await openKiosk(browser);
+      if (lang === 'en') await page.getByTestId('kiosk-lang-en').click();
+      if (large) await page.getByTestId('kiosk-large-text').click();
+
+      // Booking code: the entry, a wrong code, too early.
+      await page.getByTestId('kiosk-booking-start').click();
+      await expect(page.getByTestId('kiosk-booking')).toBeVisible();
+      await audit(page, `kiosk-a11y-booking-${suffix}`);
+      // A short code is refused on the kiosk itself (wrong codes sent to the hub are rate-limited per kiosk).
+      await typeOnKeypad(page, '123');
+      await page.getByTestId('kiosk-booking-confirm').click();
+      await expect(page.getByTestId('kiosk-booking-error')).not.toBeEmpty();
+      await audit(page, `kiosk-a11y-booking-error-${suffix}`);
+      await page.getByTestId('kiosk-key-clear').click();
+      await typeOnKeypad(page, earlyCode);
+      await page.getByTestId('kiosk-booking-confirm').click();
+      await expect(page.getByTestId('kiosk-too-early')).toBeVisible();
+      await audit(page, `kiosk-a11y-too-early-${suffix}`);
+      await page.getByTestId('kiosk-too-early-done').click();
+
+      // On time: the ticket with its note.
+      if (lang === 'en') await page.getByTestId('kiosk-lang-en').click();
+      if (large) await page.getByTestId('kiosk-large-text').click();
+      await page.getByTestId('kiosk-booking-start').click();
+      await typeOnKeypad(page, onTimeCode);
+      await page.getByTestId('kiosk-booking-confirm').click();
+      await expect(page.getByTestId('kiosk-checkin-note')).toHaveAttribute('data-outcome', 'on_time');
+      await audit(page, `kiosk-a11y-checked-in-${suffix}`);
+      await page.getByTestId('kiosk-done').click();
+
+      // Late (demo code 100004): a walk-in; later runs see "already checked in".
+      if (lang === 'en') await page.getByTestId('kiosk-lang-en').click();
+      if (large) await page.getByTestId('kiosk-large-text').click();
+      await page.getByTestId('kiosk-booking-start').click();
+      await typeOnKeypad(page, '100004');
+      await page.getByTestId('kiosk-booking-confirm').click();
+      await expect(page.getByTestId('kiosk-checkin-note')).toBeVisible();
+      await audit(page, `kiosk-a11y-late-${suffix}`);
+      await page.getByTestId('kiosk-done').click();
+
+      // Priority service by law.
+      if (lang === 'en') await page.getByTestId('kiosk-lang-en').click();
+      if (large) await page.getByTestId('kiosk-large-text').click();
+      await page.getByTestId('kiosk-guest').click();
+      await page.getByTestId('kiosk-priority-start').click();
+      await expect(page.getByTestId('kiosk-priority')).toBeVisible();
+      await audit(page, `kiosk-a11y-priority-${suffix}`);
+      await page.getByTestId('kiosk-priority-pregnant').click();
+      await expect(page.getByTestId('kiosk-priority-chosen')).toBeVisible();
+      await audit(page, `kiosk-a11y-priority-chosen-${suffix}`);
+      await page.getByTestId('kiosk-service-A').click();
+      await expect(page.getByTestId('kiosk-priority-note')).toBeVisible();
+      await audit(page, `kiosk-a11y-priority-ticket-${suffix}`);
+      await page.context().close();
+      // Serve what this test issued (priority tickets first), so later specs find the queue as before.
+      for (const counterId of [4, 1, 2, 3]) {
+        const login = await request.post('/api/v1/auth/login', { data: { staffId: `t0${counterId}`, pin: '2222', counterId } });
+        const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
+        for (;;) {
+          const next = await request.post(`/api/v1/counters/${counterId}/call-next`, { headers });
+          if (next.status() !== 200) break;
+          await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
+        }
+      }
     });
   }
 }

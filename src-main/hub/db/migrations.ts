@@ -387,6 +387,90 @@ CREATE INDEX ticket_form_submitted ON ticket_form(submitted_at);
 ALTER TABLE holding ADD COLUMN branch_id TEXT CHECK (branch_id IS NULL OR length(branch_id) > 0);
 `,
   },
+  // Issue 3 (appointments): booking codes checked in at the kiosk. Versions 7 and 8 are added in
+  // parallel; the array stays in version order.
+  {
+    version: 6,
+    name: 'appointments: booking codes, check-in windows, the ticket of a checked-in appointment',
+    sql: `
+CREATE TABLE appointment (
+  id             INTEGER PRIMARY KEY,
+  branch_id      TEXT NOT NULL REFERENCES branch(id),
+  -- The branch-local date of booked_at; a code is unique per branch and business date.
+  business_date  TEXT NOT NULL CHECK (business_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+  code           TEXT NOT NULL CHECK (length(code) = 6 AND code NOT GLOB '*[^0-9]*'),
+  booked_at      INTEGER NOT NULL,
+  service_code   TEXT NOT NULL,
+  customer_id    INTEGER REFERENCES customer(id),
+  status         TEXT NOT NULL DEFAULT 'booked'
+    CHECK (status IN ('booked', 'checked_in', 'late', 'cancelled', 'missed')),
+  -- The ticket issued at check-in (checked_in: queued at booked_at; late: an ordinary walk-in).
+  -- Visit-linked: the retention purge deletes the appointment with its ticket.
+  ticket_id      TEXT UNIQUE REFERENCES ticket(id),
+  checked_in_at  INTEGER,
+  checked_in_by  TEXT,
+  cancelled_at   INTEGER,
+  cancelled_by   TEXT,
+  cancel_reason  TEXT,
+  source         TEXT NOT NULL DEFAULT 'branch' CHECK (source IN ('branch', 'phone', 'web', 'app', 'demo')),
+  note           TEXT CHECK (note IS NULL OR length(note) <= 200),
+  created_at     INTEGER NOT NULL,
+  created_by     TEXT NOT NULL,
+  UNIQUE (branch_id, business_date, code),
+  FOREIGN KEY (branch_id, service_code) REFERENCES service(branch_id, code),
+  CHECK ((status IN ('checked_in', 'late')) = (ticket_id IS NOT NULL AND checked_in_at IS NOT NULL)),
+  CHECK ((status = 'cancelled') = (cancelled_at IS NOT NULL))
+) STRICT;
+CREATE INDEX appointment_day ON appointment(branch_id, business_date, booked_at);
+CREATE INDEX appointment_code ON appointment(branch_id, code);
+
+-- The appointment a ticket was issued for (NULL: a walk-in). No REFERENCES on purpose: the
+-- appointment already points at its ticket, and the retention purge deletes the appointment
+-- (a table referencing ticket) before the ticket; a reference back would block that order.
+ALTER TABLE ticket ADD COLUMN appointment_id INTEGER;
+CREATE INDEX ticket_appointment ON ticket(appointment_id) WHERE appointment_id IS NOT NULL;
+`,
+  },
+  // Issue 3 (measures): the walk to the counter. Versions 6 and 8 are added in parallel; keep the
+  // array in version order.
+  {
+    version: 7,
+    name: 'ticket: when serving started (the customer reached the counter)',
+    sql: `
+-- Set by the teller's "start serving" (POST /api/v1/tickets/{id}/start); NULL = not pressed. Walk =
+-- called_at -> serving_at, service = serving_at -> ended_at (docs/QUEUE.md "Measures"). Existing rows
+-- keep NULL: their walk is unknown and their service time runs from the call, as before.
+ALTER TABLE ticket ADD COLUMN serving_at INTEGER CHECK (serving_at IS NULL OR serving_at > 0);
+`,
+  },
+  // Issue 3 (display): branch notices for the marquee. Versions 6 and 7 are added in parallel; keep
+  // the array in version order.
+  {
+    version: 8,
+    name: 'branch notices for the lobby display',
+    sql: `
+-- One line in both languages, shown on the lobby display between starts_at and ends_at (epoch ms,
+-- NULL = open-ended), in sort_order. Never personal data (the hub refuses identifiers). Removing a
+-- notice keeps its row (removed_at / removed_by) so the audit log's subject stays resolvable.
+CREATE TABLE branch_notice (
+  id          TEXT PRIMARY KEY,
+  branch_id   TEXT NOT NULL REFERENCES branch(id),
+  text_zh     TEXT NOT NULL CHECK (length(text_zh) BETWEEN 1 AND 120),
+  text_en     TEXT NOT NULL CHECK (length(text_en) BETWEEN 1 AND 240),
+  starts_at   INTEGER,
+  ends_at     INTEGER CHECK (ends_at IS NULL OR starts_at IS NULL OR ends_at > starts_at),
+  sort_order  INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  created_by  TEXT NOT NULL,
+  updated_at  INTEGER NOT NULL,
+  updated_by  TEXT NOT NULL,
+  removed_at  INTEGER,
+  removed_by  TEXT,
+  CHECK ((removed_at IS NULL) = (removed_by IS NULL))
+) STRICT;
+CREATE INDEX branch_notice_live ON branch_notice(branch_id, removed_at, sort_order);
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

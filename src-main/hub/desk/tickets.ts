@@ -21,11 +21,21 @@ import type {
   TicketClass,
   TicketRoute,
   TicketStatus,
+  TicketAppointment,
   TrackResponse,
   WaitingTicket,
 } from '../../domain/contracts';
-import { classFor, estimateWaitMinutes, type PriorityReason } from '../../domain/queue';
+import { localTime } from '../../domain/appointments';
+import { classFor, type PriorityReason } from '../../domain/queue';
 import { isNear, pickNext, typicalServiceMinutes, type Candidate } from '../../domain/queue-policy';
+import {
+  counterFreeAt,
+  forecastMinutes,
+  forecastQueue,
+  type ForecastCounter,
+  type ForecastTicket,
+  type TicketForecast,
+} from '../../domain/queue-forecast';
 import { CounterBoard } from './counters';
 import { businessDate, formatTicketNumber, maxSequence } from '../../domain/ticket-number';
 import { maskName } from '../../domain/masking';
@@ -63,6 +73,17 @@ export interface TicketRow {
   transfer_count: number;
   parked_at: number | null;
   outcome: string | null;
+  /** The appointment this ticket was issued for at check-in (issue 3); null for a walk-in. */
+  appointment_id: number | null;
+  /** When the teller started serving (the customer reached the counter); null = not pressed. */
+  serving_at: number | null;
+}
+
+/** Where an appointment check-in places its ticket (issue 3, hub/desk/appointments.ts); a walk-in passes nothing. */
+export interface IssuePlacement {
+  /** Queued at this instant instead of now: the booked time of an on-time appointment. */
+  queuedAt?: number;
+  appointmentId?: number;
 }
 
 export interface IssueResult {
@@ -83,6 +104,10 @@ const RANK_SQL = (alias: string) =>
 const MIN_SERVICE_SAMPLES = 3;
 /** Recent completed visits per service that the estimate looks at. */
 const SERVICE_SAMPLES = 20;
+/** The queue forecast's inputs are read again at least this often (visits run on, unjournaled changes). */
+const FORECAST_TTL_MS = 15_000;
+/** At most this many tickets issued since the cached forecast are added to it without reading everything again. */
+const ISSUED_BATCH = 64;
 
 export class TicketDesk {
   private readonly s;
@@ -110,10 +135,10 @@ export class TicketDesk {
       insert: db.prepare(
         `INSERT INTO ticket (id, branch_id, business_date, service_code, requested_service_code, seq, number,
            ticket_class, route, vip, customer_id, language, request_id, device_id, track_token, status, issued_at,
-           priority_reason, queued_at)
+           priority_reason, queued_at, appointment_id)
          VALUES (@id, @branch_id, @business_date, @service_code, @requested_service_code, @seq, @number,
            @ticket_class, @route, @vip, @customer_id, @language, @request_id, @device_id, @track_token, 'waiting', @issued_at,
-           @priority_reason, @queued_at)`,
+           @priority_reason, @queued_at, @appointment_id)`,
       ),
       insertRouting: db.prepare(
         `INSERT INTO green_channel_routing (ticket_id, customer_id, rule, from_service_code, destination_service_code,
@@ -138,6 +163,21 @@ export class TicketDesk {
         `SELECT ended_at - called_at AS ms FROM ticket
          WHERE branch_id = ? AND service_code = ? AND status = 'completed' AND called_at IS NOT NULL
          ORDER BY ended_at DESC LIMIT ${SERVICE_SAMPLES}`,
+      ),
+      // The queue forecast's inputs: every waiting ticket (rowid = issue order) and counter profiles.
+      forecastWaiting: db.prepare(
+        `SELECT id, service_code, ticket_class, queued_at, rowid AS seq, target_counter_id FROM ticket
+         WHERE branch_id = ? AND business_date = ? AND status = 'waiting'`,
+      ),
+      counterProfiles: db.prepare('SELECT counter_id, service_code, weight FROM counter_service WHERE branch_id = ?'),
+      forecastTicket: db.prepare(
+        'SELECT id, service_code, ticket_class, queued_at, rowid AS seq, target_counter_id, status, business_date FROM ticket WHERE id = ?',
+      ),
+      eventsSince: db.prepare(`SELECT offset, type, payload_json FROM event_log WHERE branch_id = ? AND offset > ? ORDER BY offset LIMIT ${ISSUED_BATCH + 1}`),
+      forecastBusy: db.prepare(
+        `SELECT counter_id, service_code, called_at FROM ticket
+         WHERE branch_id = ? AND business_date = ? AND status = 'called' AND parked_at IS NULL AND counter_id IS NOT NULL
+         ORDER BY called_at`,
       ),
       // The head of every (service, class, transferred-to-this-counter) line this counter serves:
       // within one line the order is first come first served, so the policy only compares heads.
@@ -200,7 +240,7 @@ export class TicketDesk {
 
   // ------------------------------------------------------------------ issuing
 
-  issue(req: CreateTicket, device: Identity): IssueResult {
+  issue(req: CreateTicket, device: Identity, placement: IssuePlacement = {}): IssueResult {
     const existing = this.s.byRequest.get(this.branch.id, req.requestId) as TicketRow | undefined;
     if (existing) return { ticket: this.issued(existing), created: false, row: existing, greenChannel: this.routingFor(existing.id) };
 
@@ -243,12 +283,14 @@ export class TicketDesk {
         called_by: null,
         ended_at: null,
         priority_reason: req.priority ?? null,
-        queued_at: now,
+        queued_at: placement.queuedAt ?? now,
         target_counter_id: null,
         recall_count: 0,
         transfer_count: 0,
         parked_at: null,
         outcome: null,
+        appointment_id: placement.appointmentId ?? null,
+        serving_at: null,
       };
       this.s.insert.run(ticket);
       if (customer && rule) {
@@ -299,8 +341,11 @@ export class TicketDesk {
     };
   }
 
-  /** Place in line (1 = next) and estimated minutes; 0 / 0 once the ticket is no longer waiting. */
-  private place(t: TicketRow): { position: number; estimate: number } {
+  /**
+   * Place in line (1 = next) and estimated minutes from the queue forecast (null: no open counter
+   * serves the ticket); 0 / 0 once the ticket is no longer waiting.
+   */
+  private place(t: TicketRow): { position: number; estimate: number | null } {
     if (t.status !== 'waiting') return { position: 0, estimate: 0 };
     const { r: rowid } = this.s.rowidOf.get(t.id) as { r: number };
     const { ahead } = this.s.position.get({
@@ -312,7 +357,7 @@ export class TicketDesk {
       queued_at: t.queued_at,
       ...this.weightParams(),
     }) as { ahead: number };
-    return { position: ahead + 1, estimate: this.estimate(t.service_code, ahead) };
+    return { position: ahead + 1, estimate: this.estimate(t.id) };
   }
 
   private weightParams() {
@@ -320,11 +365,95 @@ export class TicketDesk {
     return { w_vip: w.vip, w_priority: w.priority, w_normal: w.normal };
   }
 
-  /** Minutes until a ticket with `peopleAhead` is called: recent service times, open counters serving it. */
-  estimate(serviceCode: string, peopleAhead: number): number {
-    const samples = (this.s.serviceTimes.all(this.branch.id, serviceCode) as { ms: number }[]).map((r) => r.ms);
-    const minutes = typicalServiceMinutes(samples, this.branch.rules.queue.defaultServiceMinutes, MIN_SERVICE_SAMPLES);
-    return estimateWaitMinutes(peopleAhead, minutes, this.counters.openServing(serviceCode));
+  /**
+   * Minutes until a waiting ticket is called, from the queue forecast (domain/queue-forecast.ts):
+   * the open counters' future calls under the branch policy and profiles. Null when no open counter
+   * serves the ticket, or it is not waiting today (unknown).
+   */
+  estimate(ticketId: string): number | null {
+    return forecastMinutes(this.forecast().get(ticketId), this.now());
+  }
+
+  private forecastCache: ForecastCache | null = null;
+
+  /** Drops the cached forecast: for code that changes tickets without journaling (the simulation). */
+  invalidateForecast(): void {
+    this.forecastCache = null;
+  }
+
+  /**
+   * Every waiting ticket's forecast call (time and counter), or null when no open counter serves
+   * it. The kiosk, phone pages and snapshots ask often, so it is cached: reused while the journal has
+   * not moved (every ticket, counter state and profile change journals an event); when only tickets
+   * were issued since (a kiosk rush), the new tickets are added to the cached inputs; otherwise, on a
+   * new business day or FORECAST_TTL_MS after the last full read (the visits at the counters run on),
+   * the inputs are read again.
+   */
+  forecast(): Map<string, TicketForecast | null> {
+    const now = this.now();
+    const date = businessDate(new Date(now), this.branch.rules.timeZone);
+    const offset = this.journal.latestOffset(this.branch.id);
+    const cached = this.forecastCache;
+    const fresh = cached !== null && cached.date === date && now >= cached.loadedAt && now - cached.loadedAt < FORECAST_TTL_MS;
+    if (fresh && cached.offset === offset) return cached.calls;
+    const c = fresh && this.addIssued(cached, offset, date) ? cached : this.readForecastInputs(date, now);
+    const { policy, defaultServiceMinutes } = this.branch.rules.queue;
+    const counters = c.counters.map<ForecastCounter>(({ busy, ...k }) => ({ ...k, freeAt: counterFreeAt(now, busy) }));
+    c.calls = forecastQueue({ now, policy, waiting: c.waiting, counters, serviceMinutes: c.serviceMinutes, defaultServiceMinutes });
+    c.offset = offset;
+    this.forecastCache = c;
+    return c.calls;
+  }
+
+  /** Adds the tickets issued since the cached forecast; false when anything else happened since. */
+  private addIssued(c: ForecastCache, offset: number, date: string): boolean {
+    if (offset < c.offset) return false;
+    const events = this.s.eventsSince.all(this.branch.id, c.offset) as { offset: number; type: string; payload_json: string }[];
+    if (events.length === 0 || events.length > ISSUED_BATCH || events[events.length - 1]!.offset !== offset) return false;
+    const added: ForecastTicket[] = [];
+    for (const e of events) {
+      if (e.type !== 'ticket.issued') return false;
+      const id = (JSON.parse(e.payload_json) as { ticketId?: unknown }).ticketId;
+      const r = typeof id === 'string' ? (this.s.forecastTicket.get(id) as (ForecastRow & { status: TicketStatus; business_date: string }) | undefined) : undefined;
+      if (!r) return false;
+      if (r.status === 'waiting' && r.business_date === date) added.push(forecastTicket(r));
+    }
+    c.waiting.push(...added);
+    return true;
+  }
+
+  /** The forecast's inputs, read from the database. */
+  private readForecastInputs(date: string, now: number): ForecastCache {
+    const { policy, defaultServiceMinutes } = this.branch.rules.queue;
+    // Typical minutes per service: the median of its recent visits (called -> ended: the time the counter is taken).
+    const serviceMinutes: Record<string, number> = {};
+    for (const s of this.branch.services) {
+      const samples = (this.s.serviceTimes.all(this.branch.id, s.code) as { ms: number }[]).map((r) => r.ms);
+      serviceMinutes[s.code] = typicalServiceMinutes(samples, defaultServiceMinutes, MIN_SERVICE_SAMPLES);
+    }
+    const profiles = new Map<number, Record<string, number>>();
+    for (const p of this.s.counterProfiles.all(this.branch.id) as { counter_id: number; service_code: string; weight: number }[]) {
+      const w = profiles.get(p.counter_id) ?? {};
+      w[p.service_code] = p.weight;
+      profiles.set(p.counter_id, w);
+    }
+    // The visit open at each counter (the latest call wins); one called on an earlier day frees it now anyway.
+    const busy = new Map<number, { calledAt: number; serviceMinutes: number }>();
+    for (const b of this.s.forecastBusy.all(this.branch.id, date) as { counter_id: number; service_code: string; called_at: number }[]) {
+      busy.set(b.counter_id, { calledAt: b.called_at, serviceMinutes: serviceMinutes[b.service_code] ?? defaultServiceMinutes });
+    }
+    const counters = this.counters.list(() => null).map((c) => ({
+      id: c.counterId,
+      state: c.state,
+      weights: profiles.get(c.counterId) ?? {},
+      busy: busy.get(c.counterId) ?? null,
+      recentClasses:
+        c.state === 'open' && policy.kind === 'interleave'
+          ? (this.s.recentClasses.all(this.branch.id, date, c.counterId) as { ticket_class: TicketClass }[]).map((r) => r.ticket_class)
+          : [],
+    }));
+    const waiting = (this.s.forecastWaiting.all(this.branch.id, date) as ForecastRow[]).map(forecastTicket);
+    return { offset: 0, date, loadedAt: now, calls: new Map(), waiting, counters, serviceMinutes };
   }
 
   // ------------------------------------------------------------------ counters
@@ -454,6 +583,8 @@ export class TicketDesk {
       parked: t.parked_at !== null,
       recallCount: t.recall_count,
       ...(t.priority_reason ? { priorityReason: t.priority_reason } : {}),
+      ...this.appointmentOf(t),
+      ...(t.serving_at !== null ? { servingAt: new Date(t.serving_at).toISOString() } : {}),
     };
     if (t.customer_id === null) return base;
     const c = this.customers.get(t.customer_id);
@@ -481,7 +612,8 @@ export class TicketDesk {
       counterId: t.counter_id,
       counterName: counter?.name ?? null,
       branchName: this.branch.name,
-      near: t.status === 'waiting' && isNear(position, estimate, this.branch.rules.queue.near),
+      // An unknown estimate (no open counter serves the ticket) is near by position only.
+      near: t.status === 'waiting' && isNear(position, estimate ?? Number.POSITIVE_INFINITY, this.branch.rules.queue.near),
     };
   }
 
@@ -489,14 +621,18 @@ export class TicketDesk {
     const now = this.now();
     const date = this.today();
     const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as TicketRow[];
+    const calls = this.forecast();
+    const estimateOf = (w: TicketRow) => forecastMinutes(calls.get(w.id), now);
     const services = this.branch.services.map((s) => {
       const mine = waiting.filter((w) => w.service_code === s.code);
+      // Until the last one waiting now is called (the longest forecast); null when none of them is served.
+      const known = mine.map(estimateOf).filter((m): m is number => m !== null);
       return {
         code: s.code,
         name: s.name,
         waiting: mine.length,
         longestWaitSeconds: mine.length ? Math.round((now - Math.min(...mine.map((w) => w.issued_at))) / 1000) : 0,
-        estimatedWaitMinutes: this.estimate(s.code, mine.length),
+        estimatedWaitMinutes: known.length ? Math.max(...known) : mine.length ? null : 0,
       };
     });
     return {
@@ -515,7 +651,9 @@ export class TicketDesk {
         identified: w.customer_id !== null,
         issuedAt: new Date(w.issued_at).toISOString(),
         ...(w.priority_reason ? { priorityReason: w.priority_reason } : {}),
+        ...this.appointmentOf(w),
         ...(w.target_counter_id !== null ? { targetCounterId: w.target_counter_id } : {}),
+        estimatedWaitMinutes: estimateOf(w),
       })),
       recentCalls: (this.s.recentCalls.all(this.branch.id, date, 10) as TicketRow[]).map<RecentCall>((t) => ({
         ticketId: t.id,
@@ -565,6 +703,47 @@ export class TicketDesk {
   greenChannelToday(): GreenChannelDecision[] {
     return (this.s.routingToday.all(this.branch.id, this.today()) as RoutingRow[]).map(toDecision);
   }
+
+  // ------------------------------------------------------------------ appointments (issue 3)
+
+  private appointmentStmt: ReturnType<Db['prepare']> | null = null;
+
+  /** Staff see "appointment 10:30" on a ticket issued at an appointment check-in (and whether it came late). */
+  private appointmentOf(t: TicketRow): { appointment?: TicketAppointment } {
+    if (t.appointment_id == null) return {};
+    this.appointmentStmt ??= this.db.prepare('SELECT booked_at, status FROM appointment WHERE id = ?');
+    const a = this.appointmentStmt.get(t.appointment_id) as { booked_at: number; status: string } | undefined;
+    if (!a) return {};
+    return {
+      appointment: { bookedAt: new Date(a.booked_at).toISOString(), bookedTime: localTime(a.booked_at, this.branch.rules.timeZone), late: a.status === 'late' },
+    };
+  }
+}
+
+/** A waiting ticket as the queue forecast reads it (rowid = issue order). */
+interface ForecastRow {
+  id: string;
+  service_code: string;
+  ticket_class: TicketClass;
+  queued_at: number;
+  seq: number;
+  target_counter_id: number | null;
+}
+
+function forecastTicket(r: ForecastRow): ForecastTicket {
+  return { id: r.id, serviceCode: r.service_code, ticketClass: r.ticket_class, queuedAt: r.queued_at, seq: r.seq, targetCounterId: r.target_counter_id };
+}
+
+/** The cached forecast and the inputs it was made from (counters with their open visit, not yet a free time). */
+interface ForecastCache {
+  offset: number;
+  date: string;
+  /** When the inputs were last read in full. */
+  loadedAt: number;
+  calls: Map<string, TicketForecast | null>;
+  waiting: ForecastTicket[];
+  counters: (Omit<ForecastCounter, 'freeAt'> & { busy: { calledAt: number; serviceMinutes: number } | null })[];
+  serviceMinutes: Record<string, number>;
 }
 
 interface RoutingRow {

@@ -53,6 +53,19 @@ describe('keyboard-wedge card and ID reader', () => {
   });
 });
 
+describe('a scanner reading a booking code (appointments)', () => {
+  it('reports a fast six-digit burst; people typing and shorter bursts are still ignored', () => {
+    const kb = fakeKeyboard();
+    const reads: string[] = [];
+    keyboardWedgeReader(kb.source, { now: kb.now }).subscribe((r) => reads.push(r));
+    kb.type('100001\n', 6);
+    kb.type('100002\n', 200); // a person
+    kb.type('12345\n', 5); // too short for anything
+    expect(reads).toEqual(['100001']);
+    expect(classifyIdentity(reads[0]!)).toEqual({ kind: 'booking', value: '100001' });
+  });
+});
+
 describe('classifying what a reader sent', () => {
   it('tells cards, resident IDs and phones apart and refuses anything else', () => {
     expect(classifyIdentity('6225 8800 0000 0019')).toEqual({ kind: 'card', value: '6225880000000019' });

@@ -5,21 +5,35 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { CreateTicketResponse, IssuedTicket, Language, PrinterStatus, PrintTicketResponse, ServiceInfo } from '@domain/contracts';
+import type {
+  CheckInResponse,
+  CreateTicketResponse,
+  IssuedTicket,
+  Language,
+  PrinterStatus,
+  PrintTicketResponse,
+  PriorityReason,
+  ServiceInfo,
+} from '@domain/contracts';
 import { formsForService } from '@domain/forms';
 import { classifyIdentity, isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
+import { isBookingCode } from '@domain/appointments';
 import { api, ApiError } from '../../lib/api';
+import { useLobbySocket } from '../../lib/socket';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
 import { apiErrorText, DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
 import { useDeviceBranch } from '../../components/deviceBranch';
 import { IdentifyStep } from './IdentifyStep';
 import { keyboardWedgeReader } from './reader-input';
+import { configuredSerialReader } from './serial-reader';
 import { TicketStep } from './TicketStep';
 import { FormStep } from './FormStep';
+import { BookingStep, CalendarIcon, PriorityServiceIcon, PriorityStep, TooEarlyStep } from './AppointmentSteps';
+import { CheckInError, refusalMessage, requestCheckIn } from './kiosk-appointments';
 import { idleSettings, localDate, maskIdentity, newRequestId } from './kiosk-utils';
 import './kiosk.css';
 
-type Step = 'home' | 'identify' | 'service' | 'ticket' | 'form';
+type Step = 'home' | 'identify' | 'booking' | 'tooEarly' | 'service' | 'priority' | 'ticket' | 'form';
 interface EnteredIdentity {
   kind: IdentityKind;
   value: string;
@@ -74,6 +88,16 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   /** Seconds left on the "need more time?" warning; null when it is not shown. */
   const [idleLeft, setIdleLeft] = useState<number | null>(null);
   const attempt = useRef<{ key: string; requestId: string } | null>(null);
+  // Issue 3: appointment check-in by booking code, and priority service by law.
+  const [bookingDraft, setBookingDraft] = useState('');
+  const [bookingError, setBookingError] = useState<{ key: string; values?: Record<string, string> } | null>(null);
+  const [checkingIn, setCheckingIn] = useState(false);
+  const [checkIn, setCheckIn] = useState<{ outcome: CheckInResponse['outcome']; bookedTime: string } | null>(null);
+  const [tooEarly, setTooEarly] = useState<{ bookedTime: string; opensTime: string } | null>(null);
+  const [priority, setPriority] = useState<PriorityReason | null>(null);
+  const checkInAttempt = useRef<{ code: string; requestId: string } | null>(null);
+  // The kiosk listens to queue changes (public room: numbers only) to keep the shown ticket current.
+  const { socket } = useLobbySocket(token);
 
   const defaultLanguage: Language = branch?.defaultLanguage ?? 'zh-CN';
 
@@ -93,6 +117,13 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       setSecondsLeft(TICKET_SECONDS);
       setPrintStatus('none');
       setIdleLeft(null);
+      setBookingDraft('');
+      setBookingError(null);
+      setCheckingIn(false);
+      setCheckIn(null);
+      setTooEarly(null);
+      setPriority(null);
+      checkInAttempt.current = null;
       if (!keepLanguage) {
         setLargeText(false);
         setHighContrast(false);
@@ -122,7 +153,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   // asks "need more time?" for IDLE.warningSeconds, then starts over.
   const customerPresent = step !== 'home' || lang !== defaultLanguage || largeText || highContrast;
   useEffect(() => {
-    if (step === 'ticket' || issuing || !customerPresent) return;
+    if (step === 'ticket' || issuing || checkingIn || !customerPresent) return;
     let timer = 0;
     let countdown = 0;
     const arm = () => {
@@ -150,24 +181,38 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       window.removeEventListener('pointerdown', arm);
       window.removeEventListener('keydown', arm);
     };
-  }, [step, issuing, reset, customerPresent]);
+  }, [step, issuing, checkingIn, reset, customerPresent]);
 
   // A card or ID reader used on the start screen identifies the customer at once. (On the
-  // identify step the reader types into the focused field like a keyboard.)
+  // identify step a keyboard-like reader types into the focused field like a keyboard; a serial
+  // reader does not, so its reads count on the identify step too.)
+  const onReaderRead = useRef<(raw: string) => void>(() => undefined);
+  onReaderRead.current = (raw) => {
+    if (step !== 'home' && step !== 'identify') return;
+    const read = classifyIdentity(raw);
+    if (!read) return;
+    // A scanned booking code (QR code of the booking message) checks the appointment in.
+    if (read.kind === 'booking') {
+      void checkInRef.current(read.value);
+      return;
+    }
+    setKind(read.kind);
+    setIdentity({ kind: read.kind, value: read.value });
+    setDraft('');
+    setInputError(null);
+    setIssueError(null);
+    attempt.current = null;
+    setStep('service');
+  };
   useEffect(() => {
     if (step !== 'home') return;
-    return keyboardWedgeReader(window).subscribe((raw) => {
-      const read = classifyIdentity(raw);
-      if (!read) return;
-      setKind(read.kind);
-      setIdentity(read);
-      setDraft('');
-      setInputError(null);
-      setIssueError(null);
-      attempt.current = null;
-      setStep('service');
-    });
+    return keyboardWedgeReader(window).subscribe((raw) => onReaderRead.current(raw));
   }, [step]);
+  // The hardware driver for a reader on a serial line (kiosk.json `reader`), open for the whole session.
+  useEffect(() => {
+    const serial = configuredSerialReader(window, (problem) => console.warn(problem));
+    return serial?.subscribe((raw) => onReaderRead.current(raw));
+  }, []);
 
   // ------------------------------------------------------------ actions
   const startIdentify = (k: IdentityKind) => {
@@ -183,6 +228,10 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
     setInputError(null);
     setIdentity(null);
     setIssueError(null);
+    setBookingDraft('');
+    setBookingError(null);
+    setTooEarly(null);
+    checkInAttempt.current = null;
     attempt.current = null;
     setStep('service');
   };
@@ -203,9 +252,69 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
     setStep('service');
   };
 
+  // ------------------------------------------------------------ appointments (issue 3)
+  const startBooking = () => {
+    setBookingDraft('');
+    setBookingError(null);
+    setIdentity(null);
+    setPriority(null);
+    setStep('booking');
+  };
+
+  /** Checks an appointment in; the same code retried after a network failure keeps its requestId. */
+  const checkInWithCode = async (code: string) => {
+    if (checkingIn) return;
+    if (!checkInAttempt.current || checkInAttempt.current.code !== code) checkInAttempt.current = { code, requestId: newRequestId() };
+    const { requestId } = checkInAttempt.current;
+    setStep('booking');
+    setBookingDraft(code);
+    setBookingError(null);
+    setCheckingIn(true);
+    try {
+      const res = await requestCheckIn(token, { code, requestId, language: lang });
+      checkInAttempt.current = null;
+      setIdentity(null);
+      setPriority(null);
+      setCheckIn({ outcome: res.outcome, bookedTime: res.appointment.bookedTime });
+      setTicket(res.ticket);
+      setStep('ticket');
+      void printTicket(res.ticket);
+    } catch (err) {
+      if (isSessionEnded(err)) {
+        onSessionEnded();
+        return;
+      }
+      const retryable = err instanceof ApiError && (err.code === 'network' || err.code === 'internal');
+      if (!retryable) checkInAttempt.current = null;
+      if (err instanceof CheckInError && err.reason === 'too_early') {
+        setTooEarly({ bookedTime: err.detail.bookedTime ?? '', opensTime: err.detail.opensTime ?? '' });
+        setBookingDraft('');
+        setStep('tooEarly');
+        return;
+      }
+      setBookingError(refusalMessage(err) ?? { key: 'kiosk:booking.errors.failed', values: { reason: apiErrorText(t, err) } });
+    } finally {
+      setCheckingIn(false);
+    }
+  };
+  const checkInRef = useRef(checkInWithCode);
+  checkInRef.current = checkInWithCode;
+
+  const confirmBooking = () => {
+    if (!bookingDraft) return setBookingError({ key: 'kiosk:booking.errors.empty' });
+    if (!isBookingCode(bookingDraft)) return setBookingError({ key: 'kiosk:booking.errors.invalid' });
+    void checkInWithCode(bookingDraft);
+  };
+
+  const choosePriority = (reason: PriorityReason | null) => {
+    setPriority(reason);
+    attempt.current = null;
+    setStep('service');
+  };
+
   const chooseService = async (service: ServiceInfo) => {
     if (issuing) return;
-    const key = JSON.stringify([service.code, identity?.kind ?? null, identity?.value ?? null]);
+    const key = JSON.stringify([service.code, identity?.kind ?? null, identity?.value ?? null, priority]);
     if (!attempt.current || attempt.current.key !== key) attempt.current = { key, requestId: newRequestId() };
     const { requestId } = attempt.current;
     setIssuing(true);
@@ -216,11 +325,13 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
         body: {
           serviceCode: service.code,
           ...(identity ? { identity: { kind: identity.kind, value: identity.value } } : {}),
+          ...(priority ? { priority } : {}),
           language: lang,
           requestId,
         },
       });
       attempt.current = null;
+      setCheckIn(null);
       setTicket(res.ticket);
       setStep('ticket');
       void printTicket(res.ticket);
@@ -348,6 +459,13 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
                 ))}
               </div>
             </div>
+            <button type="button" className="kiosk-btn kiosk-btn--booking" data-testid="kiosk-booking-start" onClick={startBooking}>
+              <CalendarIcon />
+              <span className="kiosk-btn__text">
+                <span className="kiosk-btn__title">{t('kiosk:booking.homeTitle')}</span>
+                <span className="kiosk-btn__sub">{t('kiosk:booking.homeHint')}</span>
+              </span>
+            </button>
             <button type="button" className="kiosk-btn kiosk-btn--guest" data-testid="kiosk-guest" onClick={continueAsGuest}>
               <span className="kiosk-btn__title">{t('kiosk:home.guest')}</span>
               <span className="kiosk-btn__sub">{t('kiosk:home.guestHint')}</span>
@@ -384,6 +502,11 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
                   ? t('kiosk:service.identified', { masked: maskIdentity(identity.kind, identity.value) })
                   : t('kiosk:service.guest')}
               </p>
+              {priority && (
+                <p className="kiosk-services__priority" data-testid="kiosk-priority-chosen">
+                  {t('kiosk:priority.chosen', { reason: t(`kiosk:priority.reasons.${priority}`) })}
+                </p>
+              )}
             </div>
 
             {branch ? (
@@ -416,6 +539,22 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
               <p className="kiosk-notice">{t('kiosk:service.loading')}</p>
             )}
 
+            {branch && services.length > 0 && (
+              <button
+                type="button"
+                className={`kiosk-btn kiosk-btn--priority${priority ? ' is-active' : ''}`}
+                data-testid="kiosk-priority-start"
+                disabled={issuing}
+                onClick={() => setStep('priority')}
+              >
+                <PriorityServiceIcon />
+                <span className="kiosk-btn__text">
+                  <span className="kiosk-btn__title">{t('kiosk:priority.button')}</span>
+                  <span className="kiosk-btn__sub">{t('kiosk:priority.buttonHint')}</span>
+                </span>
+              </button>
+            )}
+
             <div className="kiosk-services__footer">
               <button type="button" className="kiosk-btn kiosk-btn--ghost" data-testid="kiosk-services-back" onClick={backHome}>
                 {t('kiosk:actions.back')}
@@ -424,8 +563,32 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
           </section>
         )}
 
+        {step === 'booking' && (
+          <BookingStep
+            draft={bookingDraft}
+            error={bookingError ? t(bookingError.key, bookingError.values) : null}
+            busy={checkingIn}
+            onDraft={(v) => {
+              setBookingDraft(v);
+              setBookingError(null);
+            }}
+            onConfirm={confirmBooking}
+            onBack={backHome}
+            onWalkIn={continueAsGuest}
+          />
+        )}
+
+        {step === 'tooEarly' && tooEarly && (
+          <TooEarlyStep bookedTime={tooEarly.bookedTime} opensTime={tooEarly.opensTime} onWalkIn={continueAsGuest} onDone={() => reset()} />
+        )}
+
+        {step === 'priority' && <PriorityStep chosen={priority} onChoose={choosePriority} onBack={() => setStep('service')} />}
+
         {step === 'ticket' && ticket && (
           <TicketStep
+            socket={socket}
+            checkIn={checkIn}
+            priority={checkIn ? null : priority}
             ticket={ticket}
             branch={branch}
             lang={lang}
@@ -470,11 +633,11 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
         </div>
       )}
 
-      {issuing && (
+      {(issuing || checkingIn) && (
         <div className="kiosk-overlay" data-testid="kiosk-issuing" role="status" aria-live="polite">
           <div className="kiosk-dialog">
             <span className="kiosk-spinner" aria-hidden="true" />
-            <p>{t('kiosk:issuing')}</p>
+            <p>{t(checkingIn ? 'kiosk:booking.checking' : 'kiosk:issuing')}</p>
           </div>
         </div>
       )}

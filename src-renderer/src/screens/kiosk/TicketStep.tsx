@@ -2,8 +2,10 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import QRCode from 'qrcode';
-import type { BranchInfo, IssuedTicket, Language, PrinterStatus } from '@domain/contracts';
+import type { BranchInfo, CheckInResponse, IssuedTicket, Language, PrinterStatus, PriorityReason } from '@domain/contracts';
 import { absoluteUrl, canSpeak, printNoticeKey, speakTicket } from './kiosk-utils';
+import type { LobbySocket } from '../../lib/socket';
+import { useLiveTicket } from './live-ticket';
 
 interface Props {
   ticket: IssuedTicket;
@@ -15,10 +17,18 @@ interface Props {
   printStatus?: PrinterStatus | null;
   /** Offered when the service has a pre-filled form. */
   onFillForm?: () => void;
+  /** The kiosk's socket: place in line and estimate are refreshed on every queue change (live-ticket.ts). */
+  socket?: LobbySocket | null;
+  /** Issued at an appointment check-in: on time, late (a walk-in) or checked in before. */
+  checkIn?: { outcome: CheckInResponse['outcome']; bookedTime: string } | null;
+  /** Priority by law chosen at the kiosk. */
+  priority?: PriorityReason | null;
 }
 
-export function TicketStep({ ticket, branch, lang, secondsLeft, onDone, printStatus = 'none', onFillForm }: Props) {
+export function TicketStep({ ticket: issued, branch, lang, secondsLeft, onDone, printStatus = 'none', onFillForm, socket = null, checkIn = null, priority = null }: Props) {
   const { t } = useTranslation(['kiosk', 'common']);
+  // Live while shown: number-level facts only (position, estimate, called), from the public track endpoint.
+  const ticket = useLiveTicket(issued, socket);
   const [qr, setQr] = useState<string | null>(null);
 
   useEffect(() => {
@@ -46,7 +56,7 @@ export function TicketStep({ ticket, branch, lang, secondsLeft, onDone, printSta
     : undefined;
 
   return (
-    <section className={`kiosk-ticket${green ? ' is-green' : ''}`} data-testid="kiosk-ticket">
+    <section className={`kiosk-ticket${green ? ' is-green' : ''}${checkIn || priority ? ' has-note' : ''}`} data-testid="kiosk-ticket">
       <div className="kiosk-ticket__main">
         <p className="kiosk-ticket__label">{t('kiosk:ticket.yourNumber')}</p>
         <p className="kiosk-ticket__number" data-testid="kiosk-ticket-number">
@@ -55,6 +65,26 @@ export function TicketStep({ ticket, branch, lang, secondsLeft, onDone, printSta
         <p className="kiosk-ticket__service" data-testid="kiosk-ticket-service">
           {shownService[lang] || shownService['zh-CN']}
         </p>
+
+        {checkIn && (
+          <div className={`kiosk-ticket__note${checkIn.outcome === 'late' ? ' is-late' : ''}`} data-testid="kiosk-checkin-note" data-outcome={checkIn.outcome}>
+            {checkIn.outcome === 'on_time' && <p className="kiosk-ticket__note-title">{t('kiosk:booking.ticket.onTime', { time: checkIn.bookedTime })}</p>}
+            {checkIn.outcome === 'late' && <p>{t('kiosk:booking.ticket.late', { time: checkIn.bookedTime })}</p>}
+            {checkIn.outcome === 'already_checked_in' && <p>{t('kiosk:booking.ticket.already', { time: checkIn.bookedTime })}</p>}
+          </div>
+        )}
+        {priority && (
+          <p className="kiosk-ticket__priority" data-testid="kiosk-priority-note">
+            {t('kiosk:priority.note', { reason: t(`kiosk:priority.reasons.${priority}`) })}
+          </p>
+        )}
+        {ticket.liveStatus === 'called' && (
+          <p className="kiosk-ticket__called" role="status" data-testid="kiosk-ticket-called">
+            {ticket.counterName
+              ? t('kiosk:live.called', { counter: ticket.counterName[lang] || ticket.counterName['zh-CN'] })
+              : t('kiosk:live.calledNoCounter')}
+          </p>
+        )}
 
         {green && (
           <p className="kiosk-ticket__green" data-testid="kiosk-green-channel">
@@ -72,13 +102,15 @@ export function TicketStep({ ticket, branch, lang, secondsLeft, onDone, printSta
           <div className="kiosk-stat">
             <dt>{t('kiosk:ticket.estimatedWait')}</dt>
             <dd data-testid="kiosk-ticket-wait">
-              {ticket.estimatedWaitMinutes > 0
-                ? t('kiosk:ticket.aboutMinutes', { count: ticket.estimatedWaitMinutes })
-                : t('kiosk:ticket.soon')}
+              {ticket.estimatedWaitMinutes === null
+                ? t('kiosk:ticket.waitUnknown')
+                : ticket.estimatedWaitMinutes > 0
+                  ? t('kiosk:ticket.aboutMinutes', { count: ticket.estimatedWaitMinutes })
+                  : t('kiosk:ticket.soon')}
             </dd>
           </div>
         </dl>
-        {!green && <p className="kiosk-ticket__listen">{t('kiosk:ticket.listen')}</p>}
+        {!green && !checkIn && !priority && <p className="kiosk-ticket__listen">{t('kiosk:ticket.listen')}</p>}
         <p
           className={`kiosk-ticket__print${printStatus === 'paper_out' || printStatus === 'offline' ? ' is-problem' : ''}`}
           data-testid="kiosk-print-status"

@@ -19,16 +19,19 @@ export interface KeyboardWedgeOptions {
   avgKeyMs?: number;
   /** A pause longer than this starts a new read (what was typed before is dropped). */
   maxGapMs?: number;
-  /** Shortest read accepted (a mobile number has 11 characters). */
+  /** Shortest read accepted (a booking code has 6 digits, a mobile number 11). */
   minLength?: number;
   now?: () => number;
 }
 
-/** A reader that types like a keyboard: fast digits (and X for IDs) ending in Enter. */
+/**
+ * A reader that types like a keyboard: fast digits (and X for IDs) ending in Enter. A QR or barcode
+ * scanner reading the booking code of an appointment types the same way (six digits).
+ */
 export function keyboardWedgeReader(source: KeySource, options: KeyboardWedgeOptions = {}): IdentityReader {
   const avgKeyMs = options.avgKeyMs ?? 50;
   const maxGap = options.maxGapMs ?? 300;
-  const minLength = options.minLength ?? 11;
+  const minLength = options.minLength ?? 6;
   const now = options.now ?? (() => performance.now());
   return {
     subscribe(onRead) {
@@ -37,20 +40,27 @@ export function keyboardWedgeReader(source: KeySource, options: KeyboardWedgeOpt
       let buffer = '';
       let startedAt = 0;
       let last = -Infinity;
+      // A key no reader sends spoils the rest of its burst (until Enter or a pause), so the digits
+      // after it are never taken for a shorter read (a booking code is only six digits).
+      let spoiled = false;
       const listener = (e: { key: string }) => {
         const at = now();
         const continues = at - last <= maxGap;
         last = at;
+        if (!continues) spoiled = false;
         if (e.key === 'Enter') {
           const fast = buffer.length > 0 && (at - startedAt) / buffer.length <= avgKeyMs;
-          if (continues && fast && buffer.length >= minLength) onRead(buffer);
+          if (continues && fast && !spoiled && buffer.length >= minLength) onRead(buffer);
           buffer = '';
+          spoiled = false;
           return;
         }
         if (!/^[0-9Xx -]$/.test(e.key)) {
           buffer = '';
+          spoiled = true;
           return;
         }
+        if (spoiled) return;
         if (!continues || buffer === '') {
           buffer = '';
           startedAt = at;
