@@ -37,6 +37,8 @@ export function compareQueued(a: Queued, b: Queued): number {
 /**
  * Estimated minutes until a ticket is called: the customers ahead of it, shared among the
  * open counters that serve its service, each taking the average service time.
+ * Superseded in the hub by the queue forecast (queue-forecast.ts); kept as the baseline the
+ * simulation (`npm run simulate`) scores it against.
  */
 export function estimateWaitMinutes(peopleAhead: number, avgServiceMinutes: number, openCounters: number): number {
   if (peopleAhead <= 0) return 0;

@@ -10,6 +10,9 @@
  *     asset holdings; seeding alone takes minutes, too slow for the default run): p50/p99 of the decision (read + pipeline), of a
  *     ticket with its stored decision and of building the masked card, and the pipeline's cost per
  *     stage. BENCH_CARD_SAMPLES (default 2000) decisions are measured.
+ *  4. the waiting-time forecast (domain/queue-forecast.ts) of a busy lobby, BENCH_FORECAST_WAITING (300)
+ *     tickets at BENCH_FORECAST_COUNTERS (12) counters, interleave policy, p50/p99, vs one sort of the same
+ *     tickets by the policy comparator (a single counter's view of the queue) -> ratio.
  * Options: BENCH_TICKETS (default 2000), BENCH_CONCURRENCY (16), BENCH_SOCKETS (200), BENCH_CARDS (200),
  * BENCH_QUEUE (40: tickets already waiting while cards are measured, a busy lobby).
  */
@@ -31,6 +34,9 @@ import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/desk/cus
 import { TicketDesk } from '../../src-main/hub/desk/tickets';
 import type { StageTimings } from '../../src-main/domain/next-best-action';
 import { businessDate } from '../../src-main/domain/ticket-number';
+import { forecastQueue, type ForecastCounter, type ForecastTicket } from '../../src-main/domain/queue-forecast';
+import { DEFAULT_QUEUE_POLICY, orderByPolicy, type QueuePolicy } from '../../src-main/domain/queue-policy';
+import type { TicketClass } from '../../src-main/domain/queue';
 
 const TICKETS = Number(process.env.BENCH_TICKETS ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -41,6 +47,8 @@ const SCALE = process.env.BENCH_SCALE === '1';
 const CUSTOMERS = Number(process.env.BENCH_CUSTOMERS ?? 1_000_000);
 const CARD_SAMPLES = Number(process.env.BENCH_CARD_SAMPLES ?? 2000);
 const HOLDINGS_PER_CUSTOMER = Number(process.env.BENCH_HOLDINGS_PER_CUSTOMER ?? 5);
+const FORECAST_WAITING = Number(process.env.BENCH_FORECAST_WAITING ?? 300);
+const FORECAST_COUNTERS = Number(process.env.BENCH_FORECAST_COUNTERS ?? 12);
 /** Holdings per customer the demo generator gives by itself (the tests' data set); the bench tops it up. */
 const DEMO_HOLDINGS_PER_CUSTOMER = 3.8;
 
@@ -197,9 +205,57 @@ function cardAtScale(): string[] {
   ];
 }
 
+/**
+ * Section 4: the queue forecast, in-process. A busy lobby: FORECAST_WAITING tickets over six services
+ * (classes 80 % normal, 10 % priority, 7 % VIP, 1 % green; 2 % transferred to one counter) waiting up to
+ * an hour, FORECAST_COUNTERS counters each serving three to six services with weights 1-10, half of
+ * them busy. Baseline: one orderByPolicy sort of the same tickets, measured alike.
+ */
+function forecastBench(): { p50: number; p99: number; raw50: number; raw99: number } {
+  let x = 4242;
+  const rand = () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return x / 2 ** 32;
+  };
+  const now = Date.now();
+  const services = ['A', 'B', 'C', 'D', 'E', 'V'];
+  const classOf = (r: number): TicketClass => (r < 0.8 ? 'normal' : r < 0.9 ? 'priority' : r < 0.97 ? 'vip' : r < 0.98 ? 'green' : 'normal');
+  const waiting: ForecastTicket[] = Array.from({ length: FORECAST_WAITING }, (_, i) => ({
+    id: `t${i}`,
+    serviceCode: services[Math.floor(rand() * services.length)]!,
+    ticketClass: classOf(rand()),
+    queuedAt: now - Math.floor(rand() * 3_600_000),
+    seq: i + 1,
+    targetCounterId: rand() < 0.02 ? 1 + Math.floor(rand() * FORECAST_COUNTERS) : null,
+  }));
+  const counters: ForecastCounter[] = Array.from({ length: FORECAST_COUNTERS }, (_, i) => {
+    const weights: Record<string, number> = {};
+    const n = 3 + Math.floor(rand() * 4);
+    for (const s of [...services].sort(() => rand() - 0.5).slice(0, n)) weights[s] = 1 + Math.floor(rand() * 10);
+    return { id: i + 1, state: 'open', weights, freeAt: now + (i % 2 ? Math.floor(rand() * 600_000) : 0), recentClasses: ['priority', 'vip', 'normal'] };
+  });
+  const policy: QueuePolicy = { ...DEFAULT_QUEUE_POLICY, kind: 'interleave' };
+  const serviceMinutes = { A: 4, B: 5, C: 8, D: 10, E: 8, V: 12 };
+  const candidates = waiting.map((t) => ({ ...t, counterWeight: 1 }));
+  const time = (fn: () => unknown, n: number) => {
+    for (let i = 0; i < 50; i++) fn();
+    const out: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = performance.now();
+      fn();
+      out.push(performance.now() - s);
+    }
+    return out;
+  };
+  const forecast = time(() => forecastQueue({ now, policy, waiting, counters, serviceMinutes, defaultServiceMinutes: 6 }), 500);
+  const sort = time(() => orderByPolicy(candidates, policy, now), 500);
+  return { p50: pct(forecast, 50), p99: pct(forecast, 99), raw50: pct(sort, 50), raw99: pct(sort, 99) };
+}
+
 async function main() {
   console.log(`Branch Lobby bench — ${TICKETS} tickets at concurrency ${CONCURRENCY}; ${CARDS} cards to ${SOCKETS} manager sockets with ${QUEUE} waiting`);
   const raw = rawInsertsPerSecond(TICKETS);
+  const fc = forecastBench();
 
   const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'hub'), demoCustomers: 10_000, logLevel: 'warn' });
   const kiosk = await login(hub.url, { deviceId: 'kiosk-01', secret: 'demo' });
@@ -256,6 +312,8 @@ async function main() {
     ['tickets/s via POST /api/v1/tickets', fmt(hubRate, 0), 'raw FULL-sync inserts/s', fmt(raw, 0), `${fmt(hubRate / raw)}x of raw`],
     ['ticket -> customer:card p50 (ms)', fmt(pct(cardLatencies, 50)), 'raw socket.io echo p50', fmt(pct(echo, 50)), `${fmt(pct(cardLatencies, 50) / pct(echo, 50))}x raw`],
     ['ticket -> customer:card p99 (ms)', fmt(pct(cardLatencies, 99)), 'raw socket.io echo p99', fmt(pct(echo, 99)), `${fmt(pct(cardLatencies, 99) / pct(echo, 99))}x raw`],
+    [`wait forecast ${FORECAST_WAITING}x${FORECAST_COUNTERS} ctr p50 (ms)`, fmt(fc.p50, 3), `raw policy sort of ${FORECAST_WAITING} p50`, fmt(fc.raw50, 3), `${fmt(fc.p50 / fc.raw50)}x raw`],
+    [`wait forecast ${FORECAST_WAITING}x${FORECAST_COUNTERS} ctr p99 (ms)`, fmt(fc.p99, 3), `raw policy sort of ${FORECAST_WAITING} p99`, fmt(fc.raw99, 3), `${fmt(fc.p99 / fc.raw99)}x raw`],
   ];
   console.log('');
   for (const r of rows) console.log(`${r[0]!.padEnd(38)} ${r[1]!.padStart(9)}   ${r[2]!.padEnd(26)} ${r[3]!.padStart(9)}   ${r[4]}`);

@@ -243,11 +243,22 @@ describe('teller operations', () => {
 describe('counter states', () => {
   it('pause with a reason refuses calls, estimates count open counters only, open serves again', async () => {
     for (let i = 0; i < 4; i++) await take('E'); // E is served by counters 3 and 4
-    const before = (await h.request<QueueSnapshot>('GET', '/api/v1/queue', { token: manager })).body.services.find((s) => s.code === 'E')!;
+    const a = await take('A'); // A by counters 1, 2 and 4
+    const queue = async () => (await h.request<QueueSnapshot>('GET', '/api/v1/queue', { token: manager })).body;
+    const eService = async () => (await queue()).services.find((s) => s.code === 'E')!;
+    expect((await eService()).estimatedWaitMinutes).toEqual(expect.any(Number));
     const paused = await post<{ state: string; reason: string }>('/api/v1/counters/3/pause', tellers[3]!, { reason: 'break', note: '15 min' });
     expect(paused.body).toMatchObject({ counterId: 3, state: 'paused', reason: 'break', note: '15 min', changedBy: 't03' });
-    const after = (await h.request<QueueSnapshot>('GET', '/api/v1/queue', { token: manager })).body.services.find((s) => s.code === 'E')!;
-    expect(after.estimatedWaitMinutes).toBe(before.estimatedWaitMinutes * 2);
+    // Counter 4 still serves E; with counter 4 paused too no open counter does: the estimate is unknown.
+    expect((await eService()).estimatedWaitMinutes).toEqual(expect.any(Number));
+    await post('/api/v1/counters/4/pause', tellers[4]!, { reason: 'break' });
+    expect((await eService()).estimatedWaitMinutes).toBeNull();
+    const eTickets = (await queue()).waiting.filter((w) => w.serviceCode === 'E');
+    expect(eTickets).toHaveLength(4);
+    for (const w of eTickets) expect(w.estimatedWaitMinutes).toBeNull();
+    expect((await queue()).waiting.find((w) => w.id === a.id)!.estimatedWaitMinutes).toEqual(expect.any(Number));
+    await post('/api/v1/counters/4/open', tellers[4]!);
+    expect((await eService()).estimatedWaitMinutes).toEqual(expect.any(Number));
     const refused = await callNext(3);
     expect(refused.status).toBe(409);
     expect((refused.body as unknown as ErrorBody).error.message).toMatch(/paused/);
@@ -333,15 +344,18 @@ describe('manager: green channel with a reason', () => {
 });
 
 describe('waiting-time estimate and the phone page notice', () => {
-  it('estimates from recent service times and open counters; near at position <= 3 or estimate <= 5 minutes', async () => {
+  it('forecasts each call from recent service times and the open counters; near at position <= 3 or estimate <= 5 minutes', async () => {
     let clock = Date.now();
     const own = await startHarness({ now: () => clock });
     try {
       const k = (await own.login({ deviceId: 'kiosk-01', secret: 'demo' })).token;
+      const m = (await own.login({ staffId: 'm01', pin: '1111' })).token;
       const t2 = (await own.login({ staffId: 't02', pin: '2222' })).token;
       const t3 = (await own.login({ staffId: 't03', pin: '2222' })).token;
       const issue = async () =>
         (await own.request<CreateTicketResponse>('POST', '/api/v1/tickets', { token: k, body: { serviceCode: 'D', requestId: requestId() } })).body.ticket;
+      const counter = (id: number, action: 'pause' | 'open') =>
+        own.request('POST', `/api/v1/counters/${id}/${action}`, { token: m, body: action === 'pause' ? { reason: 'meeting' } : undefined });
       // Three D visits of 2, 4 and 30 minutes: the typical time is the median, 4 minutes.
       for (const minutes of [2, 4, 30]) {
         await issue();
@@ -349,24 +363,47 @@ describe('waiting-time estimate and the phone page notice', () => {
         clock += minutes * 60_000;
         await own.request('POST', `/api/v1/tickets/${c.body.ticket.id}/complete`, { token: t2 });
       }
-      const waiting = [];
-      for (let i = 0; i < 5; i++) waiting.push(await issue());
-      // D is served by counters 2, 3 and 4: 4 ahead x 4 minutes / 3 counters = 5.3 -> 6 minutes.
-      expect(waiting[4]).toMatchObject({ position: 5, estimatedWaitMinutes: 6 });
+      const waiting: CreateTicketResponse['ticket'][] = [];
+      for (let i = 0; i < 7; i++) waiting.push(await issue());
+      // D is served by counters 2, 3 and 4, all idle: they call three tickets now, three more after
+      // one typical visit (4 minutes) and the seventh after two. The kiosk shows it at issue.
+      expect(waiting.map((w) => w.estimatedWaitMinutes)).toEqual([0, 0, 0, 4, 4, 4, 8]);
       const track = async (t: { trackUrl: string }) => (await own.request<TrackResponse>('GET', `/api/v1/track/${t.trackUrl.split('/t/')[1]}`)).body;
-      expect(await track(waiting[4]!)).toMatchObject({ position: 5, estimatedWaitMinutes: 6, near: false });
-      expect(await track(waiting[3]!)).toMatchObject({ position: 4, estimatedWaitMinutes: 4, near: true }); // by minutes
-      expect(await track(waiting[2]!)).toMatchObject({ position: 3, estimatedWaitMinutes: 3, near: true });
-      // Counter 3 pauses: two open counters serve D now.
-      await own.request('POST', '/api/v1/counters/3/pause', { token: t3, body: { reason: 'meeting' } });
-      expect(await track(waiting[3]!)).toMatchObject({ position: 4, estimatedWaitMinutes: 6, near: false });
-      expect(await track(waiting[4]!)).toMatchObject({ position: 5, estimatedWaitMinutes: 8, near: false });
-      await own.request('POST', '/api/v1/counters/3/open', { token: t3 });
-      expect(await track(waiting[3]!)).toMatchObject({ estimatedWaitMinutes: 4, near: true });
+      const estimates = async (from = 0) => (await Promise.all(waiting.slice(from).map(track))).map((t) => t.estimatedWaitMinutes);
+      expect(await track(waiting[6]!)).toMatchObject({ position: 7, estimatedWaitMinutes: 8, near: false });
+      expect(await track(waiting[5]!)).toMatchObject({ position: 6, estimatedWaitMinutes: 4, near: true }); // by minutes
+      expect(await track(waiting[2]!)).toMatchObject({ position: 3, estimatedWaitMinutes: 0, near: true });
+      // The manager's list: every waiting ticket's estimate; the service: until the last one waiting is called.
+      const snap = (await own.request<QueueSnapshot>('GET', '/api/v1/queue', { token: m })).body;
+      expect(waiting.map((w) => snap.waiting.find((x) => x.id === w.id)!.estimatedWaitMinutes)).toEqual([0, 0, 0, 4, 4, 4, 8]);
+      expect(snap.services.find((s) => s.code === 'D')).toMatchObject({ waiting: 7, estimatedWaitMinutes: 8 });
+      // Counter 3 pauses: counters 2 and 4 share the line.
+      await counter(3, 'pause');
+      expect(await estimates()).toEqual([0, 0, 4, 4, 8, 8, 12]);
+      expect(await track(waiting[5]!)).toMatchObject({ position: 6, estimatedWaitMinutes: 8, near: false });
+      // Counters 2 and 4 pause too: no open counter serves D, so the estimate is unknown and near goes by position only.
+      await counter(2, 'pause');
+      await counter(4, 'pause');
+      expect(await track(waiting[2]!)).toMatchObject({ position: 3, estimatedWaitMinutes: null, near: true });
+      expect(await track(waiting[6]!)).toMatchObject({ position: 7, estimatedWaitMinutes: null, near: false });
+      expect((await own.request<QueueSnapshot>('GET', '/api/v1/queue', { token: m })).body.services.find((s) => s.code === 'D')).toMatchObject({
+        waiting: 7,
+        estimatedWaitMinutes: null,
+      });
+      for (const id of [2, 3, 4]) await counter(id, 'open');
+      expect(await track(waiting[5]!)).toMatchObject({ estimatedWaitMinutes: 4, near: true });
+      // Counters 3 and 2 call and are taken for a typical visit; counter 4 is idle and calls the next one at once.
       await own.request('POST', '/api/v1/counters/3/call-next', { token: t3 });
       await own.request('POST', '/api/v1/counters/2/call-next', { token: t2 });
-      expect(await track(waiting[4]!)).toMatchObject({ position: 3, near: true });
-      expect(await track(waiting[0]!)).toMatchObject({ status: 'called', near: false });
+      expect(await estimates(2)).toEqual([0, 4, 4, 4, 8]);
+      // Two minutes on (no queue change): the visits at counters 2 and 3 end in two minutes.
+      clock += 2 * 60_000;
+      expect(await estimates(2)).toEqual([0, 2, 2, 4, 6]);
+      expect(await track(waiting[6]!)).toMatchObject({ position: 5, estimatedWaitMinutes: 6, near: false });
+      expect(await track(waiting[0]!)).toMatchObject({ status: 'called', estimatedWaitMinutes: 0, near: false });
+      // Ten minutes on, the visits run longer than typical: they may end any moment.
+      clock += 10 * 60_000;
+      expect(await estimates(2)).toEqual([0, 0, 0, 4, 4]);
     } finally {
       await own.stop();
     }

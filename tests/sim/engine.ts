@@ -9,6 +9,10 @@
  * VIP customers: the simulated kiosk issues an anonymous ticket and the harness marks it `vip`
  * (as the kiosk does for an identified VIP customer) before anyone is called; the estimate is
  * read after that, from the phone page view (`track`), for every ticket.
+ *
+ * The estimate is the hub's queue forecast (domain/queue-forecast.ts). For comparison the day also
+ * scores the formula it replaced (people ahead in the same service × typical minutes ÷ open counters
+ * serving it, `estimateWaitMinutes`), fed the same recent service times.
  */
 import Database from 'better-sqlite3';
 import { applyPragmas, migrate } from '../../src-main/hub/db/open';
@@ -18,8 +22,8 @@ import { CustomerDirectory } from '../../src-main/hub/desk/customers';
 import { TicketDesk, type TicketRow } from '../../src-main/hub/desk/tickets';
 import type { Identity } from '../../src-main/hub/auth/sessions';
 import { DEFAULT_BRANCH_RULES, type BranchRules } from '../../src-main/domain/branch-config';
-import type { QueuePolicyKind } from '../../src-main/domain/queue-policy';
-import type { PriorityReason, TicketClass } from '../../src-main/domain/queue';
+import { typicalServiceMinutes, type QueuePolicyKind } from '../../src-main/domain/queue-policy';
+import { estimateWaitMinutes, type PriorityReason, type TicketClass } from '../../src-main/domain/queue';
 import { mulberry32 } from '../../src-main/hub/demo/random';
 
 export type SimClass = Exclude<TicketClass, 'green'>;
@@ -92,6 +96,9 @@ export interface PolicyResult {
   estimateMaeMinutes: number;
   /** Mean signed error (estimate - actual): positive means the estimate was too pessimistic. */
   estimateBiasMinutes: number;
+  /** The same for the formula the forecast replaced (same-service people ahead ÷ counters). */
+  baselineMaeMinutes: number;
+  baselineBiasMinutes: number;
   /** Last visit ended, minutes after opening. */
   lastEndMinutes: number;
 }
@@ -226,7 +233,10 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
     const tellers = Array.from({ length: o.counters + 1 }, (_, c): Identity => ({ role: 'teller', subjectId: `t${c}`, branchId: BRANCH_ID, counterId: c }));
     const markVip = db.prepare("UPDATE ticket SET ticket_class = 'vip', vip = 1 WHERE id = ?");
 
-    const byTicket = new Map<string, { c: Customer; estimate: number }>();
+    const byTicket = new Map<string, { c: Customer; estimate: number; baseline: number }>();
+    // Completed visits (called -> ended, ms) per service, oldest first: the baseline's service times.
+    const visits = new Map<string, number[]>();
+    const calledAt = new Map<string, number>();
     const atCounter = new Map<number, string | null>();
     for (let c = 1; c <= o.counters; c++) atCounter.set(c, null);
 
@@ -246,6 +256,7 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
         const row = desk.callNext(c, tellers[c]!);
         if (!row) return; // nobody waits (every counter serves every service)
         atCounter.set(c, row.id);
+        calledAt.set(row.id, clock);
         const who = byTicket.get(row.id)!.c;
         push({ t: clock + (who.noShow ? o.noShowMinutes : who.serviceMinutes) * MIN, order: order++, kind: 'free', counter: c });
       }
@@ -265,12 +276,23 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
           },
           kiosk,
         );
-        if (c.ticketClass === 'vip') markVip.run(issued.row.id);
-        const estimate = desk.track(issued.row.track_token).estimatedWaitMinutes;
-        byTicket.set(issued.row.id, { c, estimate });
+        if (c.ticketClass === 'vip') {
+          markVip.run(issued.row.id);
+          desk.invalidateForecast(); // changed behind the desk's back (no journal event)
+        }
+        const track = desk.track(issued.row.track_token);
+        const estimate = track.estimatedWaitMinutes;
+        if (estimate === null) throw new Error(`no estimate for ${issued.row.number}: every counter is open and serves every service`);
+        // The replaced formula, fed what the hub's service-time query reads (the last 20 completed visits).
+        const samples = (visits.get(c.serviceCode) ?? []).slice(-20);
+        const typical = typicalServiceMinutes(samples, DEFAULT_BRANCH_RULES.queue.defaultServiceMinutes, 3);
+        const baseline = estimateWaitMinutes(track.position - 1, typical, o.counters);
+        byTicket.set(issued.row.id, { c, estimate, baseline });
       } else {
         const id = atCounter.get(e.counter)!;
-        desk.end(id, byTicket.get(id)!.c.noShow ? 'no_show' : 'completed', tellers[e.counter]!);
+        const who = byTicket.get(id)!.c;
+        desk.end(id, who.noShow ? 'no_show' : 'completed', tellers[e.counter]!);
+        if (!who.noShow) visits.set(who.serviceCode, [...(visits.get(who.serviceCode) ?? []), clock - calledAt.get(id)!]);
         atCounter.set(e.counter, null);
         lastEnd = clock;
       }
@@ -290,9 +312,12 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
         longestWaitMinutes: w.length ? round1(Math.max(...w)) : null,
       };
     });
-    const errors = rows
-      .filter((r) => r.called_at !== null)
-      .map((r) => byTicket.get(r.id)!.estimate - (r.called_at! - r.issued_at) / MIN);
+    const errorsOf = (which: 'estimate' | 'baseline') =>
+      rows.filter((r) => r.called_at !== null).map((r) => byTicket.get(r.id)![which] - (r.called_at! - r.issued_at) / MIN);
+    const mae = (errors: number[]) => (errors.length ? round1(errors.reduce((s, x) => s + Math.abs(x), 0) / errors.length) : 0);
+    const bias = (errors: number[]) => (errors.length ? round1(errors.reduce((s, x) => s + x, 0) / errors.length) : 0);
+    const errors = errorsOf('estimate');
+    const baselineErrors = errorsOf('baseline');
     const notCalled = rows.filter((r) => r.called_at === null).length;
     if (notCalled) throw new Error(`${notCalled} tickets were never called`);
     return {
@@ -300,8 +325,10 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
       tickets: rows.length,
       byClass,
       longestNormalWaitMinutes: byClass.find((b) => b.ticketClass === 'normal')!.longestWaitMinutes,
-      estimateMaeMinutes: errors.length ? round1(errors.reduce((s, x) => s + Math.abs(x), 0) / errors.length) : 0,
-      estimateBiasMinutes: errors.length ? round1(errors.reduce((s, x) => s + x, 0) / errors.length) : 0,
+      estimateMaeMinutes: mae(errors),
+      estimateBiasMinutes: bias(errors),
+      baselineMaeMinutes: mae(baselineErrors),
+      baselineBiasMinutes: bias(baselineErrors),
       lastEndMinutes: round1((lastEnd - open) / MIN),
     };
   } finally {

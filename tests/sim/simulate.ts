@@ -2,7 +2,8 @@
  * `npm run simulate [-- --option=value ...]`: replays a synthetic branch day through the real queue
  * engine (tests/sim/engine.ts) under each policy and prints, per policy, the average and 95th
  * percentile wait per class, the longest wait of a normal customer and the waiting-time
- * estimate's mean absolute error against the simulated truth. `--help` lists the options.
+ * estimate's mean absolute error against the simulated truth (the queue forecast, and the
+ * same-service formula it replaced for comparison). `--help` lists the options.
  */
 import { DEFAULT_SIM_OPTIONS, POLICIES, simulateDay, type PolicyResult, type SimClass, type SimOptions } from './engine';
 import type { QueuePolicyKind } from '../../src-main/domain/queue-policy';
@@ -131,14 +132,18 @@ function table(results: PolicyResult[]): string {
   const fmt = (r: string[]) => r.map((x, i) => (i < 2 ? x.padEnd(widths[i]!) : x.padStart(widths[i]!))).join('  ');
   lines.push(fmt(head), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(fmt));
   lines.push('');
-  lines.push('policy      longest normal wait   estimate MAE   estimate bias   last visit ends');
+  const signed = (x: number) => (x > 0 ? '+' : '') + f(x);
+  lines.push('policy      longest normal wait   estimate MAE   estimate bias   old formula MAE / bias   last visit ends');
   for (const r of results) {
     lines.push(
-      `${r.policy.padEnd(10)}  ${f(r.longestNormalWaitMinutes).padStart(19)}   ${f(r.estimateMaeMinutes).padStart(12)}   ${(
-        (r.estimateBiasMinutes > 0 ? '+' : '') + f(r.estimateBiasMinutes)
-      ).padStart(13)}   ${f(r.lastEndMinutes).padStart(15)}`,
+      `${r.policy.padEnd(10)}  ${f(r.longestNormalWaitMinutes).padStart(19)}   ${f(r.estimateMaeMinutes).padStart(12)}   ${signed(
+        r.estimateBiasMinutes,
+      ).padStart(13)}   ${`${f(r.baselineMaeMinutes)} / ${signed(r.baselineBiasMinutes)}`.padStart(22)}   ${f(r.lastEndMinutes).padStart(15)}`,
     );
   }
+  lines.push('');
+  lines.push('estimate: the queue forecast shown on the kiosk ticket and phone page; old formula: people ahead in the same');
+  lines.push('service x typical minutes / open counters serving it (replaced). Error = estimate at issue - actual wait.');
   return lines.join('\n');
 }
 

@@ -19,7 +19,8 @@ export interface ReceiptData {
   number: string;
   serviceName: LocalizedText;
   peopleAhead: number;
-  estimatedWaitMinutes: number;
+  /** Null: no open counter serves the ticket now (no estimate). */
+  estimatedWaitMinutes: number | null;
   /** ISO 8601 instant. */
   issuedAt: string;
   trackUrl: string;
@@ -35,13 +36,13 @@ export interface ReceiptOptions {
   cut?: boolean;
 }
 
-const LABELS: Record<Language, { number: string; ahead: (n: number) => string; wait: (m: number) => string; time: string; scan: string; note: string; aheadLabel: string; waitLabel: string }> = {
+const LABELS: Record<Language, { number: string; ahead: (n: number) => string; wait: (m: number | null) => string; time: string; scan: string; note: string; aheadLabel: string; waitLabel: string }> = {
   'zh-CN': {
     number: '您的号码',
     aheadLabel: '前面等候',
     ahead: (n) => `${n} 人`,
     waitLabel: '预计等候',
-    wait: (m) => (m <= 0 ? '即将叫号' : `约 ${m} 分钟`),
+    wait: (m) => (m === null ? '暂无预估' : m <= 0 ? '即将叫号' : `约 ${m} 分钟`),
     time: '取号时间',
     scan: '手机扫码查看排队进度',
     note: '请留意叫号，过号请重新取号',
@@ -51,7 +52,7 @@ const LABELS: Record<Language, { number: string; ahead: (n: number) => string; w
     aheadLabel: 'People ahead',
     ahead: (n) => String(n),
     waitLabel: 'Estimated wait',
-    wait: (m) => (m <= 0 ? 'next' : `about ${m} min`),
+    wait: (m) => (m === null ? 'no estimate yet' : m <= 0 ? 'next' : `about ${m} min`),
     time: 'Issued',
     scan: 'Scan to follow the queue on your phone',
     note: 'Please listen for your number',

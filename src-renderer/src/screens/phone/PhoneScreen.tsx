@@ -202,9 +202,11 @@ export default function PhoneScreen({ token }: { token: string }) {
               <div>
                 <dt>{t('phone:estimatedWait')}</dt>
                 <dd data-testid="phone-wait">
-                  {data.estimatedWaitMinutes > 0
-                    ? t('phone:aboutMinutes', { count: data.estimatedWaitMinutes })
-                    : t('phone:soon')}
+                  {data.estimatedWaitMinutes === null
+                    ? t('phone:waitUnknown')
+                    : data.estimatedWaitMinutes > 0
+                      ? t('phone:aboutMinutes', { count: data.estimatedWaitMinutes })
+                      : t('phone:soon')}
                 </dd>
               </div>
             </dl>

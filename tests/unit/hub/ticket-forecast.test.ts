@@ -1,0 +1,106 @@
+/**
+ * The ticket desk's cached queue forecast (issue 3): reused while the journal has not moved, tickets
+ * issued since are added to the cached inputs (the kiosk rush), anything else or FORECAST_TTL_MS
+ * reads everything again — and at every step it equals a forecast read afresh by a second desk.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CreateTicketRequestSchema } from '../../../src-main/domain/contracts';
+import { loadBranch, type Branch } from '../../../src-main/hub/branch';
+import { openDatabase, type Db } from '../../../src-main/hub/db/open';
+import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
+import { CustomerDirectory } from '../../../src-main/hub/desk/customers';
+import { TicketDesk, type TicketRow } from '../../../src-main/hub/desk/tickets';
+import { Journal } from '../../../src-main/hub/journal';
+
+const MIN = 60_000;
+let dir: string;
+let db: Db;
+let clock: number;
+let branch: Branch;
+let desk: TicketDesk;
+const kiosk = { role: 'kiosk' as const, subjectId: 'kiosk-01', branchId: 'demo-001', counterId: null };
+const teller = (counterId: number) => ({ role: 'teller' as const, subjectId: `t0${counterId}`, branchId: 'demo-001', counterId });
+let n = 0;
+const issue = (serviceCode: string, priority?: 'elderly') =>
+  desk.issue(CreateTicketRequestSchema.parse({ serviceCode, requestId: `r-${(n++).toString(36).padStart(8, '0')}`, ...(priority ? { priority } : {}) }), kiosk);
+
+/** A second desk on the same database: no cache shared, so its forecast is read afresh. */
+function fresh(): Map<string, unknown> {
+  const other = new TicketDesk(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
+  return other.forecast();
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'lobby-forecast-'));
+  db = openDatabase(join(dir, 'branch.db'));
+  clock = Date.parse('2026-01-10T02:00:00Z');
+  seedDemoBranch(db, { today: '2026-01-10', customers: 20 });
+  branch = loadBranch(db)!;
+  desk = new TicketDesk(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the cached queue forecast', () => {
+  it('is reused while nothing changes, and read again after FORECAST_TTL_MS', () => {
+    issue('A');
+    issue('B'); // each issue made the forecast for its kiosk ticket
+    const read = vi.spyOn(desk as unknown as { readForecastInputs: () => unknown }, 'readForecastInputs');
+    const first = desk.forecast();
+    clock += 5_000;
+    expect(desk.forecast()).toBe(first);
+    expect(read).not.toHaveBeenCalled();
+    clock += 11_000; // 16 s after the read: the visits at the counters ran on
+    expect(desk.forecast()).not.toBe(first);
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('adds tickets issued since without reading everything again; a call reads everything again', () => {
+    issue('A');
+    desk.forecast();
+    const read = vi.spyOn(desk as unknown as { readForecastInputs: () => unknown }, 'readForecastInputs');
+    const issued = [issue('A'), issue('B', 'elderly'), issue('A')];
+    // Every kiosk ticket came with its estimate, from inputs extended ticket by ticket.
+    expect(read).not.toHaveBeenCalled();
+    expect(issued.map((r) => r.ticket.estimatedWaitMinutes)).toEqual(issued.map((r) => desk.estimate(r.row.id)));
+    expect(desk.forecast()).toEqual(fresh());
+    desk.callNext(1, teller(1));
+    desk.forecast();
+    expect(read).toHaveBeenCalledTimes(1);
+    expect(desk.forecast()).toEqual(fresh());
+  });
+
+  it.each(['strict', 'aging', 'interleave'] as const)('equals a fresh read at every step of a busy morning (%s)', (policy) => {
+    branch.rules.queue.policy = { ...branch.rules.queue.policy, kind: policy, interleaveEvery: 2 };
+    let x = 7;
+    const rand = () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x / 2 ** 32;
+    };
+    const atCounter = new Map<number, TicketRow | null>([1, 2, 3, 4].map((c) => [c, null]));
+    for (let step = 0; step < 120; step++) {
+      clock += Math.floor(rand() * 2 * MIN);
+      const r = rand();
+      if (r < 0.55) {
+        issue('ABCDE'[Math.floor(rand() * 5)]!, rand() < 0.2 ? 'elderly' : undefined);
+      } else {
+        const c = 1 + Math.floor(rand() * 4);
+        const open = atCounter.get(c);
+        if (open) {
+          desk.end(open.id, 'completed', teller(c));
+          atCounter.set(c, null);
+        } else {
+          atCounter.set(c, desk.callNext(c, teller(c)));
+        }
+      }
+      expect(desk.forecast(), `step ${step}`).toEqual(fresh());
+    }
+    // Something was still waiting, and the forecast knew when.
+    expect([...desk.forecast().values()].filter((f) => f !== null).length).toBeGreaterThan(0);
+  });
+});
