@@ -1,11 +1,14 @@
 /**
  * Queue measures of one business day, computed from the ticket rows (docs/QUEUE.md "Measures"):
- * per ticket wait (issued -> called), service (called -> ended) and total (issued -> ended); and
- * for the day: waiting now per service, average and longest wait, service level per class (share
- * of customers called within the target wait), no-show rate and per-teller throughput.
+ * per ticket wait (issued -> called), walk (called -> serving started), service (serving started
+ * -> ended, or called -> ended when the teller never pressed start) and total (issued -> ended);
+ * and for the day: waiting now per service, average and longest wait, average walk, average
+ * service excluding the walk, service level per class (share of customers called within the
+ * target wait), no-show rate and per-teller throughput.
  *
- * Walk (called -> service start) is not measured: tickets record no service-start time, so
- * `walkSeconds` is always null and the service time includes the walk to the counter.
+ * Without a start the walk is unknown (null), not zero: it is left out of the walk average, and
+ * that ticket's service time runs from the call (walk included), so it is left out of the
+ * "service excluding walk" average too (it still counts in `averageFromCallSeconds`).
  *
  * Pure: the hub passes the rows and the clock.
  */
@@ -21,6 +24,8 @@ export interface MeasureTicket {
   status: TicketStatus;
   issuedAt: number;
   calledAt: number | null;
+  /** The teller pressed "start serving" (the customer reached the counter); null = not pressed. */
+  servingAt: number | null;
   endedAt: number | null;
   counterId: number | null;
   /** Staff id of the teller who called it. */
@@ -30,9 +35,12 @@ export interface MeasureTicket {
 
 export interface TicketMeasure extends MeasureTicket {
   waitSeconds: number | null;
-  /** Always null: no service-start time is recorded (see the module comment). */
-  walkSeconds: null;
+  /** Called -> serving started; null when start was not pressed (unknown) or not yet. */
+  walkSeconds: number | null;
+  /** Serving started -> ended; called -> ended when start was not pressed (see `serviceFrom`). */
   serviceSeconds: number | null;
+  /** Where `serviceSeconds` starts: 'serving' (walk excluded) or 'call' (walk included); null without a service time. */
+  serviceFrom: 'serving' | 'call' | null;
   totalSeconds: number | null;
   /** Called within the target wait; null while it waits and is still within it. */
   withinTarget: boolean | null;
@@ -52,21 +60,32 @@ export interface TellerThroughput {
   counterIds: number[];
   completed: number;
   noShows: number;
+  /** Called -> ended over the completed visits (the counter's time per customer, walk included). */
   averageServiceSeconds: number | null;
 }
 
 export interface DayMeasures {
   targetWaitMinutes: number;
-  walkMeasured: false;
+  /** At least one ticket today has a start (so walk times exist). */
+  walkMeasured: boolean;
   issued: number;
   waitingNow: { serviceCode: string; waiting: number; longestWaitSeconds: number }[];
   wait: { called: number; averageSeconds: number | null; longestSeconds: number | null };
+  /** Called -> serving started, over the tickets whose start was pressed (`measured`). */
+  walk: { measured: number; averageSeconds: number | null; longestSeconds: number | null };
+  /**
+   * Completed visits: `averageSeconds` is serving started -> ended (walk excluded) over the
+   * `measured` ones that had a start; `averageFromCallSeconds` is called -> ended over all
+   * `completed` (the counter's time per customer, walk included).
+   */
+  service: { completed: number; measured: number; averageSeconds: number | null; averageFromCallSeconds: number | null };
   serviceLevel: ServiceLevel[];
   noShow: { ended: number; noShows: number; percent: number | null };
   tellers: TellerThroughput[];
 }
 
 const seconds = (ms: number) => Math.round(ms / 1000);
+const average = (xs: readonly number[]) => (xs.length ? Math.round(xs.reduce((a, b) => a + b, 0) / xs.length) : null);
 const pct = (part: number, whole: number) => (whole > 0 ? Math.round((1000 * part) / whole) / 10 : null);
 
 export function measureTicket(t: MeasureTicket, targetWaitMinutes: number, now: number): TicketMeasure {
@@ -76,11 +95,16 @@ export function measureTicket(t: MeasureTicket, targetWaitMinutes: number, now: 
   if (waitMs !== null) withinTarget = waitMs <= targetMs;
   else if (t.status === 'waiting' && now - t.issuedAt > targetMs) withinTarget = false;
   else withinTarget = null;
+  // Defensive: a start without a call, or before it, is ignored (the hub never records one).
+  const servingAt = t.calledAt !== null && t.servingAt !== null && t.servingAt >= t.calledAt ? t.servingAt : null;
+  const serviceStart = servingAt ?? t.calledAt;
+  const hasService = serviceStart !== null && t.endedAt !== null;
   return {
     ...t,
     waitSeconds: waitMs === null ? null : seconds(waitMs),
-    walkSeconds: null,
-    serviceSeconds: t.calledAt !== null && t.endedAt !== null ? seconds(t.endedAt - t.calledAt) : null,
+    walkSeconds: servingAt !== null ? seconds(servingAt - t.calledAt!) : null,
+    serviceSeconds: hasService ? seconds(t.endedAt! - serviceStart) : null,
+    serviceFrom: hasService ? (servingAt !== null ? 'serving' : 'call') : null,
     totalSeconds: t.endedAt !== null ? seconds(t.endedAt - t.issuedAt) : null,
     withinTarget,
   };
@@ -109,6 +133,14 @@ export function dayMeasures(
     longestSeconds: waits.length ? Math.max(...waits) : null,
   };
 
+  const walks = measured.flatMap((m) => (m.walkSeconds === null ? [] : [m.walkSeconds]));
+  const walk = { measured: walks.length, averageSeconds: average(walks), longestSeconds: walks.length ? Math.max(...walks) : null };
+
+  const completed = measured.filter((m) => m.status === 'completed');
+  const served = completed.flatMap((m) => (m.serviceFrom === 'serving' ? [m.serviceSeconds!] : []));
+  const fromCall = completed.flatMap((m) => (m.calledAt !== null && m.endedAt !== null ? [seconds(m.endedAt - m.calledAt)] : []));
+  const service = { completed: completed.length, measured: served.length, averageSeconds: average(served), averageFromCallSeconds: average(fromCall) };
+
   const level = (ticketClass: TicketClass | 'all'): ServiceLevel => {
     const mine = measured.filter((m) => m.withinTarget !== null && (ticketClass === 'all' || m.ticketClass === ticketClass));
     const within = mine.filter((m) => m.withinTarget).length;
@@ -128,7 +160,8 @@ export function dayMeasures(
   const tellers = [...byTeller.entries()]
     .map<TellerThroughput>(([teller, list]) => {
       const done = list.filter((m) => m.status === 'completed');
-      const service = done.flatMap((m) => (m.serviceSeconds === null ? [] : [m.serviceSeconds]));
+      // Called -> ended (walk included), so tellers compare fairly whether or not they press start.
+      const service = done.flatMap((m) => (m.calledAt !== null && m.endedAt !== null ? [seconds(m.endedAt - m.calledAt)] : []));
       return {
         teller,
         counterIds: [...new Set(list.flatMap((m) => (m.counterId === null ? [] : [m.counterId])))].sort((a, b) => a - b),
@@ -141,10 +174,12 @@ export function dayMeasures(
 
   return {
     targetWaitMinutes: opts.targetWaitMinutes,
-    walkMeasured: false,
+    walkMeasured: walks.length > 0,
     issued: measured.length,
     waitingNow,
     wait,
+    walk,
+    service,
     serviceLevel: [...TICKET_CLASSES.map(level), level('all')],
     noShow: { ended: ended.length, noShows, percent: pct(noShows, ended.length) },
     tellers,
@@ -175,6 +210,7 @@ export const MEASURE_CSV_HEADER = [
   'teller',
   'issued_at',
   'called_at',
+  'serving_at',
   'ended_at',
   'wait_s',
   'walk_s',
@@ -199,6 +235,7 @@ export function measuresCsv(rows: readonly TicketMeasure[], serviceName: (code: 
       m.calledBy,
       iso(m.issuedAt),
       iso(m.calledAt),
+      iso(m.walkSeconds === null ? null : m.servingAt),
       iso(m.endedAt),
       m.waitSeconds,
       m.walkSeconds,

@@ -9,6 +9,7 @@ export type EventAudience = 'public' | 'staff' | 'managers';
 export const EVENT_AUDIENCE: Readonly<Record<string, EventAudience>> = {
   'ticket.called': 'public',
   'ticket.recalled': 'public',
+  'ticket.serving': 'staff',
   'ticket.issued': 'staff',
   'ticket.completed': 'staff',
   'ticket.no_show': 'staff',

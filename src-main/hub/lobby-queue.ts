@@ -59,6 +59,13 @@ export class LobbyQueue {
     return { ticket: this.lobby.desk.called(row), outcome };
   }
 
+  /** The customer reached the counter: serving starts (idempotent; nothing is announced). */
+  startServing(ticketId: string, teller: Identity): CallNextResponse {
+    const { row, started } = this.ops.startServing(ticketId, teller);
+    if (started) this.changed();
+    return { ticket: this.lobby.desk.called(row) };
+  }
+
   transfer(ticketId: string, input: TransferInput, who: Identity): TransferResponse {
     const row = this.ops.transfer(ticketId, input, who);
     this.changed();

@@ -80,6 +80,10 @@ describe('GET /api/v1/measures/today', () => {
     expect(level.priority).toMatchObject({ counted: 1, withinTarget: 1, percent: 100 });
     expect(level.normal).toMatchObject({ counted: 2, withinTarget: 1, percent: 50 });
     expect(m.noShow).toEqual({ ended: 3, noShows: 1, percent: 33.3 });
+    // Nobody pressed start: no walk is known and the service times (4 and 6 min) run from the call.
+    expect(m.walkMeasured).toBe(false);
+    expect(m.walk).toEqual({ measured: 0, averageSeconds: null, longestSeconds: null });
+    expect(m.service).toEqual({ completed: 2, measured: 0, averageSeconds: null, averageFromCallSeconds: 300 });
     expect(m.tellers).toEqual([
       { teller: 't01', counterIds: [1], completed: 2, noShows: 0, averageServiceSeconds: 300 },
       { teller: 't02', counterIds: [2], completed: 0, noShows: 1, averageServiceSeconds: null },
@@ -99,7 +103,8 @@ describe('GET /api/v1/measures/today', () => {
     expect(lines[0]!.startsWith('number,service_code,service_name,class,status')).toBe(true);
     const a002 = lines.find((l) => l.startsWith('A002,'))!.split(',');
     expect(a002.slice(0, 7)).toEqual(['A002', 'A', '现金及存款', 'normal', 'completed', '1', 't01']);
-    expect(a002.slice(10)).toEqual(['1500', '', '360', '1860', 'no', '']);
+    expect(a002[9]).toBe(''); // serving_at: start was not pressed
+    expect(a002.slice(11)).toEqual(['1500', '', '360', '1860', 'no', '']);
     expect(lines.find((l) => l.startsWith('A001,'))).toContain(',no_show,2,t02,');
   });
 });

@@ -1,8 +1,8 @@
 /**
  * Teller and manager queue operations beyond call / complete (issue 3): call a specific ticket,
- * recall (then no-show after the branch's limit), transfer to a service or counter (placed first,
- * last or by original arrival), park and resume, counter open / pause / close, and the manager's
- * move into the green channel. Each one is a single transaction that changes the ticket, journals
+ * recall (then no-show after the branch's limit), start serving (the customer reached the counter:
+ * the walk ends), transfer to a service or counter (placed first, last or by original arrival), park
+ * and resume, counter open / pause / close, and the manager's move into the green channel. Each one is a single transaction that changes the ticket, journals
  * an event (event_log, for catching up) and writes the audit row.
  */
 import type { Branch } from '../branch';
@@ -35,6 +35,10 @@ export class QueueOperations {
       recall: db.prepare(
         `UPDATE ticket SET recall_count = recall_count + 1 WHERE id = ? AND status = 'called' AND parked_at IS NULL RETURNING *`,
       ),
+      startServing: db.prepare(
+        `UPDATE ticket SET serving_at = @at
+         WHERE id = @id AND status = 'called' AND parked_at IS NULL AND counter_id = @counter_id AND serving_at IS NULL RETURNING *`,
+      ),
       noShow: db.prepare(
         `UPDATE ticket SET status = 'no_show', ended_at = ? WHERE id = ? AND status = 'called' AND parked_at IS NULL RETURNING *`,
       ),
@@ -50,7 +54,7 @@ export class QueueOperations {
       transfer: db.prepare(
         `UPDATE ticket SET status = 'waiting', service_code = @service_code, target_counter_id = @target_counter_id,
            queued_at = @queued_at, counter_id = NULL, called_at = NULL, called_by = NULL, parked_at = NULL,
-           recall_count = 0, transfer_count = transfer_count + 1
+           recall_count = 0, transfer_count = transfer_count + 1, serving_at = NULL
          WHERE id = @id AND status = @status RETURNING *`,
       ),
       park: db.prepare(
@@ -109,10 +113,15 @@ export class QueueOperations {
     return row;
   }
 
-  /** Announces the ticket again, or marks it no-show once `queue.maxRecalls` recalls are used up. */
+  /**
+   * Announces the ticket again, or marks it no-show once `queue.maxRecalls` recalls are used up.
+   * A recall keeps `called_at` (the wait ended at the first call; the time until the customer
+   * arrives is walk) and is refused once serving started: the customer is at the counter.
+   */
   recall(ticketId: string, teller: Identity): { row: TicketRow; outcome: 'recalled' | 'no_show' } {
     return this.db.transaction(() => {
       const t = this.ownOpen(ticketId, teller);
+      if (t.serving_at !== null) throw conflict(`ticket ${t.number} is already being served at your counter: there is nobody to recall`);
       const now = this.now();
       if (recallOutcome(t.recall_count, this.branch.rules.queue.maxRecalls) === 'no_show') {
         const row = this.s.noShow.get(now, t.id) as TicketRow;
@@ -131,6 +140,35 @@ export class QueueOperations {
       });
       this.audit(teller, 'ticket.recall', row, `ticket:${row.id}`, { recall: row.recall_count });
       return { row, outcome: 'recalled' as const };
+    })();
+  }
+
+  /**
+   * Start serving: the customer called to the teller's counter has arrived, so the walk ends and the
+   * service begins (`serving_at`). Only for the ticket called, not parked, at the teller's own
+   * counter. Idempotent: pressing it again answers the same start and journals nothing.
+   */
+  startServing(ticketId: string, teller: Identity): { row: TicketRow; started: boolean } {
+    if (teller.counterId === null) throw forbidden('sign in at a counter');
+    return this.db.transaction(() => {
+      const t = this.ticket(ticketId, teller);
+      if (t.status !== 'called') throw conflict(`ticket ${t.number} is ${t.status}, not called: there is nobody to start serving`);
+      if (t.counter_id !== teller.counterId) throw conflict(`ticket ${t.number} is called at counter ${t.counter_id}, not at your counter ${teller.counterId}`);
+      if (t.parked_at !== null) throw conflict(`ticket ${t.number} is parked: resume it first`);
+      if (t.serving_at !== null) return { row: t, started: false };
+      // Never before the call, even if the clock stepped back.
+      const at = Math.max(this.now(), t.called_at ?? 0);
+      const row = this.s.startServing.get({ at, id: t.id, counter_id: teller.counterId }) as TicketRow;
+      const walkSeconds = row.called_at === null ? null : Math.round((at - row.called_at) / 1000);
+      this.journal.event(this.branch.id, 'ticket.serving', {
+        ticketId: row.id,
+        number: row.number,
+        counterId: row.counter_id,
+        servingAt: new Date(at).toISOString(),
+        walkSeconds,
+      });
+      this.audit(teller, 'ticket.start', row, `ticket:${row.id}`, { counterId: row.counter_id, walkSeconds });
+      return { row, started: true };
     })();
   }
 

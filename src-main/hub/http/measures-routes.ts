@@ -18,6 +18,7 @@ const toMeasureTicket = (t: TicketRow): MeasureTicket => ({
   status: t.status,
   issuedAt: t.issued_at,
   calledAt: t.called_at,
+  servingAt: t.serving_at,
   endedAt: t.ended_at,
   counterId: t.counter_id,
   calledBy: t.called_by,

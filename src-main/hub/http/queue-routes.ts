@@ -1,6 +1,6 @@
 /**
  * Queue operations over HTTP (issue 3, docs/API.md "Queue operations"): call a specific ticket,
- * recall, transfer, park / resume, counter open / pause / close, and the manager's move into
+ * recall, start serving, transfer, park / resume, counter open / pause / close, and the manager's move into
  * the green channel. Each route: authenticate by role, parse with the contract's zod schema,
  * call one LobbyQueue use case.
  */
@@ -36,6 +36,8 @@ export function registerQueueRoutes(app: FastifyInstance, lobby: Lobby, sessions
   });
 
   app.post('/api/v1/tickets/:id/recall', async (req) => queue.recall(ticketId(req), auth(req, ['teller'])));
+  // The customer reached the counter: the walk ends, the service starts (measures).
+  app.post('/api/v1/tickets/:id/start', async (req) => queue.startServing(ticketId(req), auth(req, ['teller'])));
 
   app.post('/api/v1/tickets/:id/transfer', async (req) => {
     const who = auth(req, STAFF);

@@ -10,6 +10,7 @@ const t = (over: Partial<MeasureTicket>): MeasureTicket => ({
   status: 'waiting',
   issuedAt: T0,
   calledAt: null,
+  servingAt: null,
   endedAt: null,
   counterId: null,
   calledBy: null,
@@ -18,9 +19,25 @@ const t = (over: Partial<MeasureTicket>): MeasureTicket => ({
 });
 
 describe('per ticket measures', () => {
-  it('wait = issued -> called, service = called -> ended, total = issued -> ended, walk not measured', () => {
+  it('without a start: wait = issued -> called, walk unknown, service = called -> ended (walk included), total = issued -> ended', () => {
     const m = measureTicket(t({ status: 'completed', calledAt: T0 + 10 * MIN, endedAt: T0 + 16 * MIN, counterId: 1, calledBy: 't01' }), 15, T0 + 60 * MIN);
-    expect(m).toMatchObject({ waitSeconds: 600, serviceSeconds: 360, totalSeconds: 960, walkSeconds: null, withinTarget: true });
+    expect(m).toMatchObject({ waitSeconds: 600, serviceSeconds: 360, serviceFrom: 'call', totalSeconds: 960, walkSeconds: null, withinTarget: true });
+  });
+  it('with a start: walk = called -> serving, service = serving -> ended; wait + walk + service = total', () => {
+    // issued 0:00, called 10:00, at the counter 11:30, done 16:00
+    const m = measureTicket(
+      t({ status: 'completed', calledAt: T0 + 10 * MIN, servingAt: T0 + 11.5 * MIN, endedAt: T0 + 16 * MIN, counterId: 1, calledBy: 't01' }),
+      15,
+      T0 + 60 * MIN,
+    );
+    expect(m).toMatchObject({ waitSeconds: 600, walkSeconds: 90, serviceSeconds: 270, serviceFrom: 'serving', totalSeconds: 960 });
+    expect(m.waitSeconds! + m.walkSeconds! + m.serviceSeconds!).toBe(m.totalSeconds);
+  });
+  it('a customer being served now has a walk but no service time yet; a start before the call is ignored', () => {
+    const now = measureTicket(t({ status: 'called', calledAt: T0 + 2 * MIN, servingAt: T0 + 2 * MIN + 45_000 }), 15, T0 + 5 * MIN);
+    expect(now).toMatchObject({ walkSeconds: 45, serviceSeconds: null, serviceFrom: null, totalSeconds: null });
+    const odd = measureTicket(t({ status: 'completed', calledAt: T0 + 2 * MIN, servingAt: T0 + MIN, endedAt: T0 + 4 * MIN }), 15, T0 + 5 * MIN);
+    expect(odd).toMatchObject({ walkSeconds: null, serviceSeconds: 120, serviceFrom: 'call' });
   });
   it('a waiting ticket past the target already misses it; within the target it is not counted yet', () => {
     expect(measureTicket(t({}), 15, T0 + 16 * MIN).withinTarget).toBe(false);
@@ -33,10 +50,13 @@ describe('per ticket measures', () => {
 describe('the day', () => {
   const now = T0 + 60 * MIN;
   const tickets: MeasureTicket[] = [
-    t({ number: 'A001', status: 'completed', calledAt: T0 + 5 * MIN, endedAt: T0 + 10 * MIN, counterId: 1, calledBy: 't01' }),
+    // started 1 min after the call: walk 60 s, service 4 min
+    t({ number: 'A001', status: 'completed', calledAt: T0 + 5 * MIN, servingAt: T0 + 6 * MIN, endedAt: T0 + 10 * MIN, counterId: 1, calledBy: 't01' }),
+    // no start: walk unknown, service 4 min from the call
     t({ number: 'A002', status: 'completed', calledAt: T0 + 25 * MIN, endedAt: T0 + 29 * MIN, counterId: 1, calledBy: 't01' }),
     t({ number: 'A003', ticketClass: 'priority', status: 'no_show', calledAt: T0 + 2 * MIN, endedAt: T0 + 4 * MIN, counterId: 2, calledBy: 't02' }),
-    t({ number: 'B001', serviceCode: 'B', ticketClass: 'vip', status: 'called', calledAt: T0 + 1 * MIN, counterId: 4, calledBy: 't04' }),
+    // being served: walk 3 min
+    t({ number: 'B001', serviceCode: 'B', ticketClass: 'vip', status: 'called', calledAt: T0 + 1 * MIN, servingAt: T0 + 4 * MIN, counterId: 4, calledBy: 't04' }),
     t({ number: 'A004', issuedAt: T0 + 50 * MIN }), // waiting 10 minutes
     t({ number: 'B002', serviceCode: 'B', issuedAt: T0 + 30 * MIN }), // waiting 30 minutes: misses the target
   ];
@@ -54,6 +74,15 @@ describe('the day', () => {
     // waits 5, 25, 2, 1 minutes
     expect(d.wait).toEqual({ called: 4, averageSeconds: Math.round(((5 + 25 + 2 + 1) * 60) / 4), longestSeconds: 1500 });
   });
+  it('average and longest walk over the tickets with a start only', () => {
+    // A001 60 s, B001 180 s; A002 (no start) is not a zero walk
+    expect(d.walk).toEqual({ measured: 2, averageSeconds: 120, longestSeconds: 180 });
+    expect(d.walkMeasured).toBe(true);
+  });
+  it('service excluding walk over completed visits with a start; from the call over all completed', () => {
+    // excluding walk: A001 only (10 - 6 = 4 min); from the call: A001 5 min, A002 4 min
+    expect(d.service).toEqual({ completed: 2, measured: 1, averageSeconds: 240, averageFromCallSeconds: 270 });
+  });
   it('service level per class and overall', () => {
     const by = Object.fromEntries(d.serviceLevel.map((s) => [s.ticketClass, s]));
     expect(by.normal).toEqual({ ticketClass: 'normal', counted: 3, withinTarget: 1, percent: 33.3 });
@@ -68,13 +97,15 @@ describe('the day', () => {
       { teller: 't01', counterIds: [1], completed: 2, noShows: 0, averageServiceSeconds: 270 },
       { teller: 't02', counterIds: [2], completed: 0, noShows: 1, averageServiceSeconds: null },
     ]);
-    expect(d.walkMeasured).toBe(false);
   });
   it('an empty day has no averages', () => {
     const e = dayMeasures([], { now, targetWaitMinutes: 15, serviceCodes: ['A'] });
     expect(e.wait).toEqual({ called: 0, averageSeconds: null, longestSeconds: null });
     expect(e.noShow.percent).toBeNull();
     expect(e.tellers).toEqual([]);
+    expect(e.walk).toEqual({ measured: 0, averageSeconds: null, longestSeconds: null });
+    expect(e.service).toEqual({ completed: 0, measured: 0, averageSeconds: null, averageFromCallSeconds: null });
+    expect(e.walkMeasured).toBe(false);
   });
 });
 
@@ -95,9 +126,29 @@ describe('CSV', () => {
     const rows = [measureTicket(t({ status: 'completed', calledAt: T0 + MIN, endedAt: T0 + 3 * MIN, counterId: 1, calledBy: 't01', outcome: 'done' }), 15, T0)];
     const csv = measuresCsv(rows, () => '现金, "存款"');
     const lines = csv.slice(1).split('\r\n');
-    expect(lines[0]).toBe('number,service_code,service_name,class,status,counter,teller,issued_at,called_at,ended_at,wait_s,walk_s,service_s,total_s,within_target,outcome');
-    expect(lines[1]).toBe(
-      `A001,A,"现金, ""存款""",normal,completed,1,t01,${new Date(T0).toISOString()},${new Date(T0 + MIN).toISOString()},${new Date(T0 + 3 * MIN).toISOString()},60,,120,180,yes,done`,
+    expect(lines[0]).toBe(
+      'number,service_code,service_name,class,status,counter,teller,issued_at,called_at,serving_at,ended_at,wait_s,walk_s,service_s,total_s,within_target,outcome',
     );
+    expect(lines[1]).toBe(
+      `A001,A,"现金, ""存款""",normal,completed,1,t01,${new Date(T0).toISOString()},${new Date(T0 + MIN).toISOString()},,${new Date(T0 + 3 * MIN).toISOString()},60,,120,180,yes,done`,
+    );
+  });
+  it('a started visit fills serving_at, walk_s and a service_s without the walk', () => {
+    const started = measureTicket(
+      t({ number: 'A002', status: 'completed', calledAt: T0 + MIN, servingAt: T0 + MIN + 40_000, endedAt: T0 + 5 * MIN, counterId: 2, calledBy: 't02' }),
+      15,
+      T0,
+    );
+    const line = measuresCsv([started], () => 'A').slice(1).split('\r\n')[1]!.split(',');
+    expect(line.slice(8, 16)).toEqual([
+      new Date(T0 + MIN).toISOString(),
+      new Date(T0 + MIN + 40_000).toISOString(),
+      new Date(T0 + 5 * MIN).toISOString(),
+      '60', // wait
+      '40', // walk
+      '200', // service: 4 min - 40 s
+      '300', // total
+      'yes',
+    ]);
   });
 });

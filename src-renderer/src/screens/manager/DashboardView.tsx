@@ -1,7 +1,8 @@
 /**
  * Queue dashboard (issue 3): today's measures from GET /api/v1/measures/today as plain SVG charts —
- * waiting now per service, average and longest wait, service level per class against the target
- * wait, no-show rate, per-teller throughput — and the per-ticket CSV (fetched with the session's
+ * waiting now per service, average and longest wait, average walk to the counter and service time
+ * (excluding the walk), service level per class against the target wait, no-show rate, per-teller
+ * throughput — and the per-ticket CSV (fetched with the session's
  * token, saved through a Blob link). Refreshes every 30 seconds.
  */
 import { useCallback, useEffect, useState } from 'react';
@@ -184,6 +185,22 @@ export function DashboardView({ call, auth, branch }: { call: StaffCall; auth: S
           tone={m.wait.longestSeconds !== null && m.wait.longestSeconds > m.targetWaitMinutes * 60 ? 'warn' : undefined}
         />
         <Tile
+          label={t('dashboard.avgWalk')}
+          value={minutes(m.walk.averageSeconds)}
+          sub={
+            m.walk.measured
+              ? t('dashboard.walkMeasured', { count: m.walk.measured, longest: minutes(m.walk.longestSeconds) })
+              : t('dashboard.walkNone')
+          }
+          testId="dash-avg-walk"
+        />
+        <Tile
+          label={t('dashboard.avgService')}
+          value={minutes(m.service.averageSeconds)}
+          sub={t('dashboard.serviceMeasured', { measured: m.service.measured, completed: m.service.completed, fromCall: minutes(m.service.averageFromCallSeconds) })}
+          testId="dash-avg-service"
+        />
+        <Tile
           label={t('dashboard.serviceLevel')}
           value={percent(all?.percent ?? null)}
           sub={t('dashboard.target', { minutes: m.targetWaitMinutes })}
@@ -258,6 +275,7 @@ export function DashboardView({ call, auth, branch }: { call: StaffCall; auth: S
       </section>
       <p className="dash-note" data-testid="dash-walk-note">
         {t('dashboard.walkNote')}
+        {m.service.completed > m.service.measured && ` ${t('dashboard.walkMissing', { count: m.service.completed - m.service.measured })}`}
       </p>
     </div>
   );

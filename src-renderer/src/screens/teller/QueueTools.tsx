@@ -24,6 +24,7 @@ export function TicketTools({
   counterId,
   disabled,
   busyLabel,
+  canRecall = true,
   onRecall,
   onPark,
   onTransfer,
@@ -33,6 +34,8 @@ export function TicketTools({
   counterId: number;
   disabled: boolean;
   busyLabel: 'recall' | 'park' | 'transfer' | null;
+  /** False once serving started: the customer is at the counter, there is nobody to recall. */
+  canRecall?: boolean;
   onRecall: () => void;
   onPark: () => void;
   onTransfer: (choice: TransferChoice) => void;
@@ -49,7 +52,14 @@ export function TicketTools({
   return (
     <div className="tlr-tools" data-testid="teller-tools">
       <div className="tlr-tools-row">
-        <button type="button" className="tlr-tool" onClick={onRecall} disabled={disabled} data-testid="recall">
+        <button
+          type="button"
+          className="tlr-tool"
+          onClick={onRecall}
+          disabled={disabled || !canRecall}
+          title={canRecall ? undefined : t('tools.noRecallServing')}
+          data-testid="recall"
+        >
           {busyLabel === 'recall' ? t('actions.saving') : t('actions.recall')}
           {ticket.recallCount > 0 && <span className="tlr-tool-count">{t('tools.recalled', { count: ticket.recallCount })}</span>}
         </button>

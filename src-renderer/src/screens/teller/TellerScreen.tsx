@@ -1,6 +1,7 @@
 /**
  * Teller counter (PC, 1366x768): call the next customer, see at once who they are (VIP,
- * green channel), complete or mark no-show. F1 / F2 / F3 work from anywhere on the page.
+ * green channel), start serving when they reach the counter (the walk ends), complete or mark
+ * no-show. F1 / F2 / F3 / F4 work from anywhere on the page.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -26,7 +27,7 @@ import './teller.css';
 import { PrefilledForm } from './PrefilledForm';
 import { CounterControl, ParkedList, TicketTools, type TransferChoice } from './QueueTools';
 
-type Busy = 'call' | 'complete' | 'no-show' | 'restore' | 'recall' | 'park' | 'transfer' | 'resume' | 'counter' | null;
+type Busy = 'call' | 'start' | 'complete' | 'no-show' | 'restore' | 'recall' | 'park' | 'transfer' | 'resume' | 'counter' | null;
 
 interface Notice {
   kind: 'info' | 'success' | 'warn' | 'error';
@@ -159,6 +160,21 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     [current, operate, call, t],
   );
 
+  /** The customer reached the counter: the walk ends, the service starts (the hub keeps the first press). */
+  const startServing = useCallback(
+    () =>
+      current &&
+      !current.servingAt &&
+      !current.parked &&
+      operate('start', async () => {
+        const r = await call<CallNextResponse>(`/api/v1/tickets/${encodeURIComponent(current.id)}/start`, { method: 'POST' });
+        setCurrent(r.ticket);
+        const walk = r.ticket.servingAt ? Math.max(0, Math.round((Date.parse(r.ticket.servingAt) - Date.parse(r.ticket.calledAt)) / 1000)) : 0;
+        setNotice({ kind: 'success', text: { key: 'notice.started', params: { number: r.ticket.number, walk: formatDuration(walk) } } });
+      }),
+    [current, operate, call],
+  );
+
   const park = useCallback(
     () =>
       current &&
@@ -253,15 +269,20 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     return () => window.clearTimeout(id);
   }, [confirmNoShow]);
 
-  // Keyboard: F1 call next, F2 complete, F3 no-show (press twice).
-  const keys = useRef({ callNext, finish, noShow });
+  // Keyboard: F1 call next, F2 complete, F3 no-show (press twice), F4 start serving.
+  const keys = useRef({ callNext, finish, noShow, startServing });
   useEffect(() => {
-    keys.current = { callNext, finish, noShow };
-  }, [callNext, finish, noShow]);
+    keys.current = { callNext, finish, noShow, startServing };
+  }, [callNext, finish, noShow, startServing]);
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.repeat) {
-        if (['F1', 'F2', 'F3'].includes(e.key)) e.preventDefault();
+        if (['F1', 'F2', 'F3', 'F4'].includes(e.key)) e.preventDefault();
+        return;
+      }
+      if (e.key === 'F4' && !e.altKey) {
+        e.preventDefault();
+        void keys.current.startServing();
         return;
       }
       if (e.key === 'F1') {
@@ -321,6 +342,20 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
             </div>
           )}
 
+          {current && !current.servingAt && (
+            <button
+              type="button"
+              className="tlr-start"
+              onClick={() => void startServing()}
+              disabled={busy !== null || current.parked}
+              title={t('hint.startServing')}
+              data-testid="start-serving"
+            >
+              <span className="tlr-start-label">{busy === 'start' ? t('actions.starting') : t('actions.startServing')}</span>
+              <span className="tlr-start-sub">{t('hint.startServing')}</span>
+              <kbd>F4</kbd>
+            </button>
+          )}
           <div className="tlr-actions">
             <button
               type="button"
@@ -363,6 +398,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
               counterId={counterId}
               disabled={busy !== null}
               busyLabel={busy === 'recall' || busy === 'park' || busy === 'transfer' ? busy : null}
+              canRecall={!current.servingAt}
               onRecall={() => void recall()}
               onPark={() => void park()}
               onTransfer={(choice) => void transfer(choice)}
@@ -523,10 +559,23 @@ function CurrentTicket({ ticket, branch, now }: { ticket: CalledTicket; branch: 
               <dt>{t('ticket.calledAt')}</dt>
               <dd>{formatTime(ticket.calledAt, true)}</dd>
             </div>
-            <div>
-              <dt>{t('ticket.serving')}</dt>
-              <dd data-testid="current-serving">{formatDuration(secondsSince(ticket.calledAt, now))}</dd>
-            </div>
+            {ticket.servingAt ? (
+              <>
+                <div>
+                  <dt>{t('ticket.walk')}</dt>
+                  <dd data-testid="current-walk">{formatDuration(secondsSince(ticket.calledAt, Date.parse(ticket.servingAt)))}</dd>
+                </div>
+                <div className="is-serving">
+                  <dt>{t('ticket.serving')}</dt>
+                  <dd data-testid="current-serving">{formatDuration(secondsSince(ticket.servingAt, now))}</dd>
+                </div>
+              </>
+            ) : (
+              <div className="is-walking">
+                <dt>{t('ticket.walking')}</dt>
+                <dd data-testid="current-walking">{formatDuration(secondsSince(ticket.calledAt, now))}</dd>
+              </div>
+            )}
           </dl>
         </div>
       </div>

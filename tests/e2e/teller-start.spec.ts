@@ -1,0 +1,125 @@
+/**
+ * Issue 3 "walk to counter" in a real browser: the teller calls, presses "customer at counter —
+ * start serving" (button, then the F4 key), sees the serving timer, completes; the manager's
+ * dashboard shows the average walk and service times. Screenshots in zh-CN and en go to
+ * tests/e2e/screenshots/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+
+const shots = join(__dirname, 'screenshots');
+mkdirSync(shots, { recursive: true });
+const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+
+async function open(browser: Browser, path: string, viewport: { width: number; height: number }) {
+  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
+  const page = await context.newPage();
+  await page.goto(path);
+  return page;
+}
+
+async function token(request: APIRequestContext, data: Record<string, unknown>): Promise<string> {
+  const res = await request.post('/api/v1/auth/login', { data });
+  expect(res.status()).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function issue(request: APIRequestContext, serviceCode: string): Promise<string> {
+  const kiosk = await token(request, { deviceId: 'kiosk-01', secret: 'demo' });
+  const res = await request.post('/api/v1/tickets', {
+    headers: { authorization: `Bearer ${kiosk}` },
+    data: { serviceCode, requestId: `e2e-start-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` },
+  });
+  expect(res.status()).toBe(201);
+  return ((await res.json()) as { ticket: { number: string } }).ticket.number;
+}
+
+/** Counter 1 ends whatever earlier specs left for it, so its next call is ours. */
+async function clearCounter1(request: APIRequestContext) {
+  const headers = { authorization: `Bearer ${await token(request, { staffId: 't01', pin: '2222' })}` };
+  for (;;) {
+    const cur = await request.get('/api/v1/counters/1/current', { headers });
+    if (cur.status() === 200) await request.post(`/api/v1/tickets/${((await cur.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
+    const next = await request.post('/api/v1/counters/1/call-next', { headers });
+    if (next.status() !== 200) break;
+    await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
+  }
+}
+
+test('teller: call, customer at counter — start serving, complete; the dashboard shows the walk', async ({ browser, request }) => {
+  await clearCounter1(request);
+  const first = await issue(request, 'A');
+
+  const teller = await open(browser, '/teller', { width: 1366, height: 768 });
+  await teller.getByTestId('login-staff-id').fill('t01');
+  await teller.getByTestId('login-pin').fill('2222');
+  await teller.getByTestId('login-counter').fill('1');
+  await teller.getByTestId('login-submit').click();
+  await expect(teller.getByTestId('call-next')).toBeEnabled();
+
+  // Called: the customer is on the way; the start button is the obvious next step.
+  await teller.getByTestId('call-next').click();
+  await expect(teller.getByTestId('current-number')).toHaveText(first);
+  const start = teller.getByTestId('start-serving');
+  await expect(start).toBeVisible();
+  await expect(start).toContainText('开始办理');
+  await expect(teller.getByTestId('current-walking')).toBeVisible();
+  await expect(teller.getByTestId('current-serving')).toHaveCount(0);
+  await shot(teller, 'teller-start-zh');
+  await teller.getByTestId('lang-en').first().click();
+  await expect(start).toContainText('start serving');
+  await shot(teller, 'teller-start-en');
+
+  // The customer walks over, the teller presses start: the walk is kept, the serving timer runs.
+  await teller.waitForTimeout(2200);
+  await start.click();
+  await expect(start).toHaveCount(0);
+  await expect(teller.getByTestId('current-walk')).toHaveText(/^0:0[2-9]$/);
+  await expect(teller.getByTestId('current-serving')).toBeVisible();
+  await expect(teller.getByTestId('teller-notice')).toContainText(first);
+  // Recall makes no sense any more; the other tools still work.
+  await expect(teller.getByTestId('recall')).toBeDisabled();
+  await expect(teller.getByTestId('park')).toBeEnabled();
+  await expect(teller.getByTestId('complete')).toBeEnabled();
+  await shot(teller, 'teller-serving-en');
+  await teller.getByTestId('lang-zh-CN').first().click();
+  await expect(teller.getByTestId('teller-notice')).toContainText('开始为');
+  await shot(teller, 'teller-serving-zh');
+
+  // A reload restores the started visit from the hub.
+  await teller.reload();
+  await expect(teller.getByTestId('current-number')).toHaveText(first);
+  await expect(teller.getByTestId('current-serving')).toBeVisible();
+  await expect(teller.getByTestId('start-serving')).toHaveCount(0);
+  await teller.getByTestId('complete').click();
+  await expect(teller.getByTestId('current-number')).toHaveCount(0);
+
+  // The second customer: F4 starts serving from anywhere on the page.
+  const second = await issue(request, 'B');
+  await teller.getByTestId('call-next').click();
+  await expect(teller.getByTestId('current-number')).toHaveText(second);
+  await teller.waitForTimeout(1200);
+  await teller.keyboard.press('F4');
+  await expect(teller.getByTestId('start-serving')).toHaveCount(0);
+  await expect(teller.getByTestId('current-serving')).toBeVisible();
+  await teller.waitForTimeout(1000);
+  await teller.keyboard.press('F2');
+  await expect(teller.getByTestId('current-number')).toHaveCount(0);
+
+  // The manager's dashboard: average walk and service (excluding the walk) are measured.
+  const manager = await open(browser, '/manager', { width: 1280, height: 800 });
+  await manager.getByTestId('login-staff-id').fill('m01');
+  await manager.getByTestId('login-pin').fill('1111');
+  await manager.getByTestId('login-submit').click();
+  await expect(manager.getByTestId('manager-screen')).toBeVisible();
+  await manager.getByTestId('tab-dashboard').click();
+  const walk = manager.getByTestId('dash-avg-walk');
+  await expect(walk.locator('.dash-tile-value')).toHaveText(/^\d+:\d\d$/);
+  await expect(walk).toContainText('平均到柜时间');
+  await expect(manager.getByTestId('dash-avg-service').locator('.dash-tile-value')).toHaveText(/^\d+:\d\d$/);
+  await shot(manager, 'dashboard-walk-zh');
+  await manager.getByTestId('lang-en').first().click();
+  await expect(walk).toContainText('Average walk to counter');
+  await shot(manager, 'dashboard-walk-en');
+});
