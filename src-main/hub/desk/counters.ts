@@ -32,6 +32,9 @@ export class CounterBoard {
            changed_at = excluded.changed_at, changed_by = excluded.changed_by`,
       ),
       maxWeight: db.prepare('SELECT MAX(weight) AS w FROM counter_service WHERE counter_id = ?'),
+      profiles: db.prepare(
+        'SELECT counter_id, service_code AS code, weight FROM counter_service WHERE branch_id = ? ORDER BY counter_id, weight DESC, service_code',
+      ),
     };
   }
 
@@ -44,9 +47,10 @@ export class CounterBoard {
     this.s.set.run({ counter_id: counterId, branch_id: this.branch.id, state, reason, note, changed_at: at, changed_by: by });
   }
 
-  /** Every counter of the branch with its state. */
+  /** Every counter of the branch with its state and its profile (services and weights). */
   list(currentNumber: (counterId: number) => string | null): CounterStatus[] {
     const rows = new Map((this.s.all.all(this.branch.id) as StateRow[]).map((r) => [r.counter_id, r]));
+    const profiles = this.s.profiles.all(this.branch.id) as { counter_id: number; code: string; weight: number }[];
     return this.branch.counters.map((c) => {
       const r = rows.get(c.id);
       return {
@@ -57,6 +61,7 @@ export class CounterBoard {
         changedAt: r ? new Date(r.changed_at).toISOString() : null,
         changedBy: r?.changed_by ?? null,
         currentNumber: currentNumber(c.id),
+        services: profiles.filter((p) => p.counter_id === c.id).map((p) => ({ code: p.code, weight: p.weight })),
       };
     });
   }

@@ -89,7 +89,14 @@ export function GreenChannelList({ records, loaded, error, branch, onRefresh, on
                         <span className="gc-ticket">{d.number}</span>
                       )}
                     </td>
-                    <td>{greenRuleText(d.rule, t)}</td>
+                    <td>
+                      {greenRuleText(d.rule, t)}
+                      {d.reason && (
+                        <span className="gc-reason" data-testid="green-channel-reason">
+                          {t('gc.reason', { reason: d.reason })}
+                        </span>
+                      )}
+                    </td>
                     <td>{serviceName(branch, d.fromServiceCode)}</td>
                     <td>{greenDestinationText(d, branch, t)}</td>
                     <td className="mono">{d.decidedBy}</td>

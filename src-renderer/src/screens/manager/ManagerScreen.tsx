@@ -13,28 +13,38 @@ import type {
   OfferOutcome,
   RecordOutcomeResponse,
   RevealResponse,
+  TransferRequest,
+  TransferResponse,
+  WaitingTicket,
 } from '@domain/contracts';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
 import { useStaffCall, useStaffQueue } from '../../components/staffApi';
-import { ackErrorMessage, errorMessage } from '../../components/format';
-import { pickArray } from './labels';
+import { ackErrorMessage, currentLanguage, errorMessage } from '../../components/format';
+import { counterLabel, pickArray, serviceLabel } from './labels';
 import { QueuePanel, RetryAlert } from './QueuePanel';
 import { CustomerCardView, type RevealField, type RevealReason } from './CustomerCardView';
 import { CampaignReportView } from './CampaignReportView';
 import { DashboardView } from './DashboardView';
+import { AppointmentsView } from './AppointmentsView';
 import { GreenChannelList, useGreenChannel } from './GreenChannelList';
+import { CountersBoard } from './CountersBoard';
+import { GreenChannelDialog, TransferDialog } from './TicketActions';
+import { msg, opsErrorMsg, renderMsg, type Msg } from './ops';
 import './manager.css';
+import './ops.css';
 
-type Tab = 'queue' | 'cards' | 'green' | 'report' | 'dashboard';
+type Tab = 'queue' | 'cards' | 'green' | 'counters' | 'report' | 'dashboard' | 'appointments';
 /** Tabs of the right-hand panel (in portrait, the queue is a tab of its own too). */
-const RIGHT_TABS = ['cards', 'green', 'report', 'dashboard'] as const;
+const RIGHT_TABS = ['cards', 'green', 'counters', 'report', 'dashboard', 'appointments'] as const;
 
+/** A toast keeps its i18n key and values, rendered in the language of the moment (not frozen). */
 interface Toast {
   id: number;
   kind: 'info' | 'green' | 'warn';
-  text: string;
+  msg: Msg;
 }
+type TicketDialog = { kind: 'transfer' | 'green'; ticket: WaitingTicket } | null;
 
 export default function ManagerScreen() {
   return <StaffGate scope="manager">{(auth) => <ManagerDesk auth={auth} />}</StaffGate>;
@@ -51,11 +61,14 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
   const [branch, setBranch] = useState<BranchInfo | null>(null);
   const [cards, setCards] = useState<CustomerCard[]>([]);
   const [cardsLoaded, setCardsLoaded] = useState(false);
-  const [cardsError, setCardsError] = useState<string | null>(null);
+  const [cardsError, setCardsError] = useState<unknown>(null);
   const [tab, setTab] = useState<Tab>('cards');
   const [focus, setFocus] = useState<{ ticketId: string; seq: number } | null>(null);
   const [recordedAt, setRecordedAt] = useState<Record<string, string>>({});
   const [toasts, setToasts] = useState<Toast[]>([]);
+  const [ticketDialog, setTicketDialog] = useState<TicketDialog>(null);
+  /** Tickets this desk is moving into the green channel: their broadcast is acknowledged here once. */
+  const greenMine = useRef(new Set<string>());
   const toastSeq = useRef(0);
   const cardsRef = useRef(cards);
   useEffect(() => {
@@ -66,9 +79,9 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
   const { socket, connected, snapshot, queueError, loadQueueHttp } = useStaffQueue(auth, call);
   const { green, setGreen, greenLoaded, greenError, loadGreen } = useGreenChannel(call);
 
-  const toast = useCallback((kind: Toast['kind'], text: string) => {
+  const toast = useCallback((kind: Toast['kind'], m: Msg) => {
     const id = ++toastSeq.current;
-    setToasts((ts) => [...ts.slice(-3), { id, kind, text }]);
+    setToasts((ts) => [...ts.slice(-3), { id, kind, msg: m }]);
     window.setTimeout(() => setToasts((ts) => ts.filter((x) => x.id !== id)), 7000);
   }, []);
 
@@ -90,7 +103,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
         setCardsLoaded(true);
         setCardsError(null);
       })
-      .catch((err) => setCardsError(errorMessage(err)));
+      .catch((err) => setCardsError(err));
   }, [call]);
 
   useEffect(() => {
@@ -105,14 +118,15 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
     const onWithdrawn = (w: CardWithdrawn) => {
       // The visit ended: the card goes (purpose-bound data), only the ticket number is said.
       const gone = cardsRef.current.find((c) => c.ticketId === w.ticketId);
-      if (gone) toast('info', t('toast.cardClosed', { number: gone.number, reason: t(`withdrawn.${w.reason}`) }));
+      if (gone) toast('info', msg('manager:toast.cardClosed', { number: gone.number, reason: msg(`manager:withdrawn.${w.reason}`) }));
       setCards((cs) => cs.filter((c) => c.ticketId !== w.ticketId));
       setFocus((f) => (f?.ticketId === w.ticketId ? null : f));
     };
     const onGreen = (d: GreenChannelDecision) => {
       setGreen((gs) => [d, ...gs.filter((g) => g.id !== d.id)]);
       setCards((cs) => cs.map((c) => (c.ticketId === d.ticketId && !c.greenChannel ? { ...c, greenChannel: d } : c)));
-      toast('green', t('toast.greenRouted', { number: d.number }));
+      // A move made at this desk is acknowledged by its own request.
+      if (!greenMine.current.has(d.ticketId)) toast('green', msg('manager:toast.greenRouted', { number: d.number }));
     };
     socket.on('customer:card', onCard);
     socket.on('customer:card:withdrawn', onWithdrawn);
@@ -122,7 +136,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
       socket.off('customer:card:withdrawn', onWithdrawn);
       socket.off('green-channel:routed', onGreen);
     };
-  }, [socket, upsertCard, toast, t, setGreen]);
+  }, [socket, upsertCard, toast, setGreen]);
 
   // On every (re)connect (after useStaffQueue's snapshot): the cards, acknowledged; HTTP if the
   // ack fails. (Not on a language switch: every card delivery is audited as a view.)
@@ -135,7 +149,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
         setCardsLoaded(true);
         setCardsError(null);
       } else if (res.error.code === 'unauthenticated') expire();
-      else setCardsError(ackErrorMessage(res.error));
+      else setCardsError(res.error);
     });
     loadGreen();
   }, [socket, connected, loadCardsHttp, loadGreen, expire]);
@@ -148,7 +162,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
       if (!cards.some((c) => c.ticketId === ticketId)) {
         call<CustomerCard | { card: CustomerCard }>(`/api/v1/tickets/${encodeURIComponent(ticketId)}/card`)
           .then((data) => upsertCard('card' in data && data.card ? data.card : (data as CustomerCard)))
-          .catch((err) => toast('warn', errorMessage(err)));
+          .catch((err) => toast('warn', opsErrorMsg(err)));
       }
     },
     [cards, call, upsertCard, toast],
@@ -188,9 +202,48 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
     [call],
   );
 
+  // ------------------------------------------------------------ queue operations (issue 3)
+  const transfer = useCallback(
+    async (ticket: WaitingTicket, body: TransferRequest) => {
+      const res = await call<TransferResponse>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/transfer`, { method: 'POST', body });
+      const to = res.ticket;
+      toast(
+        'info',
+        msg(to.targetCounterId != null ? 'manager:ops.transfer.doneCounter' : 'manager:ops.transfer.done', {
+          number: to.number,
+          service: serviceLabel(branch, to.serviceCode),
+          counter: to.targetCounterId != null ? counterLabel(branch, to.targetCounterId) : '',
+          position: to.position,
+        }),
+      );
+      setTicketDialog(null);
+    },
+    [call, toast, branch],
+  );
+
+  const moveToGreen = useCallback(
+    async (ticket: WaitingTicket, reason: string) => {
+      greenMine.current.add(ticket.id);
+      try {
+        const d = await call<GreenChannelDecision>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/green-channel`, {
+          method: 'POST',
+          body: { reason },
+        });
+        setGreen((gs) => [d, ...gs.filter((g) => g.id !== d.id)]);
+        toast('green', msg('manager:ops.green.done', { number: d.number }));
+        setTicketDialog(null);
+      } catch (err) {
+        greenMine.current.delete(ticket.id);
+        throw err;
+      }
+    },
+    [call, toast, setGreen],
+  );
+
   const identifiedWaiting = useMemo(() => snapshot?.waiting.filter((w) => w.identified).length ?? 0, [snapshot]);
   const totalWaiting = snapshot?.waiting.length ?? 0;
   const rightTab: Exclude<Tab, 'queue'> = tab === 'queue' ? 'cards' : tab;
+  const dialogTicketWaiting = ticketDialog ? (snapshot?.waiting.some((w) => w.id === ticketDialog.ticket.id) ?? true) : false;
 
   return (
     <div className="staff-screen mgr" data-tab={tab} data-testid="manager-screen">
@@ -255,13 +308,21 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
             onRetry={loadQueueHttp}
             onOpenCard={openCard}
             cardTicketIds={cards.map((c) => c.ticketId)}
+            onTransfer={(ticket) => setTicketDialog({ kind: 'transfer', ticket })}
+            onGreen={(ticket) => setTicketDialog({ kind: 'green', ticket })}
           />
         </section>
         <section className="mgr-right">
           {rightTab === 'cards' ? (
             <div className="mgr-cards" data-testid="cards-panel">
-              {cardsError && <RetryAlert text={cardsError} testId="cards-error" onRetry={loadCardsHttp} />}
-              {!cardsLoaded && !cardsError && <p className="mgr-empty">{t('common:loading')}</p>}
+              {cardsError !== null && (
+                <RetryAlert
+                  text={cardsError instanceof Error ? errorMessage(cardsError) : ackErrorMessage(cardsError as { code: string; message: string })}
+                  testId="cards-error"
+                  onRetry={loadCardsHttp}
+                />
+              )}
+              {!cardsLoaded && cardsError === null && <p className="mgr-empty">{t('common:loading')}</p>}
               {cardsLoaded && cards.length === 0 && (
                 <div className="mgr-empty" data-testid="cards-empty">
                   <p>{t('cards.empty')}</p>
@@ -280,10 +341,14 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
                 />
               ))}
             </div>
+          ) : rightTab === 'counters' ? (
+            <CountersBoard call={call} branch={branch} snapshot={snapshot} connected={connected} toast={toast} onProfileSaved={loadBranch} />
           ) : rightTab === 'report' ? (
             <CampaignReportView call={call} />
           ) : rightTab === 'dashboard' ? (
             <DashboardView call={call} auth={auth} branch={branch} />
+          ) : rightTab === 'appointments' ? (
+            <AppointmentsView call={call} branch={branch} />
           ) : (
             <GreenChannelList
               records={green}
@@ -301,10 +366,31 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
       <div className="mgr-toasts" aria-live="polite">
         {toasts.map((x) => (
           <div key={x.id} className={`mgr-toast is-${x.kind}`} data-testid="manager-toast">
-            {x.text}
+            {renderMsg(t, x.msg, currentLanguage())}
           </div>
         ))}
       </div>
+
+      {ticketDialog?.kind === 'transfer' && (
+        <TransferDialog
+          key={`transfer-${ticketDialog.ticket.id}`}
+          ticket={ticketDialog.ticket}
+          branch={branch}
+          stillWaiting={dialogTicketWaiting}
+          onSubmit={(body) => transfer(ticketDialog.ticket, body)}
+          onClose={() => setTicketDialog(null)}
+        />
+      )}
+      {ticketDialog?.kind === 'green' && (
+        <GreenChannelDialog
+          key={`green-${ticketDialog.ticket.id}`}
+          ticket={ticketDialog.ticket}
+          branch={branch}
+          stillWaiting={dialogTicketWaiting}
+          onSubmit={(reason) => moveToGreen(ticketDialog.ticket, reason)}
+          onClose={() => setTicketDialog(null)}
+        />
+      )}
     </div>
   );
 }

@@ -1,10 +1,14 @@
-/** The manager's live queue: per-service counts, waits and estimates, and every waiting ticket. */
+/**
+ * The manager's live queue: per-service counts, waits and estimates, and every waiting ticket with
+ * its actions (transfer, move to the green channel: issue 3).
+ */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BranchInfo, QueueSnapshot, TicketClass } from '@domain/contracts';
+import type { BranchInfo, QueueSnapshot, TicketClass, WaitingTicket } from '@domain/contracts';
 import { formatDuration, formatTime, secondsSince, useNow } from '../../components/format';
 import { ServiceWaitCells, ServiceWaitHead } from '../../components/ServiceWaits';
 import { counterName, serviceName } from './labels';
+import { greenBlocker, ticketEstimate } from './ops';
 
 /** Waits beyond these many seconds are flagged (amber, red). */
 const WAIT_WARN = 15 * 60;
@@ -43,12 +47,17 @@ interface Props {
   onRetry: () => void;
   onOpenCard: (ticketId: string) => void;
   cardTicketIds: string[];
+  /** Manager actions on a waiting ticket (absent: the list is read-only). */
+  onTransfer?: (ticket: WaitingTicket) => void;
+  onGreen?: (ticket: WaitingTicket) => void;
 }
 
-export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardTicketIds }: Props) {
+export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardTicketIds, onTransfer, onGreen }: Props) {
   const { t } = useTranslation(['manager', 'common']);
   const now = useNow(1000);
   const [filter, setFilter] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<string | null>(null);
+  const withActions = onTransfer !== undefined || onGreen !== undefined;
 
   if (!snapshot) {
     return (
@@ -114,7 +123,7 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
                   waitingTestId="service-waiting"
                   longestClass={(secs) => `wait-${waitLevel(secs)}`}
                 />
-                <td className="num">{s.waiting > 0 ? t('common:minutes', { count: s.estimatedWaitMinutes }) : '—'}</td>
+                <td className="num">{s.waiting > 0 && s.estimatedWaitMinutes !== null ? t('common:minutes', { count: s.estimatedWaitMinutes }) : '—'}</td>
               </tr>
             );
           })}
@@ -149,6 +158,9 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
           {waiting.map((w) => {
             const secs = secondsSince(w.issuedAt, now);
             const hasCard = cardTicketIds.includes(w.id);
+            const estimate = ticketEstimate(w);
+            const open = expanded === w.id;
+            const blocked = greenBlocker(w);
             const content = (
               <>
                 <span className="mgr-pos" title={t('queue.place')}>
@@ -160,9 +172,23 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
                 <span className={`mgr-w-time wait-${waitLevel(secs)}`} data-testid="waiting-time">
                   {formatDuration(secs)}
                 </span>
-                {w.identified && (
-                  <span className={`mgr-w-card ${hasCard ? 'has-card' : ''}`}>
-                    {t('queue.openCard')} ›
+                {(w.identified || w.targetCounterId != null) && (
+                  <span className="mgr-w-extra">
+                    {w.targetCounterId != null && (
+                      <span className="mgr-w-target" data-testid="waiting-target">
+                        {t('ops.onlyAt', { counter: counterName(branch, w.targetCounterId, t) })}
+                      </span>
+                    )}
+                    {w.identified && <span className={`mgr-w-card ${hasCard ? 'has-card' : ''}`}>{t('queue.openCard')} ›</span>}
+                  </span>
+                )}
+                {estimate !== null && (
+                  <span
+                    className={`mgr-w-est ${estimate === 'unknown' ? 'is-unknown' : ''}`}
+                    data-testid="waiting-estimate"
+                    title={estimate === 'unknown' ? t('ops.noCounterOpenTitle') : t('ops.estimateTitle')}
+                  >
+                    {estimate === 'unknown' ? t('ops.noCounterOpen') : estimate === 0 ? t('ops.underMinute') : t('ops.approxMinutes', { count: estimate })}
                   </span>
                 )}
               </>
@@ -170,10 +196,12 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
             return (
               <li
                 key={w.id}
-                className={`mgr-w is-${w.ticketClass} ${w.identified ? 'is-identified' : ''}`}
+                className={`mgr-w is-${w.ticketClass} ${w.identified ? 'is-identified' : ''} ${w.identified || w.targetCounterId != null ? 'has-extra' : ''} ${withActions ? 'has-actions' : ''} ${open ? 'is-open' : ''}`}
                 data-testid="waiting-ticket"
                 data-ticket-id={w.id}
                 data-number={w.number}
+                data-service={w.serviceCode}
+                data-class={w.ticketClass}
                 data-identified={w.identified ? 'true' : 'false'}
               >
                 {w.identified ? (
@@ -188,6 +216,46 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
                   </button>
                 ) : (
                   <div className="mgr-w-row">{content}</div>
+                )}
+                {withActions && (
+                  <button
+                    type="button"
+                    className="mgr-w-more"
+                    aria-expanded={open}
+                    aria-controls={`ops-${w.id}`}
+                    aria-label={t('ops.actionsFor', { number: w.number })}
+                    onClick={() => setExpanded(open ? null : w.id)}
+                    data-testid="ticket-actions"
+                  >
+                    <span aria-hidden="true">⋯</span>
+                  </button>
+                )}
+                {withActions && open && (
+                  <div className="mgr-w-ops" id={`ops-${w.id}`} role="group" aria-label={t('ops.actionsFor', { number: w.number })}>
+                    {onTransfer && (
+                      <button type="button" className="ops-btn" onClick={() => onTransfer(w)} data-testid="ticket-transfer">
+                        {t('ops.transfer.open')}
+                      </button>
+                    )}
+                    {onGreen && blocked !== 'already' && (
+                      <button
+                        type="button"
+                        className="ops-btn is-green-quiet"
+                        onClick={() => onGreen(w)}
+                        disabled={blocked === 'guest'}
+                        aria-describedby={blocked === 'guest' ? `ops-why-${w.id}` : undefined}
+                        data-testid="ticket-green"
+                      >
+                        {t('ops.green.open')}
+                      </button>
+                    )}
+                    {onGreen && blocked === 'guest' && (
+                      <small id={`ops-why-${w.id}`} className="ops-help">
+                        {t('ops.green.guestOnly')}
+                      </small>
+                    )}
+                    {onGreen && blocked === 'already' && <small className="ops-help">{t('ops.green.already')}</small>}
+                  </div>
                 )}
               </li>
             );
