@@ -2,10 +2,11 @@
  * Hub access of the staff desks: HTTP calls with the session's token (a 401 signs the screen out)
  * and the live staff queue snapshot over the socket, with HTTP as the fallback.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { CatchUp, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
 import { api } from '../lib/api';
-import { useLobbySocket } from '../lib/socket';
+import { noteOffset, offsetsOf, useLobbySocket } from '../lib/socket';
+import { planStaffCatchUp } from '../lib/catch-up';
 import type { StaffAuth } from './StaffLogin';
 import { ackErrorMessage, errorMessage } from './format';
 
@@ -21,9 +22,16 @@ export function useStaffCall(auth: StaffAuth): StaffCall {
   );
 }
 
+/** How long a reconnecting desk waits for the hub's catch-up before asking for a snapshot itself. */
+const CATCH_UP_WAIT_MS = 3000;
+
 /**
  * The desk's socket and the staff queue snapshot: pushed on queue:changed (an older one arriving
- * late is dropped), asked for on every (re)connect, over HTTP when the acknowledgement fails.
+ * late is dropped), asked for on the first connect, over HTTP when the acknowledgement fails.
+ * On a reconnect the socket sends its last offset (lib/socket.ts) and the hub answers with
+ * `events:catch-up` (lib/catch-up.ts planStaffCatchUp): a snapshot in it is applied as is; missed
+ * events mean one fresh snapshot is asked for; nothing missed, nothing is asked. Without an answer
+ * within CATCH_UP_WAIT_MS the desk asks for a snapshot anyway.
  * A refused token, on connecting or in an acknowledgement, ends the session.
  */
 export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
@@ -31,10 +39,25 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
   const { socket, connected } = useLobbySocket(auth.session.token);
   const [snapshot, setSnapshot] = useState<QueueSnapshot | null>(null);
   const [queueError, setQueueError] = useState<string | null>(null);
+  const snapshotRef = useRef<QueueSnapshot | null>(null);
+
+  /** Keeps the newest snapshot (by offset) and tells the socket what the desk holds. */
+  const applySnapshot = useCallback(
+    (snap: QueueSnapshot) => {
+      const prev = snapshotRef.current;
+      if (prev && snap.offset < prev.offset) return;
+      snapshotRef.current = snap;
+      if (socket) noteOffset(socket, snap.offset);
+      setSnapshot(snap);
+      setQueueError(null);
+    },
+    [socket],
+  );
 
   const loadQueueHttp = useCallback(() => {
     call<QueueSnapshot>('/api/v1/queue')
       .then((s) => {
+        snapshotRef.current = s;
         setSnapshot(s);
         setQueueError(null);
       })
@@ -43,33 +66,47 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
 
   useEffect(() => {
     if (!socket) return;
+    const requestSnapshot = () => {
+      socket.timeout(8000).emit('queue:snapshot', (err, res) => {
+        if (err) return loadQueueHttp();
+        if (res.ok) {
+          if (res.data.audience === 'staff') applySnapshot(res.data);
+        } else if (res.error.code === 'unauthenticated') expire();
+        else setQueueError(ackErrorMessage(res.error));
+      });
+    };
+    let waitForCatchUp: ReturnType<typeof setTimeout> | undefined;
+    const onConnect = () => {
+      clearTimeout(waitForCatchUp);
+      // No offset sent (first connection): no catch-up comes, ask. Else the catch-up decides.
+      if (offsetsOf(socket)?.sentOffset == null) requestSnapshot();
+      else waitForCatchUp = setTimeout(requestSnapshot, CATCH_UP_WAIT_MS);
+    };
+    const onCatchUp = (c: CatchUp) => {
+      clearTimeout(waitForCatchUp);
+      const plan = planStaffCatchUp(snapshotRef.current, c);
+      if (plan.kind === 'apply') applySnapshot(plan.snapshot);
+      else if (plan.kind === 'refresh') requestSnapshot();
+    };
     const onQueue = (snap: QueueSnapshot | PublicQueueSnapshot) => {
-      if (snap.audience !== 'staff') return;
-      setSnapshot((prev) => (prev && snap.offset < prev.offset ? prev : snap));
-      setQueueError(null);
+      if (snap.audience === 'staff') applySnapshot(snap);
     };
     const onConnectError = (err: Error) => {
       if (err.message === 'unauthenticated') expire();
     };
+    socket.on('connect', onConnect);
+    socket.on('events:catch-up', onCatchUp);
     socket.on('queue:changed', onQueue);
     socket.on('connect_error', onConnectError);
+    if (socket.connected) requestSnapshot();
     return () => {
+      clearTimeout(waitForCatchUp);
+      socket.off('connect', onConnect);
+      socket.off('events:catch-up', onCatchUp);
       socket.off('queue:changed', onQueue);
       socket.off('connect_error', onConnectError);
     };
-  }, [socket, expire]);
-
-  useEffect(() => {
-    if (!socket || !connected) return;
-    socket.timeout(8000).emit('queue:snapshot', (err, res) => {
-      if (err) return loadQueueHttp();
-      if (res.ok) {
-        if (res.data.audience === 'staff') setSnapshot(res.data);
-        setQueueError(null);
-      } else if (res.error.code === 'unauthenticated') expire();
-      else setQueueError(ackErrorMessage(res.error));
-    });
-  }, [socket, connected, loadQueueHttp, expire]);
+  }, [socket, expire, applySnapshot, loadQueueHttp]);
 
   return { socket, connected, snapshot, queueError, loadQueueHttp };
 }

@@ -1,4 +1,7 @@
-/** Branch admin: the audit log, today's green-channel routing and the branch set-up (read only). */
+/**
+ * Branch admin: the audit log, today's green-channel routing, the branch set-up (read only) and the
+ * lobby display's notices (NoticesPanel: add, edit, reorder, remove).
+ */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry, BranchInfo } from '@domain/contracts';
@@ -8,9 +11,10 @@ import { useStaffCall } from '../../components/staffApi';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
 import { pickArray, serviceName } from '../manager/labels';
 import { GreenChannelList, useGreenChannel } from '../manager/GreenChannelList';
+import { NoticesPanel } from './NoticesPanel';
 import './admin.css';
 
-type Tab = 'audit' | 'green' | 'branch';
+type Tab = 'audit' | 'green' | 'branch' | 'notices';
 const PAGE = 100;
 
 export default function AdminScreen() {
@@ -93,7 +97,7 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
     <div className="staff-screen adm" data-testid="admin-screen">
       <StaffHeader scope="admin" title={t('title')} branch={branch} auth={auth}>
         <nav className="adm-tabs" role="tablist" aria-label={t('tabs.label')}>
-          {(['audit', 'green', 'branch'] as const).map((k) => (
+          {(['audit', 'green', 'branch', 'notices'] as const).map((k) => (
             <button
               key={k}
               type="button"
@@ -214,6 +218,8 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
             <GreenChannelList records={green} loaded={greenLoaded} error={greenError} branch={branch} onRefresh={loadGreen} />
           </section>
         )}
+
+        {tab === 'notices' && <NoticesPanel call={call} />}
 
         {tab === 'branch' && (
           <section className="adm-panel" data-testid="branch-panel">

@@ -4,23 +4,33 @@
  * call spoken in zh-CN then en, one after another (announcer.ts, clips from resources/voice); a
  * one-time "enable sound" step where the browser demands a gesture; branch notices scrolling at
  * the bottom. It receives only the public snapshot (numbers, counters, counts) from the hub.
+ *
+ * Notices (issue 3) come from the hub (GET /api/v1/notices on every connect and every minute, then
+ * `notices:changed` whenever the list showing changes, including a start or end time passing); the
+ * display also drops a notice whose end has passed by the hub's clock on its own.
+ * After a reconnect the hub replays the calls missed (`events:catch-up`, lib/catch-up.ts): they join
+ * the last calls, and those made at most 60 s ago are spoken.
  */
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { Language, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
-import { useLobbySocket } from '../../lib/socket';
-import { DeviceGate } from '../../components/DeviceLogin';
+import type { ActiveNotices, CatchUp, Language, PublicNotice, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
+import { api } from '../../lib/api';
+import { noteOffset, useLobbySocket } from '../../lib/socket';
+import { callKey, clockSkew, displayCatchUp, type PublicCall } from '../../lib/catch-up';
+import { DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
 import { useDeviceBranch } from '../../components/deviceBranch';
 import { createAnnouncer, type Announcer, type PartOutcome, type VoiceLanguage } from './announcer';
 import { createAudioPlayer, probeSound, rememberVoice, voiceRemembered } from './voicePlayer';
 import './display.css';
 
-/** A branch notice for the marquee, in both languages (a later notice API feeds the same shape). */
+/** A branch notice for the marquee, in both languages (the hub's PublicNotice has this shape). */
 export interface BranchNotice {
   id: string;
   text: Record<Language, string>;
 }
+
+export type { PublicCall };
 
 /**
  * Sound on this page: 'checking' at start; 'ask' shows the large one-time "enable sound" button
@@ -28,12 +38,6 @@ export interface BranchNotice {
  * a gesture again after a reload); 'on' announces.
  */
 type VoiceState = 'checking' | 'ask' | 'blocked' | 'on';
-
-export interface PublicCall {
-  number: string;
-  counterId: number;
-  calledAt: string;
-}
 
 /** Calls kept on screen: the current one and the five before it. */
 const RECENT_CALLS = 6;
@@ -48,8 +52,6 @@ export default function DisplayScreen() {
     <DeviceGate scope="display">{({ session, signOut }) => <LobbyDisplay token={session.token} onSessionEnded={signOut} />}</DeviceGate>
   );
 }
-
-const callKey = (c: PublicCall) => `${c.number}|${c.counterId}|${c.calledAt}`;
 
 /** Newest first; one row per number (a recalled ticket moves back to the top), at most RECENT_CALLS. */
 export function mergeCalls(...lists: PublicCall[][]): PublicCall[] {
@@ -89,6 +91,13 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
   /** ticket:called events newer than the last snapshot, kept so an older snapshot cannot hide them. */
   const liveCalls = useRef<{ call: PublicCall; offset: number }[]>([]);
   const topKey = useRef<string | null>(null);
+  /** The calls on screen, for the catch-up (a call already shown is not spoken again). */
+  const callsRef = useRef<PublicCall[]>([]);
+  callsRef.current = calls;
+  /** Hub clock minus this screen's clock, from the last snapshot (for the catch-up's 60 s rule). */
+  const skew = useRef(0);
+  const [notices, setNotices] = useState<PublicNotice[]>([]);
+  const noticesAt = useRef('');
   const now = useClock();
 
   // ------------------------------------------------------------ voice
@@ -164,6 +173,7 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
   const applySnapshot = useCallback((s: PublicQueueSnapshot) => {
     if (s.offset < snapshotOffset.current) return; // an older snapshot arriving late
     snapshotOffset.current = s.offset;
+    skew.current = clockSkew(s.at, Date.now());
     liveCalls.current = liveCalls.current.filter((l) => l.offset > s.offset);
     setWaiting(s.waitingByService);
     setReady(true);
@@ -175,12 +185,21 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
     );
   }, []);
 
+  /** The newest list of notices wins (a push can overtake an HTTP answer). */
+  const applyNotices = useCallback((n: ActiveNotices) => {
+    if (n.at < noticesAt.current) return;
+    noticesAt.current = n.at;
+    setNotices(n.notices);
+  }, []);
+
   useEffect(() => {
     if (!socket) return;
     const requestSnapshot = () => {
       socket.emit('queue:snapshot', (res) => {
         if (res.ok) {
-          if (res.data.audience === 'public') applySnapshot(res.data);
+          if (res.data.audience !== 'public') return;
+          noteOffset(socket, res.data.offset); // the offset the next reconnect resumes from
+          applySnapshot(res.data);
         } else if (res.error.code === 'unauthenticated') {
           onSessionEnded();
         }
@@ -196,26 +215,51 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
       // Only live calls are spoken (not what a snapshot brings), queued behind any call being spoken.
       if (voiceRef.current === 'on') announcer.current?.announce(call);
     };
+    // After a reconnect: the calls missed join the list; recent ones are spoken (lib/catch-up.ts).
+    // The snapshot asked for on connect still follows, for the waiting counts.
+    const onCatchUp = (c: CatchUp) => {
+      const result = displayCatchUp(c, callsRef.current, Date.now() + skew.current);
+      if (result.snapshot) applySnapshot(result.snapshot);
+      const fresh = result.calls.filter((x) => x.offset > snapshotOffset.current);
+      liveCalls.current.push(...fresh.map(({ offset, ...call }) => ({ call, offset })));
+      if (result.calls.length > 0) setCalls((prev) => mergeCalls(prev, result.calls.map(({ number, counterId, calledAt }) => ({ number, counterId, calledAt }))));
+      if (voiceRef.current === 'on') for (const call of result.speak) announcer.current?.announce(call);
+    };
+    const loadNotices = () => {
+      api<ActiveNotices>('/api/v1/notices', { token })
+        .then(applyNotices)
+        .catch((err: unknown) => {
+          if (isSessionEnded(err)) onSessionEnded(); // else: keep the notices shown, retry on the next resync
+        });
+    };
+    const onConnect = () => {
+      requestSnapshot();
+      loadNotices();
+    };
     const onConnectError = (err: Error) => {
       if (err.message === 'unauthenticated') onSessionEnded();
     };
-    socket.on('connect', requestSnapshot);
+    socket.on('connect', onConnect);
     socket.on('queue:changed', onChanged);
     socket.on('ticket:called', onCalled);
+    socket.on('events:catch-up', onCatchUp);
+    socket.on('notices:changed', applyNotices);
     socket.on('connect_error', onConnectError);
-    if (socket.connected) requestSnapshot();
+    if (socket.connected) onConnect();
     // A periodic full snapshot repairs anything a dropped event left behind.
     const resync = window.setInterval(() => {
-      if (socket.connected) requestSnapshot();
+      if (socket.connected) onConnect();
     }, RESYNC_MS);
     return () => {
       window.clearInterval(resync);
-      socket.off('connect', requestSnapshot);
+      socket.off('connect', onConnect);
       socket.off('queue:changed', onChanged);
       socket.off('ticket:called', onCalled);
+      socket.off('events:catch-up', onCatchUp);
+      socket.off('notices:changed', applyNotices);
       socket.off('connect_error', onConnectError);
     };
-  }, [socket, applySnapshot, onSessionEnded]);
+  }, [socket, token, applySnapshot, applyNotices, onSessionEnded]);
 
   // Highlight the newest call whenever it changes (not for what is already there at start-up).
   const current = calls[0] ?? null;
@@ -259,15 +303,11 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
 
   const connState = connected ? 'online' : everConnected ? 'offline' : 'connecting';
 
-  // The hub has no notice API yet: the branch's default notices come from the translations.
-  const notices = useMemo<BranchNotice[]>(
-    () => [
-      { id: 'welcome', text: { 'zh-CN': tZh('display:notices.welcome'), en: tEn('display:notices.welcome') } },
-      { id: 'hours', text: { 'zh-CN': tZh('display:notices.hours'), en: tEn('display:notices.hours') } },
-      { id: 'safety', text: { 'zh-CN': tZh('display:notices.safety'), en: tEn('display:notices.safety') } },
-    ],
-    [tZh, tEn],
-  );
+  // The hub's notices showing now; one whose end passed (by the hub's clock) goes even before the
+  // hub says so. The display shows every notice in both languages, like everything else on it.
+  // (Starts are the hub's to tell: it pushes the list when a notice's start time comes.)
+  const hubNow = now.getTime() + skew.current;
+  const showing = notices.filter((n) => n.endsAt === null || Date.parse(n.endsAt) > hubNow);
 
   return (
     <div
@@ -429,7 +469,7 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
       </main>
 
       <NoticeMarquee
-        notices={notices}
+        notices={showing}
         title={
           <>
             <span lang="zh-CN">{tZh('display:noticesTitle')}</span>

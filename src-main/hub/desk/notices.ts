@@ -1,0 +1,249 @@
+/**
+ * Branch notices for the lobby display's marquee (issue 3; docs/API.md "Branch notices"). Managers
+ * and admins add, edit, reorder and remove them (each change audited, before and after); every
+ * signed-in screen may read the ones showing now. Whenever the list showing changes — an edit, or a
+ * notice's start or end time passing (a timer set for the next one) — `publish` is called with it
+ * (create-hub sends it to every connected screen as `notices:changed`).
+ * Texts are checked by the domain schema (domain/notices.ts): both languages, length limits, and
+ * nothing that looks like a phone, bank card or resident ID number.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../db/open';
+import type { Identity } from '../auth/sessions';
+import type { Journal } from '../journal';
+import { conflict, HubError, notFound } from '../http/errors';
+import {
+  MAX_NOTICES,
+  activeNotices,
+  nextNoticeChange,
+  noticeState,
+  type ActiveNotices,
+  type BranchNotice,
+  type PublicNotice,
+} from '../../domain/notices';
+
+interface NoticeRow {
+  id: string;
+  text_zh: string;
+  text_en: string;
+  starts_at: number | null;
+  ends_at: number | null;
+  sort_order: number;
+  created_at: number;
+  created_by: string;
+  updated_at: number;
+  updated_by: string;
+}
+
+/** A notice as validated by NoticeInputSchema (its output). */
+export interface NoticeValues {
+  text: { 'zh-CN': string; en: string };
+  startsAt: string | null;
+  endsAt: string | null;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+/** setTimeout takes at most 2^31-1 ms; a boundary further away is re-checked after this long. */
+const MAX_TIMER_MS = 6 * 3600_000;
+
+export class NoticeDesk {
+  /** Set once the sockets are up; called with the list showing whenever it changes. */
+  publish: ((n: ActiveNotices) => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private readonly s;
+
+  constructor(
+    private readonly db: Db,
+    private readonly branchId: string,
+    private readonly journal: Journal,
+    private readonly now: () => number,
+    private readonly onError: (err: unknown) => void = () => {},
+  ) {
+    this.s = {
+      live: db.prepare('SELECT * FROM branch_notice WHERE branch_id = ? AND removed_at IS NULL ORDER BY sort_order, created_at, id'),
+      get: db.prepare('SELECT * FROM branch_notice WHERE id = ? AND branch_id = ? AND removed_at IS NULL'),
+      insert: db.prepare(
+        `INSERT INTO branch_notice (id, branch_id, text_zh, text_en, starts_at, ends_at, sort_order, created_at, created_by, updated_at, updated_by)
+         VALUES (@id, @branch_id, @text_zh, @text_en, @starts_at, @ends_at,
+           (SELECT COALESCE(MAX(sort_order), 0) + 1 FROM branch_notice WHERE branch_id = @branch_id AND removed_at IS NULL),
+           @at, @by, @at, @by)`,
+      ),
+      update: db.prepare(
+        `UPDATE branch_notice SET text_zh = @text_zh, text_en = @text_en, starts_at = @starts_at, ends_at = @ends_at,
+           updated_at = @at, updated_by = @by WHERE id = @id AND removed_at IS NULL`,
+      ),
+      remove: db.prepare('UPDATE branch_notice SET removed_at = ?, removed_by = ?, updated_at = ?, updated_by = ? WHERE id = ? AND removed_at IS NULL'),
+      order: db.prepare('UPDATE branch_notice SET sort_order = ? WHERE id = ?'),
+    };
+  }
+
+  private rows(): NoticeRow[] {
+    return this.s.live.all(this.branchId) as NoticeRow[];
+  }
+
+  private view(r: NoticeRow, now: number): BranchNotice {
+    const pub = this.publicOf(r);
+    return {
+      ...pub,
+      order: r.sort_order,
+      state: noticeState(pub, now),
+      createdAt: new Date(r.created_at).toISOString(),
+      createdBy: r.created_by,
+      updatedAt: new Date(r.updated_at).toISOString(),
+      updatedBy: r.updated_by,
+    };
+  }
+
+  private publicOf(r: NoticeRow): PublicNotice {
+    return { id: r.id, text: { 'zh-CN': r.text_zh, en: r.text_en }, startsAt: iso(r.starts_at), endsAt: iso(r.ends_at) };
+  }
+
+  /** Every notice not removed, in order, with its state now (managers, admins). */
+  list(): { at: string; notices: BranchNotice[] } {
+    const now = this.now();
+    return { at: new Date(now).toISOString(), notices: this.rows().map((r) => this.view(r, now)) };
+  }
+
+  /** The notices showing now, in order (any signed-in screen). */
+  active(): ActiveNotices {
+    const now = this.now();
+    return { at: new Date(now).toISOString(), notices: activeNotices(this.rows().map((r) => this.publicOf(r)), now) };
+  }
+
+  create(input: NoticeValues, who: Identity): BranchNotice {
+    const at = this.now();
+    this.checkEnd(input, at);
+    const id = randomUUID();
+    this.db.transaction(() => {
+      if (this.rows().length >= MAX_NOTICES) throw conflict(`a branch has at most ${MAX_NOTICES} notices: remove one first`);
+      this.s.insert.run({ id, branch_id: this.branchId, ...this.columns(input), at, by: who.subjectId });
+      this.audit(who, 'notice.create', id, { after: input });
+    })();
+    this.changed();
+    return this.view(this.s.get.get(id, this.branchId) as NoticeRow, at);
+  }
+
+  update(id: string, input: NoticeValues, who: Identity): BranchNotice {
+    const at = this.now();
+    this.checkEnd(input, at);
+    this.db.transaction(() => {
+      const before = this.s.get.get(id, this.branchId) as NoticeRow | undefined;
+      if (!before) throw notFound('notice');
+      this.s.update.run({ id, ...this.columns(input), at, by: who.subjectId });
+      const { text, startsAt, endsAt } = this.publicOf(before);
+      this.audit(who, 'notice.update', id, { before: { text, startsAt, endsAt }, after: input });
+    })();
+    this.changed();
+    return this.view(this.s.get.get(id, this.branchId) as NoticeRow, at);
+  }
+
+  remove(id: string, who: Identity): void {
+    const at = this.now();
+    this.db.transaction(() => {
+      const before = this.s.get.get(id, this.branchId) as NoticeRow | undefined;
+      if (!before) throw notFound('notice');
+      this.s.remove.run(at, who.subjectId, at, who.subjectId, id);
+      const { text, startsAt, endsAt } = this.publicOf(before);
+      this.audit(who, 'notice.remove', id, { before: { text, startsAt, endsAt } });
+    })();
+    this.changed();
+  }
+
+  /** New order: exactly the ids of the current notices, each once. */
+  reorder(ids: readonly string[], who: Identity): BranchNotice[] {
+    this.db.transaction(() => {
+      const current = this.rows().map((r) => r.id);
+      const wanted = new Set(ids);
+      if (ids.length !== current.length || current.some((id) => !wanted.has(id))) {
+        throw conflict('the order must list every current notice once (reload the list and try again)');
+      }
+      ids.forEach((id, i) => this.s.order.run(i + 1, id));
+      this.audit(who, 'notice.reorder', 'notices', { before: current, after: ids });
+    })();
+    this.changed();
+    return this.list().notices;
+  }
+
+  /** Starts the timer for the next start or end time; called again after every change. */
+  schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const now = this.now();
+    const next = nextNoticeChange(this.rows().map((r) => this.publicOf(r)), now);
+    if (next === null) return;
+    // A few ms late so the boundary has passed by the clock the list is computed with.
+    this.timer = setTimeout(() => this.changed(), Math.min(next - now + 5, MAX_TIMER_MS));
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  /** The list showing may have changed: tell the screens, re-arm the timer. Never throws. */
+  private changed(): void {
+    try {
+      this.publish?.(this.active());
+      this.schedule();
+    } catch (err) {
+      this.onError(err);
+    }
+  }
+
+  /** A notice ending before now would never show: refused rather than stored silently. */
+  private checkEnd(input: NoticeValues, now: number): void {
+    if (input.endsAt !== null && Date.parse(input.endsAt) <= now) {
+      throw new HubError('validation_failed', 'endsAt: the end is already past', [{ path: 'endsAt', message: 'the end is already past' }]);
+    }
+  }
+
+  private columns(input: NoticeValues) {
+    return {
+      text_zh: input.text['zh-CN'],
+      text_en: input.text.en,
+      starts_at: input.startsAt === null ? null : Date.parse(input.startsAt),
+      ends_at: input.endsAt === null ? null : Date.parse(input.endsAt),
+    };
+  }
+
+  private audit(who: Identity, action: string, id: string, detail: Record<string, unknown>): void {
+    this.journal.audit({
+      branchId: this.branchId,
+      actor: who.subjectId,
+      role: who.role,
+      device: who.device ?? null,
+      action,
+      subject: id === 'notices' ? 'notices' : `notice:${id}`,
+      detail,
+    });
+  }
+}
+
+/** The demo branch's notices (created with the demo data only). */
+export const DEMO_NOTICES: readonly NoticeValues[] = [
+  {
+    text: { 'zh-CN': '欢迎光临本网点！取号后请留意屏幕和语音叫号', en: 'Welcome! After taking a ticket, please watch this screen and listen for your number' },
+    startsAt: null,
+    endsAt: null,
+  },
+  {
+    text: { 'zh-CN': '营业时间以网点门口公告为准，节假日营业时间另行通知', en: 'Opening hours are posted at the branch entrance; holiday hours are announced separately' },
+    startsAt: null,
+    endsAt: null,
+  },
+  {
+    text: { 'zh-CN': '请妥善保管银行卡和密码，任何人索要验证码都是诈骗', en: 'Keep your card and PIN safe: anyone asking for your verification code is a fraudster' },
+    startsAt: null,
+    endsAt: null,
+  },
+];
+
+/** Adds the demo notices to a freshly seeded demo branch (by `system`). */
+export function seedDemoNotices(db: Db, branchId: string, at: number): void {
+  const insert = db.prepare(
+    `INSERT INTO branch_notice (id, branch_id, text_zh, text_en, starts_at, ends_at, sort_order, created_at, created_by, updated_at, updated_by)
+     VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, 'system', ?, 'system')`,
+  );
+  db.transaction(() => DEMO_NOTICES.forEach((n, i) => insert.run(randomUUID(), branchId, n.text['zh-CN'], n.text.en, i + 1, at, at)))();
+}
