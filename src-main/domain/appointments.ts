@@ -92,20 +92,22 @@ export function canCheckIn(status: AppointmentStatus): boolean {
 
 // ---------------------------------------------------------------- branch-local clock times
 
+/** Every field of a timestamp, year to second, two-digit and on a 24-hour clock (also the staff screens' date-time format). */
+export const DATE_TIME_FIELDS = {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+} as const satisfies Intl.DateTimeFormatOptions;
+
 const partsFormats = new Map<string, Intl.DateTimeFormat>();
 function zonedParts(at: number, timeZone: string) {
   let f = partsFormats.get(timeZone);
   if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
+    f = new Intl.DateTimeFormat('en-US', { timeZone, ...DATE_TIME_FIELDS });
     partsFormats.set(timeZone, f);
   }
   const p: Record<string, string> = {};

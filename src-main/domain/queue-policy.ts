@@ -107,14 +107,23 @@ export const PlacementSchema = z.enum(['first', 'last', 'original']);
 export type Placement = z.infer<typeof PlacementSchema>;
 
 /**
- * The queued time a transferred ticket gets in its new queue: `first` before everyone waiting
- * there, `last` now, `original` its issue time (its place by original arrival).
+ * When a ticket first joined the queue, i.e. its place "by original arrival": the issue time of a
+ * walk-in (a late appointment is one), the booked time of an appointment checked in on time (the
+ * check-in queued it there, earlier or later than it was issued).
  */
-export function placedAt(placement: Placement, ctx: { now: number; issuedAt: number; earliestWaiting: number | null }): number {
+export function originalArrival(ticket: { issuedAt: number; onTimeBookedAt: number | null }): number {
+  return ticket.onTimeBookedAt ?? ticket.issuedAt;
+}
+
+/**
+ * The queued time a transferred ticket gets in its new queue: `first` before everyone waiting
+ * there, `last` now, `original` its original arrival (`arrivedAt`, from originalArrival).
+ */
+export function placedAt(placement: Placement, ctx: { now: number; arrivedAt: number; earliestWaiting: number | null }): number {
   if (placement === 'last') return ctx.now;
-  if (placement === 'original') return ctx.issuedAt;
+  if (placement === 'original') return ctx.arrivedAt;
   const earliest = ctx.earliestWaiting ?? ctx.now;
-  return Math.min(earliest - 1, ctx.issuedAt);
+  return Math.min(earliest - 1, ctx.arrivedAt);
 }
 
 // ---------------------------------------------------------------- recall

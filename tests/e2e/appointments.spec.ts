@@ -10,75 +10,21 @@
  * - the manager's Appointments tab: book, see the code, cancel.
  * Screenshots go to tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
-
-const TZ = 'Asia/Shanghai';
-const branchDate = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-const branchTime = (ms: number) => new Intl.DateTimeFormat('en-GB', { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms);
-/** A whole minute `minutes` from now, or null when it falls on another branch day than today. */
-function minuteFromNow(minutes: number): number | null {
-  const at = Math.floor((Date.now() + minutes * 60_000) / 60_000) * 60_000;
-  return branchDate(at) === branchDate(Date.now()) ? at : null;
-}
-
-async function token(request: APIRequestContext, body: Record<string, unknown>): Promise<string> {
-  const res = await request.post('/api/v1/auth/login', { data: body });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
-async function book(request: APIRequestContext, bookedAt: number, serviceCode: string, customer?: { kind: string; value: string }) {
-  const manager = await token(request, { staffId: 'm01', pin: '1111' });
-  const res = await request.post('/api/v1/appointments', {
-    headers: { authorization: `Bearer ${manager}` },
-    data: { serviceCode, bookedAt: new Date(bookedAt).toISOString(), ...(customer ? { customer } : {}) },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  return ((await res.json()) as { appointment: { code: string; bookedTime: string } }).appointment;
-}
+import { expect, test } from '@playwright/test';
+import { apiToken, bearer, book, branchTime, issueTicket, minuteFromNow, open, openKiosk, openManager, serveEveryone, shot, staffSignIn, typeOnKeypad, VIEWPORTS } from './helpers';
 
 /** Leaves the branch as later specs expect it: every counter open, nobody waiting. */
 test.afterAll(async ({ request }) => {
-  for (const counterId of [4, 1, 2, 3]) {
-    const headers = { authorization: `Bearer ${await token(request, { staffId: `t0${counterId}`, pin: '2222', counterId })}` };
-    await request.post(`/api/v1/counters/${counterId}/open`, { headers, data: {} });
-    for (;;) {
-      const cur = await request.get(`/api/v1/counters/${counterId}/current`, { headers });
-      if (cur.status() === 200) await request.post(`/api/v1/tickets/${((await cur.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-      const next = await request.post(`/api/v1/counters/${counterId}/call-next`, { headers });
-      if (next.status() !== 200) break;
-      await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-    }
-  }
+  await serveEveryone(request, [4, 1, 2, 3], { atCounter: true, open: true, completeCurrent: true });
 });
 
-async function openKiosk(browser: Browser, lang: 'zh' | 'en' = 'zh') {
-  const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/kiosk?device=kiosk-01');
-  await page.getByTestId('device-login-secret').fill('demo');
-  await page.getByTestId('device-login-submit').click();
-  await expect(page.getByTestId('kiosk-home')).toBeVisible();
-  await expect(page.getByTestId('kiosk-branch-name')).toContainText(/网点|Branch/);
-  if (lang === 'en') await page.getByTestId('kiosk-lang-en').click();
-  return page;
-}
-async function typeCode(page: Page, code: string) {
-  for (const d of code) await page.getByTestId(`kiosk-key-${d}`).click();
-}
-
 test('booking code, on time (zh-CN): demo code 100001 checks the customer in by booked time', async ({ browser }) => {
-  const page = await openKiosk(browser, 'zh');
+  const page = await openKiosk(browser);
   await expect(page.getByTestId('kiosk-booking-start')).toContainText('我有预约');
   await shot(page, 'appointments-kiosk-home-zh');
   await page.getByTestId('kiosk-booking-start').click();
   await expect(page.getByTestId('kiosk-booking')).toBeVisible();
-  await typeCode(page, '100001');
+  await typeOnKeypad(page, '100001');
   await expect(page.getByTestId('kiosk-booking-input')).toHaveValue('100 001');
   await shot(page, 'appointments-kiosk-code-zh');
   const answered = page.waitForResponse((r) => r.url().endsWith('/api/v1/appointments/check-in'));
@@ -96,7 +42,7 @@ test('booking code, on time (zh-CN): demo code 100001 checks the customer in by 
   // Checking in the same code again shows the same ticket ("already checked in").
   await page.getByTestId('kiosk-done').click();
   await page.getByTestId('kiosk-booking-start').click();
-  await typeCode(page, '100001');
+  await typeOnKeypad(page, '100001');
   await page.getByTestId('kiosk-booking-confirm').click();
   await expect(page.getByTestId('kiosk-checkin-note')).toHaveAttribute('data-outcome', 'already_checked_in');
   await expect(page.getByTestId('kiosk-ticket-number')).toHaveText(body.ticket.number);
@@ -107,10 +53,10 @@ test('booking code, on time (en): a booking made by the manager, placed by its b
   const at = minuteFromNow(5) ?? minuteFromNow(-5);
   test.skip(at === null, 'no whole minute of today left around now in the branch time zone');
   const appointment = await book(request, at!, 'B');
-  const page = await openKiosk(browser, 'en');
+  const page = await openKiosk(browser, { lang: 'en' });
   await page.getByTestId('kiosk-booking-start').click();
   await shot(page, 'appointments-kiosk-code-en');
-  await typeCode(page, appointment.code);
+  await typeOnKeypad(page, appointment.code);
   await page.getByTestId('kiosk-booking-confirm').click();
   await expect(page.getByTestId('kiosk-ticket')).toBeVisible();
   await expect(page.getByTestId('kiosk-checkin-note')).toContainText(`Appointment ${appointment.bookedTime} · checked in`);
@@ -124,9 +70,9 @@ test('too early: the kiosk says when check-in opens and a walk-in ticket is one 
   const appointment = await book(request, at!, 'E', { kind: 'phone', value: '13800000005' });
   const opens = branchTime(at! - 30 * 60_000);
   for (const lang of ['zh', 'en'] as const) {
-    const page = await openKiosk(browser, lang);
+    const page = await openKiosk(browser, { lang });
     await page.getByTestId('kiosk-booking-start').click();
-    await typeCode(page, appointment.code);
+    await typeOnKeypad(page, appointment.code);
     await page.getByTestId('kiosk-booking-confirm').click();
     await expect(page.getByTestId('kiosk-too-early')).toBeVisible();
     await expect(page.getByTestId('kiosk-too-early-text')).toContainText(appointment.bookedTime);
@@ -149,9 +95,9 @@ test('too early: the kiosk says when check-in opens and a walk-in ticket is one 
 test('late: after the late window the customer joins as a walk-in, and the ticket says so', async ({ browser }) => {
   // Demo code 100003 is booked an hour before the hub started (README); just after midnight it may still be on time.
   test.skip(branchTime(Date.now()) < '01:20', 'the demo late booking is squeezed into the start of the day');
-  const page = await openKiosk(browser, 'en');
+  const page = await openKiosk(browser, { lang: 'en' });
   await page.getByTestId('kiosk-booking-start').click();
-  await typeCode(page, '100003');
+  await typeOnKeypad(page, '100003');
   await page.getByTestId('kiosk-booking-confirm').click();
   await expect(page.getByTestId('kiosk-checkin-note')).toHaveAttribute('data-outcome', 'late');
   await expect(page.getByTestId('kiosk-checkin-note')).toContainText('joined the queue as a walk-in');
@@ -163,14 +109,14 @@ test('late: after the late window the customer joins as a walk-in, and the ticke
 });
 
 test('wrong codes get a friendly message and never block the walk-in path', async ({ browser }) => {
-  const page = await openKiosk(browser, 'en');
+  const page = await openKiosk(browser, { lang: 'en' });
   await page.getByTestId('kiosk-booking-start').click();
   await page.getByTestId('kiosk-booking-confirm').click();
   await expect(page.getByTestId('kiosk-booking-error')).toContainText('enter your booking code');
-  await typeCode(page, '123');
+  await typeOnKeypad(page, '123');
   await page.getByTestId('kiosk-booking-confirm').click();
   await expect(page.getByTestId('kiosk-booking-error')).toContainText('6 digits');
-  await typeCode(page, '459');
+  await typeOnKeypad(page, '459');
   await page.getByTestId('kiosk-booking-confirm').click();
   await expect(page.getByTestId('kiosk-booking-error')).toContainText("couldn't find an appointment");
   await shot(page, 'appointments-kiosk-not-found-en');
@@ -185,7 +131,7 @@ test('a scanned booking code on the start screen checks the appointment in', asy
   const at = minuteFromNow(3) ?? minuteFromNow(-3);
   test.skip(at === null, 'no whole minute of today left around now');
   const appointment = await book(request, at!, 'C');
-  const page = await openKiosk(browser, 'zh');
+  const page = await openKiosk(browser);
   // A QR scanner types like a keyboard: fast digits and Enter.
   await page.keyboard.type(appointment.code);
   await page.keyboard.press('Enter');
@@ -195,7 +141,7 @@ test('a scanned booking code on the start screen checks the appointment in', asy
 
 test('priority service by law: chosen at the kiosk, shown on the ticket, queued as priority', async ({ browser, request }) => {
   for (const lang of ['zh', 'en'] as const) {
-    const page = await openKiosk(browser, lang);
+    const page = await openKiosk(browser, { lang });
     await page.getByTestId('kiosk-guest').click();
     await expect(page.getByTestId('kiosk-priority-start')).toBeVisible();
     await shot(page, `appointments-kiosk-services-${lang}`);
@@ -211,7 +157,7 @@ test('priority service by law: chosen at the kiosk, shown on the ticket, queued 
     await expect(page.getByTestId('kiosk-priority-note')).toContainText(lang === 'zh' ? '优先服务：老年人' : 'Priority service: Senior citizen');
     const number = (await page.getByTestId('kiosk-ticket-number').textContent())!;
     await shot(page, `appointments-kiosk-priority-ticket-${lang}`);
-    const manager = await token(request, { staffId: 'm01', pin: '1111' });
+    const manager = await apiToken(request, { staffId: 'm01', pin: '1111' });
     const queue = (await (await request.get('/api/v1/queue', { headers: { authorization: `Bearer ${manager}` } })).json()) as {
       waiting: { number: string; ticketClass: string; priorityReason?: string }[];
     };
@@ -221,16 +167,12 @@ test('priority service by law: chosen at the kiosk, shown on the ticket, queued 
 });
 
 test('the estimate on the kiosk ticket follows the queue live', async ({ browser, request }) => {
-  const kioskToken = await token(request, { deviceId: 'kiosk-01', secret: 'demo' });
-  const teller = await token(request, { staffId: 't03', pin: '2222', counterId: 3 });
-  const auth = (t: string) => ({ authorization: `Bearer ${t}` });
-  await request.post('/api/v1/counters/3/open', { headers: auth(teller) });
+  const kioskToken = await apiToken(request, { deviceId: 'kiosk-01', secret: 'demo' });
+  const teller = await apiToken(request, { staffId: 't03', pin: '2222', counterId: 3 });
+  await request.post('/api/v1/counters/3/open', { headers: bearer(teller) });
   const ahead: string[] = [];
-  for (let i = 0; i < 2; i++) {
-    const r = await request.post('/api/v1/tickets', { headers: auth(kioskToken), data: { serviceCode: 'D', requestId: `e2e-live-${Date.now()}-${i}` } });
-    ahead.push(((await r.json()) as { ticket: { id: string } }).ticket.id);
-  }
-  const page = await openKiosk(browser, 'en');
+  for (let i = 0; i < 2; i++) ahead.push((await issueTicket(request, 'D', { tag: 'live', kiosk: kioskToken })).id);
+  const page = await openKiosk(browser, { lang: 'en' });
   await page.getByTestId('kiosk-guest').click();
   const issued = page.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST');
   await page.getByTestId('kiosk-service-D').click();
@@ -240,28 +182,24 @@ test('the estimate on the kiosk ticket follows the queue live', async ({ browser
   await expect(page.getByTestId('kiosk-ticket-people-ahead')).toContainText(String(before));
   // A teller calls one of the customers ahead: the kiosk's screen follows without a reload.
   const call = async (id: string) => {
-    const r = await request.post(`/api/v1/counters/3/call/${id}`, { headers: auth(teller) });
+    const r = await request.post(`/api/v1/counters/3/call/${id}`, { headers: bearer(teller) });
     expect(r.status(), await r.text()).toBe(200);
-    await request.post(`/api/v1/tickets/${id}/complete`, { headers: auth(teller) });
+    await request.post(`/api/v1/tickets/${id}/complete`, { headers: bearer(teller) });
   };
   await call(ahead[0]!);
   await expect(page.getByTestId('kiosk-ticket-people-ahead')).toContainText(String(before - 1), { timeout: 8_000 });
   await shot(page, 'appointments-kiosk-live-en');
   // And when the ticket itself is called, the kiosk says where to go.
-  const r = await request.post(`/api/v1/counters/3/call/${mine.id}`, { headers: auth(teller) });
+  const r = await request.post(`/api/v1/counters/3/call/${mine.id}`, { headers: bearer(teller) });
   expect(r.status()).toBe(200);
   await expect(page.getByTestId('kiosk-ticket-called')).toContainText('Counter 3', { timeout: 8_000 });
   await shot(page, 'appointments-kiosk-called-en');
-  await request.post(`/api/v1/tickets/${mine.id}/complete`, { headers: auth(teller) });
+  await request.post(`/api/v1/tickets/${mine.id}/complete`, { headers: bearer(teller) });
   await page.context().close();
 });
 
 test('landscape kiosk and high contrast: the appointment and priority entries keep their place', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 1920, height: 1080 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/kiosk?device=kiosk-01');
-  await page.getByTestId('device-login-secret').fill('demo');
-  await page.getByTestId('device-login-submit').click();
+  const page = await openKiosk(browser, { viewport: VIEWPORTS.kioskLandscape });
   await expect(page.getByTestId('kiosk-booking-start')).toBeVisible();
   await expect(page.getByTestId('kiosk-guest')).toBeVisible();
   await shot(page, 'appointments-kiosk-home-landscape-zh');
@@ -275,19 +213,13 @@ test('landscape kiosk and high contrast: the appointment and priority entries ke
   await page.getByTestId('kiosk-priority-disabled').click();
   await expect(page.getByTestId('kiosk-priority-chosen')).toContainText('Customer with a disability');
   await shot(page, 'appointments-kiosk-priority-contrast-landscape-en');
-  await context.close();
+  await page.context().close();
 });
 
 test("manager's Appointments tab: today's bookings, book one (the code is shown), cancel it", async ({ browser }) => {
   const at = minuteFromNow(75);
   test.skip(at === null, 'the branch day ends within 75 minutes');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/manager');
-  await page.getByTestId('login-staff-id').fill('m01');
-  await page.getByTestId('login-pin').fill('1111');
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('manager-screen')).toBeVisible();
+  const page = await openManager(browser);
   await page.getByTestId('tab-appointments').click();
   await expect(page.getByTestId('appointments-table')).toBeVisible();
   // The demo's bookings are there, customers masked.
@@ -329,5 +261,83 @@ test("manager's Appointments tab: today's bookings, book one (the code is shown)
   await page.getByTestId('appointments-form-value').fill('1380000');
   await page.getByTestId('appointments-form-submit').click();
   await expect(page.getByTestId('appointments-form-error')).toContainText("doesn't look right");
-  await context.close();
+  await page.context().close();
+});
+
+test('teller and manager see "appointment HH:MM" on a checked-in ticket, and "late for HH:MM" on a late one', async ({ browser, request }) => {
+  const at = minuteFromNow(5) ?? minuteFromNow(-5);
+  test.skip(at === null, 'no whole minute of today left around now');
+  const appointment = await book(request, at!, 'E');
+  const kiosk = await apiToken(request, { deviceId: 'kiosk-01', secret: 'demo' });
+  const checkIn = async (code: string) => {
+    const res = await request.post('/api/v1/appointments/check-in', { headers: bearer(kiosk), data: { code, requestId: `e2e-badge-${code}-${Date.now()}` } });
+    expect(res.status(), await res.text()).toBeLessThan(300);
+    return (await res.json()) as { appointment: { bookedTime: string; status: string }; ticket: { id: string; number: string } };
+  };
+  const onTime = await checkIn(appointment.code);
+  expect(onTime.appointment.status).toBe('checked_in');
+  // Demo code 100003 was booked an hour before the hub started: late (unless the day has only just begun).
+  const demoLate = await checkIn('100003');
+  const late = demoLate.appointment.status === 'late' ? demoLate : null;
+
+  // The manager's queue list: the badge on both rows, the late one quieter.
+  const manager = await openManager(browser);
+  const row = (number: string) => manager.locator(`[data-testid="waiting-ticket"][data-number="${number}"]`);
+  const badge = row(onTime.ticket.number).getByTestId('appointment-badge');
+  await expect(badge).toHaveText(`预约 ${appointment.bookedTime}`);
+  await expect(badge).toHaveAttribute('data-late', 'false');
+  if (late) await expect(row(late.ticket.number).getByTestId('appointment-badge')).toHaveText(`预约 ${late.appointment.bookedTime} · 迟到`);
+  await row(onTime.ticket.number).scrollIntoViewIfNeeded();
+  await shot(manager, 'appointments-badge-manager-zh');
+  await manager.getByTestId('lang-en').first().click();
+  await expect(badge).toHaveText(`Appointment ${appointment.bookedTime}`);
+  if (late) await expect(row(late.ticket.number).getByTestId('appointment-badge')).toHaveText(`Late for ${late.appointment.bookedTime}`);
+  await shot(manager, 'appointments-badge-manager-en');
+  // The transfer dialog places it "by original arrival" at its booked time.
+  await row(onTime.ticket.number).getByTestId('ticket-actions').click();
+  await row(onTime.ticket.number).getByTestId('ticket-transfer').click();
+  await expect(manager.getByTestId('transfer-dialog').getByTestId('appointment-badge')).toBeVisible();
+  await manager.getByTestId('transfer-service').selectOption('D');
+  await expect(manager.getByTestId('transfer-summary')).toContainText(`placed by its appointment time (${appointment.bookedTime})`);
+  await shot(manager, 'appointments-badge-transfer-en');
+  await manager.keyboard.press('Escape');
+  await manager.context().close();
+
+  // The teller who calls it (counter 3 serves E) sees the badge next to the class.
+  const callAt = async (counterId: number, ticketId: string) => {
+    const headers = bearer(await apiToken(request, { staffId: `t0${counterId}`, pin: '2222', counterId }));
+    const cur = await request.get(`/api/v1/counters/${counterId}/current`, { headers });
+    if (cur.status() === 200) await request.post(`/api/v1/tickets/${((await cur.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
+    const r = await request.post(`/api/v1/counters/${counterId}/call/${ticketId}`, { headers });
+    expect(r.status(), await r.text()).toBe(200);
+  };
+  await callAt(3, onTime.ticket.id);
+  const teller = await open(browser, '/teller', VIEWPORTS.teller);
+  await staffSignIn(teller, 't03', '2222', 3);
+  await expect(teller.getByTestId('current-number')).toHaveText(onTime.ticket.number);
+  const tellerBadge = teller.getByTestId('current-ticket').getByTestId('appointment-badge');
+  await expect(tellerBadge).toHaveText(`预约 ${appointment.bookedTime}`);
+  await shot(teller, 'appointments-badge-teller-zh');
+  await teller.getByTestId('lang-en').first().click();
+  await expect(tellerBadge).toHaveText(`Appointment ${appointment.bookedTime}`);
+  await shot(teller, 'appointments-badge-teller-en');
+  await teller.getByTestId('complete').click();
+  await expect(teller.getByTestId('current-number')).toHaveCount(0);
+  await teller.context().close();
+
+  // A late check-in is an ordinary walk-in; the teller (counter 2 serves B) still sees it was booked.
+  if (late) {
+    await callAt(2, late.ticket.id);
+    const desk = await open(browser, '/teller', VIEWPORTS.teller);
+    await staffSignIn(desk, 't02', '2222', 2);
+    const lateBadge = desk.getByTestId('current-ticket').getByTestId('appointment-badge');
+    await expect(lateBadge).toHaveAttribute('data-late', 'true');
+    await expect(lateBadge).toHaveText(`预约 ${late.appointment.bookedTime} · 迟到`);
+    await shot(desk, 'appointments-badge-teller-late-zh');
+    await desk.getByTestId('lang-en').first().click();
+    await expect(lateBadge).toHaveText(`Late for ${late.appointment.bookedTime}`);
+    await shot(desk, 'appointments-badge-teller-late-en');
+    await desk.getByTestId('complete').click();
+    await desk.context().close();
+  }
 });

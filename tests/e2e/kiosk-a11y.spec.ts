@@ -12,34 +12,15 @@
  *   identity cleared, language and display options back to default.
  * - Hub unreachable: the kiosk says so plainly and retries by itself.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-
-async function openKiosk(browser: Browser, query = '', viewport = { width: 1080, height: 1920 }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(`/kiosk?device=kiosk-01${query}`);
-  await page.getByTestId('device-login-secret').fill('demo');
-  await page.getByTestId('device-login-submit').click();
-  await expect(page.getByTestId('kiosk-home')).toBeVisible();
-  await expect(page.getByTestId('kiosk-branch-name')).toContainText(/网点|Branch/);
-  return page;
-}
-
-async function typeOnKeypad(page: Page, digits: string, prefix = 'kiosk-key') {
-  for (const d of digits) await page.getByTestId(`${prefix}-${d}`).click();
-}
+import { expect, test, type Page } from '@playwright/test';
+import { book, minuteFromNow, open, openKiosk, serveEveryone, shot, staffSignIn, typeOnKeypad, VIEWPORTS } from './helpers';
 
 /** Runs axe on the page as it is and saves a screenshot; fails listing each violation. */
 async function audit(page: Page, name: string) {
   // Let transitions settle so colours are measured as shown.
   await page.waitForTimeout(150);
-  await page.screenshot({ path: join(shots, `${name}.png`) });
+  await shot(page, name);
   const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   const violations = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
   expect(violations, `axe violations on ${name}`).toEqual([]);
@@ -90,33 +71,16 @@ for (const lang of ['zh', 'en'] as const) {
 }
 
 // Issue 3: the booking-code check-in screens and the priority choice, in both languages and in large text.
-const TZ = 'Asia/Shanghai';
-const branchDay = (ms: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
-/** A whole minute `minutes` from now if it is still today in the branch, else null. */
-const todayAt = (minutes: number) => {
-  const at = Math.floor((Date.now() + minutes * 60_000) / 60_000) * 60_000;
-  return branchDay(at) === branchDay(Date.now()) ? at : null;
-};
-async function bookVia(request: APIRequestContext, bookedAt: number, serviceCode: string): Promise<string> {
-  const login = await request.post('/api/v1/auth/login', { data: { staffId: 'm01', pin: '1111' } });
-  const { token } = (await login.json()) as { token: string };
-  const res = await request.post('/api/v1/appointments', {
-    headers: { authorization: `Bearer ${token}` },
-    data: { serviceCode, bookedAt: new Date(bookedAt).toISOString() },
-  });
-  expect(res.status(), await res.text()).toBe(201);
-  return ((await res.json()) as { appointment: { code: string } }).appointment.code;
-}
 
 for (const lang of ['zh', 'en'] as const) {
   for (const large of [false, true]) {
     const suffix = `${lang}${large ? '-large' : ''}`;
     test(`appointment check-in and priority screens pass axe: ${suffix}`, async ({ browser, request }) => {
-      const onTime = todayAt(4) ?? todayAt(-4);
-      const early = todayAt(120);
+      const onTime = minuteFromNow(4) ?? minuteFromNow(-4);
+      const early = minuteFromNow(120);
       test.skip(onTime === null || early === null, 'too close to the end of the branch day for bookings today');
-      const onTimeCode = await bookVia(request, onTime!, 'A');
-      const earlyCode = await bookVia(request, early!, 'B');
+      const onTimeCode = (await book(request, onTime!, 'A')).code;
+      const earlyCode = (await book(request, early!, 'B')).code;
       const page = await openKiosk(browser);
       if (lang === 'en') await page.getByTestId('kiosk-lang-en').click();
       if (large) await page.getByTestId('kiosk-large-text').click();
@@ -172,21 +136,13 @@ for (const lang of ['zh', 'en'] as const) {
       await audit(page, `kiosk-a11y-priority-ticket-${suffix}`);
       await page.context().close();
       // Serve what this test issued (priority tickets first), so later specs find the queue as before.
-      for (const counterId of [4, 1, 2, 3]) {
-        const login = await request.post('/api/v1/auth/login', { data: { staffId: `t0${counterId}`, pin: '2222', counterId } });
-        const headers = { authorization: `Bearer ${((await login.json()) as { token: string }).token}` };
-        for (;;) {
-          const next = await request.post(`/api/v1/counters/${counterId}/call-next`, { headers });
-          if (next.status() !== 200) break;
-          await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-        }
-      }
+      await serveEveryone(request, [4, 1, 2, 3], { atCounter: true });
     });
   }
 }
 
 test('the "need more time?" warning passes axe and then resets the kiosk', async ({ browser }) => {
-  const page = await openKiosk(browser, '&idle=3&idleWarning=4');
+  const page = await openKiosk(browser, { query: '&idle=3&idleWarning=4' });
   await page.getByTestId('kiosk-lang-en').click();
   await page.getByTestId('kiosk-high-contrast').click();
   await page.getByTestId('kiosk-identify-card').click();
@@ -209,7 +165,7 @@ test('the "need more time?" warning passes axe and then resets the kiosk', async
 });
 
 test('pre-filled form: kiosk (masked) -> teller sees it on call, copies a field, marks it used', async ({ browser }) => {
-  const kiosk = await openKiosk(browser, '', { width: 1920, height: 1080 });
+  const kiosk = await openKiosk(browser, { viewport: VIEWPORTS.kioskLandscape });
   await kiosk.getByTestId('kiosk-identify-phone').click();
   await typeOnKeypad(kiosk, '13800000003');
   await kiosk.getByTestId('kiosk-identity-confirm').click();
@@ -227,17 +183,13 @@ test('pre-filled form: kiosk (masked) -> teller sees it on call, copies a field,
   await kiosk.getByTestId('kiosk-field-payeeBank').locator('input').fill('中国建设银行');
   // Forgiving input: thousands separators are fine.
   await kiosk.getByTestId('kiosk-field-amount').locator('input').fill('12,500.5');
-  await kiosk.screenshot({ path: join(shots, 'kiosk-form-transfer-zh.png') });
+  await shot(kiosk, 'kiosk-form-transfer-zh');
   await kiosk.getByTestId('kiosk-form-submit').click();
   await expect(kiosk.getByTestId('kiosk-form-saved')).toBeVisible();
   await expect(kiosk.locator('body')).not.toContainText('6225880000000035');
 
-  const teller = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage();
-  await teller.goto('/teller');
-  await teller.getByTestId('login-staff-id').fill('t02');
-  await teller.getByTestId('login-pin').fill('2222');
-  await teller.getByTestId('login-counter').fill('2');
-  await teller.getByTestId('login-submit').click();
+  const teller = await open(browser, '/teller', VIEWPORTS.teller);
+  await staffSignIn(teller, 't02', '2222', 2);
   await expect(teller.getByTestId('teller-screen')).toBeVisible();
   // Serve whoever is ahead until this ticket is called.
   for (let i = 0; i < 30; i++) {
@@ -255,10 +207,10 @@ test('pre-filled form: kiosk (masked) -> teller sees it on call, copies a field,
   await expect(teller.getByTestId('teller-form-value-amount')).toHaveText('12500.50 CNY');
   await teller.getByTestId('teller-form-copy-payeeAccount').click();
   await expect(teller.getByTestId('teller-form-used-payeeAccount')).toBeVisible();
-  await teller.screenshot({ path: join(shots, 'teller-form-zh.png') });
+  await shot(teller, 'teller-form-zh');
   await teller.getByTestId('lang-en').first().click();
   await expect(form).toContainText('Payee account');
-  await teller.screenshot({ path: join(shots, 'teller-form-en.png') });
+  await shot(teller, 'teller-form-en');
   await teller.getByTestId('complete').click();
   await kiosk.context().close();
   await teller.context().close();
@@ -277,20 +229,18 @@ test('paper out: the kiosk says so and shows the QR code to photograph', async (
   await audit(page, 'kiosk-a11y-paper-out-zh');
   await page.getByTestId('kiosk-lang-en').click();
   await expect(page.getByTestId('kiosk-print-status')).toContainText('out of paper');
-  await page.screenshot({ path: join(shots, 'kiosk-paper-out-en.png') });
+  await shot(page, 'kiosk-paper-out-en');
   await page.context().close();
 });
 
 test('hub unreachable: the kiosk says so plainly and retries by itself', async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 1080, height: 1920 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/kiosk?device=kiosk-01');
+  const page = await open(browser, '/kiosk?device=kiosk-01', VIEWPORTS.kiosk);
   await page.getByTestId('device-login-secret').fill('demo');
   await page.route('**/api/v1/branch', (route) => route.abort('connectionrefused'));
   await page.getByTestId('device-login-submit').click();
   await expect(page.getByTestId('kiosk-branch-error')).toBeVisible();
   await expect(page.getByTestId('kiosk-branch-error')).toContainText('无法连接服务器');
-  await page.screenshot({ path: join(shots, 'kiosk-unreachable-zh.png') });
+  await shot(page, 'kiosk-unreachable-zh');
   await page.unroute('**/api/v1/branch');
   // Retried automatically (every 15 s) without anyone touching the screen.
   await expect(page.getByTestId('kiosk-branch-error')).toHaveCount(0, { timeout: 20_000 });
@@ -304,5 +254,5 @@ test('hub unreachable: the kiosk says so plainly and retries by itself', async (
   await page.unroute('**/api/v1/tickets');
   await page.getByTestId('kiosk-issue-retry').click();
   await expect(page.getByTestId('kiosk-ticket-number')).toBeVisible();
-  await context.close();
+  await page.context().close();
 });

@@ -5,32 +5,8 @@
  * focus back; toasts follow a language switch; touch targets are at least 44px.
  * Screenshots in zh-CN and en go to tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
-
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-
-async function token(request: APIRequestContext, data: Record<string, string>): Promise<string> {
-  const res = await request.post('/api/v1/auth/login', { data });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
-
-async function issue(request: APIRequestContext, kiosk: string, serviceCode: string, phone?: string) {
-  const res = await request.post('/api/v1/tickets', {
-    headers: { authorization: `Bearer ${kiosk}` },
-    data: {
-      serviceCode,
-      requestId: `e2e-mops-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`,
-      ...(phone ? { identity: { kind: 'phone', value: phone } } : {}),
-    },
-  });
-  expect(res.status()).toBe(201);
-  return ((await res.json()) as { ticket: { id: string; number: string; route: string } }).ticket;
-}
+import { expect, test, type Locator } from '@playwright/test';
+import { apiToken, bearer, issueTicket, openManager, serveEveryone, shot, VIEWPORTS } from './helpers';
 
 /** Every visible button, field and choice inside `scope` is at least 44 x 44 px. */
 async function expectTouchTargets(scope: Locator) {
@@ -47,21 +23,15 @@ async function expectTouchTargets(scope: Locator) {
 }
 
 test('manager: transfer, green channel with a reason, counters board, services with weights', async ({ browser, request }) => {
-  const kiosk = await token(request, { deviceId: 'kiosk-01', secret: 'demo' });
-  const managerToken = await token(request, { staffId: 'm01', pin: '1111' });
-  const mh = { authorization: `Bearer ${managerToken}` };
-  const guest = await issue(request, kiosk, 'A');
-  const other = await issue(request, kiosk, 'B');
-  const known = await issue(request, kiosk, 'C', '13800000003'); // a general customer: not routed by the rules
+  const kiosk = await apiToken(request, { deviceId: 'kiosk-01', secret: 'demo' });
+  const managerToken = await apiToken(request, { staffId: 'm01', pin: '1111' });
+  const mh = bearer(managerToken);
+  const guest = await issueTicket(request, 'A', { tag: 'mops', kiosk });
+  const other = await issueTicket(request, 'B', { tag: 'mops', kiosk });
+  const known = await issueTicket(request, 'C', { tag: 'mops', kiosk, phone: '13800000003' }); // a general customer: not routed by the rules
   expect(known.route).toBe('standard');
 
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto('/manager');
-  await page.getByTestId('login-staff-id').fill('m01');
-  await page.getByTestId('login-pin').fill('1111');
-  await page.getByTestId('login-submit').click();
-  await expect(page.getByTestId('manager-screen')).toBeVisible();
+  const page = await openManager(browser);
   const row = (number: string) => page.locator(`[data-testid="waiting-ticket"][data-number="${number}"]`);
   await expect(row(guest.number)).toBeVisible();
   await expect(row(guest.number).getByTestId('waiting-estimate')).toBeVisible(); // the estimate per ticket
@@ -186,7 +156,7 @@ test('manager: transfer, green channel with a reason, counters board, services w
   // Portrait tablet: the board alone.
   await page.setViewportSize({ width: 800, height: 1280 });
   await shot(page, 'manager-ops-counters-portrait-zh');
-  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.setViewportSize(VIEWPORTS.manager);
 
   // ---------------------------------------------------------------- en
   await page.getByTestId('lang-en').first().click();
@@ -222,8 +192,8 @@ test('manager: transfer, green channel with a reason, counters board, services w
   await expect(close).toBeHidden();
 
   // Changes made at the tellers' desks show up live: counter 4 paused there, counter 3 serving.
-  const t3 = { authorization: `Bearer ${await token(request, { staffId: 't03', pin: '2222' })}` };
-  const t4 = { authorization: `Bearer ${await token(request, { staffId: 't04', pin: '2222' })}` };
+  const t3 = bearer(await apiToken(request, { staffId: 't03', pin: '2222' }));
+  const t4 = bearer(await apiToken(request, { staffId: 't04', pin: '2222' }));
   expect((await request.post('/api/v1/counters/4/pause', { headers: t4, data: { reason: 'system' } })).status()).toBe(200);
   await expect(card(4)).toHaveAttribute('data-state', 'paused');
   await expect(card(4).getByTestId('counter-reason')).toHaveText('System problem');
@@ -272,7 +242,7 @@ test('manager: transfer, green channel with a reason, counters board, services w
   await expect(logRow).toContainText('大堂经理');
   await expect(logRow.getByTestId('green-channel-reason')).toContainText('原因：Elderly customer');
   await shot(page, 'manager-ops-green-log-zh');
-  await context.close();
+  await page.context().close();
 
   // Leave the branch as it was: counter 1's profile, every counter open, nobody waiting.
   await request.put('/api/v1/counters/1/services', {
@@ -280,12 +250,5 @@ test('manager: transfer, green channel with a reason, counters board, services w
     data: { services: [{ code: 'A', weight: 1 }, { code: 'B', weight: 1 }, { code: 'C', weight: 1 }] },
   });
   for (const counterId of [1, 2, 3, 4]) await request.post(`/api/v1/counters/${counterId}/open`, { headers: mh, data: {} });
-  for (const counterId of [4, 1, 2, 3]) {
-    const headers = { authorization: `Bearer ${await token(request, { staffId: `t0${counterId}`, pin: '2222' })}` };
-    for (;;) {
-      const next = await request.post(`/api/v1/counters/${counterId}/call-next`, { headers });
-      if (next.status() !== 200) break;
-      await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-    }
-  }
+  await serveEveryone(request, [4, 1, 2, 3]);
 });

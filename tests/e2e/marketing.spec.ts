@@ -3,26 +3,15 @@
  * contact line; reveal a full identifier with a reason; the per-visit cap; the campaign report tab.
  * Screenshots in zh-CN and en go to tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
+import { expect, test } from '@playwright/test';
+import { apiToken, bearer, openManager, serveEveryone, shot } from './helpers';
 
 test('manager: reminders, actions, reveal with a reason, contact cap, campaign report', async ({ browser, request }) => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
-  const manager = await context.newPage();
-  await manager.goto('/manager');
-  await manager.getByTestId('login-staff-id').fill('m01');
-  await manager.getByTestId('login-pin').fill('1111');
-  await manager.getByTestId('login-submit').click();
-  await expect(manager.getByTestId('manager-screen')).toBeVisible();
+  const manager = await openManager(browser);
 
-  const kiosk = (await (await request.post('/api/v1/auth/login', { data: { deviceId: 'kiosk-01', secret: 'demo' } })).json()) as { token: string };
+  const kiosk = await apiToken(request, { deviceId: 'kiosk-01', secret: 'demo' });
   const res = await request.post('/api/v1/tickets', {
-    headers: { authorization: `Bearer ${kiosk.token}` },
+    headers: bearer(kiosk),
     data: { serviceCode: 'A', requestId: `e2e-mkt-${Date.now()}`, identity: { kind: 'phone', value: '13800000003' } },
   });
   expect(res.status()).toBe(201);
@@ -66,18 +55,8 @@ test('manager: reminders, actions, reveal with a reason, contact cap, campaign r
   await manager.getByTestId('lang-zh-CN').first().click();
   await expect(manager.getByTestId('campaign-report')).toContainText('营销报告');
   await shot(manager, 'manager-report-zh');
-  await context.close();
+  await manager.context().close();
 
   // Serve everyone left waiting so the next spec starts from an empty lobby.
-  for (const counterId of [1, 2, 3, 4]) {
-    const teller = (await (await request.post('/api/v1/auth/login', { data: { staffId: `t0${counterId}`, pin: '2222' } })).json()) as { token: string };
-    const headers = { authorization: `Bearer ${teller.token}` };
-    for (;;) {
-      const cur = await request.get(`/api/v1/counters/${counterId}/current`, { headers });
-      if (cur.status() === 200) await request.post(`/api/v1/tickets/${((await cur.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-      const next = await request.post(`/api/v1/counters/${counterId}/call-next`, { headers });
-      if (next.status() !== 200) break;
-      await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-    }
-  }
+  await serveEveryone(request, [1, 2, 3, 4], { completeCurrent: true });
 });

@@ -7,33 +7,14 @@
  * Screenshots (tests/e2e/screenshots/): admin-notices-{zh,en}, display-notices (the display is
  * bilingual: zh-CN and en on the same screen), display-catch-up.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, request, test, type Browser, type Page } from '@playwright/test';
-
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-
-async function open(browser: Browser, path: string, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
+import { expect, request, test, type Browser } from '@playwright/test';
+import { apiToken, bearer, deviceSignIn, open, shot, shotPath, staffSignIn, VIEWPORTS } from './helpers';
 
 async function openDisplay(browser: Browser) {
-  const display = await open(browser, '/display?device=display-01', { width: 1920, height: 1080 });
-  await display.getByTestId('device-login-secret').fill('demo');
-  await display.getByTestId('device-login-submit').click();
+  const display = await open(browser, '/display?device=display-01', VIEWPORTS.display);
+  await deviceSignIn(display);
   await expect(display.getByTestId('display-connection')).toHaveAttribute('data-state', 'online');
   return display;
-}
-
-async function staffSignIn(page: Page, staffId: string, pin: string) {
-  await page.getByTestId('login-staff-id').fill(staffId);
-  await page.getByTestId('login-pin').fill(pin);
-  await page.getByTestId('login-submit').click();
 }
 
 test('admin adds a notice in both languages; the display shows it without a reload', async ({ browser }) => {
@@ -79,7 +60,7 @@ test('admin adds a notice in both languages; the display shows it without a relo
   await expect(marquee.getByTestId('display-notice').first()).toContainText('理财知识讲座');
   await display.waitForTimeout(300); // let the marquee settle at its start for the picture
   await shot(display, 'display-notices');
-  await marquee.screenshot({ path: join(shots, 'display-marquee.png') });
+  await marquee.screenshot({ path: shotPath('display-marquee') });
 
   // English admin, editing with a schedule: the preview and the list follow the language.
   await admin.getByTestId('lang-en').first().click();
@@ -102,7 +83,7 @@ test('admin adds a notice in both languages; the display shows it without a relo
 
 test('the display and a teller desk catch up after losing their network: the call made meanwhile appears', async ({ browser, baseURL }) => {
   const display = await openDisplay(browser);
-  const desk = await open(browser, '/teller', { width: 1366, height: 768 });
+  const desk = await open(browser, '/teller', VIEWPORTS.teller);
   await staffSignIn(desk, 't01', '2222');
   await expect(desk.getByTestId('teller-screen')).toBeVisible();
   const deskSent: string[] = [];
@@ -117,24 +98,23 @@ test('the display and a teller desk catch up after losing their network: the cal
 
   await expect(display.getByTestId('display-waiting-count-B')).toBeVisible(); // its first snapshot is in
   const api = await request.newContext({ baseURL });
-  const login = async (body: object) => ((await (await api.post('/api/v1/auth/login', { data: body })).json()) as { token: string }).token;
+  const login = (body: Record<string, unknown>) => apiToken(api, body);
   const kiosk = await login({ deviceId: 'kiosk-01', secret: 'demo' });
   const teller = await login({ staffId: 't02', pin: '2222' });
-  const auth = (token: string) => ({ authorization: `Bearer ${token}` });
   // Counter 2 starts free (an earlier test may have left a ticket open there).
-  const current = await api.get('/api/v1/counters/2/current', { headers: auth(teller) });
+  const current = await api.get('/api/v1/counters/2/current', { headers: bearer(teller) });
   if (current.status() === 200) {
     const { ticket } = (await current.json()) as { ticket: { id: string } };
-    await api.post(`/api/v1/tickets/${ticket.id}/complete`, { headers: auth(teller) });
+    await api.post(`/api/v1/tickets/${ticket.id}/complete`, { headers: bearer(teller) });
   }
-  const issued = await api.post('/api/v1/tickets', { headers: auth(kiosk), data: { serviceCode: 'B', requestId: `e2e-catchup-${Date.now()}` } });
+  const issued = await api.post('/api/v1/tickets', { headers: bearer(kiosk), data: { serviceCode: 'B', requestId: `e2e-catchup-${Date.now()}` } });
   expect(issued.status()).toBe(201);
 
   // Offline: the page drops its socket; a teller calls meanwhile.
   await display.context().setOffline(true);
   await desk.context().setOffline(true);
   await expect(display.getByTestId('display-connection')).toHaveAttribute('data-state', 'offline');
-  const call = await api.post('/api/v1/counters/2/call-next', { headers: auth(teller) });
+  const call = await api.post('/api/v1/counters/2/call-next', { headers: bearer(teller) });
   expect(call.status()).toBe(200);
   const { ticket } = (await call.json()) as { ticket: { id: string; number: string } };
   await display.waitForTimeout(500);
@@ -161,6 +141,6 @@ test('the display and a teller desk catch up after losing their network: the cal
   expect(handshake).toBeGreaterThanOrEqual(0);
   expect(deskSent.slice(handshake).some((p) => p.includes('"queue:snapshot"'))).toBe(true);
 
-  await api.post(`/api/v1/tickets/${ticket.id}/complete`, { headers: auth(teller) });
+  await api.post(`/api/v1/tickets/${ticket.id}/complete`, { headers: bearer(teller) });
   await api.dispose();
 });

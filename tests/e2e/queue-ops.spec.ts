@@ -3,39 +3,15 @@
  * parked customer and transfers one; the phone page says "your turn is near".
  * Screenshots in zh-CN and en go to tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { issueTicket, open, shot, staffSignIn, VIEWPORTS } from './helpers';
 
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-
-async function open(browser: Browser, path: string, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
-
-async function issue(request: APIRequestContext, serviceCode: string): Promise<{ number: string; trackUrl: string }> {
-  const login = await request.post('/api/v1/auth/login', { data: { deviceId: 'kiosk-01', secret: 'demo' } });
-  const { token } = (await login.json()) as { token: string };
-  const res = await request.post('/api/v1/tickets', {
-    headers: { authorization: `Bearer ${token}` },
-    data: { serviceCode, requestId: `e2e-q-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` },
-  });
-  expect(res.status()).toBe(201);
-  return ((await res.json()) as { ticket: { number: string; trackUrl: string } }).ticket;
-}
+const issue = (request: APIRequestContext, serviceCode: string) => issueTicket(request, serviceCode, { tag: 'q' });
 
 test('teller: recall, park, pause / open, resume and transfer', async ({ browser, request }) => {
   for (let i = 0; i < 3; i++) await issue(request, 'D');
-  const teller = await open(browser, '/teller', { width: 1366, height: 768 });
-  await teller.getByTestId('login-staff-id').fill('t02');
-  await teller.getByTestId('login-pin').fill('2222');
-  await teller.getByTestId('login-counter').fill('2');
-  await teller.getByTestId('login-submit').click();
+  const teller = await open(browser, '/teller', VIEWPORTS.teller);
+  await staffSignIn(teller, 't02', '2222', 2);
   await expect(teller.getByTestId('counter-state')).toHaveAttribute('data-state', 'open');
 
   // Call and recall.
@@ -90,7 +66,7 @@ test('teller: recall, park, pause / open, resume and transfer', async ({ browser
 
 test('phone page: your turn is near', async ({ browser, request }) => {
   const ticket = await issue(request, 'E');
-  const phone = await open(browser, new URL(ticket.trackUrl).pathname, { width: 390, height: 844 });
+  const phone = await open(browser, new URL(ticket.trackUrl).pathname, VIEWPORTS.phone);
   await expect(phone.getByTestId('phone-ticket-number')).toHaveText(ticket.number);
   await expect(phone.getByTestId('phone-near')).toBeVisible();
   await shot(phone, 'phone-near-zh');

@@ -5,6 +5,7 @@
  * granted port the test feeds bytes into, split the way a UART delivers them.
  */
 import { expect, test } from '@playwright/test';
+import { deviceSignIn, VIEWPORTS } from './helpers';
 
 test.beforeEach(async ({ page }) => {
   await page.addInitScript(() => {
@@ -43,10 +44,9 @@ test.beforeEach(async ({ page }) => {
 });
 
 test('a card read on the serial reader identifies the customer, masked, from the start screen', async ({ page }) => {
-  await page.setViewportSize({ width: 1080, height: 1920 });
+  await page.setViewportSize(VIEWPORTS.kiosk);
   await page.goto('/kiosk?device=kiosk-01');
-  await page.getByTestId('device-login-secret').fill('demo');
-  await page.getByTestId('device-login-submit').click();
+  await deviceSignIn(page);
   await expect(page.getByTestId('kiosk-home')).toBeVisible();
   await expect.poll(() => page.evaluate(() => (window as unknown as { __serialOpened: number[] }).__serialOpened)).toEqual([9600]);
 

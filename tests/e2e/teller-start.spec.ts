@@ -4,58 +4,18 @@
  * dashboard shows the average walk and service times. Screenshots in zh-CN and en go to
  * tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { issueTicket, open, openManager, serveEveryone, shot, staffSignIn, VIEWPORTS } from './helpers';
 
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-
-async function open(browser: Browser, path: string, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
-
-async function token(request: APIRequestContext, data: Record<string, unknown>): Promise<string> {
-  const res = await request.post('/api/v1/auth/login', { data });
-  expect(res.status()).toBe(200);
-  return ((await res.json()) as { token: string }).token;
-}
-
-async function issue(request: APIRequestContext, serviceCode: string): Promise<string> {
-  const kiosk = await token(request, { deviceId: 'kiosk-01', secret: 'demo' });
-  const res = await request.post('/api/v1/tickets', {
-    headers: { authorization: `Bearer ${kiosk}` },
-    data: { serviceCode, requestId: `e2e-start-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}` },
-  });
-  expect(res.status()).toBe(201);
-  return ((await res.json()) as { ticket: { number: string } }).ticket.number;
-}
-
-/** Counter 1 ends whatever earlier specs left for it, so its next call is ours. */
-async function clearCounter1(request: APIRequestContext) {
-  const headers = { authorization: `Bearer ${await token(request, { staffId: 't01', pin: '2222' })}` };
-  for (;;) {
-    const cur = await request.get('/api/v1/counters/1/current', { headers });
-    if (cur.status() === 200) await request.post(`/api/v1/tickets/${((await cur.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-    const next = await request.post('/api/v1/counters/1/call-next', { headers });
-    if (next.status() !== 200) break;
-    await request.post(`/api/v1/tickets/${((await next.json()) as { ticket: { id: string } }).ticket.id}/complete`, { headers });
-  }
-}
+const issue = async (request: APIRequestContext, serviceCode: string) => (await issueTicket(request, serviceCode, { tag: 'start' })).number;
 
 test('teller: call, customer at counter — start serving, complete; the dashboard shows the walk', async ({ browser, request }) => {
-  await clearCounter1(request);
+  // Counter 1 ends whatever earlier specs left for it, so its next call is ours.
+  await serveEveryone(request, [1], { completeCurrent: true });
   const first = await issue(request, 'A');
 
-  const teller = await open(browser, '/teller', { width: 1366, height: 768 });
-  await teller.getByTestId('login-staff-id').fill('t01');
-  await teller.getByTestId('login-pin').fill('2222');
-  await teller.getByTestId('login-counter').fill('1');
-  await teller.getByTestId('login-submit').click();
+  const teller = await open(browser, '/teller', VIEWPORTS.teller);
+  await staffSignIn(teller, 't01', '2222', 1);
   await expect(teller.getByTestId('call-next')).toBeEnabled();
 
   // Called: the customer is on the way; the start button is the obvious next step.
@@ -108,11 +68,7 @@ test('teller: call, customer at counter — start serving, complete; the dashboa
   await expect(teller.getByTestId('current-number')).toHaveCount(0);
 
   // The manager's dashboard: average walk and service (excluding the walk) are measured.
-  const manager = await open(browser, '/manager', { width: 1280, height: 800 });
-  await manager.getByTestId('login-staff-id').fill('m01');
-  await manager.getByTestId('login-pin').fill('1111');
-  await manager.getByTestId('login-submit').click();
-  await expect(manager.getByTestId('manager-screen')).toBeVisible();
+  const manager = await openManager(browser);
   await manager.getByTestId('tab-dashboard').click();
   const walk = manager.getByTestId('dash-avg-walk');
   await expect(walk.locator('.dash-tile-value')).toHaveText(/^\d+:\d\d$/);

@@ -4,27 +4,14 @@
  * counter serving it opens, the forecast gives minutes (or "shortly").
  * Screenshots in zh-CN and en go to tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-
-async function open(browser: Browser, path: string, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { apiToken, bearer, deviceSignIn, open, shot, VIEWPORTS } from './helpers';
 
 async function counters(request: APIRequestContext, action: 'pause' | 'open', ids: number[]) {
-  const login = await request.post('/api/v1/auth/login', { data: { staffId: 'm01', pin: '1111' } });
-  const { token } = (await login.json()) as { token: string };
+  const token = await apiToken(request, { staffId: 'm01', pin: '1111' });
   for (const id of ids) {
     const res = await request.post(`/api/v1/counters/${id}/${action}`, {
-      headers: { authorization: `Bearer ${token}` },
+      headers: bearer(token),
       data: action === 'pause' ? { reason: 'meeting' } : {},
     });
     expect(res.status()).toBe(200);
@@ -35,9 +22,8 @@ test('kiosk and phone: no estimate while no open counter serves the service, a f
   // E is served by counters 3 and 4 in the demo branch.
   await counters(request, 'pause', [3, 4]);
   try {
-    const kiosk = await open(browser, '/kiosk?device=kiosk-01', { width: 1080, height: 1920 });
-    await kiosk.getByTestId('device-login-secret').fill('demo');
-    await kiosk.getByTestId('device-login-submit').click();
+    const kiosk = await open(browser, '/kiosk?device=kiosk-01', VIEWPORTS.kiosk);
+    await deviceSignIn(kiosk);
     await kiosk.getByTestId('kiosk-guest').click();
     const issued = kiosk.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST');
     await kiosk.getByTestId('kiosk-service-E').click();
@@ -50,7 +36,7 @@ test('kiosk and phone: no estimate while no open counter serves the service, a f
     await expect(kiosk.getByTestId('kiosk-ticket-wait')).toHaveText('No estimate yet');
     await shot(kiosk, 'kiosk-ticket-no-estimate-en');
 
-    const phone = await open(browser, new URL(ticket.trackUrl).pathname, { width: 390, height: 844 });
+    const phone = await open(browser, new URL(ticket.trackUrl).pathname, VIEWPORTS.phone);
     await expect(phone.getByTestId('phone-ticket-number')).toHaveText(ticket.number);
     await expect(phone.getByTestId('phone-wait')).toHaveText('暂无预估');
     await shot(phone, 'phone-no-estimate-zh');

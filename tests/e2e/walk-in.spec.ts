@@ -5,53 +5,21 @@
  * teller calls the ticket with the VIP flag, the display shows the call, the phone page follows.
  * Screenshots of every screen in zh-CN and en go to tests/e2e/screenshots/.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-
-const shots = join(__dirname, 'screenshots');
-mkdirSync(shots, { recursive: true });
-const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: false });
-
-async function open(browser: Browser, path: string, viewport: { width: number; height: number }) {
-  const context = await browser.newContext({ viewport, locale: 'zh-CN' });
-  const page = await context.newPage();
-  await page.goto(path);
-  return page;
-}
-
-async function deviceSignIn(page: Page, secret = 'demo') {
-  await page.getByTestId('device-login-secret').fill(secret);
-  await page.getByTestId('device-login-submit').click();
-}
-
-async function staffSignIn(page: Page, staffId: string, pin: string, counter?: number) {
-  await page.getByTestId('login-staff-id').fill(staffId);
-  await page.getByTestId('login-pin').fill(pin);
-  if (counter !== undefined) await page.getByTestId('login-counter').fill(String(counter));
-  await page.getByTestId('login-submit').click();
-}
-
-async function typeOnKeypad(page: Page, digits: string) {
-  for (const d of digits) await page.getByTestId(`kiosk-key-${d}`).click();
-}
+import { expect, test } from '@playwright/test';
+import { deviceSignIn, open, openKiosk, openManager, shot, staffSignIn, typeOnKeypad, VIEWPORTS } from './helpers';
 
 test('walk-in path: kiosk -> green channel -> manager card -> VIP teller -> display -> phone', async ({ browser }) => {
-  const manager = await open(browser, '/manager', { width: 1280, height: 800 });
-  await staffSignIn(manager, 'm01', '1111');
-  await expect(manager.getByTestId('manager-screen')).toBeVisible();
+  const manager = await openManager(browser);
 
-  const teller = await open(browser, '/teller', { width: 1366, height: 768 });
+  const teller = await open(browser, '/teller', VIEWPORTS.teller);
   await staffSignIn(teller, 't04', '2222', 4);
   await expect(teller.getByTestId('teller-screen')).toBeVisible();
 
-  const display = await open(browser, '/display?device=display-01', { width: 1920, height: 1080 });
+  const display = await open(browser, '/display?device=display-01', VIEWPORTS.display);
   await deviceSignIn(display);
   await expect(display.getByTestId('display-screen')).toBeVisible();
 
-  const kiosk = await open(browser, '/kiosk?device=kiosk-01', { width: 1080, height: 1920 });
-  await deviceSignIn(kiosk);
-  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+  const kiosk = await openKiosk(browser);
   await expect(kiosk.getByTestId('kiosk-branch-name')).toContainText('网点');
   await shot(kiosk, 'kiosk-home-zh');
 
@@ -118,7 +86,7 @@ test('walk-in path: kiosk -> green channel -> manager card -> VIP teller -> disp
   await shot(display, 'display-call');
 
   // The phone page follows the ticket.
-  const phone = await open(browser, new URL(ticket.trackUrl).pathname, { width: 390, height: 844 });
+  const phone = await open(browser, new URL(ticket.trackUrl).pathname, VIEWPORTS.phone);
   await expect(phone.getByTestId('phone-ticket-number')).toHaveText(ticket.number);
   await expect(phone.getByTestId('phone-called')).toBeVisible();
   await shot(phone, 'phone-called-zh');
@@ -131,7 +99,7 @@ test('walk-in path: kiosk -> green channel -> manager card -> VIP teller -> disp
 });
 
 test('a guest takes a ticket in English and the next teller calls it', async ({ browser }) => {
-  const kiosk = await open(browser, '/kiosk?device=kiosk-01', { width: 1920, height: 1080 });
+  const kiosk = await open(browser, '/kiosk?device=kiosk-01', VIEWPORTS.kioskLandscape);
   await deviceSignIn(kiosk);
   await kiosk.getByTestId('kiosk-lang-en').click();
   await expect(kiosk.getByTestId('kiosk-guest')).toBeVisible();
@@ -145,12 +113,12 @@ test('a guest takes a ticket in English and the next teller calls it', async ({ 
   await expect(kiosk.getByTestId('kiosk-ticket-number')).toHaveText(ticket.number);
   await expect(kiosk.getByTestId('kiosk-green-channel')).toHaveCount(0);
 
-  const phone = await open(browser, new URL(ticket.trackUrl).pathname, { width: 390, height: 844 });
+  const phone = await open(browser, new URL(ticket.trackUrl).pathname, VIEWPORTS.phone);
   await expect(phone.getByTestId('phone-ticket-number')).toHaveText(ticket.number);
   await expect(phone.getByTestId('phone-status')).toBeVisible();
   await shot(phone, 'phone-waiting-zh');
 
-  const teller = await open(browser, '/teller', { width: 1366, height: 768 });
+  const teller = await open(browser, '/teller', VIEWPORTS.teller);
   await staffSignIn(teller, 't01', '2222', 1);
   await teller.getByTestId('call-next').click();
   await expect(teller.getByTestId('current-number')).toHaveText(ticket.number);
@@ -159,16 +127,14 @@ test('a guest takes a ticket in English and the next teller calls it', async ({ 
   await teller.getByTestId('no-show').click();
   await expect(teller.getByTestId('current-number')).toHaveCount(0);
 
-  const admin = await open(browser, '/admin', { width: 1366, height: 768 });
+  const admin = await open(browser, '/admin', VIEWPORTS.admin);
   await staffSignIn(admin, 'admin', '9999');
   await expect(admin.getByTestId('audit-row').first()).toBeVisible();
   await shot(admin, 'admin-audit-zh');
 });
 
 test('a card reader on the start screen identifies the customer at once', async ({ browser }) => {
-  const kiosk = await open(browser, '/kiosk?device=kiosk-01', { width: 1080, height: 1920 });
-  await deviceSignIn(kiosk);
-  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+  const kiosk = await openKiosk(browser);
   // A keyboard-wedge reader "types" the card number fast and ends with Enter.
   await kiosk.keyboard.type('6225880000000027');
   await kiosk.keyboard.press('Enter');

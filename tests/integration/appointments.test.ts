@@ -1,8 +1,9 @@
 /**
  * Appointments (issue 3) through a real hub with a controlled clock: booking, the kiosk's check-in
  * by booking code (placed by booked time, early window, too early, late -> walk-in at the back),
- * idempotency, the wrong-code rate limit, cancelling, permissions, masking, audit, the sweep to
- * `missed` and the demo branch's appointments.
+ * idempotency, the wrong-code rate limit, cancelling, permissions, masking, audit, transfers "by
+ * original arrival" and the paper ticket of an appointment, the sweep to `missed` and the demo
+ * branch's appointments.
  */
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,6 +19,7 @@ import type {
   PublicQueueSnapshot,
   QueueSnapshot,
   TrackResponse,
+  TransferResponse,
 } from '../../src-main/domain/contracts';
 import { nextEvent, requestId, startHarness, type Harness } from './hub-harness';
 
@@ -351,6 +353,43 @@ describe('check-in at the kiosk', () => {
     const checkIns = audit.body.entries.filter((e) => e.action === 'appointment.check_in');
     expect(checkIns.length).toBeGreaterThanOrEqual(5);
     expect(checkIns.every((e) => e.actor.startsWith('kiosk-'))).toBe(true);
+  });
+
+  it('a transfer "by original arrival" keeps an on-time appointment at its booked time, a late one at its arrival', async () => {
+    await drain();
+    clock = at('13:46');
+    const onTime = await book('D', iso('13:50'));
+    const late = await book('D', iso('13:47'));
+    clock = at('13:52');
+    const w1 = await walkIn('E');
+    clock = at('13:55');
+    const w2 = await walkIn('E');
+    clock = at('13:58');
+    const a = await checkIn(onTime.code); // within 13:50's late window: queued at 13:50, though issued at 13:58
+    expect(a.body.outcome).toBe('on_time');
+    const b = await checkIn(late.code); // 13:47's late window ended 13:57: a walk-in queued at 13:58
+    expect(b.body.outcome).toBe('late');
+    // Their paper tickets (in the kiosk's language, en) say the booked time, and the late one that it came late.
+    const receipt = async (id: string) =>
+      (await fetch(`${h.hub.url}/api/v1/tickets/${id}/receipt?format=text`, { headers: { authorization: `Bearer ${kiosk}` } })).text();
+    expect(await receipt(a.body.ticket.id)).toMatch(/Appointment +13:50\n(?! +Late)/);
+    expect(await receipt(b.body.ticket.id)).toMatch(/Appointment +13:47\n +Late: queued as a walk-in\n/);
+    expect(await receipt(w1.id)).not.toMatch(/Appointment|预约/);
+    clock = at('13:59');
+    const w3 = await walkIn('E');
+    // The manager sends both to line E, placed by original arrival.
+    for (const id of [a.body.ticket.id, b.body.ticket.id]) {
+      const r = await post<TransferResponse>(`/api/v1/tickets/${id}/transfer`, manager, { serviceCode: 'E', placement: 'original' });
+      expect(r.status).toBe(200);
+    }
+    expect(await waitingIds('E')).toEqual([a.body.ticket.id, w1.id, w2.id, b.body.ticket.id, w3.id]);
+    // A teller transferring the called appointment back to D "by original arrival" keeps 13:50 too.
+    const w4 = await walkIn('D');
+    const called = await post<CallNextResponse>('/api/v1/counters/3/call-next', tellers[3]);
+    expect(called.body.ticket.id).toBe(a.body.ticket.id);
+    const back = await post<TransferResponse>(`/api/v1/tickets/${a.body.ticket.id}/transfer`, tellers[3], { serviceCode: 'D', placement: 'original' });
+    expect(back.status).toBe(200);
+    expect(await waitingIds('D')).toEqual([a.body.ticket.id, w4.id]);
   });
 });
 

@@ -11,7 +11,7 @@ import type { Identity } from '../auth/sessions';
 import type { Journal } from '../journal';
 import type { TicketDesk, TicketRow } from './tickets';
 import type { CounterState, GreenChannelDecision, PauseReason, Placement } from '../../domain/contracts';
-import { placedAt, recallOutcome } from '../../domain/queue-policy';
+import { originalArrival, placedAt, recallOutcome } from '../../domain/queue-policy';
 import { HubError, conflict, forbidden, notFound } from '../http/errors';
 
 export interface TransferInput {
@@ -57,6 +57,8 @@ export class QueueOperations {
            recall_count = 0, transfer_count = transfer_count + 1, serving_at = NULL
          WHERE id = @id AND status = @status RETURNING *`,
       ),
+      // An appointment checked in on time was queued at its booked time (hub/desk/appointments.ts).
+      onTimeBookedAt: db.prepare("SELECT booked_at AS at FROM appointment WHERE id = ? AND status = 'checked_in'"),
       park: db.prepare(
         `UPDATE ticket SET parked_at = ? WHERE id = ? AND status = 'called' AND parked_at IS NULL AND counter_id = ? RETURNING *`,
       ),
@@ -198,7 +200,9 @@ export class QueueOperations {
         target !== null
           ? (this.s.earliestAtCounter.get({ branch_id: this.branch.id, business_date: t.business_date, id: t.id, counter_id: target }) as { q: number | null }).q
           : (this.s.earliestInService.get(this.branch.id, t.business_date, serviceCode, t.id) as { q: number | null }).q;
-      const queuedAt = placedAt(input.placement, { now, issuedAt: t.issued_at, earliestWaiting: earliest });
+      const booked = t.appointment_id === null ? undefined : (this.s.onTimeBookedAt.get(t.appointment_id) as { at: number } | undefined);
+      const arrivedAt = originalArrival({ issuedAt: t.issued_at, onTimeBookedAt: booked?.at ?? null });
+      const queuedAt = placedAt(input.placement, { now, arrivedAt, earliestWaiting: earliest });
       const row = this.s.transfer.get({
         id: t.id,
         status: t.status,

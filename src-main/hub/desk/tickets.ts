@@ -708,8 +708,8 @@ export class TicketDesk {
 
   private appointmentStmt: ReturnType<Db['prepare']> | null = null;
 
-  /** Staff see "appointment 10:30" on a ticket issued at an appointment check-in (and whether it came late). */
-  private appointmentOf(t: TicketRow): { appointment?: TicketAppointment } {
+  /** Staff see "appointment 10:30" on a ticket issued at an appointment check-in (and whether it came late); so does its paper ticket. */
+  appointmentOf(t: TicketRow): { appointment?: TicketAppointment } {
     if (t.appointment_id == null) return {};
     this.appointmentStmt ??= this.db.prepare('SELECT booked_at, status FROM appointment WHERE id = ?');
     const a = this.appointmentStmt.get(t.appointment_id) as { booked_at: number; status: string } | undefined;

@@ -50,6 +50,7 @@ export function registerKioskRoutes(app: FastifyInstance, lobby: Lobby, sessions
     if (!row || row.branch_id !== who.branchId) throw notFound('ticket');
     const track = lobby.desk.track(row.track_token);
     const language = row.language === 'en' ? 'en' : 'zh-CN';
+    const { appointment } = lobby.desk.appointmentOf(row);
     return {
       branchName: lobby.branch.name,
       number: row.number,
@@ -60,6 +61,7 @@ export function registerKioskRoutes(app: FastifyInstance, lobby: Lobby, sessions
       trackUrl: `${deps.publicUrl()}/t/${row.track_token}`,
       language,
       timeZone: lobby.branch.rules.timeZone,
+      ...(appointment ? { appointment: { bookedTime: appointment.bookedTime, late: appointment.late } } : {}),
     };
   };
 

@@ -2,7 +2,8 @@
  * The paper ticket: one ReceiptLine document per ticket, rendered with `receiptline` as ESC/POS
  * bytes (GB18030, so Chinese prints on Chinese thermal printers), SVG (preview, reprint on screen)
  * or plain text (tests, logs). Every format carries the same ticket: branch name, number, service,
- * people ahead, estimated wait, time issued and the tracking URL.
+ * people ahead, estimated wait, time issued, the booked time of an appointment's ticket, and the
+ * tracking URL.
  *
  * ESC/POS uses the printer's own QR command (GS ( k, model 2) rather than a raster image: sharper,
  * a few hundred bytes instead of kilobytes, and what every ESC/POS thermal printer sold in China
@@ -27,6 +28,8 @@ export interface ReceiptData {
   language: Language;
   /** IANA time zone of the branch, for the printed time. */
   timeZone: string;
+  /** Issued at an appointment check-in (issue 3): the booked time HH:MM (branch time), and whether it came late. */
+  appointment?: { bookedTime: string; late: boolean };
 }
 
 export interface ReceiptOptions {
@@ -36,7 +39,21 @@ export interface ReceiptOptions {
   cut?: boolean;
 }
 
-const LABELS: Record<Language, { number: string; ahead: (n: number) => string; wait: (m: number | null) => string; time: string; scan: string; note: string; aheadLabel: string; waitLabel: string }> = {
+interface Labels {
+  number: string;
+  aheadLabel: string;
+  ahead: (n: number) => string;
+  waitLabel: string;
+  wait: (m: number | null) => string;
+  time: string;
+  appointment: string;
+  /** Under the booked time of a late appointment. */
+  lateAppointment: string;
+  scan: string;
+  note: string;
+}
+
+const LABELS: Record<Language, Labels> = {
   'zh-CN': {
     number: '您的号码',
     aheadLabel: '前面等候',
@@ -44,6 +61,8 @@ const LABELS: Record<Language, { number: string; ahead: (n: number) => string; w
     waitLabel: '预计等候',
     wait: (m) => (m === null ? '暂无预估' : m <= 0 ? '即将叫号' : `约 ${m} 分钟`),
     time: '取号时间',
+    appointment: '预约时间',
+    lateAppointment: '已过预约时间，按普通取号排队',
     scan: '手机扫码查看排队进度',
     note: '请留意叫号，过号请重新取号',
   },
@@ -54,6 +73,8 @@ const LABELS: Record<Language, { number: string; ahead: (n: number) => string; w
     waitLabel: 'Estimated wait',
     wait: (m) => (m === null ? 'no estimate yet' : m <= 0 ? 'next' : `about ${m} min`),
     time: 'Issued',
+    appointment: 'Appointment',
+    lateAppointment: 'Late: queued as a walk-in',
     scan: 'Scan to follow the queue on your phone',
     note: 'Please listen for your number',
   },
@@ -117,6 +138,7 @@ export function receiptDocument(t: ReceiptData, format: ReceiptFormat): string {
     `${e(l.aheadLabel)} | ${e(l.ahead(t.peopleAhead))}`,
     `${e(l.waitLabel)} | ${e(l.wait(t.estimatedWaitMinutes))}`,
     `${e(l.time)} | ${e(formatBranchTime(t.issuedAt, t.timeZone))}`,
+    ...(t.appointment ? [`${e(l.appointment)} | ${e(t.appointment.bookedTime)}`, ...(t.appointment.late ? [e(l.lateAppointment)] : [])] : []),
     '-',
     e(l.scan),
     ...(qr ? [qr] : []),

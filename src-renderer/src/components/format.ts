@@ -5,6 +5,7 @@
  */
 import { useEffect, useState } from 'react';
 import i18next from 'i18next';
+import { DATE_TIME_FIELDS } from '@domain/appointments';
 import { ApiError } from '../lib/api';
 
 type Lng = 'zh-CN' | 'en';
@@ -100,17 +101,7 @@ export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return df('datetime', () =>
-    new Intl.DateTimeFormat(currentLanguage(), {
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    }),
-  ).format(ms);
+  return df('datetime', () => new Intl.DateTimeFormat(currentLanguage(), DATE_TIME_FIELDS)).format(ms);
 }
 
 /** A duration as a clock: 4:07, 12:30, 1:02:03 (language neutral, for ticking wait times). */

@@ -7,6 +7,7 @@ import {
   effectiveWeight,
   isNear,
   orderByPolicy,
+  originalArrival,
   pickNext,
   placedAt,
   priorityStreak,
@@ -182,11 +183,19 @@ describe('interleave policy', () => {
 
 describe('transfers, recalls, estimate and the near notice', () => {
   it('places a transferred ticket first, last or by original arrival', () => {
-    expect(placedAt('last', { now: 100, issuedAt: 10, earliestWaiting: 50 })).toBe(100);
-    expect(placedAt('original', { now: 100, issuedAt: 10, earliestWaiting: 50 })).toBe(10);
-    expect(placedAt('first', { now: 100, issuedAt: 70, earliestWaiting: 50 })).toBe(49);
-    expect(placedAt('first', { now: 100, issuedAt: 10, earliestWaiting: 50 })).toBe(10);
-    expect(placedAt('first', { now: 100, issuedAt: 70, earliestWaiting: null })).toBe(70);
+    expect(placedAt('last', { now: 100, arrivedAt: 10, earliestWaiting: 50 })).toBe(100);
+    expect(placedAt('original', { now: 100, arrivedAt: 10, earliestWaiting: 50 })).toBe(10);
+    expect(placedAt('first', { now: 100, arrivedAt: 70, earliestWaiting: 50 })).toBe(49);
+    expect(placedAt('first', { now: 100, arrivedAt: 10, earliestWaiting: 50 })).toBe(10);
+    expect(placedAt('first', { now: 100, arrivedAt: 70, earliestWaiting: null })).toBe(70);
+  });
+
+  it("by original arrival: a walk-in's issue time, an on-time appointment's booked time", () => {
+    expect(originalArrival({ issuedAt: 40, onTimeBookedAt: null })).toBe(40);
+    // Checked in early (issued 40) or a little late (issued 80) for a booking at 60: queued at 60 either way.
+    expect(originalArrival({ issuedAt: 40, onTimeBookedAt: 60 })).toBe(60);
+    expect(originalArrival({ issuedAt: 80, onTimeBookedAt: 60 })).toBe(60);
+    expect(placedAt('original', { now: 100, arrivedAt: originalArrival({ issuedAt: 40, onTimeBookedAt: 60 }), earliestWaiting: 50 })).toBe(60);
   });
 
   it('recalls until the limit, then no-show', () => {

@@ -85,6 +85,26 @@ describe('receipt rendering', () => {
     expect(text).toContain('Branch ^1^ -');
   });
 
+  it('an appointment ticket prints the booked time in its language, and says when it was checked in late', () => {
+    const onTime = renderReceipt({ ...ticket, appointment: { bookedTime: '10:30', late: false } }, 'text');
+    expect(onTime).toMatch(/预约时间 +10:30\n/);
+    expect(onTime).not.toContain('按普通取号排队');
+    const late = renderReceipt({ ...ticket, appointment: { bookedTime: '10:30', late: true } }, 'text');
+    expect(late).toMatch(/预约时间 +10:30\n +已过预约时间，按普通取号排队\n/);
+    const en = renderReceipt({ ...ticket, language: 'en', appointment: { bookedTime: '09:05', late: true } }, 'text', { cpl: 32 });
+    expect(en).toMatch(/Appointment +09:05\n +Late: queued as a walk-in\n/);
+    // A walk-in's ticket has no such line.
+    expect(renderReceipt(ticket, 'text')).not.toContain('预约');
+    expect(renderReceipt({ ...ticket, language: 'en' }, 'text')).not.toContain('Appointment');
+    // SVG and ESC/POS carry it too (GB18030 of 预约时间 and of the late line, computed with Python's codec).
+    const svgText = renderReceipt({ ...ticket, appointment: { bookedTime: '10:30', late: false } }, 'svg').replace(/<[^>]+>/g, '');
+    expect(svgText).toContain('预约时间10:30');
+    const bytes = renderReceipt({ ...ticket, appointment: { bookedTime: '10:30', late: true } }, 'escpos');
+    expect(bytes.includes(Buffer.from('d4a4d4bccab1bce4', 'hex'))).toBe(true);
+    expect(bytes.includes(asciiBytes('10:30'))).toBe(true);
+    expect(bytes.includes(Buffer.from('d2d1b9fdd4a4d4bccab1bce4a3acb0b4c6d5cda8c8a1bac5c5c5b6d3', 'hex'))).toBe(true);
+  });
+
   it('formats the branch time', () => {
     expect(formatBranchTime('2026-12-31T16:05:00Z', 'Asia/Shanghai')).toBe('2027-01-01 00:05');
   });

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import i18next, { type TFunction } from 'i18next';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  arrivalOf,
   checkGreenReason,
   checkPause,
   checkProfile,
@@ -132,14 +133,27 @@ describe('transfer', () => {
     const svc = (code: string, vipOnly: boolean) => ({ code, prefix: code, name: { 'zh-CN': code, en: code }, vipOnly });
     expect(transferServices([svc('A', false), svc('V', true), svc('D', false)]).map((s) => s.code)).toEqual(['A', 'D']);
   });
+  it("keeps an on-time appointment's booked time as its original arrival, a late one's issue time", () => {
+    const issuedAt = '2026-11-23T02:05:00.000Z';
+    expect(arrivalOf({ issuedAt })).toEqual({ at: issuedAt, bookedTime: null });
+    const appointment = { bookedAt: '2026-11-23T02:30:00.000Z', bookedTime: '10:30', late: false };
+    expect(arrivalOf({ issuedAt, appointment })).toEqual({ at: appointment.bookedAt, bookedTime: '10:30' });
+    expect(arrivalOf({ issuedAt: '2026-11-23T02:50:00.000Z', appointment: { ...appointment, late: true } })).toEqual({ at: '2026-11-23T02:50:00.000Z', bookedTime: null });
+  });
   it('says the transfer in one sentence', async () => {
     await i18n.changeLanguage('en');
-    const m = transferSummaryMsg({ number: 'A003', service: 'Loans', sameService: false, counter: 'Counter 3', placement: 'first', issuedAt: '09:41' });
+    const m = transferSummaryMsg({ number: 'A003', service: 'Loans', sameService: false, counter: 'Counter 3', placement: 'first', arrival: '09:41' });
     expect(renderMsg(t, m, 'en')).toBe('Ticket A003 will wait for Loans, called only by Counter 3, at the front of the line.');
-    const o = transferSummaryMsg({ number: 'A003', service: 'Cash', sameService: true, counter: null, placement: 'original', issuedAt: '09:41' });
+    const o = transferSummaryMsg({ number: 'A003', service: 'Cash', sameService: true, counter: null, placement: 'original', arrival: '09:41' });
     expect(renderMsg(t, o, 'en')).toBe('Ticket A003 will wait in its own line (Cash), called by any counter that serves it, placed by its original arrival (09:41).');
+    const b = transferSummaryMsg({ number: 'A004', service: 'Cash', sameService: true, counter: null, placement: 'original', arrival: '10:30', booked: true });
+    expect(renderMsg(t, b, 'en')).toBe('Ticket A004 will wait in its own line (Cash), called by any counter that serves it, placed by its appointment time (10:30).');
+    await i18n.changeLanguage('zh-CN');
+    expect(renderMsg(t, b, 'zh-CN')).toContain('按预约时间（10:30）排位');
+    await i18n.changeLanguage('en');
     expectKeysExist(m);
     expectKeysExist(o);
+    expectKeysExist(b);
   });
 });
 

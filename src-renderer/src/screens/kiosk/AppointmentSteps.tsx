@@ -3,12 +3,10 @@
  * the "you're a little early" screen, and the choice of priority service by law. Every one of them
  * keeps the walk-in path one touch away.
  */
-import { useEffect, useRef, type KeyboardEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PriorityReason } from '@domain/contracts';
 import { BOOKING_CODE_LENGTH } from '@domain/appointments';
-
-const DIGITS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+import { Keypad, KeypadFieldError, useKeypadField } from './Keypad';
 
 /** Digits only, at most six (spaces and dashes from people or scanners dropped). */
 export function sanitizeBookingInput(raw: string): string {
@@ -32,24 +30,9 @@ interface BookingProps {
 
 export function BookingStep({ draft, error, busy, onDraft, onConfirm, onBack, onWalkIn }: BookingProps) {
   const { t } = useTranslation(['kiosk', 'common']);
-  const inputRef = useRef<HTMLInputElement>(null);
-
-  // Keep the focus in the field so a scanner or USB keyboard types into it.
-  useEffect(() => {
-    inputRef.current?.focus({ preventScroll: true });
-  }, []);
-
+  // The focus stays in the field so a scanner or USB keyboard types into it.
+  const { inputProps, keypadProps } = useKeypadField({ draft, sanitize: sanitizeBookingInput, onDraft, onConfirm });
   const full = draft.length >= BOOKING_CODE_LENGTH;
-  const press = (key: string) => {
-    onDraft(sanitizeBookingInput(draft + key));
-    inputRef.current?.focus({ preventScroll: true });
-  };
-  const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
-    if (e.key === 'Enter') {
-      e.preventDefault();
-      onConfirm();
-    }
-  };
 
   return (
     <section className="kiosk-identify kiosk-booking" data-testid="kiosk-booking">
@@ -60,66 +43,28 @@ export function BookingStep({ draft, error, busy, onDraft, onConfirm, onBack, on
         </h1>
         <input
           id="kiosk-booking-input"
-          ref={inputRef}
+          {...inputProps}
           className={`kiosk-identify__input kiosk-booking__input${error ? ' has-error' : ''}`}
           data-testid="kiosk-booking-input"
-          inputMode="none"
-          autoComplete="off"
-          autoCorrect="off"
-          spellCheck={false}
           placeholder={t('kiosk:booking.placeholder')}
           value={groupBookingCode(draft)}
-          onChange={(e) => onDraft(sanitizeBookingInput(e.target.value))}
-          onKeyDown={onKeyDown}
           aria-invalid={!!error}
           aria-describedby="kiosk-booking-error kiosk-booking-hint"
         />
-        <p id="kiosk-booking-error" className={`kiosk-identify__error${error ? '' : ' is-empty'}`} role="alert" data-testid="kiosk-booking-error">
-          {error ?? ''}
-        </p>
+        <KeypadFieldError id="kiosk-booking-error" testId="kiosk-booking-error" error={error} />
         <p id="kiosk-booking-hint" className="kiosk-identify__privacy">
           {t('kiosk:booking.hint')}
         </p>
       </div>
 
-      <div className="kiosk-keypad" role="group" aria-label={t('kiosk:booking.keypad')}>
-        {DIGITS.map((d) => (
-          <button key={d} type="button" className="kiosk-key" data-testid={`kiosk-key-${d}`} disabled={full || busy} onClick={() => press(d)}>
-            {d}
-          </button>
-        ))}
-        <button
-          type="button"
-          className="kiosk-key kiosk-key--fn"
-          data-testid="kiosk-key-clear"
-          disabled={!draft || busy}
-          onClick={() => onDraft('')}
-        >
-          {t('kiosk:identify.clear')}
-        </button>
-        <button type="button" className="kiosk-key" data-testid="kiosk-key-0" disabled={full || busy} onClick={() => press('0')}>
-          0
-        </button>
-        <button
-          type="button"
-          className="kiosk-key kiosk-key--fn"
-          data-testid="kiosk-key-backspace"
-          aria-label={t('kiosk:identify.backspace')}
-          disabled={!draft || busy}
-          onClick={() => onDraft(draft.slice(0, -1))}
-        >
-          ⌫
-        </button>
-        <button
-          type="button"
-          className="kiosk-key kiosk-key--confirm kiosk-booking__confirm"
-          data-testid="kiosk-booking-confirm"
-          disabled={busy}
-          onClick={onConfirm}
-        >
-          {t('kiosk:booking.confirm')}
-        </button>
-      </div>
+      <Keypad
+        label={t('kiosk:booking.keypad')}
+        {...keypadProps}
+        full={full}
+        disabled={busy}
+        corner="clear"
+        confirm={{ label: t('kiosk:booking.confirm'), testId: 'kiosk-booking-confirm', onConfirm }}
+      />
 
       <div className="kiosk-identify__footer">
         <button type="button" className="kiosk-btn kiosk-btn--ghost" data-testid="kiosk-booking-back" onClick={onBack}>

@@ -11,6 +11,7 @@ import type { IssuedTicket, KioskFormInfo, Language, SubmitFormResponse } from '
 import { FORM_BY_ID, formErrors, type FieldDef, type FieldErrorKey, type FormId } from '@domain/forms';
 import { api } from '../../lib/api';
 import { isSessionEnded } from '../../components/DeviceLogin';
+import { Keypad, type CornerKey } from './Keypad';
 
 interface Props {
   token: string;
@@ -334,46 +335,19 @@ function Field({ field: f, lang, value, masked, currency, error, active, onFocus
 /** On-screen keypad for the active number or amount field. */
 function FormKeypad({ field, value, onChange, onDone }: { field: FieldDef; value: string; onChange: (v: string) => void; onDone: () => void }) {
   const { t } = useTranslation(['kiosk']);
-  const extra = field.type === 'amount' ? '.' : field.type === 'idNumber' ? 'X' : null;
-  const press = (k: string) => onChange(value + k);
+  const corner: CornerKey =
+    field.type === 'amount' ? { key: '.', testKey: 'dot', label: t('kiosk:form.decimal'), enabled: true } : field.type === 'idNumber' ? { key: 'X', enabled: true } : null;
   return (
-    <div className="kiosk-keypad kiosk-form__keypad" role="group" aria-label={t('kiosk:form.keypad')} data-testid="kiosk-form-keypad">
-      {['1', '2', '3', '4', '5', '6', '7', '8', '9'].map((d) => (
-        <button key={d} type="button" className="kiosk-key" data-testid={`kiosk-form-key-${d}`} onClick={() => press(d)}>
-          {d}
-        </button>
-      ))}
-      {extra ? (
-        <button
-          type="button"
-          className="kiosk-key"
-          data-testid={`kiosk-form-key-${extra === '.' ? 'dot' : 'X'}`}
-          aria-label={extra === '.' ? t('kiosk:form.decimal') : undefined}
-          onClick={() => press(extra)}
-        >
-          {extra}
-        </button>
-      ) : (
-        <span className="kiosk-key kiosk-key--blank" aria-hidden="true" />
-      )}
-      <button type="button" className="kiosk-key" data-testid="kiosk-form-key-0" onClick={() => press('0')}>
-        0
-      </button>
-      <button
-        type="button"
-        className="kiosk-key kiosk-key--fn"
-        data-testid="kiosk-form-key-backspace"
-        aria-label={t('kiosk:identify.backspace')}
-        onClick={() => onChange(value.slice(0, -1))}
-      >
-        ⌫
-      </button>
-      <button type="button" className="kiosk-key kiosk-key--fn" data-testid="kiosk-form-key-clear" onClick={() => onChange('')}>
-        {t('kiosk:identify.clear')}
-      </button>
-      <button type="button" className="kiosk-key kiosk-key--confirm kiosk-key--wide2" data-testid="kiosk-form-key-ok" onClick={onDone}>
-        {t('kiosk:identify.confirm')}
-      </button>
-    </div>
+    <Keypad
+      label={t('kiosk:form.keypad')}
+      prefix="kiosk-form-key"
+      testId="kiosk-form-keypad"
+      className="kiosk-form__keypad"
+      value={value}
+      onKey={(k) => onChange(value + k)}
+      onChange={onChange}
+      corner={corner}
+      confirm={{ label: t('kiosk:identify.confirm'), testId: 'kiosk-form-key-ok', onConfirm: onDone }}
+    />
   );
 }

@@ -276,14 +276,9 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       setIdentity(null);
       setPriority(null);
       setCheckIn({ outcome: res.outcome, bookedTime: res.appointment.bookedTime });
-      setTicket(res.ticket);
-      setStep('ticket');
-      void printTicket(res.ticket);
+      showTicket(res.ticket);
     } catch (err) {
-      if (isSessionEnded(err)) {
-        onSessionEnded();
-        return;
-      }
+      if (sessionEnded(err)) return;
       const retryable = err instanceof ApiError && (err.code === 'network' || err.code === 'internal');
       if (!retryable) checkInAttempt.current = null;
       if (err instanceof CheckInError && err.reason === 'too_early') {
@@ -332,14 +327,9 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       });
       attempt.current = null;
       setCheckIn(null);
-      setTicket(res.ticket);
-      setStep('ticket');
-      void printTicket(res.ticket);
+      showTicket(res.ticket);
     } catch (err) {
-      if (isSessionEnded(err)) {
-        onSessionEnded();
-        return;
-      }
+      if (sessionEnded(err)) return;
       const code = err instanceof ApiError ? err.code : 'internal';
       // Network failure or a hub error: the ticket may or may not exist, so keep the requestId.
       const retryable = code === 'network' || code === 'internal' || code === 'rate_limited';
@@ -349,6 +339,20 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
     } finally {
       setIssuing(false);
     }
+  };
+
+  /** An issued ticket (walk-in or check-in): on screen, and on paper. */
+  const showTicket = (issued: IssuedTicket) => {
+    setTicket(issued);
+    setStep('ticket');
+    void printTicket(issued);
+  };
+
+  /** A refused session (the device was signed out): back to the sign-in, and true. */
+  const sessionEnded = (err: unknown): boolean => {
+    if (!isSessionEnded(err)) return false;
+    onSessionEnded();
+    return true;
   };
 
   /** Prints the paper ticket at this kiosk's printer; when it cannot, the screen says so and shows the QR code. */

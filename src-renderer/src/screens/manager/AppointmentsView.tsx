@@ -247,8 +247,7 @@ function CreateForm({
 }) {
   const { t } = useTranslation(['manager', 'common']);
   const [d, setD] = useState<Draft>({ serviceCode: services[0]?.code ?? '', date: today, time: '', kind: '', value: '', source: 'branch', note: '' });
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, send } = useSend();
   const set = <K extends keyof Draft>(k: K, v: Draft[K]) => {
     setD((x) => ({ ...x, [k]: v }));
     setProblem(null);
@@ -272,17 +271,14 @@ function CreateForm({
       ...(customer ? { customer } : {}),
       ...(d.note.trim() ? { note: d.note.trim() } : {}),
     };
-    setBusy(true);
-    try {
-      const res = await call<AppointmentResponse>('/api/v1/appointments', { method: 'POST', body });
-      onCreated(res.appointment);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'not_found' && /customer/.test(err.message)) setProblem(t('appointments.errors.customerNotFound'));
-      else if (err instanceof ApiError && err.code === 'validation_failed' && /late window/.test(err.message)) setProblem(t('appointments.errors.past'));
-      else setProblem(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      async () => onCreated((await call<AppointmentResponse>('/api/v1/appointments', { method: 'POST', body })).appointment),
+      (err) => {
+        if (err instanceof ApiError && err.code === 'not_found' && /customer/.test(err.message)) return t('appointments.errors.customerNotFound');
+        if (err instanceof ApiError && err.code === 'validation_failed' && /late window/.test(err.message)) return t('appointments.errors.past');
+        return errorMessage(err);
+      },
+    );
   };
 
   return (
@@ -342,19 +338,14 @@ function CreateForm({
         <span>{t('appointments.form.note')}</span>
         <input maxLength={200} value={d.note} onChange={(e) => set('note', e.target.value)} data-testid="appointments-form-note" />
       </label>
-      {problem && (
-        <p className="appt-problem appt-form-wide" role="alert" data-testid="appointments-form-error">
-          {problem}
-        </p>
-      )}
-      <div className="appt-form-actions appt-form-wide">
-        <button type="button" className="mgr-link" onClick={onCancel}>
-          {t('appointments.form.cancel')}
-        </button>
-        <button type="submit" className="appt-new" disabled={busy} data-testid="appointments-form-submit">
-          {t('appointments.form.submit')}
-        </button>
-      </div>
+      <FormEnd
+        wide
+        problem={problem}
+        problemTestId="appointments-form-error"
+        busy={busy}
+        cancel={{ label: t('appointments.form.cancel'), onClick: onCancel }}
+        submit={{ label: t('appointments.form.submit'), className: 'appt-new', testId: 'appointments-form-submit' }}
+      />
     </form>
   );
 }
@@ -362,21 +353,15 @@ function CreateForm({
 function CancelDialog({ appointment, call, onDone, onClose }: { appointment: AppointmentView; call: StaffCall; onDone: () => void; onClose: () => void }) {
   const { t } = useTranslation(['manager', 'common']);
   const [reason, setReason] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, setProblem, send } = useSend();
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const r = reason.trim();
     if (r.length === 1) return setProblem(t('appointments.cancel.tooShort'));
-    setBusy(true);
-    try {
+    await send(async () => {
       await call(`/api/v1/appointments/${appointment.id}/cancel`, { method: 'POST', body: r ? { reason: r } : {} });
       onDone();
-    } catch (err) {
-      setProblem(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <div className="appt-overlay" role="dialog" aria-modal="true" aria-labelledby="appt-cancel-title" data-testid="appointments-cancel-dialog">
@@ -386,20 +371,68 @@ function CancelDialog({ appointment, call, onDone, onClose }: { appointment: App
           <span>{t('appointments.cancel.reason')}</span>
           <input maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="appointments-cancel-reason" autoFocus />
         </label>
-        {problem && (
-          <p className="appt-problem" role="alert">
-            {problem}
-          </p>
-        )}
-        <div className="appt-form-actions">
-          <button type="button" className="mgr-link" onClick={onClose}>
-            {t('appointments.cancel.keep')}
-          </button>
-          <button type="submit" className="appt-danger" disabled={busy} data-testid="appointments-cancel-submit">
-            {t('appointments.cancel.submit')}
-          </button>
-        </div>
+        <FormEnd
+          problem={problem}
+          problemTestId="appointments-cancel-error"
+          busy={busy}
+          cancel={{ label: t('appointments.cancel.keep'), onClick: onClose }}
+          submit={{ label: t('appointments.cancel.submit'), className: 'appt-danger', testId: 'appointments-cancel-submit' }}
+        />
       </form>
     </div>
+  );
+}
+
+/** A form's request: `busy` while it runs; a failure becomes the form's problem (in plain words). */
+function useSend() {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const send = async (run: () => Promise<void>, explain: (err: unknown) => string = errorMessage) => {
+    setBusy(true);
+    try {
+      await run();
+    } catch (err) {
+      setProblem(explain(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, problem, setProblem, send };
+}
+
+/** The end of a form: its problem (announced), then "never mind" and the submit button. */
+function FormEnd({
+  problem,
+  problemTestId,
+  busy,
+  cancel,
+  submit,
+  wide = false,
+}: {
+  problem: string | null;
+  problemTestId: string;
+  busy: boolean;
+  cancel: { label: string; onClick: () => void };
+  submit: { label: string; className: string; testId: string };
+  /** Across the whole form grid. */
+  wide?: boolean;
+}) {
+  const across = wide ? ' appt-form-wide' : '';
+  return (
+    <>
+      {problem && (
+        <p className={`appt-problem${across}`} role="alert" data-testid={problemTestId}>
+          {problem}
+        </p>
+      )}
+      <div className={`appt-form-actions${across}`}>
+        <button type="button" className="mgr-link" onClick={cancel.onClick}>
+          {cancel.label}
+        </button>
+        <button type="submit" className={submit.className} disabled={busy} data-testid={submit.testId}>
+          {submit.label}
+        </button>
+      </div>
+    </>
   );
 }

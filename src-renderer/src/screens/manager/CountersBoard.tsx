@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { BranchInfo, CounterStatus, CountersResponse, PauseReason, QueueSnapshot } from '@domain/contracts';
 import { currentLanguage, formatTime, useNow } from '../../components/format';
 import type { StaffCall } from '../../components/staffApi';
-import { Dialog } from './Dialog';
+import { Dialog, ErrorLine, useSubmit } from './Dialog';
 import { counterLabel, counterName, serviceName } from './labels';
 import {
   checkPause,
@@ -352,33 +352,6 @@ function StrandedWarning({ stranded }: { stranded: Stranded[] }) {
   );
 }
 
-function useSubmit<A extends unknown[]>(onSubmit: (...args: A) => Promise<void>) {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
-  const submit = async (...args: A) => {
-    if (busy) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(...args);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
-  return { busy, error, setError, submit };
-}
-
-function ErrorLine({ error, testId }: { error: unknown; testId: string }) {
-  const { t } = useTranslation(['manager', 'common']);
-  if (error === null) return null;
-  return (
-    <p className="ops-error" role="alert" data-testid={testId}>
-      {renderMsg(t, opsErrorMsg(error), currentLanguage())}
-    </p>
-  );
-}
-
 function PauseDialog({
   counter,
   name,
@@ -405,25 +378,16 @@ function PauseDialog({
       title={t('counters.pause.title', { counter: name })}
       onClose={onClose}
       testId="pause-dialog"
-      footer={
-        <>
-          <button type="button" className="ops-btn" onClick={onClose} data-testid="pause-cancel">
-            {t('ops.cancel')}
-          </button>
-          <button
-            type="button"
-            className="ops-btn is-primary"
-            disabled={busy || serving !== null}
-            onClick={() => {
-              setTouched(true);
-              if (check.ok) void submit(check.value);
-            }}
-            data-testid="pause-submit"
-          >
-            {busy ? t('ops.sending') : t('counters.pause.submit')}
-          </button>
-        </>
-      }
+      action={{
+        label: t('counters.pause.submit'),
+        testId: 'pause-submit',
+        disabled: busy || serving !== null,
+        busy,
+        onClick: () => {
+          setTouched(true);
+          if (check.ok) void submit(check.value);
+        },
+      }}
     >
       <p className="ops-explain">{t('counters.pause.explain')}</p>
       {serving && <p className="ops-warn">{t('counters.busyHint', { number: serving })}</p>}
@@ -501,16 +465,8 @@ function CloseDialog({
       onClose={onClose}
       testId="close-dialog"
       tone="danger"
-      footer={
-        <>
-          <button type="button" className="ops-btn" onClick={onClose} data-testid="close-cancel" data-autofocus>
-            {t('ops.cancel')}
-          </button>
-          <button type="button" className="ops-btn is-danger" disabled={busy || serving !== null} onClick={() => void submit()} data-testid="close-confirm">
-            {busy ? t('ops.sending') : t('counters.close.submit')}
-          </button>
-        </>
-      }
+      focusCancel
+      action={{ label: t('counters.close.submit'), testId: 'close-confirm', tone: 'danger', disabled: busy || serving !== null, busy, onClick: () => void submit() }}
     >
       <p className="ops-explain">{t('counters.close.explain')}</p>
       {serving && <p className="ops-warn">{t('counters.busyHint', { number: serving })}</p>}
@@ -565,24 +521,15 @@ function ProfileDialog({
       onClose={onClose}
       testId="profile-dialog"
       wide
-      footer={
-        <>
-          <button type="button" className="ops-btn" onClick={onClose} data-testid="profile-cancel">
-            {t('ops.cancel')}
-          </button>
-          <button
-            type="button"
-            className="ops-btn is-primary"
-            disabled={busy || !check.body || !changed}
-            onClick={() => {
-              if (check.body) void submit(check.body);
-            }}
-            data-testid="profile-save"
-          >
-            {busy ? t('ops.sending') : t('counters.profile.save')}
-          </button>
-        </>
-      }
+      action={{
+        label: t('counters.profile.save'),
+        testId: 'profile-save',
+        disabled: busy || !check.body || !changed,
+        busy,
+        onClick: () => {
+          if (check.body) void submit(check.body);
+        },
+      }}
     >
       <p className="ops-explain">{t('counters.profile.explain')}</p>
       <table className="ops-profile" data-testid="profile-table">

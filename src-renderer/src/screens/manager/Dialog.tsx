@@ -1,19 +1,34 @@
 /**
  * A modal dialog for the manager's tablet: the native <dialog> in the top layer (the page behind
  * is inert), Escape or ✕ closes it, focus goes to the first field (or `data-autofocus`) and back
- * to the button that opened it. Mounted = open; the parent unmounts it to close.
+ * to the button that opened it. Mounted = open; the parent unmounts it to close. Its footer is
+ * Cancel (`<name>-cancel`, where `testId` is `<name>-dialog`) and the dialog's action. With it, what
+ * every dialog of the tablet shares: the sending state and the error line.
  */
-import { useEffect, useId, useRef, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentLanguage } from '../../components/format';
+import { opsErrorMsg, renderMsg } from './ops';
 
 const FOCUSABLE = 'input:not([disabled]), select:not([disabled]), textarea:not([disabled]), button:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** The dialog's button next to Cancel; it reads "sending…" while busy. */
+export interface DialogAction {
+  label: string;
+  testId: string;
+  onClick: () => void;
+  disabled: boolean;
+  busy: boolean;
+  tone?: 'primary' | 'green' | 'danger';
+}
 
 export function Dialog({
   title,
   subtitle,
   onClose,
   children,
-  footer,
+  action,
+  focusCancel = false,
   testId,
   tone = 'default',
   wide = false,
@@ -22,7 +37,9 @@ export function Dialog({
   subtitle?: ReactNode;
   onClose: () => void;
   children: ReactNode;
-  footer: ReactNode;
+  action: DialogAction;
+  /** The safe choice takes the focus (a destructive action). */
+  focusCancel?: boolean;
   testId: string;
   tone?: 'default' | 'danger' | 'green';
   wide?: boolean;
@@ -77,7 +94,46 @@ export function Dialog({
         </button>
       </header>
       <div className="ops-dialog-body">{children}</div>
-      <footer className="ops-dialog-foot">{footer}</footer>
+      <footer className="ops-dialog-foot">
+        <button type="button" className="ops-btn" onClick={() => onCloseRef.current()} data-testid={`${testId.replace(/-dialog$/, '')}-cancel`} data-autofocus={focusCancel || undefined}>
+          {t('ops.cancel')}
+        </button>
+        <button type="button" className={`ops-btn is-${action.tone ?? 'primary'}`} onClick={action.onClick} disabled={action.disabled} data-testid={action.testId}>
+          {action.busy ? t('ops.sending') : action.label}
+        </button>
+      </footer>
     </dialog>
+  );
+}
+
+/**
+ * Sends a dialog's request once at a time: `busy` while it runs; on failure the error is kept for
+ * the dialog to show and it can be sent again (on success the parent closes the dialog).
+ */
+export function useSubmit<A extends unknown[]>(onSubmit: (...args: A) => Promise<void>) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const submit = async (...args: A) => {
+    if (busy) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await onSubmit(...args);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, submit };
+}
+
+/** A failed request in plain words, announced. */
+export function ErrorLine({ error, testId }: { error: unknown; testId: string }) {
+  const { t } = useTranslation(['manager', 'common']);
+  if (error === null) return null;
+  return (
+    <p className="ops-error" role="alert" data-testid={testId}>
+      {renderMsg(t, opsErrorMsg(error), currentLanguage())}
+    </p>
   );
 }

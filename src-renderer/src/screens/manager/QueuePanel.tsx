@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import type { BranchInfo, QueueSnapshot, TicketClass, WaitingTicket } from '@domain/contracts';
 import { formatDuration, formatTime, secondsSince, useNow } from '../../components/format';
 import { ServiceWaitCells, ServiceWaitHead } from '../../components/ServiceWaits';
+import { AppointmentBadge } from '../../components/AppointmentBadge';
 import { counterName, serviceName } from './labels';
 import { greenBlocker, ticketEstimate } from './ops';
 
@@ -161,6 +162,7 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
             const estimate = ticketEstimate(w);
             const open = expanded === w.id;
             const blocked = greenBlocker(w);
+            const extra = w.identified || w.targetCounterId != null || w.appointment !== undefined;
             const content = (
               <>
                 <span className="mgr-pos" title={t('queue.place')}>
@@ -172,8 +174,9 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
                 <span className={`mgr-w-time wait-${waitLevel(secs)}`} data-testid="waiting-time">
                   {formatDuration(secs)}
                 </span>
-                {(w.identified || w.targetCounterId != null) && (
+                {extra && (
                   <span className="mgr-w-extra">
+                    <AppointmentBadge appointment={w.appointment} className="mgr-appt" />
                     {w.targetCounterId != null && (
                       <span className="mgr-w-target" data-testid="waiting-target">
                         {t('ops.onlyAt', { counter: counterName(branch, w.targetCounterId, t) })}
@@ -196,7 +199,7 @@ export function QueuePanel({ snapshot, branch, error, onRetry, onOpenCard, cardT
             return (
               <li
                 key={w.id}
-                className={`mgr-w is-${w.ticketClass} ${w.identified ? 'is-identified' : ''} ${w.identified || w.targetCounterId != null ? 'has-extra' : ''} ${withActions ? 'has-actions' : ''} ${open ? 'is-open' : ''}`}
+                className={`mgr-w is-${w.ticketClass} ${w.identified ? 'is-identified' : ''} ${extra ? 'has-extra' : ''} ${withActions ? 'has-actions' : ''} ${open ? 'is-open' : ''}`}
                 data-testid="waiting-ticket"
                 data-ticket-id={w.id}
                 data-number={w.number}

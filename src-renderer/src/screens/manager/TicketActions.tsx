@@ -7,12 +7,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BranchInfo, Placement, TransferRequest, WaitingTicket } from '@domain/contracts';
 import { currentLanguage, formatTime } from '../../components/format';
-import { Dialog } from './Dialog';
+import { AppointmentBadge } from '../../components/AppointmentBadge';
+import { Dialog, ErrorLine, useSubmit } from './Dialog';
 import { counterName, serviceName } from './labels';
 import { ClassBadge } from './QueuePanel';
 import {
+  arrivalOf,
   checkGreenReason,
-  opsErrorMsg,
   PLACEMENTS,
   REASON_MAX,
   renderMsg,
@@ -29,10 +30,20 @@ function TicketLine({ ticket, branch }: { ticket: WaitingTicket; branch: BranchI
     <span className="ops-ticket-line">
       <b className="mgr-num sm">{ticket.number}</b>
       <ClassBadge ticketClass={ticket.ticketClass} />
+      <AppointmentBadge appointment={ticket.appointment} className="mgr-appt" />
       <span>{serviceName(branch, ticket.serviceCode)}</span>
       <span className="ops-muted">{t('ops.takenAt', { time: formatTime(ticket.issuedAt) })}</span>
     </span>
   );
+}
+
+/** What both dialogs get: the ticket, whether it still waits (else it is gone), and what to send. */
+interface TicketDialogProps<T> {
+  ticket: WaitingTicket;
+  branch: BranchInfo | null;
+  stillWaiting: boolean;
+  onSubmit: (value: T) => Promise<void>;
+  onClose: () => void;
 }
 
 function Gone({ number }: { number: string }) {
@@ -44,52 +55,31 @@ function Gone({ number }: { number: string }) {
   );
 }
 
-export function TransferDialog({
-  ticket,
-  branch,
-  stillWaiting,
-  onSubmit,
-  onClose,
-}: {
-  ticket: WaitingTicket;
-  branch: BranchInfo | null;
-  stillWaiting: boolean;
-  onSubmit: (body: TransferRequest) => Promise<void>;
-  onClose: () => void;
-}) {
+export function TransferDialog({ ticket, branch, stillWaiting, onSubmit, onClose }: TicketDialogProps<TransferRequest>) {
   const { t } = useTranslation(['manager', 'common']);
   const [draft, setDraft] = useState<TransferDraft>({ serviceCode: '', counterId: '', placement: 'original' });
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, submit } = useSubmit(onSubmit);
 
   const current = branch?.services.find((s) => s.code === ticket.serviceCode);
   const services = transferServices(branch?.services ?? []).filter((s) => s.code !== ticket.serviceCode);
   const counters = branch?.counters ?? [];
   const body = transferRequest(draft, { serviceCode: ticket.serviceCode, vipOnly: current?.vipOnly ?? false });
   const targetService = draft.serviceCode || ticket.serviceCode;
+  // By original arrival: the issue time, or an on-time appointment's booked time (branch time, as on its badge).
+  const arrival = arrivalOf(ticket);
+  const arrivalTime = arrival.bookedTime ?? formatTime(arrival.at);
   const summary = transferSummaryMsg({
     number: ticket.number,
     service: serviceName(branch, targetService),
     sameService: draft.serviceCode === '',
     counter: draft.counterId ? counterName(branch, Number(draft.counterId), t) : null,
     placement: draft.placement,
-    issuedAt: formatTime(ticket.issuedAt),
+    arrival: arrivalTime,
+    booked: arrival.bookedTime !== null,
   });
   const set = (patch: Partial<TransferDraft>) => {
     setDraft((d) => ({ ...d, ...patch }));
     setError(null);
-  };
-
-  const submit = async () => {
-    if (!body || busy || !stillWaiting) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(body);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
   };
 
   return (
@@ -99,22 +89,15 @@ export function TransferDialog({
       onClose={onClose}
       testId="transfer-dialog"
       wide
-      footer={
-        <>
-          <button type="button" className="ops-btn" onClick={onClose} data-testid="transfer-cancel">
-            {t('ops.cancel')}
-          </button>
-          <button
-            type="button"
-            className="ops-btn is-primary"
-            onClick={() => void submit()}
-            disabled={!body || busy || !stillWaiting}
-            data-testid="transfer-submit"
-          >
-            {busy ? t('ops.sending') : t('ops.transfer.submit')}
-          </button>
-        </>
-      }
+      action={{
+        label: t('ops.transfer.submit'),
+        testId: 'transfer-submit',
+        disabled: !body || busy || !stillWaiting,
+        busy,
+        onClick: () => {
+          if (body && stillWaiting) void submit(body);
+        },
+      }}
     >
       {!stillWaiting && <Gone number={ticket.number} />}
       <div className="ops-grid2">
@@ -152,7 +135,7 @@ export function TransferDialog({
             <input type="radio" name="placement" value={p} checked={draft.placement === p} onChange={() => set({ placement: p })} />
             <span>
               <b>{t(`ops.transfer.placements.${p}.title`)}</b>
-              <small>{t(`ops.transfer.placements.${p}.help`, { time: formatTime(ticket.issuedAt) })}</small>
+              <small>{t(p === 'original' && arrival.bookedTime !== null ? 'ops.transfer.placements.original.helpBooked' : `ops.transfer.placements.${p}.help`, { time: arrivalTime })}</small>
             </span>
           </label>
         ))}
@@ -161,49 +144,19 @@ export function TransferDialog({
       <p className="ops-summary" data-testid="transfer-summary">
         {body ? renderMsg(t, summary, currentLanguage()) : t('ops.transfer.chooseTarget')}
       </p>
-      {error !== null && (
-        <p className="ops-error" role="alert" data-testid="transfer-error">
-          {renderMsg(t, opsErrorMsg(error), currentLanguage())}
-        </p>
-      )}
+      <ErrorLine error={error} testId="transfer-error" />
     </Dialog>
   );
 }
 
 const REASON_PRESETS = ['unwell', 'complaint', 'recovery', 'urgent'] as const;
 
-export function GreenChannelDialog({
-  ticket,
-  branch,
-  stillWaiting,
-  onSubmit,
-  onClose,
-}: {
-  ticket: WaitingTicket;
-  branch: BranchInfo | null;
-  stillWaiting: boolean;
-  onSubmit: (reason: string) => Promise<void>;
-  onClose: () => void;
-}) {
+export function GreenChannelDialog({ ticket, branch, stillWaiting, onSubmit, onClose }: TicketDialogProps<string>) {
   const { t } = useTranslation(['manager', 'common']);
   const [reason, setReason] = useState('');
   const [touched, setTouched] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<unknown>(null);
+  const { busy, error, setError, submit } = useSubmit(onSubmit);
   const check = checkGreenReason(reason);
-
-  const submit = async () => {
-    setTouched(true);
-    if (!check.ok || busy || !stillWaiting) return;
-    setBusy(true);
-    setError(null);
-    try {
-      await onSubmit(check.value.reason);
-    } catch (err) {
-      setError(err);
-      setBusy(false);
-    }
-  };
 
   return (
     <Dialog
@@ -212,22 +165,17 @@ export function GreenChannelDialog({
       onClose={onClose}
       testId="green-dialog"
       tone="green"
-      footer={
-        <>
-          <button type="button" className="ops-btn" onClick={onClose} data-testid="green-cancel">
-            {t('ops.cancel')}
-          </button>
-          <button
-            type="button"
-            className="ops-btn is-green"
-            onClick={() => void submit()}
-            disabled={busy || !stillWaiting}
-            data-testid="green-submit"
-          >
-            {busy ? t('ops.sending') : t('ops.green.submit')}
-          </button>
-        </>
-      }
+      action={{
+        label: t('ops.green.submit'),
+        testId: 'green-submit',
+        tone: 'green',
+        disabled: busy || !stillWaiting,
+        busy,
+        onClick: () => {
+          setTouched(true);
+          if (check.ok && stillWaiting) void submit(check.value.reason);
+        },
+      }}
     >
       {!stillWaiting && <Gone number={ticket.number} />}
       <p className="ops-explain">{t('ops.green.explain')}</p>
@@ -280,11 +228,7 @@ export function GreenChannelDialog({
           </button>
         ))}
       </div>
-      {error !== null && (
-        <p className="ops-error" role="alert" data-testid="green-error">
-          {renderMsg(t, opsErrorMsg(error), currentLanguage())}
-        </p>
-      )}
+      <ErrorLine error={error} testId="green-error" />
     </Dialog>
   );
 }

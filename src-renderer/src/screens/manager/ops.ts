@@ -15,7 +15,9 @@ import {
   type Placement,
   type ServiceInfo,
   type TransferRequest,
+  type WaitingTicket,
 } from '@domain/contracts';
+import { originalArrival } from '@domain/queue-policy';
 
 // ---------------------------------------------------------------- messages rendered late
 
@@ -120,17 +122,36 @@ export function transferServices(services: readonly ServiceInfo[]): ServiceInfo[
 }
 
 /**
- * The transfer in one sentence: where the ticket will wait and where in the line. `service` and
- * `counter` are display names.
+ * Where a transfer "by original arrival" places a waiting ticket (the hub's rule): its issue time,
+ * or the booked time of an appointment checked in on time (then `bookedTime`, HH:MM in branch time,
+ * as its badge shows it). `at` is the ISO instant.
  */
-export function transferSummaryMsg(p: { number: string; service: string; sameService: boolean; counter: string | null; placement: Placement; issuedAt: string }): Msg {
+export function arrivalOf(t: Pick<WaitingTicket, 'issuedAt' | 'appointment'>): { at: string; bookedTime: string | null } {
+  const booked = t.appointment && !t.appointment.late ? t.appointment : null;
+  const at = originalArrival({ issuedAt: Date.parse(t.issuedAt), onTimeBookedAt: booked ? Date.parse(booked.bookedAt) : null });
+  return { at: new Date(at).toISOString(), bookedTime: booked?.bookedTime ?? null };
+}
+
+/**
+ * The transfer in one sentence: where the ticket will wait and where in the line. `service` and
+ * `counter` are display names; `arrival` the time "by original arrival" keeps (`booked`: an appointment's).
+ */
+export function transferSummaryMsg(p: {
+  number: string;
+  service: string;
+  sameService: boolean;
+  counter: string | null;
+  placement: Placement;
+  arrival: string;
+  booked?: boolean;
+}): Msg {
   const where = p.counter
     ? msg(p.sameService ? 'manager:ops.transfer.summary.counterSame' : 'manager:ops.transfer.summary.counter', { service: p.service, counter: p.counter })
     : msg(p.sameService ? 'manager:ops.transfer.summary.serviceSame' : 'manager:ops.transfer.summary.service', { service: p.service });
   return msg('manager:ops.transfer.summary.sentence', {
     number: p.number,
     where,
-    place: msg(`manager:ops.transfer.summary.place.${p.placement}`, { time: p.issuedAt }),
+    place: msg(`manager:ops.transfer.summary.place.${p.placement === 'original' && p.booked ? 'originalBooked' : p.placement}`, { time: p.arrival }),
   });
 }
 

@@ -19,6 +19,7 @@ import type {
 import { ApiError } from '../../lib/api';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
+import { AppointmentBadge } from '../../components/AppointmentBadge';
 import { ServiceWaitCells, ServiceWaitHead } from '../../components/ServiceWaits';
 import { useStaffCall, useStaffQueue } from '../../components/staffApi';
 import { errorMessage, formatDuration, formatTime, localized, secondsSince, useNow } from '../../components/format';
@@ -548,6 +549,7 @@ function CurrentTicket({ ticket, branch, now }: { ticket: CalledTicket; branch: 
             <span className={`staff-class tlr-class is-${ticket.ticketClass}`} data-testid="current-class">
               {t(`common:ticketClass.${ticket.ticketClass}`)}
             </span>
+            <AppointmentBadge appointment={ticket.appointment} className="tlr-appt" />
             {!ticket.vip && ticket.customerName && <span className="tlr-name">{ticket.customerName}</span>}
           </div>
           <dl className="tlr-times">
