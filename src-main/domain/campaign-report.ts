@@ -25,11 +25,13 @@ export interface ReportVisitRow {
   controlGroup: ControlGroup;
 }
 
+/** A rate with its 95% confidence interval. */
 export interface Rate {
   rate: number;
   low: number;
   high: number;
 }
+/** Responses tallied per product or per manager. */
 export interface Row {
   key: string;
   shown: number;
@@ -37,6 +39,7 @@ export interface Row {
   declined: number;
   later: number;
   noResponse: number;
+  /** accepted / shown */
   conversion: number;
 }
 
@@ -85,8 +88,11 @@ export interface CampaignReportData {
   visits: { treatment: number; holdout: number; random: number };
   byProduct: Row[];
   byManager: Row[];
+  /** Share of visits converted (an accepted offer or an imported conversion): treated vs holdout, difference with a 95% CI. */
   uplift: { treatment: Rate; holdout: Rate; difference: Rate };
+  /** Ranking quality: acceptance of the top-ranked offer vs the random arm's offer. */
   ranking: { ranked: Rate; random: Rate };
+  /** Pitches per customer in the period: histogram (pitches -> customers) and the maximum. */
   contactLoad: { customers: number; histogram: { pitches: number; customers: number }[]; max: number; mean: number };
 }
 

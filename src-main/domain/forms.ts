@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { LocalizedText } from './branch-config';
-import { isValidPhone, isValidResidentId, luhnValid, normalizeIdentityValue } from './identity';
+import { isValidCardNumber, isValidPhone, isValidResidentId, normalizeIdentityValue } from './identity';
 
 export type FieldType = 'text' | 'amount' | 'date' | 'choice' | 'accountNumber' | 'idNumber' | 'phone';
 /** Profile values a known customer's form can be pre-filled with. */
@@ -263,7 +263,7 @@ export function fieldSchema(f: FieldDef, today: string): z.ZodType<FieldValue | 
         return raw;
       case 'accountNumber': {
         const digits = normalizeDigits(raw);
-        if (f.card) return /^\d{16,19}$/.test(digits) && luhnValid(digits) ? digits : fail(ctx, 'card');
+        if (f.card) return isValidCardNumber(digits) ? digits : fail(ctx, 'card');
         return /^\d{8,30}$/.test(digits) ? digits : fail(ctx, 'account');
       }
       case 'idNumber': {

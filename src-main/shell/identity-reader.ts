@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { APP_HOST, APP_SCHEME } from './app-protocol';
+import type { SerialReaderPageConfig } from './shell-bridge';
 
 const UsbId = z.number().int().min(0).max(0xffff);
 
@@ -37,13 +38,8 @@ export const IdentityReaderConfigSchema = z.discriminatedUnion('kind', [
 export type IdentityReaderConfig = z.output<typeof IdentityReaderConfigSchema>;
 export type SerialReaderConfig = Extract<IdentityReaderConfig, { kind: 'serial' }>;
 
-/** What the page gets to open its reader (the USB filter and line speed; nothing else). */
-export interface SerialReaderPageConfig {
-  kind: 'serial';
-  usbVendorId: number;
-  usbProductId?: number;
-  baudRate: number;
-}
+/** What the page gets to open its reader (the USB filter and line speed; nothing else): defined in shell-bridge.ts, which the sandboxed preload shares. */
+export type { SerialReaderPageConfig };
 
 export function readerPageConfig(reader: IdentityReaderConfig): SerialReaderPageConfig | null {
   if (reader.kind !== 'serial') return null;

@@ -6,7 +6,7 @@
  * Deterministic and independent of the customer generator: each customer's activity comes from
  * its own PRNG seeded with the customer id, so adding it changed no existing customer.
  */
-import type { LoanClass } from '../../domain/reminders';
+import type { CreditState } from '../../domain/reminders';
 import { addDays, Rng } from './random';
 
 export interface ActivityHolding {
@@ -22,15 +22,9 @@ export interface DemoMovement {
   amount: number;
   otherBank: boolean;
 }
-export interface DemoCreditStatus {
+/** The core-banking repayment state the card's reminders read, tied to the holding it belongs to. */
+export interface DemoCreditStatus extends CreditState {
   holdingId: number;
-  productCode: string;
-  nextDueOn: string | null;
-  dueAmount: number;
-  overdueDays: number;
-  classification: LoanClass;
-  previousClassification: LoanClass | null;
-  classifiedOn: string | null;
 }
 export interface DemoActivity {
   movements: DemoMovement[];

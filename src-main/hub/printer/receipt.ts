@@ -10,10 +10,13 @@
  * understands. SVG draws the QR code with receiptline's generator; text prints the URL.
  */
 import { transform } from 'receiptline';
+import type { z } from 'zod';
 import type { Language, LocalizedText } from '../../domain/branch-config';
+import type { ReceiptFormatSchema } from '../../domain/contracts';
+import { localTime } from '../../domain/appointments';
+import { businessDate } from '../../domain/ticket-number';
 
-export const RECEIPT_FORMATS = ['escpos', 'svg', 'text'] as const;
-export type ReceiptFormat = (typeof RECEIPT_FORMATS)[number];
+export type ReceiptFormat = z.infer<typeof ReceiptFormatSchema>;
 
 export interface ReceiptData {
   branchName: LocalizedText;
@@ -108,12 +111,8 @@ export function escposQrCommand(data: string, moduleSize = 6): number[] {
 
 /** Branch time of an instant as YYYY-MM-DD HH:mm. */
 export function formatBranchTime(iso: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(iso))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  const at = Date.parse(iso);
+  return `${businessDate(new Date(at), timeZone)} ${localTime(at, timeZone)}`;
 }
 
 /** The ReceiptLine document of a ticket for one output format. */
