@@ -70,22 +70,8 @@ export class LobbyQueue {
     const row = this.ops.transfer(ticketId, input, who);
     this.changed();
     const desk = this.lobby.desk;
-    const track = desk.track(row.track_token);
-    return {
-      ticket: {
-        id: row.id,
-        number: row.number,
-        serviceCode: row.service_code,
-        vip: row.vip === 1,
-        route: row.route,
-        ticketClass: row.ticket_class,
-        identified: row.customer_id !== null,
-        issuedAt: new Date(row.issued_at).toISOString(),
-        position: track.position,
-        estimatedWaitMinutes: track.estimatedWaitMinutes,
-        targetCounterId: row.target_counter_id,
-      },
-    };
+    const { position, estimate } = desk.place(row);
+    return { ticket: { ...desk.waitingTicket(row), position, estimatedWaitMinutes: estimate, targetCounterId: row.target_counter_id } };
   }
 
   park(ticketId: string, teller: Identity): CallNextResponse {

@@ -390,6 +390,8 @@ describe('check-in at the kiosk', () => {
     const back = await post<TransferResponse>(`/api/v1/tickets/${a.body.ticket.id}/transfer`, tellers[3], { serviceCode: 'D', placement: 'original' });
     expect(back.status).toBe(200);
     expect(await waitingIds('D')).toEqual([a.body.ticket.id, w4.id]);
+    // The transfer's answer is the ticket as the staff snapshot lists it: the appointment badge included.
+    expect(back.body.ticket).toMatchObject({ id: a.body.ticket.id, position: 1, appointment: { bookedTime: '13:50', late: false } });
   });
 });
 

@@ -397,12 +397,9 @@ export class AppointmentDesk {
     return { response: this.answer(decision.kind, after, result.ticket), created: true };
   }
 
-  /**
-   * A ticket as the kiosk shows it, with its place in line now. The desk's issue path hands an
-   * existing ticket back for its own requestId (its idempotent repeat) without changing anything.
-   */
+  /** A ticket as the kiosk shows it, with its place in line now. */
   private issuedTicket(t: TicketRow): IssuedTicket {
-    return this.lobby.desk.issue({ serviceCode: t.requested_service_code, requestId: t.request_id }, { role: 'kiosk', subjectId: t.device_id, branchId: t.branch_id, counterId: null }).ticket;
+    return this.lobby.desk.issued(t);
   }
 
   private answer(outcome: CheckInResponse['outcome'], a: AppointmentRow, ticket: IssuedTicket): CheckInResponse {

@@ -66,13 +66,6 @@ export class CounterBoard {
     });
   }
 
-  /** Open counters that serve a service. */
-  openServing(serviceCode: string): number {
-    const ids = this.branch.countersForService.get(serviceCode) ?? [];
-    const states = new Map((this.s.all.all(this.branch.id) as StateRow[]).map((r) => [r.counter_id, r.state]));
-    return ids.filter((id) => (states.get(id) ?? 'open') === 'open').length;
-  }
-
   /** The heaviest service weight of a counter: tickets transferred to the counter itself get it. */
   maxWeight(counterId: number): number {
     return (this.s.maxWeight.get(counterId) as { w: number | null }).w ?? 1;

@@ -169,7 +169,6 @@ export class TicketDesk {
         `SELECT id, service_code, ticket_class, queued_at, rowid AS seq, target_counter_id FROM ticket
          WHERE branch_id = ? AND business_date = ? AND status = 'waiting'`,
       ),
-      counterProfiles: db.prepare('SELECT counter_id, service_code, weight FROM counter_service WHERE branch_id = ?'),
       forecastTicket: db.prepare(
         'SELECT id, service_code, ticket_class, queued_at, rowid AS seq, target_counter_id, status, business_date FROM ticket WHERE id = ?',
       ),
@@ -321,7 +320,8 @@ export class TicketDesk {
     return null;
   }
 
-  private issued(t: TicketRow): IssuedTicket {
+  /** A ticket as the kiosk shows it, with its place in line now. */
+  issued(t: TicketRow): IssuedTicket {
     const { position, estimate } = this.place(t);
     const service = this.branch.serviceByCode.get(t.service_code)!;
     return {
@@ -345,7 +345,7 @@ export class TicketDesk {
    * Place in line (1 = next) and estimated minutes from the queue forecast (null: no open counter
    * serves the ticket); 0 / 0 once the ticket is no longer waiting.
    */
-  private place(t: TicketRow): { position: number; estimate: number | null } {
+  place(t: TicketRow): { position: number; estimate: number | null } {
     if (t.status !== 'waiting') return { position: 0, estimate: 0 };
     const { r: rowid } = this.s.rowidOf.get(t.id) as { r: number };
     const { ahead } = this.s.position.get({
@@ -431,12 +431,6 @@ export class TicketDesk {
       const samples = (this.s.serviceTimes.all(this.branch.id, s.code) as { ms: number }[]).map((r) => r.ms);
       serviceMinutes[s.code] = typicalServiceMinutes(samples, defaultServiceMinutes, MIN_SERVICE_SAMPLES);
     }
-    const profiles = new Map<number, Record<string, number>>();
-    for (const p of this.s.counterProfiles.all(this.branch.id) as { counter_id: number; service_code: string; weight: number }[]) {
-      const w = profiles.get(p.counter_id) ?? {};
-      w[p.service_code] = p.weight;
-      profiles.set(p.counter_id, w);
-    }
     // The visit open at each counter (the latest call wins); one called on an earlier day frees it now anyway.
     const busy = new Map<number, { calledAt: number; serviceMinutes: number }>();
     for (const b of this.s.forecastBusy.all(this.branch.id, date) as { counter_id: number; service_code: string; called_at: number }[]) {
@@ -445,7 +439,7 @@ export class TicketDesk {
     const counters = this.counters.list(() => null).map((c) => ({
       id: c.counterId,
       state: c.state,
-      weights: profiles.get(c.counterId) ?? {},
+      weights: Object.fromEntries(c.services.map((p) => [p.code, p.weight])),
       busy: busy.get(c.counterId) ?? null,
       recentClasses:
         c.state === 'open' && policy.kind === 'interleave'
@@ -642,16 +636,7 @@ export class TicketDesk {
       businessDate: date,
       services,
       waiting: waiting.map<WaitingTicket>((w) => ({
-        id: w.id,
-        number: w.number,
-        serviceCode: w.service_code,
-        vip: w.vip === 1,
-        route: w.route,
-        ticketClass: w.ticket_class,
-        identified: w.customer_id !== null,
-        issuedAt: new Date(w.issued_at).toISOString(),
-        ...(w.priority_reason ? { priorityReason: w.priority_reason } : {}),
-        ...this.appointmentOf(w),
+        ...this.waitingTicket(w),
         ...(w.target_counter_id !== null ? { targetCounterId: w.target_counter_id } : {}),
         estimatedWaitMinutes: estimateOf(w),
       })),
@@ -664,6 +649,22 @@ export class TicketDesk {
         vip: t.vip === 1,
         calledAt: new Date(t.called_at!).toISOString(),
       })),
+    };
+  }
+
+  /** A waiting ticket as staff see it (the snapshot's list, a transfer's answer), without its target counter and estimate. */
+  waitingTicket(w: TicketRow): Omit<WaitingTicket, 'targetCounterId' | 'estimatedWaitMinutes'> {
+    return {
+      id: w.id,
+      number: w.number,
+      serviceCode: w.service_code,
+      vip: w.vip === 1,
+      route: w.route,
+      ticketClass: w.ticket_class,
+      identified: w.customer_id !== null,
+      issuedAt: new Date(w.issued_at).toISOString(),
+      ...(w.priority_reason ? { priorityReason: w.priority_reason } : {}),
+      ...this.appointmentOf(w),
     };
   }
 
