@@ -244,8 +244,19 @@ test("manager's Appointments tab: today's bookings, book one (the code is shown)
   await expect(page.getByTestId(`appointment-${code}-status`)).toHaveText('已预约');
   await shot(page, 'appointments-manager-zh');
 
+  // The cancel dialog is the tablet's shared dialog: Escape keeps the appointment.
+  await page.getByTestId('lang-en').first().click();
+  await page.getByTestId(`appointment-${code}-cancel`).click();
+  await expect(page.getByTestId('appointments-cancel-dialog')).toContainText('Keep it');
+  await shot(page, 'appointments-manager-cancel-en');
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('appointments-cancel-dialog')).toBeHidden();
+  await expect(page.getByTestId(`appointment-${code}-status`)).toHaveText('Booked');
+  await page.getByTestId('lang-zh-CN').first().click();
+
   await page.getByTestId(`appointment-${code}-cancel`).click();
   await page.getByTestId('appointments-cancel-reason').fill('客户来电取消');
+  await shot(page, 'appointments-manager-cancel-zh');
   await page.getByTestId('appointments-cancel-submit').click();
   await expect(page.getByTestId(`appointment-${code}-status`)).toHaveText('已取消');
   await expect(page.getByTestId(`appointment-${code}`)).toContainText('客户来电取消');

@@ -56,13 +56,9 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
 
   const loadQueueHttp = useCallback(() => {
     call<QueueSnapshot>('/api/v1/queue')
-      .then((s) => {
-        snapshotRef.current = s;
-        setSnapshot(s);
-        setQueueError(null);
-      })
+      .then(applySnapshot)
       .catch((err) => setQueueError(errorMessage(err)));
-  }, [call]);
+  }, [call, applySnapshot]);
 
   useEffect(() => {
     if (!socket) return;

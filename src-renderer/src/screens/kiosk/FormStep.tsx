@@ -105,6 +105,12 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
     });
   };
 
+  const backButton = (look: 'secondary' | 'ghost') => (
+    <button type="button" className={`kiosk-btn kiosk-btn--${look}`} data-testid="kiosk-form-back" onClick={onBack}>
+      {t('kiosk:form.backToTicket')}
+    </button>
+  );
+
   if (saved) {
     return (
       <section className="kiosk-form" data-testid="kiosk-form-saved">
@@ -112,9 +118,7 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
           {t('kiosk:form.saved')}
         </p>
         <div className="kiosk-form__actions">
-          <button type="button" className="kiosk-btn kiosk-btn--secondary" data-testid="kiosk-form-back" onClick={onBack}>
-            {t('kiosk:form.backToTicket')}
-          </button>
+          {backButton('secondary')}
           <button type="button" className="kiosk-btn kiosk-btn--primary" data-testid="kiosk-form-done" onClick={onDone}>
             {t('kiosk:form.done')}
           </button>
@@ -199,9 +203,7 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
             </p>
           )}
           <div className="kiosk-form__actions">
-            <button type="button" className="kiosk-btn kiosk-btn--ghost" data-testid="kiosk-form-back" onClick={onBack}>
-              {t('kiosk:form.backToTicket')}
-            </button>
+            {backButton('ghost')}
             <button type="submit" className="kiosk-btn kiosk-btn--primary" data-testid="kiosk-form-submit" disabled={saving}>
               {saving ? t('kiosk:form.saving') : t('kiosk:form.submit')}
             </button>
@@ -211,9 +213,7 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
 
       {(!form || !info) && (
         <div className="kiosk-form__actions">
-          <button type="button" className="kiosk-btn kiosk-btn--ghost" data-testid="kiosk-form-back" onClick={onBack}>
-            {t('kiosk:form.backToTicket')}
-          </button>
+          {backButton('ghost')}
         </div>
       )}
     </section>

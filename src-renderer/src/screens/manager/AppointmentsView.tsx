@@ -13,6 +13,7 @@ import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@dom
 import type { StaffCall } from '../../components/staffApi';
 import { ApiError } from '../../lib/api';
 import { errorMessage, formatDate, localized } from '../../components/format';
+import { Dialog, ErrorLine, useSubmit } from './Dialog';
 import './appointments.css';
 
 const REFRESH_MS = 20_000;
@@ -89,7 +90,7 @@ export function AppointmentsView({ call, branch }: { call: StaffCall; branch: Br
         </button>
         <button
           type="button"
-          className="appt-new"
+          className="ops-btn is-primary appt-new"
           onClick={() => {
             setFormOpen((v) => !v);
             setCreated(null);
@@ -338,14 +339,19 @@ function CreateForm({
         <span>{t('appointments.form.note')}</span>
         <input maxLength={200} value={d.note} onChange={(e) => set('note', e.target.value)} data-testid="appointments-form-note" />
       </label>
-      <FormEnd
-        wide
-        problem={problem}
-        problemTestId="appointments-form-error"
-        busy={busy}
-        cancel={{ label: t('appointments.form.cancel'), onClick: onCancel }}
-        submit={{ label: t('appointments.form.submit'), className: 'appt-new', testId: 'appointments-form-submit' }}
-      />
+      {problem && (
+        <p className="appt-problem appt-form-wide" role="alert" data-testid="appointments-form-error">
+          {problem}
+        </p>
+      )}
+      <div className="appt-form-actions appt-form-wide">
+        <button type="button" className="mgr-link" onClick={onCancel}>
+          {t('appointments.form.cancel')}
+        </button>
+        <button type="submit" className="ops-btn is-primary appt-new" disabled={busy} data-testid="appointments-form-submit">
+          {t('appointments.form.submit')}
+        </button>
+      </div>
     </form>
   );
 }
@@ -353,33 +359,54 @@ function CreateForm({
 function CancelDialog({ appointment, call, onDone, onClose }: { appointment: AppointmentView; call: StaffCall; onDone: () => void; onClose: () => void }) {
   const { t } = useTranslation(['manager', 'common']);
   const [reason, setReason] = useState('');
-  const { busy, problem, setProblem, send } = useSend();
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const [tooShort, setTooShort] = useState(false);
+  const { busy, error, setError, submit } = useSubmit(async (r: string) => {
+    await call(`/api/v1/appointments/${appointment.id}/cancel`, { method: 'POST', body: r ? { reason: r } : {} });
+    onDone();
+  });
+  const send = () => {
     const r = reason.trim();
-    if (r.length === 1) return setProblem(t('appointments.cancel.tooShort'));
-    await send(async () => {
-      await call(`/api/v1/appointments/${appointment.id}/cancel`, { method: 'POST', body: r ? { reason: r } : {} });
-      onDone();
-    });
+    setTooShort(r.length === 1);
+    if (r.length !== 1) void submit(r);
   };
   return (
-    <div className="appt-overlay" role="dialog" aria-modal="true" aria-labelledby="appt-cancel-title" data-testid="appointments-cancel-dialog">
-      <form className="appt-dialog" onSubmit={(e) => void submit(e)}>
-        <h4 id="appt-cancel-title">{t('appointments.cancel.title', { code: appointment.code, time: appointment.bookedTime })}</h4>
-        <label>
-          <span>{t('appointments.cancel.reason')}</span>
-          <input maxLength={200} value={reason} onChange={(e) => setReason(e.target.value)} data-testid="appointments-cancel-reason" autoFocus />
+    <Dialog
+      title={t('appointments.cancel.title', { code: appointment.code, time: appointment.bookedTime })}
+      onClose={onClose}
+      testId="appointments-cancel-dialog"
+      tone="danger"
+      cancelLabel={t('appointments.cancel.keep')}
+      action={{ label: t('appointments.cancel.submit'), testId: 'appointments-cancel-submit', tone: 'danger', disabled: busy, busy, onClick: send }}
+    >
+      {/* A form so that Enter in the reason field cancels the appointment, as the button does. */}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          send();
+        }}
+      >
+        <label className="ops-field">
+          <span className="ops-label">{t('appointments.cancel.reason')}</span>
+          <input
+            maxLength={200}
+            value={reason}
+            onChange={(e) => {
+              setReason(e.target.value);
+              setTooShort(false);
+              setError(null);
+            }}
+            aria-invalid={tooShort || undefined}
+            data-testid="appointments-cancel-reason"
+          />
         </label>
-        <FormEnd
-          problem={problem}
-          problemTestId="appointments-cancel-error"
-          busy={busy}
-          cancel={{ label: t('appointments.cancel.keep'), onClick: onClose }}
-          submit={{ label: t('appointments.cancel.submit'), className: 'appt-danger', testId: 'appointments-cancel-submit' }}
-        />
       </form>
-    </div>
+      {tooShort && (
+        <p className="ops-field-error" role="alert" data-testid="appointments-cancel-error">
+          {t('appointments.cancel.tooShort')}
+        </p>
+      )}
+      <ErrorLine error={error} testId="appointments-cancel-error" />
+    </Dialog>
   );
 }
 
@@ -398,41 +425,4 @@ function useSend() {
     }
   };
   return { busy, problem, setProblem, send };
-}
-
-/** The end of a form: its problem (announced), then "never mind" and the submit button. */
-function FormEnd({
-  problem,
-  problemTestId,
-  busy,
-  cancel,
-  submit,
-  wide = false,
-}: {
-  problem: string | null;
-  problemTestId: string;
-  busy: boolean;
-  cancel: { label: string; onClick: () => void };
-  submit: { label: string; className: string; testId: string };
-  /** Across the whole form grid. */
-  wide?: boolean;
-}) {
-  const across = wide ? ' appt-form-wide' : '';
-  return (
-    <>
-      {problem && (
-        <p className={`appt-problem${across}`} role="alert" data-testid={problemTestId}>
-          {problem}
-        </p>
-      )}
-      <div className={`appt-form-actions${across}`}>
-        <button type="button" className="mgr-link" onClick={cancel.onClick}>
-          {cancel.label}
-        </button>
-        <button type="submit" className={submit.className} disabled={busy} data-testid={submit.testId}>
-          {submit.label}
-        </button>
-      </div>
-    </>
-  );
 }

@@ -32,6 +32,7 @@ export function Dialog({
   testId,
   tone = 'default',
   wide = false,
+  cancelLabel,
 }: {
   title: string;
   subtitle?: ReactNode;
@@ -43,6 +44,8 @@ export function Dialog({
   testId: string;
   tone?: 'default' | 'danger' | 'green';
   wide?: boolean;
+  /** Instead of "Cancel", when the action itself is a cancelling ("Keep it" / "Cancel appointment"). */
+  cancelLabel?: string;
 }) {
   const { t } = useTranslation('manager');
   const ref = useRef<HTMLDialogElement>(null);
@@ -96,7 +99,7 @@ export function Dialog({
       <div className="ops-dialog-body">{children}</div>
       <footer className="ops-dialog-foot">
         <button type="button" className="ops-btn" onClick={() => onCloseRef.current()} data-testid={`${testId.replace(/-dialog$/, '')}-cancel`} data-autofocus={focusCancel || undefined}>
-          {t('ops.cancel')}
+          {cancelLabel ?? t('ops.cancel')}
         </button>
         <button type="button" className={`ops-btn is-${action.tone ?? 'primary'}`} onClick={action.onClick} disabled={action.disabled} data-testid={action.testId}>
           {action.busy ? t('ops.sending') : action.label}

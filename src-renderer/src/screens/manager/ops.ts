@@ -9,6 +9,7 @@ import {
   CounterServicesSchema,
   MoveToGreenChannelSchema,
   PauseCounterSchema,
+  PauseReasonSchema,
   TransferRequestSchema,
   type CounterStatus,
   type PauseReason,
@@ -189,7 +190,8 @@ export function ticketEstimate(w: { estimatedWaitMinutes?: number | null }): num
 
 // ---------------------------------------------------------------- counters
 
-export const PAUSE_REASONS: readonly PauseReason[] = ['break', 'meeting', 'training', 'system', 'other'];
+/** In the contract's order; a reason added there shows up on the teller's and the manager's screens. */
+export const PAUSE_REASONS: readonly PauseReason[] = PauseReasonSchema.options;
 export const NOTE_MAX = 200;
 
 /** A pause request (reason chosen, optional note up to 200 characters). */

@@ -8,9 +8,8 @@ import { useTranslation } from 'react-i18next';
 import type { BranchInfo, CalledTicket, CounterStatus, PauseReason, Placement } from '@domain/contracts';
 import { formatTime } from '../../components/format';
 import { counterName, serviceName } from '../manager/labels';
+import { PAUSE_REASONS, PLACEMENTS } from '../manager/ops';
 
-const PAUSE_REASONS: readonly PauseReason[] = ['break', 'meeting', 'training', 'system', 'other'];
-const PLACEMENTS: readonly Placement[] = ['original', 'first', 'last'];
 
 export interface TransferChoice {
   serviceCode?: string;
