@@ -10,7 +10,7 @@
  * tests/unit/shell/app-protocol.test.ts without Electron.
  */
 import { extname, resolve, sep } from 'node:path';
-import type { SerialReaderPageConfig, ShellPageConfig } from './shell-bridge';
+import type { SerialReaderPageConfig, ShellPageConfig, ShellPageLanguages, ShellPageSession } from './shell-bridge';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'kiosk';
@@ -151,13 +151,23 @@ export function isTrustedIpcSender(sender: IpcSender, kioskWebContentsId: number
   return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && !url.username && !url.password;
 }
 
-/** The answer on SHELL_CONFIG_CHANNEL: the page's configuration for a trusted sender, else null. */
+/**
+ * The answer on SHELL_CONFIG_CHANNEL: the page's configuration for a trusted sender, else null. The
+ * kiosk's hub session (kiosk-session.ts) and languages are passed on when known; the kiosk secret
+ * is not a parameter, so it cannot reach the page.
+ */
 export function shellConfigReply(
   sender: IpcSender,
   kioskWebContentsId: number | null,
   hubUrl: string | null,
   reader: SerialReaderPageConfig | null = null,
+  page: { session?: ShellPageSession | null; languages?: ShellPageLanguages | null } = {},
 ): ShellPageConfig | null {
   if (!hubUrl || !isTrustedIpcSender(sender, kioskWebContentsId)) return null;
-  return { hubUrl: hubUrl.replace(/\/+$/, ''), ...(reader ? { reader } : {}) };
+  return {
+    hubUrl: hubUrl.replace(/\/+$/, ''),
+    ...(reader ? { reader } : {}),
+    ...(page.session ? { session: { ...page.session } } : {}),
+    ...(page.languages ? { languages: { default: page.languages.default, offered: [...page.languages.offered] } } : {}),
+  };
 }

@@ -2,16 +2,17 @@
  * Electron main process of the lobby kiosk: a thin, locked-down shell showing the kiosk screen from
  * its own build over app://kiosk (CSP, path-traversal guard) and talking to the hub over http on the
  * branch network. Every decision (window options, allowed navigation, permissions, blocked keys,
- * back-off, configuration, app:// responses, IPC senders) is a pure function in ./kiosk-options,
- * ./kiosk-config, ./app-protocol and ./shell-bridge, unit-tested without Electron; this file only
- * wires them to Electron's events.
+ * back-off, configuration, the kiosk's sign-in, app:// responses, IPC senders) is a pure function in
+ * ./kiosk-options, ./kiosk-config, ./kiosk-session, ./app-protocol and ./shell-bridge, unit-tested
+ * without Electron; this file only wires them to Electron's events.
  */
 import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, session, type IpcMainEvent, type WebContents } from 'electron';
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, planAppResponse, shellConfigReply } from './app-protocol';
-import { SHELL_CONFIG_CHANNEL } from './shell-bridge';
+import { SHELL_CONFIG_CHANNEL, type ShellPageSession } from './shell-bridge';
+import { checkKioskLogin, KIOSK_LOGIN_TIMEOUT_MS, kioskLoginRequest, kioskLogoutRequest } from './kiosk-session';
 import { chooseSerialPort, devicePermission, readerPageConfig, serialPermissionCheck, type IdentityReaderConfig } from './identity-reader';
 import { kioskConfigPath, kioskPageUrl, resolveKioskSettings, type KioskSettings } from './kiosk-config';
 import {
@@ -65,6 +66,10 @@ let kioskUrl: string | null = null;
 let kioskOrigin: string | null = null;
 /** The hub the page talks to (CSP connect-src, shell:config); null until known. */
 let hubUrl: string | null = null;
+/** The kiosk's hub session (kiosk.json id + secret), handed to the page over shell:config; null = the page's sign-in form. */
+let pageSession: ShellPageSession | null = null;
+/** Set when the hub's answer shows kiosk.json is wrong (other branch, not a kiosk): the maintenance page stays. */
+let refusedReason: string | null = null;
 
 /** Consecutive failures (hub unreachable, renderer gone or hung); reset once a page stays up. */
 let failures = 0;
@@ -132,14 +137,15 @@ async function serveApp(request: Request): Promise<Response> {
   }
 }
 
-/** shell:config (sendSync from the preload): the hub URL for the kiosk window's app://kiosk main frame only. */
+/** shell:config (sendSync from the preload): hub URL, reader, session and languages for the kiosk window's app://kiosk main frame only. */
 function onShellConfig(event: IpcMainEvent): void {
   try {
     const frame = event.senderFrame;
     const sender = { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null };
     const kioskId = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null;
     const reader = configResult.ok ? readerPageConfig(configResult.settings.reader) : null;
-    const reply = shellConfigReply(sender, kioskId, hubUrl, reader);
+    const languages = configResult.ok ? configResult.settings.languages : null;
+    const reply = shellConfigReply(sender, kioskId, hubUrl, reader, { session: pageSession, languages });
     // The bilingual status pages (data:) run the preload too and are refused quietly.
     if (reply === null && !sender.frameUrl?.startsWith('data:')) log(`shell:config refused for ${(sender.frameUrl ?? '(no frame)').slice(0, 80)}`);
     event.returnValue = reply;
@@ -276,19 +282,65 @@ function hardenSession(): void {
 
 function loadKiosk(): void {
   const win = mainWindow;
-  if (!win || win.isDestroyed() || !kioskUrl || !hubUrl || quitting) return;
+  if (!win || win.isDestroyed() || !kioskUrl || !hubUrl || quitting || refusedReason !== null) return;
   const page = kioskUrl;
+  const hub = hubUrl;
   // The page itself is local (app://); check the hub answers first, so an unreachable hub gets the
   // plain "unreachable, retrying" page and the back-off instead of a kiosk that cannot do anything.
   net
-    .fetch(`${hubUrl}/healthz`, { signal: AbortSignal.timeout(HUB_PROBE_TIMEOUT_MS), cache: 'no-store' })
-    .then((res) => {
+    .fetch(`${hub}/healthz`, { signal: AbortSignal.timeout(HUB_PROBE_TIMEOUT_MS), cache: 'no-store' })
+    .then(async (res) => {
       if (!res.ok) throw new Error(`hub health check: HTTP ${res.status}`);
-      if (win.isDestroyed() || quitting) return;
+      const previous = pageSession;
+      if (!(await signInKiosk(hub)) || win.isDestroyed() || quitting) return;
       // Failures are reported by did-fail-load (and handled there); the rejection is expected then.
-      win.loadURL(page).catch(() => undefined);
+      await win.loadURL(page).catch(() => undefined);
+      // The page that used the previous session is gone: end that session on the hub.
+      if (previous && previous.token !== pageSession?.token) {
+        const out = kioskLogoutRequest(hub, previous.token);
+        net.fetch(out.url, { method: out.method, headers: out.headers, signal: AbortSignal.timeout(KIOSK_LOGIN_TIMEOUT_MS) }).catch(() => undefined);
+      }
     })
     .catch((err: unknown) => onKioskFailure(err instanceof Error ? err.message : String(err), true));
+}
+
+/**
+ * Signs the kiosk in with kiosk.json `kiosk.id` + `kiosk.secret` (a fresh session on every kiosk
+ * load, so an expired one is renewed by the next reload) and keeps the session for shell:config.
+ * False when kiosk.json turns out wrong (maintenance page shown); throws when the hub should be retried.
+ */
+async function signInKiosk(hub: string): Promise<boolean> {
+  if (!configResult.ok) return false;
+  const { kioskId, kioskSecret, branchId } = configResult.settings;
+  if (!kioskId || !kioskSecret) return true; // no kiosk.json (development): the page's sign-in form
+  const req = kioskLoginRequest(hub, kioskId, kioskSecret);
+  const res = await net.fetch(req.url, {
+    method: req.method,
+    headers: req.headers,
+    body: req.body,
+    signal: AbortSignal.timeout(KIOSK_LOGIN_TIMEOUT_MS),
+    cache: 'no-store',
+  });
+  const outcome = checkKioskLogin(res.status, await res.text(), { kioskId, branchId }, Date.now());
+  switch (outcome.kind) {
+    case 'signed_in':
+      pageSession = outcome.session;
+      return true;
+    case 'rejected':
+      log(`${outcome.message}: the kiosk page shows its sign-in form`);
+      pageSession = null;
+      return true;
+    case 'misconfigured': {
+      log(outcome.message);
+      pageSession = null;
+      refusedReason = outcome.message;
+      const win = mainWindow;
+      if (win && !win.isDestroyed()) await win.loadURL(configErrorPageUrl(outcome.message)).catch(() => undefined);
+      return false;
+    }
+    case 'failed':
+      throw new Error(outcome.message);
+  }
 }
 
 /** One reload pending at a time, whichever failure asked for it first. */

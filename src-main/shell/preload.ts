@@ -1,7 +1,8 @@
 /**
  * Kiosk preload (sandboxed, context-isolated): exposes only a frozen, read-only
- * window.branchLobbyShell = { isKiosk, version, hubUrl? } so the kiosk page knows it runs in the
- * locked-down shell and where the hub is (it is served from app://kiosk, not by the hub).
+ * window.branchLobbyShell = { isKiosk, version, hubUrl?, reader?, session?, languages? } so the kiosk
+ * page knows it runs in the locked-down shell, where the hub is (it is served from app://kiosk, not
+ * by the hub), the hub session main signed in with (never the secret) and kiosk.json's languages.
  * The hub URL comes from main over the one IPC channel shell:config, which main answers only for
  * the kiosk window's app://kiosk main frame. Synchronous so it is there before the page's scripts
  * run. No Node, no other IPC, nothing else.

@@ -1,14 +1,16 @@
 /**
  * Device sign-in for the kiosk and the lobby display. A device is paired once by branch staff
  * (device id + secret); the session is kept in localStorage (lib/session.ts) until it expires or
- * the hub answers 401, which brings the form back.
+ * the hub answers 401, which brings the form back. In the Electron kiosk shell the shell has
+ * already signed in with kiosk.json's kiosk id and secret and its session is used (no form) until
+ * it expires or the hub answers 401.
  */
 import { useCallback, useEffect, useState, type CSSProperties, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { LoginResponse } from '@domain/contracts';
 import { api, ApiError, login } from '../lib/api';
-import { useSession } from '../lib/session';
+import { shellDeviceSession, useSession } from '../lib/session';
 
 export type DeviceScope = 'kiosk' | 'display';
 
@@ -56,23 +58,30 @@ export interface DeviceSessionContext {
 }
 
 /**
- * Renders the sign-in form until the device has a session, then `children` with it. The session
- * is dropped when it expires, and whenever a child calls `signOut` (on a 401 from the hub).
+ * Renders the sign-in form until the device has a session, then `children` with it: the kiosk
+ * shell's session when it gave one (kiosk only), else the stored one. The session is dropped when
+ * it expires, and whenever a child calls `signOut` (on a 401 from the hub); the form comes back.
  */
 export function DeviceGate({ scope, children }: { scope: DeviceScope; children: (ctx: DeviceSessionContext) => ReactNode }) {
-  const [session, setSession] = useSession(scope);
+  const [stored, setStored] = useSession(scope);
+  const [fromShell, setFromShell] = useState(() => (scope === 'kiosk' ? shellDeviceSession() : null));
+  const session = fromShell ?? stored;
 
   useEffect(() => {
     if (!session) return;
     const ms = Date.parse(session.expiresAt) - Date.now();
     if (!Number.isFinite(ms)) return;
-    const timer = window.setTimeout(() => setSession(null), Math.max(0, Math.min(ms, MAX_TIMEOUT)));
+    const drop = () => (fromShell ? setFromShell(null) : setStored(null));
+    const timer = window.setTimeout(drop, Math.max(0, Math.min(ms, MAX_TIMEOUT)));
     return () => window.clearTimeout(timer);
-  }, [session, setSession]);
+  }, [session, fromShell, setStored]);
 
-  const signOut = useCallback(() => setSession(null), [setSession]);
+  const signOut = useCallback(() => {
+    setFromShell(null);
+    setStored(null);
+  }, [setStored]);
 
-  if (!session) return <DeviceLogin scope={scope} onSignedIn={setSession} />;
+  if (!session) return <DeviceLogin scope={scope} onSignedIn={setStored} />;
   return <>{children({ session, signOut })}</>;
 }
 

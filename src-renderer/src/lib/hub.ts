@@ -9,6 +9,10 @@ export interface BranchLobbyShell {
   readonly hubUrl?: string;
   /** A card / ID reader on a serial port (kiosk.json `reader`), opened by screens/kiosk/serial-reader.ts. */
   readonly reader?: { kind: 'serial'; usbVendorId: number; usbProductId?: number; baudRate: number };
+  /** The hub session the shell signed in with kiosk.json's kiosk id and secret (lib/session.ts shellDeviceSession); never the secret. */
+  readonly session?: { token: string; branchId: string; deviceId: string; expiresAt: string };
+  /** kiosk.json `languages`: the kiosk's language after each customer, and the ones it offers. */
+  readonly languages?: { default: 'zh-CN' | 'en'; offered: readonly ('zh-CN' | 'en')[] };
 }
 
 declare global {
@@ -37,4 +41,16 @@ export function socketTarget(base: string = hubBase()): { url: string | undefine
   if (!base) return { url: undefined, path: '/socket.io' };
   const u = new URL(base);
   return { url: u.origin, path: `${u.pathname.replace(/\/+$/, '')}/socket.io` };
+}
+
+/**
+ * The kiosk's languages from the shell (kiosk.json), or null in a browser (then the branch's
+ * default language and every supported language apply). Checked again: the default is offered.
+ */
+export function shellLanguages(
+  win: { branchLobbyShell?: BranchLobbyShell } | undefined = typeof window === 'undefined' ? undefined : window,
+): { default: 'zh-CN' | 'en'; offered: readonly ('zh-CN' | 'en')[] } | null {
+  const l = win?.branchLobbyShell?.languages;
+  if (!l || !Array.isArray(l.offered) || !l.offered.includes(l.default)) return null;
+  return l;
 }

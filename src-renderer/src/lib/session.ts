@@ -4,6 +4,7 @@
  */
 import { useCallback, useState } from 'react';
 import type { LoginResponse } from '@domain/contracts';
+import type { BranchLobbyShell } from './hub';
 
 export type SessionScope = 'kiosk' | 'display' | 'manager' | 'teller' | 'admin';
 
@@ -41,4 +42,21 @@ export function useSession(scope: SessionScope) {
     [scope],
   );
   return [session, update] as const;
+}
+
+/**
+ * The kiosk session the Electron shell signed in with kiosk.json's kiosk id and secret
+ * (window.branchLobbyShell.session), as a LoginResponse, or null: outside the shell, when the hub
+ * refused the shell's sign-in, or once it has expired. Not stored: the shell gives a fresh one on
+ * every kiosk load.
+ */
+export function shellDeviceSession(
+  win: { branchLobbyShell?: BranchLobbyShell } | undefined = typeof window === 'undefined' ? undefined : window,
+  now: number = Date.now(),
+): LoginResponse | null {
+  const s = win?.branchLobbyShell?.session;
+  if (!s || typeof s.token !== 'string' || !s.token) return null;
+  const expires = Date.parse(s.expiresAt);
+  if (!Number.isFinite(expires) || expires <= now) return null;
+  return { token: s.token, role: 'kiosk', branchId: s.branchId, displayName: s.deviceId, counterId: null, expiresAt: s.expiresAt };
 }

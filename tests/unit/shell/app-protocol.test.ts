@@ -160,4 +160,19 @@ describe('isTrustedIpcSender and shellConfigReply (shell:config)', () => {
     expect(shellConfigReply(sender('app://kiosk/kiosk'), KIOSK_WC, null)).toBeNull();
     expect(Object.keys(shellConfigReply(sender('app://kiosk/kiosk'), KIOSK_WC, 'http://h:1')!)).toEqual(['hubUrl']);
   });
+
+  it("adds the kiosk's hub session and languages when main has them, to a trusted sender only", () => {
+    const session = { token: 'T'.repeat(43), branchId: 'demo-001', deviceId: 'kiosk-01', expiresAt: '2026-04-01T09:00:00.000Z' };
+    const languages = { default: 'en' as const, offered: ['en' as const] };
+    expect(shellConfigReply(sender('app://kiosk/kiosk'), KIOSK_WC, 'http://h:1', null, { session, languages })).toEqual({
+      hubUrl: 'http://h:1',
+      session,
+      languages,
+    });
+    expect(shellConfigReply(sender('app://kiosk/kiosk'), KIOSK_WC, 'http://h:1', null, { session: null, languages: null })).toEqual({
+      hubUrl: 'http://h:1',
+    });
+    expect(shellConfigReply(sender('https://evil.example/'), KIOSK_WC, 'http://h:1', null, { session, languages })).toBeNull();
+    expect(shellConfigReply(sender('app://kiosk/kiosk', { isMainFrame: false }), KIOSK_WC, 'http://h:1', null, { session })).toBeNull();
+  });
 });

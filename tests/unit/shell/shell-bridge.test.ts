@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
-import { SHELL_CONFIG_CHANNEL, shellGlobal } from '../../../src-main/shell/shell-bridge';
+import { LanguageSchema } from '../../../src-main/domain/branch-config';
+import { PAGE_LANGUAGES, pageLanguages, pageSession, SHELL_CONFIG_CHANNEL, shellGlobal } from '../../../src-main/shell/shell-bridge';
 
 describe('shellGlobal: window.branchLobbyShell as the preload exposes it', () => {
   it('carries the hub URL main sent, frozen', () => {
@@ -48,5 +49,63 @@ describe('the sandboxed preload', () => {
     expect(SHELL_CONFIG_CHANNEL).toBe('shell:config');
     expect(preload.match(/ipcRenderer\.\w+\(/g)).toEqual(['ipcRenderer.sendSync(']);
     expect(preload.match(/exposeInMainWorld\(/g)).toHaveLength(1);
+  });
+});
+
+describe("shellGlobal: the kiosk's hub session and languages (kiosk.json)", () => {
+  const TOKEN = 'Abc_def-' + 'x'.repeat(35);
+  const session = { token: TOKEN, branchId: 'demo-001', deviceId: 'kiosk-01', expiresAt: '2026-04-01T09:00:00.000Z' };
+  const hub = 'http://10.1.2.3:8080';
+
+  it('passes on a well-formed session and languages, frozen', () => {
+    const g = shellGlobal('1', { hubUrl: hub, session, languages: { default: 'en', offered: ['en'] } });
+    expect(g.session).toEqual(session);
+    expect(g.languages).toEqual({ default: 'en', offered: ['en'] });
+    expect(Object.isFrozen(g.session)).toBe(true);
+    expect(Object.isFrozen(g.languages)).toBe(true);
+    expect(Object.isFrozen(g.languages!.offered)).toBe(true);
+  });
+
+  it('never without a valid hub URL, and never any extra field (a secret sent by mistake stays out)', () => {
+    expect(shellGlobal('1', { session, languages: { default: 'en', offered: ['en'] } })).toEqual({ isKiosk: true, version: '1' });
+    const g = shellGlobal('1', { hubUrl: hub, session: { ...session, secret: 'kiosk-secret' }, kioskSecret: 'kiosk-secret' });
+    expect(Object.keys(g.session!).sort()).toEqual(['branchId', 'deviceId', 'expiresAt', 'token']);
+    expect(JSON.stringify(g)).not.toContain('kiosk-secret');
+  });
+
+  it('drops an odd session field by field (the page then shows its sign-in form)', () => {
+    for (const bad of [
+      null,
+      'token',
+      { ...session, token: 'short' },
+      { ...session, token: 'has spaces in it and is long enough' },
+      { ...session, token: 42 },
+      { ...session, branchId: '../x' },
+      { ...session, deviceId: '' },
+      { ...session, expiresAt: 'soon' },
+      { ...session, expiresAt: undefined },
+    ]) {
+      expect(pageSession(bad), JSON.stringify(bad)).toBeNull();
+      expect(shellGlobal('1', { hubUrl: hub, session: bad }).session).toBeUndefined();
+    }
+  });
+
+  it('drops odd languages: unknown codes, repeats, empty, a default not offered', () => {
+    expect(pageLanguages({ default: 'zh-CN', offered: ['zh-CN', 'en'] })).toEqual({ default: 'zh-CN', offered: ['zh-CN', 'en'] });
+    for (const bad of [
+      null,
+      { default: 'fr', offered: ['fr'] },
+      { default: 'en', offered: [] },
+      { default: 'en', offered: ['zh-CN'] },
+      { default: 'en', offered: ['en', 'en'] },
+      { default: 'en', offered: 'en' },
+      { offered: ['en'] },
+    ]) {
+      expect(pageLanguages(bad), JSON.stringify(bad)).toBeNull();
+    }
+  });
+
+  it("knows the same languages as the hub's LanguageSchema", () => {
+    expect([...PAGE_LANGUAGES]).toEqual(LanguageSchema.options);
   });
 });

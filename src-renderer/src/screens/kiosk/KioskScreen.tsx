@@ -20,6 +20,7 @@ import { classifyIdentity, isValidIdentity, normalizeIdentityValue, type Identit
 import { isBookingCode } from '@domain/appointments';
 import { api, ApiError } from '../../lib/api';
 import { useLobbySocket } from '../../lib/socket';
+import { shellLanguages } from '../../lib/hub';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
 import { apiErrorText, DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
 import { useDeviceBranch } from '../../components/deviceBranch';
@@ -99,7 +100,14 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   // The kiosk listens to queue changes (public room: numbers only) to keep the shown ticket current.
   const { socket } = useLobbySocket(token);
 
-  const defaultLanguage: Language = branch?.defaultLanguage ?? 'zh-CN';
+  // kiosk.json `languages` (through the Electron shell) win over the branch's default language.
+  const [shellLangs] = useState(() => shellLanguages());
+  const defaultLanguage: Language = shellLangs?.default ?? branch?.defaultLanguage ?? 'zh-CN';
+  const offeredLanguages = SUPPORTED_LANGUAGES.filter((l) => !shellLangs || shellLangs.offered.includes(l));
+  // The shell's default language from the first screen on (and never a language it does not offer).
+  useEffect(() => {
+    if (shellLangs && currentLanguage(i18n.language) !== shellLangs.default) void i18n.changeLanguage(shellLangs.default);
+  }, [shellLangs, i18n]);
 
   // ------------------------------------------------------------ reset
   /** Forget the customer: identity, ticket, and (unless they are still at the screen) the language. */
@@ -415,21 +423,23 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
             {t('kiosk:a11y.highContrast')}
           </button>
         </div>
-        <div className="kiosk-lang" role="group" aria-label={t('kiosk:languageSwitch')}>
-          {SUPPORTED_LANGUAGES.map((l) => (
-            <button
-              key={l}
-              type="button"
-              lang={l}
-              className={`kiosk-lang__btn${l === lang ? ' is-active' : ''}`}
-              aria-pressed={l === lang}
-              data-testid={`kiosk-lang-${l}`}
-              onClick={() => setLanguage(l)}
-            >
-              {t(`common:languages.${l}`)}
-            </button>
-          ))}
-        </div>
+        {offeredLanguages.length > 1 && (
+          <div className="kiosk-lang" role="group" aria-label={t('kiosk:languageSwitch')}>
+            {offeredLanguages.map((l) => (
+              <button
+                key={l}
+                type="button"
+                lang={l}
+                className={`kiosk-lang__btn${l === lang ? ' is-active' : ''}`}
+                aria-pressed={l === lang}
+                data-testid={`kiosk-lang-${l}`}
+                onClick={() => setLanguage(l)}
+              >
+                {t(`common:languages.${l}`)}
+              </button>
+            ))}
+          </div>
+        )}
       </header>
 
       <main className="kiosk-main">
