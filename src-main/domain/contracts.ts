@@ -12,6 +12,7 @@ import { FormIdSchema, type FieldType, type FormId } from './forms';
 import type { OfferReason } from './offers';
 import type { CardAction } from './next-best-action';
 import type { ControlGroup } from './control-groups';
+import type { CampaignReportData } from './campaign-report';
 import type { ProductCategory, LifeStage } from './products';
 import type { Tier } from './tiering';
 import type { PriorityReason, TicketClass, TicketRoute, TicketStatus } from './queue';
@@ -563,35 +564,14 @@ export const CampaignReportQuerySchema = z.strictObject({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from is YYYY-MM-DD').optional(),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to is YYYY-MM-DD').optional(),
 });
-export interface RateWithCi {
-  rate: number;
-  low: number;
-  high: number;
-}
-export interface CampaignRow {
-  key: string;
-  shown: number;
-  accepted: number;
-  declined: number;
-  later: number;
-  noResponse: number;
-  /** accepted / shown */
-  conversion: number;
-}
-export interface CampaignReport {
+/** The report's rows and rates are computed in domain/campaign-report.ts; the API adds the period and a note. */
+export type { Rate as RateWithCi, Row as CampaignRow } from './campaign-report';
+export interface CampaignReport extends Omit<CampaignReportData, 'uplift'> {
   from: string;
   to: string;
-  visits: { treatment: number; holdout: number; random: number };
-  byProduct: CampaignRow[];
-  byManager: CampaignRow[];
   /** Visits with a conversion confirmed by the core-banking import. */
   confirmedVisits: number;
-  /** Share of visits converted (an accepted offer or an imported conversion): treated vs holdout, difference with a 95% CI. */
-  uplift: { treatment: RateWithCi; holdout: RateWithCi; difference: RateWithCi; note: string };
-  /** Ranking quality: acceptance of the top-ranked offer vs the random arm's offer. */
-  ranking: { ranked: RateWithCi; random: RateWithCi };
-  /** Pitches per customer in the period: histogram (pitches -> customers) and the maximum. */
-  contactLoad: { customers: number; histogram: { pitches: number; customers: number }[]; max: number; mean: number };
+  uplift: CampaignReportData['uplift'] & { note: string };
 }
 /** Conversion import: the CSV text of a core-banking export (`cif,product_code,opened_on`), at most ~60 KB per request. */
 export const ImportConversionsSchema = z.strictObject({ csv: z.string().min(1).max(60_000) });
@@ -740,4 +720,43 @@ export interface CheckInErrorBody {
     /** too_many_attempts: seconds until this kiosk may try codes again. */
     retryAfterSeconds?: number;
   };
+}
+
+// ---------------------------------------------------------------- devices (issue 4, pairing kiosks and displays)
+// Branch IT pairs each kiosk and lobby display with the hub: an id and a generated secret, shown
+// once (admin screen "Devices" tab, or `node out/main/hub.js pair-device` on the hub machine).
+
+/** A device id as it appears in `?device=` and `X-Device-Id`: 1-64 letters, digits, dot, dash, underscore. */
+export const DeviceIdSchema = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9._-]{1,64}$/, 'device id: 1-64 letters, digits, dot, dash or underscore');
+/** `POST /api/v1/devices` (admin). */
+export const PairDeviceRequestSchema = z.strictObject({ id: DeviceIdSchema, kind: DeviceKindSchema });
+export type PairDeviceRequest = z.infer<typeof PairDeviceRequestSchema>;
+
+/** A paired device; never its secret or the secret's hash. */
+export interface DeviceInfo {
+  id: string;
+  kind: z.infer<typeof DeviceKindSchema>;
+  active: boolean;
+  /** When its most recent session still valid began (null: none). */
+  lastSignInAt: string | null;
+  /** Sessions still valid. */
+  sessions: number;
+}
+/** `GET /api/v1/devices`. */
+export interface DeviceListResponse {
+  devices: DeviceInfo[];
+}
+/** `POST /api/v1/devices` and `/:id/rekey`: the only time the secret is ever sent. */
+export interface DeviceSecretResponse {
+  device: DeviceInfo;
+  secret: string;
+}
+/** `POST /api/v1/devices/:id/retire`. */
+export interface DeviceRetireResponse {
+  device: DeviceInfo;
+  /** Sessions revoked. */
+  revoked: number;
 }

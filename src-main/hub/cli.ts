@@ -2,11 +2,19 @@
  * `npm start`: runs the branch hub under Node and prints where every screen is.
  * Configuration: LOBBY_PORT, LOBBY_HOST, LOBBY_DATA_DIR, LOBBY_PUBLIC_URL, LOBBY_DEMO_CUSTOMERS,
  * LOBBY_LOG_LEVEL, or the flags --port= --host= --data-dir= --public-url= --demo-customers= --no-demo.
+ * Device pairing (issue 4, device-cli.ts), without starting the server: `list-devices`,
+ * `pair-device <id> --kind=kiosk|display`, `rekey-device <id>`, `retire-device <id>`.
  */
 import { configFromEnv } from './config';
 import { createHub } from './create-hub';
+import { deviceCommandOf, runDeviceCommand } from './device-cli';
 
 async function main() {
+  const argv = process.argv.slice(2);
+  if (deviceCommandOf(argv)) {
+    process.exitCode = runDeviceCommand(argv, process.env, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+    return;
+  }
   const hub = await createHub(configFromEnv(process.env, process.argv.slice(2)));
   const screens = [
     ['Kiosk (取号机)', '/kiosk?device=kiosk-01'],

@@ -28,6 +28,8 @@ import { seedDemoAppointments } from './demo/appointments';
 import { registerAppointmentRoutes } from './http/appointment-routes';
 import { NoticeDesk, seedDemoNotices } from './desk/notices';
 import { registerNoticeRoutes } from './http/notice-routes';
+import { DeviceDesk } from './desk/devices';
+import { registerDeviceRoutes } from './http/device-routes';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
 import { businessDate } from '../domain/ticket-number';
 
@@ -139,6 +141,9 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
   // Issue 3: branch notices for the display's marquee, pushed to every screen once sockets are up.
   const notices = new NoticeDesk(db, branch.id, journal, now, (err) => app.log.error({ err }, 'could not tell the screens about the notices'));
   registerNoticeRoutes(app, notices, sessions);
+  // Issue 4: admins pair, re-key and retire the branch's kiosks and displays.
+  const devices = new DeviceDesk(db, branch.id, sessions, journal, now);
+  registerDeviceRoutes(app, devices, sessions);
 
   const staticDir = findStaticDir(config.staticDir);
   if (staticDir) {
@@ -175,6 +180,13 @@ async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub>
   // Notices are public: every connected screen of this branch (one hub = one branch) gets them.
   notices.publish = (list) => realtime.io.emit('notices:changed', list);
   notices.schedule();
+  // A retired or re-keyed device's open screen connections end with its sessions.
+  devices.onRevoked = (id) => {
+    for (const socket of realtime.io.sockets.sockets.values()) {
+      const who = socket.data.identity as { role?: string; subjectId?: string } | undefined;
+      if (who?.subjectId === id && (who.role === 'kiosk' || who.role === 'display')) socket.disconnect(true);
+    }
+  };
 
   let closed = false;
   return {

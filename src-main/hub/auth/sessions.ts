@@ -20,11 +20,13 @@ export interface Identity {
 const STAFF_SESSION_MS = 12 * 3600_000;
 const DEVICE_SESSION_MS = 30 * 24 * 3600_000;
 const MAX_FAILURES = 5;
+/** A cached session is re-read from the database after this long (issue 4: revoked from the CLI). */
+const CACHE_RECHECK_MS = 30_000;
 const FAILURE_WINDOW_MS = 5 * 60_000;
 
 export class Sessions {
   private readonly failures = new Map<string, { count: number; since: number }>();
-  private readonly cache = new Map<string, { identity: Identity; expiresAt: number }>();
+  private readonly cache = new Map<string, { identity: Identity; expiresAt: number; checkedAt: number }>();
 
   constructor(
     private readonly db: Db,
@@ -65,6 +67,14 @@ export class Sessions {
     this.db.prepare('DELETE FROM session WHERE token_hash = ?').run(digest);
   }
 
+  /** Issue 4: ends every session of a kiosk or display (retired or re-keyed); returns how many. */
+  revokeDevice(deviceId: string): number {
+    for (const [digest, hit] of this.cache) {
+      if (hit.identity.subjectId === deviceId && (hit.identity.role === 'kiosk' || hit.identity.role === 'display')) this.cache.delete(digest);
+    }
+    return this.db.prepare("DELETE FROM session WHERE subject_id = ? AND role IN ('kiosk', 'display')").run(deviceId).changes;
+  }
+
   /** The identity behind a bearer token, or null when unknown or expired. */
   verify(token: string | undefined | null): Identity | null {
     if (!token || token.length > 200) return null;
@@ -72,9 +82,13 @@ export class Sessions {
     const now = this.now();
     const hit = this.cache.get(digest);
     if (hit) {
-      if (hit.expiresAt > now) return hit.identity;
+      if (hit.expiresAt <= now) {
+        this.cache.delete(digest);
+        return null;
+      }
+      // Re-read the row now and then, so a session revoked by another process (the hub CLI) ends.
+      if (hit.checkedAt + CACHE_RECHECK_MS > now) return hit.identity;
       this.cache.delete(digest);
-      return null;
     }
     const row = this.db
       .prepare('SELECT role, subject_id, branch_id, counter_id, expires_at FROM session WHERE token_hash = ?')
@@ -83,7 +97,7 @@ export class Sessions {
     const expiresAt = Date.parse(row.expires_at);
     if (expiresAt <= now) return null;
     const identity: Identity = { role: row.role, subjectId: row.subject_id, branchId: row.branch_id, counterId: row.counter_id };
-    this.cache.set(digest, { identity, expiresAt });
+    this.cache.set(digest, { identity, expiresAt, checkedAt: now });
     return identity;
   }
 

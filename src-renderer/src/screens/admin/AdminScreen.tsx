@@ -1,6 +1,7 @@
 /**
  * Branch admin: the audit log, today's green-channel routing, the branch set-up (read only) and the
- * lobby display's notices (NoticesPanel: add, edit, reorder, remove).
+ * lobby display's notices (NoticesPanel: add, edit, reorder, remove) and the paired kiosks and
+ * displays (DevicesPanel: pair, re-key, retire).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -12,9 +13,10 @@ import { errorMessage, formatDateTime, localized } from '../../components/format
 import { pickArray, serviceName } from '../manager/labels';
 import { GreenChannelList, useGreenChannel } from '../manager/GreenChannelList';
 import { NoticesPanel } from './NoticesPanel';
+import { DevicesPanel } from './DevicesPanel';
 import './admin.css';
 
-type Tab = 'audit' | 'green' | 'branch' | 'notices';
+type Tab = 'audit' | 'green' | 'branch' | 'notices' | 'devices';
 const PAGE = 100;
 
 export default function AdminScreen() {
@@ -97,7 +99,7 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
     <div className="staff-screen adm" data-testid="admin-screen">
       <StaffHeader scope="admin" title={t('title')} branch={branch} auth={auth}>
         <nav className="adm-tabs" role="tablist" aria-label={t('tabs.label')}>
-          {(['audit', 'green', 'branch', 'notices'] as const).map((k) => (
+          {(['audit', 'green', 'branch', 'notices', 'devices'] as const).map((k) => (
             <button
               key={k}
               type="button"
@@ -220,6 +222,8 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
         )}
 
         {tab === 'notices' && <NoticesPanel call={call} />}
+
+        {tab === 'devices' && <DevicesPanel call={call} />}
 
         {tab === 'branch' && (
           <section className="adm-panel" data-testid="branch-panel">
