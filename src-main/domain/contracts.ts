@@ -19,6 +19,7 @@ import type { PriorityReason, TicketClass, TicketRoute, TicketStatus } from './q
 import { PlacementSchema, type Placement } from './queue-policy';
 
 export type { CardAction, ControlGroup };
+export type { Ack, ClientToServerEvents, ServerToClientEvents } from './events';
 export type { Reminder, OfferReason, ProductCategory, LifeStage, Tier, TicketClass, TicketRoute, TicketStatus, PriorityReason, Placement };
 export { LanguageSchema };
 export type { Language, LocalizedText } from './branch-config';
@@ -64,8 +65,85 @@ export type ErrorCode =
   | 'rate_limited'
   | 'internal';
 
+/**
+ * Why a request was refused, for screens to say in their own words (the message is English for
+ * logs and scripts). Some reasons come with values (`number`, `counterId`, `status`, ...), which
+ * the error body carries next to `code` and `message`.
+ */
+export type ErrorReason =
+  // sign-in and roles
+  | 'sign_in_required'
+  | 'wrong_credentials'
+  | 'too_many_sign_ins'
+  | 'role_not_allowed'
+  | 'counter_required'
+  | 'unknown_counter'
+  | 'other_counter'
+  | 'other_kiosk'
+  // input
+  | 'invalid_input'
+  | 'vip_only_service'
+  | 'invalid_period'
+  | 'booking_in_past'
+  | 'booking_too_far_ahead'
+  | 'booking_window_passed'
+  | 'notice_end_past'
+  // things that do not exist (or no longer may be seen)
+  | 'no_route'
+  | 'ticket_not_found'
+  | 'service_not_found'
+  | 'counter_not_found'
+  | 'customer_not_found'
+  | 'customer_card_not_found'
+  | 'visit_ended'
+  | 'offer_not_found'
+  | 'device_not_found'
+  | 'appointment_not_found'
+  | 'notice_not_found'
+  | 'form_not_found'
+  | 'form_field_not_found'
+  // the state of things does not allow it
+  | 'guest_ticket'
+  | 'not_waiting'
+  | 'not_called'
+  | 'not_called_here'
+  | 'called_elsewhere'
+  | 'not_for_counter'
+  | 'ticket_parked'
+  | 'not_parked'
+  | 'already_serving'
+  | 'other_day'
+  | 'counter_not_open'
+  | 'counter_busy'
+  | 'green_channel_off'
+  | 'already_green'
+  | 'contact_cap'
+  | 'device_exists'
+  | 'appointments_disabled'
+  | 'appointment_past_day'
+  | 'appointment_not_cancellable'
+  | 'appointment_changed'
+  | 'request_id_reused'
+  | 'too_many_notices'
+  | 'notice_order_mismatch'
+  | 'form_not_offered'
+  // appointment check-in at the kiosk
+  | CheckInRefusal
+  // anything else
+  | 'internal';
+
+/** Values that come with a reason (a ticket number, a counter, a status, a time ...). */
+export type ErrorParams = Record<string, string | number | boolean | null>;
+
 export interface ErrorBody {
-  error: { code: ErrorCode; message: string; details?: { path: string; message: string }[] };
+  error: {
+    code: ErrorCode;
+    message: string;
+    reason?: ErrorReason;
+    details?: { path: string; message: string }[];
+    /** The reason's values, when it has any. */
+    [param: string]: unknown;
+  };
 }
 
 // ---------------------------------------------------------------- branch
@@ -359,28 +437,6 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-// ---------------------------------------------------------------- socket.io
-
-export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: ErrorBody['error'] }) => void;
-
-export interface ServerToClientEvents {
-  'queue:changed': (snapshot: QueueSnapshot | PublicQueueSnapshot) => void;
-  'customer:card': (card: CustomerCard) => void;
-  'customer:card:withdrawn': (w: CardWithdrawn) => void;
-  'green-channel:routed': (d: GreenChannelDecision) => void;
-  'ticket:called': (call: { number: string; counterId: number; calledAt: string; offset: number }) => void;
-  /** Sent once on connect when the handshake carried `auth.offset` (issue 3). */
-  'events:catch-up': (c: CatchUp) => void;
-}
-export interface ClientToServerEvents {
-  /** Current snapshot for the caller's audience. */
-  'queue:snapshot': (ack: Ack<QueueSnapshot | PublicQueueSnapshot>) => void;
-  /** Managers: the cards of every identified customer with a live ticket now. */
-  'cards:list': (ack: Ack<CustomerCard[]>) => void;
-  /** What happened after `offset`, for the caller's audience (issue 3). */
-  'events:since': (offset: number, ack: Ack<CatchUp>) => void;
-}
-
 export const CounterIdParamSchema = z.coerce.number().int().positive();
 export const TicketIdParamSchema = z.string().uuid();
 export const TrackTokenParamSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
@@ -607,12 +663,6 @@ export type { ActiveNotices, BranchNotice, NoticeInput, NoticeState, PersonalDat
 export interface NoticeListResponse {
   at: string;
   notices: import('./notices').BranchNotice[];
-}
-
-// Socket events of the notices, merged into the maps of the socket.io section above.
-export interface ServerToClientEvents {
-  /** Every connected screen, whenever the notices showing change (edit, or a start / end time passing). */
-  'notices:changed': (n: import('./notices').ActiveNotices) => void;
 }
 
 // ---------------------------------------------------------------- appointments (issue 3)

@@ -1,36 +1,39 @@
 /**
- * createHub(config): the branch hub as one object — database, HTTP API, screens and socket.io —
- * started on the configured port (0 in tests) and closed with close(). Plain Node: runs under
- * `npm start`, under vitest, and inside the Electron kiosk.
+ * createHub(config): the branch hub's composition root. It builds every service once, in order —
+ * database, branch, sign-in, journal, the ticket and customer stores, the socket server, the use
+ * cases of each area (queue, visits and marketing, appointments, notices, devices, forms, printed
+ * tickets), their HTTP handlers on the route table — and owns every timer, listener and resource
+ * through one Lifecycle that close() empties. Plain Node: runs under `npm start`, under vitest and
+ * inside the Electron kiosk. docs/ARCHITECTURE.md draws the rooms.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { join, resolve } from 'node:path';
-import Fastify, { LogController, type FastifyError } from 'fastify';
-import fastifyStatic from '@fastify/static';
-import { ZodError } from 'zod';
+import { join } from 'node:path';
 import { HubConfigSchema, type HubConfig, type HubConfigInput } from './config';
 import { openDatabase, type Db } from './db/open';
-import { loadBranch } from './branch';
+import { loadBranch, type Branch } from './branch';
 import { Sessions } from './auth/sessions';
 import { Journal } from './journal';
-import { CustomerDirectory } from './desk/customers';
-import { TicketDesk } from './desk/tickets';
-import { Lobby } from './lobby';
-import { LobbyRealtime } from './realtime';
-import { registerRoutes } from './http/routes';
-import { registerKioskCors } from './http/cors';
-import { FormDesk, purgeForms } from './desk/forms';
+import { Lifecycle } from './lifecycle';
+import { Announcer } from './broadcast';
+import { CustomerDirectory } from './visits/customer-directory';
+import { Visits } from './visits/visits';
+import { TicketStore } from './queue/ticket-store';
+import { Queue } from './queue/queue';
+import { Appointments } from './appointments/appointments';
+import { Notices, seedDemoNotices } from './notices/notices';
+import { Devices } from './devices/devices';
+import { Forms, purgeForms } from './forms/forms';
+import { TicketPrinting } from './printer/ticket-printing';
 import { createPrinter, type PrinterTransport } from './printer/transport';
-import { HubError, errorBody, fromZod } from './http/errors';
+import { LobbyRealtime } from './realtime/realtime';
+import { createHttpServer, registerScreens } from './http/server';
+import { registerRouteTable } from './http/route-table';
+import { createHandlers } from './http/handlers';
 import { DEMO_BRANCH_ID, seedDemoBranch } from './demo/seed';
 import { seedDemoAppointments } from './demo/appointments';
-import { registerAppointmentRoutes } from './http/appointment-routes';
-import { NoticeDesk, seedDemoNotices } from './desk/notices';
-import { registerNoticeRoutes } from './http/notice-routes';
-import { DeviceDesk } from './desk/devices';
-import { registerDeviceRoutes } from './http/device-routes';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
+import { ROUTES } from '../domain/routes';
 import { businessDate } from '../domain/ticket-number';
 
 export interface Hub {
@@ -57,162 +60,120 @@ export class NoBranchError extends Error {
   }
 }
 
-const SCREEN_ROUTES = ['/', '/kiosk', '/manager', '/teller', '/display', '/admin', '/t/:token'];
+/** Pre-filled forms past their retention are purged this often (and at start). */
+const FORM_PURGE_MS = 3600_000;
+/** Missed appointments are swept this often (and at start). */
+const APPOINTMENT_SWEEP_MS = 60_000;
+/** Visit-linked data past its retention is purged daily, first a minute after start. */
+const RETENTION_MS = 24 * 3600_000;
+const RETENTION_FIRST_MS = 60_000;
 
 export async function createHub(input: HubConfigInput, options: HubOptions = {}): Promise<Hub> {
   const config = HubConfigSchema.parse(input);
   const now = options.now ?? Date.now;
   mkdirSync(config.dataDir, { recursive: true });
   const db = openDatabase(join(config.dataDir, 'branch.db'));
-  try {
-    return await start(db, config, now);
-  } catch (err) {
+  let log: (err: unknown, msg: string) => void = () => {};
+  const life = new Lifecycle((err, job) => log(err, `background job ${job} failed`));
+  life.onDispose(() => {
     db.close();
+  });
+  try {
+    const branch = openBranch(db, config, now);
+    const app = createHttpServer({ logLevel: config.logLevel });
+    log = (err, msg) => app.log.error({ err }, msg);
+    life.onDispose(() => app.close());
+
+    // Stores and the socket server.
+    const sessions = new Sessions(db, now);
+    const journal = new Journal(db, now);
+    const customers = new CustomerDirectory(db, branch);
+    const urls = { public: config.publicUrl ?? '' };
+    const tickets = new TicketStore(db, branch, customers, journal, now, () => urls.public);
+    const visits = new Visits(db, branch, tickets, customers, journal, now);
+    const realtime = new LobbyRealtime(
+      app.server,
+      branch.id,
+      sessions,
+      journal,
+      {
+        staffSnapshot: () => tickets.staffSnapshot(journal.latestOffset(branch.id)),
+        publicSnapshot: () => tickets.publicSnapshot(journal.latestOffset(branch.id)),
+        liveCards: () => visits.liveCards(),
+      },
+      now,
+      life,
+    );
+    life.onDispose(() => realtime.close());
+    const announcer = new Announcer(realtime, (err) => app.log.error({ err }, 'could not tell the screens about a change'));
+
+    // The use cases of each area.
+    const queue = new Queue(db, branch, tickets, visits, journal, announcer, now);
+    const appointments = new Appointments(db, branch, queue, customers, journal, now, {
+      seedDemo: config.demo && branch.id === DEMO_BRANCH_ID ? seedDemoAppointments : undefined,
+    });
+    const notices = new Notices(db, branch.id, journal, now, announcer, life);
+    const devices = new Devices(db, branch.id, sessions, journal, now, announcer);
+    const forms = new Forms(db, branch.id, branch.rules.timeZone, journal, now);
+    const printers = new Map<string, PrinterTransport>(Object.entries(config.printers).map(([id, c]) => [id, createPrinter(c)]));
+    const printing = new TicketPrinting(branch, tickets, printers, () => urls.public);
+
+    // Background jobs, all owned by the lifecycle.
+    life.job(
+      'forms.purge',
+      FORM_PURGE_MS,
+      () => {
+        const n = purgeForms(db, now(), config.formRetentionDays);
+        if (n > 0) app.log.info({ purged: n }, 'pre-filled forms past their retention period deleted');
+      },
+      { runNow: true },
+    );
+    life.job('appointments.sweep', APPOINTMENT_SWEEP_MS, () => appointments.sweep(), { runNow: true });
+    life.job(
+      'visits.retention',
+      RETENTION_MS,
+      () => {
+        visits.closeEndedVisits();
+        const r = visits.purge();
+        if (Object.values(r.deleted).some((n) => n > 0)) app.log.info({ cutoff: r.cutoff, deleted: r.deleted }, 'visit-linked data past its retention period deleted');
+      },
+      { firstAfterMs: RETENTION_FIRST_MS },
+    );
+    notices.schedule();
+
+    // HTTP: the route table, then the screens.
+    registerRouteTable(
+      app,
+      ROUTES,
+      createHandlers({ branch, sessions, journal, queue, visits, appointments, notices, devices, forms, printing, log: app.log }),
+      sessions,
+    );
+    await registerScreens(app, config.staticDir);
+
+    await app.listen({ port: config.port, host: config.host });
+    const address = app.server.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    urls.public = config.publicUrl ?? (config.host === '0.0.0.0' ? `http://${lanAddress() ?? host}:${port}` : url);
+
+    return { url, publicUrl: urls.public, config, close: () => life.dispose() };
+  } catch (err) {
+    await life.dispose();
     throw err;
   }
 }
 
-async function start(db: Db, config: HubConfig, now: () => number): Promise<Hub> {
+/** The branch in the database; an empty database becomes the demo branch when the demo is on. */
+function openBranch(db: Db, config: HubConfig, now: () => number): Branch {
   let branch = loadBranch(db);
   if (!branch && config.demo) {
-    seedDemoBranch(db, {
-      customers: config.demoCustomers,
-      today: businessDate(new Date(now()), DEFAULT_BRANCH_RULES.timeZone),
-    });
+    seedDemoBranch(db, { customers: config.demoCustomers, today: businessDate(new Date(now()), DEFAULT_BRANCH_RULES.timeZone) });
     branch = loadBranch(db);
-    if (branch) seedDemoNotices(db, branch.id, now()); // issue 3: the display's marquee
+    if (branch) seedDemoNotices(db, branch.id, now());
   }
   if (!branch) throw new NoBranchError(config.dataDir);
-
-  const app = Fastify({
-    logger: { level: config.logLevel },
-    forceCloseConnections: true,
-    bodyLimit: 64 * 1024,
-    // One line per request only when debugging; phones poll their ticket every few seconds.
-    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
-  });
-
-  app.setErrorHandler((err: FastifyError | HubError | ZodError, req, reply) => {
-    let e: HubError;
-    if (err instanceof HubError) e = err;
-    else if (err instanceof ZodError) e = fromZod(err);
-    else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      // Body parsing and content-type errors from fastify itself.
-      e = new HubError(err.statusCode === 429 ? 'rate_limited' : 'validation_failed', err.message);
-      void reply.code(err.statusCode === 429 ? 429 : 400).send(errorBody(e));
-      return;
-    } else {
-      req.log.error({ err }, 'unhandled error');
-      e = new HubError('internal', `internal error (request ${req.id})`);
-    }
-    void reply.code(e.status).send(errorBody(e));
-  });
-  app.setNotFoundHandler((req, reply) => {
-    void reply.code(404).send(errorBody(new HubError('not_found', `no route ${req.method} ${req.url.split('?')[0]}`)));
-  });
-
-  const sessions = new Sessions(db, now);
-  const journal = new Journal(db, now);
-  const customers = new CustomerDirectory(db, branch);
-  let publicUrl = config.publicUrl ?? '';
-  const desk = new TicketDesk(db, branch, customers, journal, now, () => publicUrl);
-  const lobby = new Lobby(branch, desk, customers, journal, now, (err) => app.log.error({ err }, 'could not tell the screens about a change'));
-  // Issue 4: printed tickets and pre-filled forms (kept only for config.formRetentionDays).
-  const printers = new Map<string, PrinterTransport>(Object.entries(config.printers).map(([id, c]) => [id, createPrinter(c)]));
-  const forms = new FormDesk(db, branch.id, branch.rules.timeZone, journal, now);
-  const purge = () => {
-    try {
-      const n = purgeForms(db, now(), config.formRetentionDays);
-      if (n > 0) app.log.info({ purged: n }, 'pre-filled forms past their retention period deleted');
-    } catch (err) {
-      app.log.error({ err }, 'purging old forms failed');
-    }
-  };
-  purge();
-  const purgeTimer = setInterval(purge, 3600_000);
-  purgeTimer.unref();
-  registerKioskCors(app); // the Electron kiosk (app://kiosk) calls the API cross-origin
-  registerRoutes(app, lobby, sessions, { forms, printerFor: (id) => printers.get(id) ?? null, publicUrl: () => publicUrl });
-  // Issue 3: appointments (booking codes checked in at the kiosk); the demo branch gets today's on every start.
-  registerAppointmentRoutes(app, lobby, sessions, {
-    seedDemo: config.demo && branch.id === DEMO_BRANCH_ID ? seedDemoAppointments : undefined,
-    onError: (err) => app.log.error({ err }, 'appointment sweep failed'),
-  });
-  // Issue 3: branch notices for the display's marquee, pushed to every screen once sockets are up.
-  const notices = new NoticeDesk(db, branch.id, journal, now, (err) => app.log.error({ err }, 'could not tell the screens about the notices'));
-  registerNoticeRoutes(app, notices, sessions);
-  // Issue 4: admins pair, re-key and retire the branch's kiosks and displays.
-  const devices = new DeviceDesk(db, branch.id, sessions, journal, now);
-  registerDeviceRoutes(app, devices, sessions);
-
-  const staticDir = findStaticDir(config.staticDir);
-  if (staticDir) {
-    await app.register(fastifyStatic, { root: staticDir, index: false, wildcard: true });
-    for (const route of SCREEN_ROUTES) app.get(route, (_req, reply) => reply.sendFile('index.html'));
-  } else {
-    for (const route of SCREEN_ROUTES) {
-      app.get(route, (_req, reply) =>
-        reply.code(503).type('text/plain; charset=utf-8').send('Screens are not built yet: run `npm run build` (npm start does it).'),
-      );
-    }
-  }
-
-  await app.listen({ port: config.port, host: config.host });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  publicUrl = config.publicUrl ?? (config.host === '0.0.0.0' ? `http://${lanAddress() ?? host}:${port}` : url);
-
-  const realtime = new LobbyRealtime(
-    app.server,
-    branch.id,
-    sessions,
-    journal,
-    {
-      staffSnapshot: () => desk.staffSnapshot(journal.latestOffset(branch.id)),
-      publicSnapshot: () => desk.publicSnapshot(journal.latestOffset(branch.id)),
-      liveCards: () => lobby.liveCards(),
-    },
-    now,
-  );
-  lobby.realtime = realtime;
-  // Notices are public: every connected screen of this branch (one hub = one branch) gets them.
-  notices.publish = (list) => realtime.io.emit('notices:changed', list);
-  notices.schedule();
-  // A retired or re-keyed device's open screen connections end with its sessions.
-  devices.onRevoked = (id) => {
-    for (const socket of realtime.io.sockets.sockets.values()) {
-      const who = socket.data.identity as { role?: string; subjectId?: string } | undefined;
-      if (who?.subjectId === id && (who.role === 'kiosk' || who.role === 'display')) socket.disconnect(true);
-    }
-  };
-
-  let closed = false;
-  return {
-    url,
-    publicUrl,
-    config,
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(purgeTimer);
-      notices.stop();
-      await realtime.close();
-      await app.close();
-      db.close();
-    },
-  };
-}
-
-function findStaticDir(configured: string | undefined): string | null {
-  const candidates = [
-    configured,
-    typeof __dirname !== 'undefined' ? resolve(__dirname, '../renderer') : undefined,
-    resolve(process.cwd(), 'out/renderer'),
-  ];
-  for (const c of candidates) if (c && existsSync(join(c, 'index.html'))) return c;
-  return null;
+  return branch;
 }
 
 /** First IPv4 address of this machine on the branch network, for links on customers' phones. */

@@ -1,5 +1,5 @@
 /**
- * Device pairing from the hub machine's command line (issue 4, docs/INSTALL.md step "Pair the
+ * Device pairing from the hub machine's command line (docs/INSTALL.md step "Pair the
  * kiosks and displays"), working on the data directory without starting the server:
  *
  *   node out/main/hub.js [--data-dir=DIR] list-devices
@@ -21,8 +21,8 @@ import { Sessions } from './auth/sessions';
 import { loadBranch } from './branch';
 import { configFromEnv } from './config';
 import { openDatabase } from './db/open';
-import { DeviceDesk } from './desk/devices';
-import { HubError } from './http/errors';
+import { Devices } from './devices/devices';
+import { HubError } from './errors';
 import { Journal } from './journal';
 
 export const DEVICE_COMMANDS = ['list-devices', 'pair-device', 'rekey-device', 'retire-device'] as const;
@@ -68,7 +68,7 @@ export function runDeviceCommand(argv: readonly string[], env: NodeJS.ProcessEnv
       io.err(`The database in ${dataDir} has no branch yet.\n`);
       return 1;
     }
-    const desk = new DeviceDesk(db, branch.id, new Sessions(db, now), new Journal(db, now), now);
+    const desk = new Devices(db, branch.id, new Sessions(db, now), new Journal(db, now), now);
     const who = { actor: `cli:${safeUser()}`, role: 'system' as const, device: `cli@${hostname()}` };
     const id = () => {
       const raw = positional[1];

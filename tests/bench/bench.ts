@@ -30,8 +30,8 @@ import { openDatabase } from '../../src-main/hub/db/open';
 import { seedDemoBranch } from '../../src-main/hub/demo/seed';
 import { loadBranch } from '../../src-main/hub/branch';
 import { Journal } from '../../src-main/hub/journal';
-import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/desk/customers';
-import { TicketDesk } from '../../src-main/hub/desk/tickets';
+import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/visits/customer-directory';
+import { TicketStore } from '../../src-main/hub/queue/ticket-store';
 import type { StageTimings } from '../../src-main/domain/next-best-action';
 import { businessDate } from '../../src-main/domain/ticket-number';
 import { forecastQueue, type ForecastCounter, type ForecastTicket } from '../../src-main/domain/queue-forecast';
@@ -155,7 +155,7 @@ function cardAtScale(): string[] {
   const now = () => Date.now();
   const journal = new Journal(db, now);
   const customers = new CustomerDirectory(db, branch);
-  const desk = new TicketDesk(db, branch, customers, journal, now, () => 'http://bench');
+  const desk = new TicketStore(db, branch, customers, journal, now, () => 'http://bench');
   const byId = db.prepare('SELECT * FROM customer WHERE id = ?');
   const total = seeded.counts.customer;
   // Random customers across the whole base (a fixed LCG: the same sample every run).

@@ -1,5 +1,5 @@
 /**
- * A synthetic branch day replayed through the real queue engine: the hub's TicketDesk (issue,
+ * A synthetic branch day replayed through the real queue engine: the hub's TicketStore (issue,
  * call-next under the branch policy, complete / no-show, the waiting-time estimate) on an
  * in-memory better-sqlite3 database with the schema migrations, driven by an injected clock in a
  * discrete-event loop (a day takes well under a second). Deterministic: one seeded PRNG draws the
@@ -18,8 +18,8 @@ import Database from 'better-sqlite3';
 import { applyPragmas, migrate } from '../../src-main/hub/db/open';
 import { loadBranch } from '../../src-main/hub/branch';
 import { Journal } from '../../src-main/hub/journal';
-import { CustomerDirectory } from '../../src-main/hub/desk/customers';
-import { TicketDesk, type TicketRow } from '../../src-main/hub/desk/tickets';
+import { CustomerDirectory } from '../../src-main/hub/visits/customer-directory';
+import { TicketStore, type TicketRow } from '../../src-main/hub/queue/ticket-store';
 import type { Identity } from '../../src-main/hub/auth/sessions';
 import { DEFAULT_BRANCH_RULES, type BranchRules } from '../../src-main/domain/branch-config';
 import { typicalServiceMinutes, type QueuePolicyKind } from '../../src-main/domain/queue-policy';
@@ -228,7 +228,7 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
     const now = () => clock;
     const branch = loadBranch(db)!;
     const journal = new Journal(db, now);
-    const desk = new TicketDesk(db, branch, new CustomerDirectory(db, branch), journal, now, () => 'http://sim');
+    const desk = new TicketStore(db, branch, new CustomerDirectory(db, branch), journal, now, () => 'http://sim');
     const kiosk: Identity = { role: 'kiosk', subjectId: 'sim-kiosk', branchId: BRANCH_ID, counterId: null };
     const tellers = Array.from({ length: o.counters + 1 }, (_, c): Identity => ({ role: 'teller', subjectId: `t${c}`, branchId: BRANCH_ID, counterId: c }));
     const markVip = db.prepare("UPDATE ticket SET ticket_class = 'vip', vip = 1 WHERE id = ?");

@@ -4,7 +4,7 @@
  */
 import type { LoginRequest, LoginResponse, Role } from '../../domain/contracts';
 import type { Db } from '../db/open';
-import { HubError, forbidden, unauthenticated } from '../http/errors';
+import { HubError, forbidden, invalid, unauthenticated } from '../errors';
 import { newToken, tokenDigest, verifySecret } from './secrets';
 
 export interface Identity {
@@ -15,12 +15,14 @@ export interface Identity {
   counterId: number | null;
   /** The device a request came from (set per request by the HTTP layer, for the audit log). */
   device?: string | null;
+  /** The session this identity came from (the token's digest), to end it. */
+  sessionId?: string;
 }
 
 const STAFF_SESSION_MS = 12 * 3600_000;
 const DEVICE_SESSION_MS = 30 * 24 * 3600_000;
 const MAX_FAILURES = 5;
-/** A cached session is re-read from the database after this long (issue 4: revoked from the CLI). */
+/** A cached session is re-read from the database after this long (a session revoked from the command line ends then). */
 const CACHE_RECHECK_MS = 30_000;
 const FAILURE_WINDOW_MS = 5 * 60_000;
 
@@ -39,7 +41,7 @@ export class Sessions {
     const identity = 'staffId' in req ? await this.staffIdentity(req) : await this.deviceIdentity(req);
     if (!identity) {
       this.recordFailure(key);
-      throw unauthenticated('wrong id or secret');
+      throw unauthenticated('wrong_credentials', 'wrong id or secret');
     }
     this.failures.delete(key);
     const token = newToken();
@@ -62,12 +64,20 @@ export class Sessions {
   }
 
   logout(token: string): void {
-    const digest = tokenDigest(token);
+    this.endSession(tokenDigest(token));
+  }
+
+  /** Ends the session an identity was verified from. */
+  logoutSession(who: Identity): void {
+    if (who.sessionId) this.endSession(who.sessionId);
+  }
+
+  private endSession(digest: string): void {
     this.cache.delete(digest);
     this.db.prepare('DELETE FROM session WHERE token_hash = ?').run(digest);
   }
 
-  /** Issue 4: ends every session of a kiosk or display (retired or re-keyed); returns how many. */
+  /** Ends every session of a kiosk or display (retired or re-keyed); returns how many. */
   revokeDevice(deviceId: string): number {
     for (const [digest, hit] of this.cache) {
       if (hit.identity.subjectId === deviceId && (hit.identity.role === 'kiosk' || hit.identity.role === 'display')) this.cache.delete(digest);
@@ -96,7 +106,7 @@ export class Sessions {
     if (!row) return null;
     const expiresAt = Date.parse(row.expires_at);
     if (expiresAt <= now) return null;
-    const identity: Identity = { role: row.role, subjectId: row.subject_id, branchId: row.branch_id, counterId: row.counter_id };
+    const identity: Identity = { role: row.role, subjectId: row.subject_id, branchId: row.branch_id, counterId: row.counter_id, sessionId: digest };
     this.cache.set(digest, { identity, expiresAt, checkedAt: now });
     return identity;
   }
@@ -106,7 +116,7 @@ export class Sessions {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     const identity = this.verify(m?.[1]);
     if (!identity) throw unauthenticated();
-    if (!roles.includes(identity.role)) throw forbidden(`this needs the role ${roles.join(' or ')}`);
+    if (!roles.includes(identity.role)) throw forbidden('role_not_allowed', `this needs the role ${roles.join(' or ')}`, { roles: roles.join(',') });
     return identity;
   }
 
@@ -122,9 +132,9 @@ export class Sessions {
     let counterId: number | null = null;
     if (row.role === 'teller') {
       counterId = req.counterId ?? row.counter_id;
-      if (counterId === null) throw new HubError('validation_failed', 'counterId: a teller signs in at a counter');
+      if (counterId === null) throw invalid('counter_required', 'counterId: a teller signs in at a counter');
       const counter = this.db.prepare('SELECT id FROM counter WHERE id = ? AND branch_id = ?').get(counterId, row.branch_id);
-      if (!counter) throw new HubError('validation_failed', `counterId: no counter ${counterId} in this branch`);
+      if (!counter) throw invalid('unknown_counter', `counterId: no counter ${counterId} in this branch`, { counterId });
     }
     return { role: row.role as Role, subjectId: row.id, branchId: row.branch_id, counterId, displayName: row.name };
   }
@@ -145,7 +155,7 @@ export class Sessions {
       this.failures.delete(key);
       return;
     }
-    if (f.count >= MAX_FAILURES) throw new HubError('rate_limited', 'too many failed sign-ins; wait five minutes');
+    if (f.count >= MAX_FAILURES) throw new HubError('rate_limited', 'too many failed sign-ins; wait five minutes', { reason: 'too_many_sign_ins' });
   }
 
   private recordFailure(key: string): void {

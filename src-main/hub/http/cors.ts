@@ -4,12 +4,12 @@
  * `Origin: app://kiosk`. Those (and only those) get Access-Control-Allow-* headers, and their
  * preflight OPTIONS is answered 204 here. Any other Origin gets no CORS headers at all, so a web
  * page elsewhere cannot read the API from a browser. The screens the hub serves itself are
- * same-origin and need none. socket.io has its own setting (realtime.ts, KIOSK_SHELL_ORIGINS).
+ * same-origin and need none. socket.io has its own setting (realtime/realtime.ts, the same KIOSK_SHELL_ORIGINS).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
 
-/** Origins allowed to call the hub cross-origin: the kiosk shell's app://kiosk. */
-export const KIOSK_SHELL_ORIGINS: readonly string[] = ['app://kiosk'];
+export { KIOSK_SHELL_ORIGINS };
 
 export const CORS_ALLOW_METHODS = 'GET, POST, PUT, OPTIONS';
 export const CORS_ALLOW_HEADERS = 'authorization, content-type';

@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src-main/hub/db/migrations';
 import { migrate } from '../../../src-main/hub/db/open';
-import { purgeForms } from '../../../src-main/hub/desk/forms';
+import { purgeForms } from '../../../src-main/hub/forms/forms';
 
 const DAY = 24 * 3600_000;
 

@@ -6,25 +6,25 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreateTicketRequestSchema } from '../../../src-main/domain/contracts';
 import { loadBranch, type Branch } from '../../../src-main/hub/branch';
 import { openDatabase, type Db } from '../../../src-main/hub/db/open';
 import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
-import { CustomerDirectory } from '../../../src-main/hub/desk/customers';
-import { TicketDesk } from '../../../src-main/hub/desk/tickets';
+import { CustomerDirectory } from '../../../src-main/hub/visits/customer-directory';
+import { TicketStore } from '../../../src-main/hub/queue/ticket-store';
 import { Journal } from '../../../src-main/hub/journal';
-import { Marketing, startDailyRetention } from '../../../src-main/hub/marketing';
+import { Visits } from '../../../src-main/hub/visits/visits';
 
 const DAY = 86_400_000;
 let dir: string;
 let db: Db;
 let clock: number;
 let branch: Branch;
-let desk: TicketDesk;
+let desk: TicketStore;
 let customers: CustomerDirectory;
 let journal: Journal;
-let marketing: Marketing;
+let marketing: Visits;
 const kiosk = { role: 'kiosk' as const, subjectId: 'kiosk-01', branchId: 'demo-001', counterId: null };
 const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
@@ -36,8 +36,8 @@ beforeEach(() => {
   branch = loadBranch(db)!;
   journal = new Journal(db, () => clock);
   customers = new CustomerDirectory(db, branch);
-  desk = new TicketDesk(db, branch, customers, journal, () => clock, () => 'http://x');
-  marketing = new Marketing(db, branch, desk, customers, journal, () => clock);
+  desk = new TicketStore(db, branch, customers, journal, () => clock, () => 'http://x');
+  marketing = new Visits(db, branch, desk, customers, journal, () => clock);
 });
 afterEach(() => {
   db.close();
@@ -89,7 +89,7 @@ describe('retention purge', () => {
     clock += 31 * DAY;
     expect(marketing.purge().deleted.ticket).toBe(0);
     const short = { ...branch, rules: { ...branch.rules, retentionDays: 30 } };
-    const m = new Marketing(db, short, desk, customers, journal, () => clock);
+    const m = new Visits(db, short, desk, customers, journal, () => clock);
     expect(m.purge().deleted.ticket).toBe(1);
   });
 
@@ -101,28 +101,5 @@ describe('retention purge', () => {
     expect((db.prepare("SELECT count(*) AS n FROM offer_outcome WHERE outcome = 'no_response'").get() as { n: number }).n).toBe(shown);
     expect(marketing.closeEndedVisits()).toBe(0);
     expect(db.prepare('SELECT closed_at FROM offer_decision WHERE ticket_id = ?').get(t.id)).toEqual({ closed_at: clock });
-  });
-
-  it('runs daily on timers that do not keep the process alive, and stops', () => {
-    vi.useFakeTimers();
-    try {
-      const purge = vi.spyOn(marketing, 'purge');
-      const stop = startDailyRetention(marketing, () => {}, () => {});
-      vi.advanceTimersByTime(60_000);
-      expect(purge).toHaveBeenCalledTimes(1);
-      vi.advanceTimersByTime(24 * 3600_000);
-      expect(purge).toHaveBeenCalledTimes(2);
-      stop();
-      vi.advanceTimersByTime(48 * 3600_000);
-      expect(purge).toHaveBeenCalledTimes(2);
-    } finally {
-      vi.useRealTimers();
-    }
-    const spy = vi.spyOn(globalThis, 'setInterval');
-    const stop = startDailyRetention(marketing, () => {}, () => {});
-    const timer = spy.mock.results[0]!.value as NodeJS.Timeout;
-    expect(timer.hasRef()).toBe(false);
-    stop();
-    spy.mockRestore();
   });
 });

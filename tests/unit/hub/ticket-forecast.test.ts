@@ -11,8 +11,8 @@ import { CreateTicketRequestSchema } from '../../../src-main/domain/contracts';
 import { loadBranch, type Branch } from '../../../src-main/hub/branch';
 import { openDatabase, type Db } from '../../../src-main/hub/db/open';
 import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
-import { CustomerDirectory } from '../../../src-main/hub/desk/customers';
-import { TicketDesk, type TicketRow } from '../../../src-main/hub/desk/tickets';
+import { CustomerDirectory } from '../../../src-main/hub/visits/customer-directory';
+import { TicketStore, type TicketRow } from '../../../src-main/hub/queue/ticket-store';
 import { Journal } from '../../../src-main/hub/journal';
 
 const MIN = 60_000;
@@ -20,7 +20,7 @@ let dir: string;
 let db: Db;
 let clock: number;
 let branch: Branch;
-let desk: TicketDesk;
+let desk: TicketStore;
 const kiosk = { role: 'kiosk' as const, subjectId: 'kiosk-01', branchId: 'demo-001', counterId: null };
 const teller = (counterId: number) => ({ role: 'teller' as const, subjectId: `t0${counterId}`, branchId: 'demo-001', counterId });
 let n = 0;
@@ -29,7 +29,7 @@ const issue = (serviceCode: string, priority?: 'elderly') =>
 
 /** A second desk on the same database: no cache shared, so its forecast is read afresh. */
 function fresh(): Map<string, unknown> {
-  const other = new TicketDesk(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
+  const other = new TicketStore(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
   return other.forecast();
 }
 
@@ -39,7 +39,7 @@ beforeEach(() => {
   clock = Date.parse('2026-01-10T02:00:00Z');
   seedDemoBranch(db, { today: '2026-01-10', customers: 20 });
   branch = loadBranch(db)!;
-  desk = new TicketDesk(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
+  desk = new TicketStore(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
 });
 afterEach(() => {
   db.close();

@@ -1,7 +1,9 @@
 /**
- * The ticket desk: issuing tickets at the kiosk (numbering, green-channel routing, the offer
- * decision, all in one transaction), calling them at counters (one atomic statement), ending
- * visits, and the queue snapshots and phone tracking derived from the ticket table.
+ * The ticket table and what is read from it: issuing a ticket (numbering, green-channel routing,
+ * the offer decision, all in one transaction), claiming the next one at a counter (one atomic
+ * statement), ending a visit, and the queue snapshots, places in line, forecast and phone tracking.
+ * Written only through the queue's use cases (queue.ts) and an appointment check-in that issues
+ * through them.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
@@ -9,7 +11,7 @@ import type { Branch } from '../branch';
 import type { Db } from '../db/open';
 import type { Identity } from '../auth/sessions';
 import type { Journal } from '../journal';
-import type { CustomerDirectory, CustomerRow } from './customers';
+import type { CustomerDirectory, CustomerRow } from '../visits/customer-directory';
 import type {
   CalledTicket,
   CreateTicketRequestSchema,
@@ -36,11 +38,11 @@ import {
   type ForecastTicket,
   type TicketForecast,
 } from '../../domain/queue-forecast';
-import { CounterBoard } from './counters';
+import { CounterBoard } from './counter-board';
 import { businessDate, formatTicketNumber, maxSequence } from '../../domain/ticket-number';
 import { maskName } from '../../domain/masking';
 import { newToken } from '../auth/secrets';
-import { HubError, conflict, forbidden, notFound } from '../http/errors';
+import { HubError, conflict, forbidden, invalid, notFound } from '../errors';
 
 type CreateTicket = z.output<typeof CreateTicketRequestSchema>;
 
@@ -73,13 +75,13 @@ export interface TicketRow {
   transfer_count: number;
   parked_at: number | null;
   outcome: string | null;
-  /** The appointment this ticket was issued for at check-in (issue 3); null for a walk-in. */
+  /** The appointment this ticket was issued for at check-in; null for a walk-in. */
   appointment_id: number | null;
   /** When the teller started serving (the customer reached the counter); null = not pressed. */
   serving_at: number | null;
 }
 
-/** Where an appointment check-in places its ticket (issue 3, hub/desk/appointments.ts); a walk-in passes nothing. */
+/** Where an appointment check-in places its ticket (appointments/appointments.ts); a walk-in passes nothing. */
 export interface IssuePlacement {
   /** Queued at this instant instead of now: the booked time of an on-time appointment. */
   queuedAt?: number;
@@ -109,7 +111,7 @@ const FORECAST_TTL_MS = 15_000;
 /** At most this many tickets issued since the cached forecast are added to it without reading everything again. */
 const ISSUED_BATCH = 64;
 
-export class TicketDesk {
+export class TicketStore {
   private readonly s;
   readonly counters: CounterBoard;
 
@@ -244,8 +246,10 @@ export class TicketDesk {
     if (existing) return { ticket: this.issued(existing), created: false, row: existing, greenChannel: this.routingFor(existing.id) };
 
     const requested = this.branch.serviceByCode.get(req.serviceCode);
-    if (!requested) throw notFound(`service ${req.serviceCode}`);
-    if (requested.vipOnly) throw new HubError('validation_failed', `serviceCode: ${req.serviceCode} is assigned by the green channel, not chosen`);
+    if (!requested) throw notFound('service_not_found', `service ${req.serviceCode} not found`, { serviceCode: req.serviceCode });
+    if (requested.vipOnly) {
+      throw invalid('vip_only_service', `serviceCode: ${req.serviceCode} is assigned by the green channel, not chosen`, { serviceCode: req.serviceCode });
+    }
 
     const customer = req.identity ? this.customers.find(req.identity.kind, req.identity.value) : null;
     const rule = customer ? this.greenChannelRule(customer) : null;
@@ -453,8 +457,10 @@ export class TicketDesk {
   // ------------------------------------------------------------------ counters
 
   private checkCounter(counterId: number, teller: Identity): void {
-    if (!this.branch.counterById.has(counterId)) throw notFound(`counter ${counterId}`);
-    if (teller.counterId !== counterId) throw forbidden(`you are signed in at counter ${teller.counterId}, not ${counterId}`);
+    if (!this.branch.counterById.has(counterId)) throw notFound('counter_not_found', `counter ${counterId} not found`, { counterId });
+    if (teller.counterId !== counterId) {
+      throw forbidden('other_counter', `you are signed in at counter ${teller.counterId}, not ${counterId}`, { counterId: teller.counterId });
+    }
   }
 
   /**
@@ -463,9 +469,14 @@ export class TicketDesk {
    */
   checkReadyToCall(counterId: number): void {
     const state = this.counters.state(counterId);
-    if (state !== 'open') throw conflict(`counter ${counterId} is ${state}: open it first`);
+    if (state !== 'open') throw conflict('counter_not_open', `counter ${counterId} is ${state}: open it first`, { counterId, state });
     const open = this.s.openAtCounter.get(this.branch.id, counterId) as TicketRow | undefined;
-    if (open) throw conflict(`ticket ${open.number} is still open at counter ${counterId}: complete, park or transfer it, or mark it no-show first`);
+    if (open) {
+      throw conflict('counter_busy', `ticket ${open.number} is still open at counter ${counterId}: complete, park or transfer it, or mark it no-show first`, {
+        number: open.number,
+        counterId,
+      });
+    }
   }
 
   /**
@@ -515,9 +526,9 @@ export class TicketDesk {
       }) as TicketRow | undefined;
       if (!row) {
         const t = this.s.byId.get(ticketId) as TicketRow | undefined;
-        if (!t || t.branch_id !== teller.branchId) throw notFound('ticket');
-        if (t.status !== 'waiting') throw conflict(`ticket ${t.number} is ${t.status}, not waiting`);
-        throw conflict(`ticket ${t.number} is not for a service counter ${counterId} serves`);
+        if (!t || t.branch_id !== teller.branchId) throw notFound('ticket_not_found', 'ticket not found');
+        if (t.status !== 'waiting') throw conflict('not_waiting', `ticket ${t.number} is ${t.status}, not waiting`, { number: t.number, status: t.status });
+        throw conflict('not_for_counter', `ticket ${t.number} is not for a service counter ${counterId} serves`, { number: t.number, counterId });
       }
       this.journal.event(this.branch.id, 'ticket.called', { ticketId: row.id, number: row.number, counterId, calledAt: new Date(now).toISOString() });
       return row;
@@ -540,9 +551,12 @@ export class TicketDesk {
       const row = this.s.end.get({ status, now: this.now(), id: ticketId, counter_id: teller.counterId, outcome }) as TicketRow | undefined;
       if (!row) {
         const t = this.s.byId.get(ticketId) as TicketRow | undefined;
-        if (!t || t.branch_id !== teller.branchId) throw notFound('ticket');
-        if (t.parked_at !== null) throw conflict(`ticket ${t.number} is parked: resume it first`);
-        throw conflict(`ticket ${t.number} is ${t.status}${t.counter_id ? ` at counter ${t.counter_id}` : ''}, not called at your counter`);
+        if (!t || t.branch_id !== teller.branchId) throw notFound('ticket_not_found', 'ticket not found');
+        if (t.parked_at !== null) throw conflict('ticket_parked', `ticket ${t.number} is parked: resume it first`, { number: t.number });
+        throw conflict('not_called_here', `ticket ${t.number} is ${t.status}${t.counter_id ? ` at counter ${t.counter_id}` : ''}, not called at your counter`, {
+          number: t.number,
+          status: t.status,
+        });
       }
       this.journal.event(this.branch.id, `ticket.${status}`, { ticketId: row.id, number: row.number, counterId: row.counter_id, ...(outcome ? { outcome } : {}) });
       this.visitEnded(row, row.ended_at ?? this.now());
@@ -553,7 +567,7 @@ export class TicketDesk {
   /**
    * What every path that ends a visit (complete, no-show, recall -> no-show) must do, in the same
    * transaction as the status change: the offers left unanswered get a no_response at once and the
-   * decision is closed (issue 5). The daily sweep only catches visits that lapsed without an end.
+   * decision is closed. The daily sweep only catches visits that lapsed without an end.
    */
   visitEnded(row: TicketRow, at: number): void {
     if (row.customer_id !== null) this.customers.closeDecision(row.id, at);
@@ -593,7 +607,7 @@ export class TicketDesk {
 
   track(token: string): TrackResponse {
     const t = this.s.byTrack.get(token) as TicketRow | undefined;
-    if (!t) throw notFound('ticket');
+    if (!t) throw notFound('ticket_not_found', 'ticket not found');
     const { position, estimate } = this.place(t);
     const counter = t.counter_id ? this.branch.counterById.get(t.counter_id) ?? null : null;
     return {
@@ -705,7 +719,7 @@ export class TicketDesk {
     return (this.s.routingToday.all(this.branch.id, this.today()) as RoutingRow[]).map(toDecision);
   }
 
-  // ------------------------------------------------------------------ appointments (issue 3)
+  // ------------------------------------------------------------------ appointments
 
   private appointmentStmt: ReturnType<Db['prepare']> | null = null;
 

@@ -14,7 +14,7 @@ import { mayPitch, pitchesInWindow, PITCH_RESPONSES, type ContactEvent, type Res
 import { controlGroupOf, periodOf } from '../../domain/control-groups';
 import { segmentOf, smoothedPropensity, statsKey, type OutcomeStats } from '../../domain/propensity';
 import { isVip, shiftYears, totalsOf, type Tier } from '../../domain/tiering';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../errors';
 
 export interface CustomerRow {
   id: number;
@@ -187,7 +187,7 @@ export class CustomerDirectory {
 
   get(customerId: number): CustomerRow {
     const row = this.customer.get(customerId) as CustomerRow | undefined;
-    if (!row) throw notFound('customer');
+    if (!row) throw notFound('customer_not_found', 'customer not found');
     return row;
   }
 
@@ -442,7 +442,7 @@ export class CustomerDirectory {
       });
     }
     const decision = this.decisionOf.get(t.id) as DecisionRow | undefined;
-    if (!decision) throw notFound('offer decision');
+    if (!decision) throw notFound('customer_card_not_found', 'offer decision not found');
     const responses = this.outcomesOf.all(decision.id) as { product_code: string; outcome: Response; counts_toward_cap: number }[];
     const outcomes = new Map<string, OfferResponse>();
     const pitched = new Set<string>();
@@ -521,15 +521,15 @@ export class CustomerDirectory {
     device: string | null = null,
   ) {
     const decision = this.decisionOf.get(ticketId) as DecisionRow | undefined;
-    if (!decision) throw notFound('customer card for this ticket');
+    if (!decision) throw notFound('customer_card_not_found', 'customer card for this ticket not found');
     const offer = (JSON.parse(decision.offers_json) as NbaOffer[]).find((o) => o.productCode === productCode);
-    if (!offer) throw notFound(`offer ${productCode} on this card`);
+    if (!offer) throw notFound('offer_not_found', `offer ${productCode} on this card not found`, { productCode });
     const counts = offer.countsTowardCap !== false;
     const visit = (this.outcomesOf.all(decision.id) as { product_code: string; outcome: Response; recorded_at: number; counts_toward_cap: number }[]).map<ContactEvent>(
       (r) => ({ productCode: r.product_code, response: r.outcome, at: r.recorded_at, countsTowardCap: r.counts_toward_cap === 1, decisionId: decision.id }),
     );
     if (!mayPitch(visit, productCode, counts, decision.pitch_allowance)) {
-      throw conflict(`contact cap: at most ${decision.pitch_allowance} product pitch(es) in this visit`);
+      throw conflict('contact_cap', `contact cap: at most ${decision.pitch_allowance} product pitch(es) in this visit`, { allowance: decision.pitch_allowance });
     }
     const previous = (this.lastAnswerOf.get(decision.id, productCode) as { outcome: Response } | undefined)?.outcome ?? null;
     this.insertOutcome.run(decision.id, decision.customer_id, productCode, outcome, decision.segment, counts ? 1 : 0, note ?? null, staffId, device, at);

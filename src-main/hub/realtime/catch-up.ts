@@ -1,12 +1,12 @@
 /**
- * Catching up after a reconnect (issue 3): a client sends the last event offset it saw and gets
+ * Catching up after a reconnect: a client sends the last event offset it saw and gets
  * the events it missed from event_log, filtered for its audience (displays: calls with number and
  * counter only; staff: queue events; managers: everything), or a fresh snapshot when it missed
  * more than MAX_REPLAY_EVENTS or its offset is not from this hub's log.
  */
-import type { Db } from './db/open';
-import type { CatchUp, PublicQueueSnapshot, QueueSnapshot, ReplayedEvent, Role } from '../domain/contracts';
-import { MAX_REPLAY_EVENTS, eventFor, type EventAudience } from '../domain/queue-events';
+import type { Db } from '../db/open';
+import type { CatchUp, PublicQueueSnapshot, QueueSnapshot, ReplayedEvent, Role } from '../../domain/contracts';
+import { MAX_REPLAY_EVENTS, eventFor, type EventAudience } from '../../domain/queue-events';
 
 export function audienceOf(role: Role): EventAudience {
   if (role === 'manager') return 'managers';

@@ -1,5 +1,5 @@
 /**
- * The device desk (issue 4; docs/INSTALL.md "Pair the kiosks and displays", docs/API.md "Devices"):
+ * Kiosks and lobby displays of the branch (docs/INSTALL.md "Pair the kiosks and displays", docs/API.md "Devices"):
  * branch IT pairs each kiosk and lobby display with the hub. Pairing creates the device with a
  * generated secret (24 random bytes, base64url) that is returned ONCE and stored only as a scrypt
  * hash; re-keying replaces the secret (the old one and every session signed in with it stop
@@ -12,7 +12,8 @@ import type { Db } from '../db/open';
 import type { Sessions } from '../auth/sessions';
 import type { AuditRecord, Journal } from '../journal';
 import { hashSecret, newToken } from '../auth/secrets';
-import { conflict, notFound } from '../http/errors';
+import { conflict, notFound } from '../errors';
+import { SILENT, type Announcer } from '../broadcast';
 
 /** Who made a change: a signed-in admin, or branch IT at the hub machine's CLI. */
 export interface DeviceActor {
@@ -31,9 +32,7 @@ interface DeviceRow {
 
 const SECRET_BYTES = 24;
 
-export class DeviceDesk {
-  /** Called after a device's sessions were revoked (create-hub disconnects its sockets). */
-  onRevoked: ((deviceId: string) => void) | null = null;
+export class Devices {
   private readonly s;
 
   constructor(
@@ -42,6 +41,8 @@ export class DeviceDesk {
     private readonly sessions: Sessions,
     private readonly journal: Journal,
     private readonly now: () => number,
+    /** Tells the screens a device's sessions ended (its open sockets are closed); nobody on the command line. */
+    private readonly announcer: Pick<Announcer, 'tell'> = { tell: (fn) => fn(SILENT) },
   ) {
     const select = `SELECT d.id, d.kind, d.active,
         (SELECT MAX(s.created_at) FROM session s WHERE s.subject_id = d.id AND s.role = d.kind AND s.expires_at > @now) AS last_sign_in,
@@ -63,7 +64,7 @@ export class DeviceDesk {
 
   get(id: string): DeviceInfo {
     const row = this.s.get.get({ branch: this.branchId, now: this.nowIso(), id }) as DeviceRow | undefined;
-    if (!row) throw notFound(`device ${id}`);
+    if (!row) throw notFound('device_not_found', `device ${id} not found`, { deviceId: id });
     return toInfo(row);
   }
 
@@ -72,7 +73,7 @@ export class DeviceDesk {
     const secret = newToken(SECRET_BYTES);
     const hash = hashSecret(secret); // scrypt: outside the transaction
     this.db.transaction(() => {
-      if (this.s.anyBranch.get(req.id)) throw conflict(`device ${req.id} already exists; re-key it to give it a new secret`);
+      if (this.s.anyBranch.get(req.id)) throw conflict('device_exists', `device ${req.id} already exists; re-key it to give it a new secret`, { deviceId: req.id });
       this.s.insert.run(req.id, this.branchId, req.kind, hash);
       this.audit(who, 'device.pair', req.id, { kind: req.kind });
     })();
@@ -90,7 +91,7 @@ export class DeviceDesk {
       revoked = this.sessions.revokeDevice(id);
       this.audit(who, 'device.rekey', id, { kind: before.kind, reactivated: !before.active, sessionsRevoked: revoked });
     })();
-    if (revoked > 0) this.onRevoked?.(id);
+    if (revoked > 0) this.announcer.tell((b) => b.deviceRevoked(id));
     return { device: this.get(id), secret };
   }
 
@@ -103,7 +104,7 @@ export class DeviceDesk {
       revoked = this.sessions.revokeDevice(id);
       this.audit(who, 'device.retire', id, { kind: before.kind, wasActive: before.active, sessionsRevoked: revoked });
     })();
-    this.onRevoked?.(id);
+    this.announcer.tell((b) => b.deviceRevoked(id));
     return { device: this.get(id), revoked };
   }
 

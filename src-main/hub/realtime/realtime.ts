@@ -5,20 +5,16 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type {
-  Ack,
-  CardWithdrawn,
-  ClientToServerEvents,
-  CustomerCard,
-  GreenChannelDecision,
-  ServerToClientEvents,
-} from '../domain/contracts';
-import type { Identity, Sessions } from './auth/sessions';
-import type { Journal, AuditRecord } from './journal';
-import { HubError } from './http/errors';
+import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, PublicQueueSnapshot, QueueSnapshot } from '../../domain/contracts';
+import { OffsetSchema } from '../../domain/contracts';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../domain/events';
+import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
+import type { Identity, Sessions } from '../auth/sessions';
+import type { Journal, AuditRecord } from '../journal';
+import type { LobbyBroadcast, TicketCall } from '../broadcast';
+import type { Scheduled, Scheduler } from '../lifecycle';
+import { HubError } from '../errors';
 import { CatchUpLog } from './catch-up';
-import { KIOSK_SHELL_ORIGINS } from './http/cors';
-import { OffsetSchema } from '../domain/contracts';
 
 interface SocketData {
   identity: Identity;
@@ -26,18 +22,18 @@ interface SocketData {
 type LobbySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
 export interface RealtimeSources {
-  staffSnapshot(): ReturnType<import('./desk/tickets').TicketDesk['staffSnapshot']>;
-  publicSnapshot(): ReturnType<import('./desk/tickets').TicketDesk['publicSnapshot']>;
+  staffSnapshot(): QueueSnapshot;
+  publicSnapshot(): PublicQueueSnapshot;
   liveCards(): CustomerCard[];
 }
 
 /** Minimum gap between two queue snapshots; changes in between are folded into the next one. */
 const SNAPSHOT_GAP_MS = 100;
 
-export class LobbyRealtime {
+export class LobbyRealtime implements LobbyBroadcast {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
   private lastSnapshotAt = 0;
-  private snapshotTimer: NodeJS.Timeout | null = null;
+  private snapshotTimer: Scheduled | null = null;
   private readonly catchUpLog: CatchUpLog;
 
   constructor(
@@ -47,6 +43,7 @@ export class LobbyRealtime {
     private readonly journal: Journal,
     private readonly sources: RealtimeSources,
     private readonly now: () => number,
+    private readonly scheduler: Scheduler,
   ) {
     this.catchUpLog = new CatchUpLog(journal.db, branchId);
     this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: [...KIOSK_SHELL_ORIGINS] } });
@@ -82,7 +79,7 @@ export class LobbyRealtime {
       }),
     );
 
-    // Issue 3: catching up after a reconnect, for the caller's audience only.
+    // Catching up after a reconnect, for the caller's audience only.
     const snapshotFor = () =>
       role === 'manager' || role === 'teller' || role === 'admin' ? this.sources.staffSnapshot() : this.sources.publicSnapshot();
     socket.on('events:since', (offset, ack) =>
@@ -112,20 +109,20 @@ export class LobbyRealtime {
   queueChanged(): void {
     if (this.snapshotTimer) return;
     const wait = Math.max(0, this.lastSnapshotAt + SNAPSHOT_GAP_MS - this.now());
-    this.snapshotTimer = setTimeout(() => {
+    this.snapshotTimer = this.scheduler.after(wait, () => {
       this.snapshotTimer = null;
       this.lastSnapshotAt = this.now();
       // Snapshots are built only for audiences that have someone connected.
       if (this.hasMembers('staff')) this.io.to(this.room('staff')).emit('queue:changed', this.sources.staffSnapshot());
       if (this.hasMembers('public')) this.io.to(this.room('public')).emit('queue:changed', this.sources.publicSnapshot());
-    }, wait);
+    });
   }
 
   private hasMembers(name: 'staff' | 'managers' | 'public'): boolean {
     return (this.io.of('/').adapter.rooms.get(this.room(name))?.size ?? 0) > 0;
   }
 
-  ticketCalled(call: { number: string; counterId: number; calledAt: string; offset: number }): void {
+  ticketCalled(call: TicketCall): void {
     this.io.to([this.room('public'), this.room('staff')]).emit('ticket:called', call);
   }
 
@@ -145,6 +142,19 @@ export class LobbyRealtime {
 
   greenChannelRouted(d: GreenChannelDecision): void {
     this.io.to(this.room('managers')).emit('green-channel:routed', d);
+  }
+
+  /** Notices are public: every connected screen of this branch (one hub = one branch) gets them. */
+  noticesChanged(n: ActiveNotices): void {
+    this.io.emit('notices:changed', n);
+  }
+
+  /** A retired or re-keyed device's open screen connections end with its sessions. */
+  deviceRevoked(deviceId: string): void {
+    for (const socket of this.io.sockets.sockets.values()) {
+      const who = socket.data.identity;
+      if (who?.subjectId === deviceId && (who.role === 'kiosk' || who.role === 'display')) socket.disconnect(true);
+    }
   }
 
   private socketsIn(room: string): LobbySocket[] {
@@ -178,7 +188,7 @@ export class LobbyRealtime {
   }
 
   async close(): Promise<void> {
-    if (this.snapshotTimer) clearTimeout(this.snapshotTimer);
+    this.snapshotTimer?.cancel();
     this.snapshotTimer = null;
     // Close every client's transport without closing the HTTP server (the hub closes that itself).
     // Clients see a transport close and reconnect on their own once the hub is back.

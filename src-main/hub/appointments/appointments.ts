@@ -1,8 +1,8 @@
 /**
- * Appointments (issue 3, docs/QUEUE.md "Appointments"): a manager books a customer for a service
+ * Appointments (docs/QUEUE.md "Appointments"): a manager books a customer for a service
  * at a time and hands out a six-digit code; at the kiosk the code checks the customer in.
  *
- * Check-in issues the ticket through the TicketDesk's own issue path (numbering, green channel,
+ * Check-in issues the ticket through the queue's own issue path (numbering, green channel,
  * offer decision, customer card) in ONE transaction with the appointment's update:
  * - on time (from `earlyMinutes` before to `lateMinutes` after the booked time): the ticket is
  *   queued at the booked time, i.e. placed by booked time in its line;
@@ -14,9 +14,12 @@
 import { randomInt } from 'node:crypto';
 import type { z } from 'zod';
 import type { Identity } from '../auth/sessions';
-import type { Lobby } from '../lobby';
+import type { Branch } from '../branch';
+import type { Journal } from '../journal';
+import type { Queue } from '../queue/queue';
+import type { CustomerDirectory } from '../visits/customer-directory';
 import type { Db } from '../db/open';
-import type { TicketRow } from './tickets';
+import type { TicketRow } from '../queue/ticket-store';
 import type {
   AppointmentListResponse,
   AppointmentView,
@@ -40,7 +43,7 @@ import {
 import { businessDate } from '../../domain/ticket-number';
 import { addDaysIso } from '../../domain/reminders';
 import { maskName, maskPhone } from '../../domain/masking';
-import { HubError, conflict, notFound } from '../http/errors';
+import { HubError, conflict, invalid, notFound } from '../errors';
 
 type CreateAppointment = z.output<typeof CreateAppointmentSchema>;
 type CheckIn = z.output<typeof CheckInRequestSchema>;
@@ -80,20 +83,9 @@ interface ListedRow extends AppointmentRow {
   customer_phone: string | null;
 }
 
-/** A refused check-in: the usual error plus `reason` (and when check-in opens, for too early). */
-export class CheckInRefused extends HubError {
-  constructor(
-    code: ErrorCode,
-    readonly reason: CheckInRefusal,
-    message: string,
-    readonly extra: Omit<CheckInErrorBody['error'], 'code' | 'message' | 'reason'> = {},
-  ) {
-    super(code, message);
-  }
-
-  body(): CheckInErrorBody {
-    return { error: { code: this.code, message: this.message, reason: this.reason, ...this.extra } };
-  }
+/** A refused check-in: the usual error with its `reason` and values (when check-in opens, for too early). */
+function refused(code: ErrorCode, reason: CheckInRefusal, message: string, params: Omit<CheckInErrorBody['error'], 'code' | 'message' | 'reason'> = {}): HubError {
+  return new HubError(code, message, { reason, params });
 }
 
 /** Wrong codes per kiosk: MAX_WRONG_CODES within WRONG_CODE_WINDOW_MS, then a pause. */
@@ -120,22 +112,26 @@ class WrongCodeLimiter {
   }
 }
 
-export interface AppointmentDeskOptions {
+export interface AppointmentOptions {
   /** Re-create the demo branch's appointments for each new business day (the demo only). */
   seedDemo?: (db: Db, branchId: string, now: number) => void;
 }
 
-export class AppointmentDesk {
+export class Appointments {
   private readonly s;
   private readonly limiter: WrongCodeLimiter;
   private lastDay: string | null = null;
 
   constructor(
-    private readonly lobby: Lobby,
-    private readonly options: AppointmentDeskOptions = {},
+    private readonly db: Db,
+    private readonly branch: Branch,
+    private readonly queue: Queue,
+    private readonly customers: CustomerDirectory,
+    private readonly journal: Journal,
+    private readonly now: () => number,
+    private readonly options: AppointmentOptions = {},
   ) {
-    const db = lobby.journal.db;
-    this.limiter = new WrongCodeLimiter(lobby.now);
+    this.limiter = new WrongCodeLimiter(now);
     this.s = {
       insert: db.prepare(
         `INSERT INTO appointment (branch_id, business_date, code, booked_at, service_code, customer_id, status, source, note, created_at, created_by)
@@ -177,44 +173,45 @@ export class AppointmentDesk {
     };
   }
 
-  private get branch() {
-    return this.lobby.branch;
-  }
   private get rules() {
-    return this.lobby.branch.rules.appointments;
+    return this.branch.rules.appointments;
   }
   private get tz() {
-    return this.lobby.branch.rules.timeZone;
+    return this.branch.rules.timeZone;
   }
   private today(): string {
-    return businessDate(new Date(this.lobby.now()), this.tz);
+    return businessDate(new Date(this.now()), this.tz);
   }
 
   // ------------------------------------------------------------------ booking (manager, admin)
 
   create(req: CreateAppointment, who: Identity): AppointmentView {
-    if (!this.rules.enabled) throw conflict('appointments are switched off in this branch (rules.appointments.enabled)');
+    if (!this.rules.enabled) throw conflict('appointments_disabled', 'appointments are switched off in this branch (rules.appointments.enabled)');
     const service = this.branch.serviceByCode.get(req.serviceCode);
-    if (!service) throw notFound(`service ${req.serviceCode}`);
-    if (service.vipOnly) throw new HubError('validation_failed', `serviceCode: ${req.serviceCode} is assigned by the green channel, not booked`);
+    if (!service) throw notFound('service_not_found', `service ${req.serviceCode} not found`, { serviceCode: req.serviceCode });
+    if (service.vipOnly) {
+      throw invalid('vip_only_service', `serviceCode: ${req.serviceCode} is assigned by the green channel, not booked`, { serviceCode: req.serviceCode });
+    }
 
-    const now = this.lobby.now();
+    const now = this.now();
     const bookedAt = Date.parse(req.bookedAt);
     const date = businessDate(new Date(bookedAt), this.tz);
     const today = this.today();
-    if (date < today) throw new HubError('validation_failed', `bookedAt: ${date} is before today (${today}) in the branch time zone`);
-    if (date > addDaysIso(today, MAX_DAYS_AHEAD)) throw new HubError('validation_failed', `bookedAt: at most ${MAX_DAYS_AHEAD} days ahead`);
+    if (date < today) throw invalid('booking_in_past', `bookedAt: ${date} is before today (${today}) in the branch time zone`, { date, today });
+    if (date > addDaysIso(today, MAX_DAYS_AHEAD)) throw invalid('booking_too_far_ahead', `bookedAt: at most ${MAX_DAYS_AHEAD} days ahead`, { days: MAX_DAYS_AHEAD });
     if (now > checkInWindow(bookedAt, this.rules).lateAfter) {
-      throw new HubError('validation_failed', `bookedAt: ${localTime(bookedAt, this.tz)} today is already past its late window`);
+      throw invalid('booking_window_passed', `bookedAt: ${localTime(bookedAt, this.tz)} today is already past its late window`, {
+        time: localTime(bookedAt, this.tz),
+      });
     }
     let customerId: number | null = null;
     if (req.customer) {
-      const c = this.lobby.customers.find(req.customer.kind, req.customer.value);
-      if (!c) throw notFound('customer with that identity');
+      const c = this.customers.find(req.customer.kind, req.customer.value);
+      if (!c) throw notFound('customer_not_found', 'customer with that identity not found');
       customerId = c.id;
     }
 
-    const row = this.lobby.journal.db.transaction((): AppointmentRow => {
+    const row = this.db.transaction((): AppointmentRow => {
       const inserted = this.insertWithFreshCode({
         branch_id: this.branch.id,
         business_date: date,
@@ -226,7 +223,7 @@ export class AppointmentDesk {
         created_at: now,
         created_by: who.subjectId,
       });
-      this.lobby.journal.event(this.branch.id, 'appointment.created', {
+      this.journal.event(this.branch.id, 'appointment.created', {
         appointmentId: inserted.id,
         businessDate: date,
         bookedAt: new Date(bookedAt).toISOString(),
@@ -261,18 +258,26 @@ export class AppointmentDesk {
 
   view(id: number): AppointmentView {
     const row = this.s.listOne.get(id) as ListedRow | undefined;
-    if (!row || row.branch_id !== this.branch.id) throw notFound('appointment');
+    if (!row || row.branch_id !== this.branch.id) throw notFound('appointment_not_found', 'appointment not found');
     return this.toView(row);
   }
 
   cancel(id: number, reason: string | null, who: Identity): AppointmentView {
-    const row = this.lobby.journal.db.transaction((): AppointmentRow => {
+    const row = this.db.transaction((): AppointmentRow => {
       const before = this.s.byId.get(id, this.branch.id) as AppointmentRow | undefined;
-      if (!before) throw notFound('appointment');
-      if (before.business_date < this.today()) throw conflict(`the appointment was for ${before.business_date}, an earlier day`);
-      const done = this.s.cancel.get({ id, branch_id: this.branch.id, now: this.lobby.now(), by: who.subjectId, reason }) as AppointmentRow | undefined;
-      if (!done) throw conflict(`the appointment is ${before.status === 'late' ? 'checked in (late)' : before.status.replace('_', ' ')}: it cannot be cancelled`);
-      this.lobby.journal.event(this.branch.id, 'appointment.cancelled', { appointmentId: id, businessDate: done.business_date });
+      if (!before) throw notFound('appointment_not_found', 'appointment not found');
+      if (before.business_date < this.today()) {
+        throw conflict('appointment_past_day', `the appointment was for ${before.business_date}, an earlier day`, { date: before.business_date });
+      }
+      const done = this.s.cancel.get({ id, branch_id: this.branch.id, now: this.now(), by: who.subjectId, reason }) as AppointmentRow | undefined;
+      if (!done) {
+        throw conflict(
+          'appointment_not_cancellable',
+          `the appointment is ${before.status === 'late' ? 'checked in (late)' : before.status.replace('_', ' ')}: it cannot be cancelled`,
+          { status: before.status },
+        );
+      }
+      this.journal.event(this.branch.id, 'appointment.cancelled', { appointmentId: id, businessDate: done.business_date });
       this.audit(who, 'appointment.cancel', done, { code: done.code, ...(reason ? { reason } : {}) });
       return done;
     })();
@@ -280,7 +285,7 @@ export class AppointmentDesk {
   }
 
   private toView(r: ListedRow): AppointmentView {
-    const now = this.lobby.now();
+    const now = this.now();
     const w = checkInWindow(r.booked_at, this.rules);
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
@@ -316,38 +321,38 @@ export class AppointmentDesk {
     // A retry of a check-in that went through (same requestId) always gets its ticket back.
     const prior = this.s.ticketByRequest.get(this.branch.id, req.requestId) as TicketRow | undefined;
     if (prior) {
-      if (prior.appointment_id === null) throw conflict('requestId: already used for a walk-in ticket; use a new one per attempt');
+      if (prior.appointment_id === null) throw conflict('request_id_reused', 'requestId: already used for a walk-in ticket; use a new one per attempt');
       const a = this.s.byId.get(prior.appointment_id, this.branch.id) as AppointmentRow;
       return { response: this.answer(a.status === 'late' ? 'late' : 'on_time', a, this.issuedTicket(prior)), created: false };
     }
 
     const retryAfter = this.limiter.blockedFor(kiosk.subjectId);
     if (retryAfter > 0) {
-      throw new CheckInRefused('rate_limited', 'too_many_attempts', `too many wrong booking codes at this kiosk; try again in ${retryAfter} s or take a walk-in ticket`, {
+      throw refused('rate_limited', 'too_many_attempts', `too many wrong booking codes at this kiosk; try again in ${retryAfter} s or take a walk-in ticket`, {
         retryAfterSeconds: retryAfter,
       });
     }
-    if (!this.rules.enabled) throw new CheckInRefused('conflict', 'disabled', 'appointments are switched off in this branch');
+    if (!this.rules.enabled) throw refused('conflict', 'disabled', 'appointments are switched off in this branch');
 
     const today = this.today();
     const a = this.s.byCode.get(this.branch.id, today, req.code) as AppointmentRow | undefined;
     if (!a) {
       this.limiter.record(kiosk.subjectId);
       const other = this.s.otherDay.get({ branch_id: this.branch.id, code: req.code, today }) as { business_date: string } | undefined;
-      if (other) throw new CheckInRefused('conflict', 'not_today', `that booking is for ${other.business_date}, not today`, { bookedFor: other.business_date });
-      throw new CheckInRefused('not_found', 'not_found', 'no appointment with that code today');
+      if (other) throw refused('conflict', 'not_today', `that booking is for ${other.business_date}, not today`, { bookedFor: other.business_date });
+      throw refused('not_found', 'not_found', 'no appointment with that code today');
     }
-    if (a.status === 'cancelled') throw new CheckInRefused('conflict', 'cancelled', 'that appointment was cancelled');
+    if (a.status === 'cancelled') throw refused('conflict', 'cancelled', 'that appointment was cancelled');
     if (!canCheckIn(a.status)) {
       // Checked in already (another attempt, another kiosk): the ticket issued then.
       const ticket = this.s.ticketById.get(a.ticket_id) as TicketRow;
       return { response: this.answer('already_checked_in', a, this.issuedTicket(ticket)), created: false };
     }
 
-    const now = this.lobby.now();
+    const now = this.now();
     const decision = checkInDecision(a.booked_at, now, this.rules);
     if (decision.kind === 'too_early') {
-      throw new CheckInRefused('conflict', 'too_early', `check-in opens at ${localTime(decision.opensAt, this.tz)}`, {
+      throw refused('conflict', 'too_early', `check-in opens at ${localTime(decision.opensAt, this.tz)}`, {
         opensAt: new Date(decision.opensAt).toISOString(),
         opensTime: localTime(decision.opensAt, this.tz),
         bookedAt: new Date(a.booked_at).toISOString(),
@@ -358,21 +363,21 @@ export class AppointmentDesk {
     const status = decision.kind === 'on_time' ? 'checked_in' : 'late';
     // The customer of the appointment is treated as an identified walk-in (green channel, card,
     // offers): the issue path finds them by their phone number.
-    const customer = a.customer_id !== null ? this.lobby.customers.get(a.customer_id) : null;
-    const result = this.lobby.journal.db.transaction(() => {
-      const issued = this.lobby.desk.issue(
-        {
-          serviceCode: a.service_code,
-          requestId: req.requestId,
-          ...(req.language ? { language: req.language } : {}),
-          ...(customer ? { identity: { kind: 'phone' as const, value: customer.phone } } : {}),
-        },
-        kiosk,
-        { queuedAt: decision.queuedAt, appointmentId: a.id },
-      );
+    const customer = a.customer_id !== null ? this.customers.get(a.customer_id) : null;
+    // One transaction: the ticket (through the queue, which then tells the screens) and the appointment.
+    const result = this.queue.issue(
+      {
+        serviceCode: a.service_code,
+        requestId: req.requestId,
+        ...(req.language ? { language: req.language } : {}),
+        ...(customer ? { identity: { kind: 'phone' as const, value: customer.phone } } : {}),
+      },
+      kiosk,
+      { queuedAt: decision.queuedAt, appointmentId: a.id },
+      (issued) => {
       const changed = this.s.checkIn.run({ status, ticket_id: issued.row.id, now, by: kiosk.subjectId, id: a.id }).changes;
-      if (changed !== 1) throw conflict('the appointment changed while checking in; try again');
-      this.lobby.journal.event(this.branch.id, 'appointment.checked_in', {
+      if (changed !== 1) throw conflict('appointment_changed', 'the appointment changed while checking in; try again');
+      this.journal.event(this.branch.id, 'appointment.checked_in', {
         appointmentId: a.id,
         ticketId: issued.row.id,
         number: issued.row.number,
@@ -385,13 +390,8 @@ export class AppointmentDesk {
         bookedAt: new Date(a.booked_at).toISOString(),
         ...(decision.kind === 'late' ? { minutesLate: decision.minutesLate } : {}),
       });
-      return issued;
-    })();
-
-    // Tell the screens, as for a walk-in ticket (Lobby.issueTicket).
-    this.lobby.notify((rt) => rt.queueChanged());
-    if (result.greenChannel) this.lobby.notify((rt) => rt.greenChannelRouted(result.greenChannel!));
-    if (result.row.customer_id !== null) this.lobby.notify((rt) => rt.pushCard(this.lobby.cardOf(result.row)));
+      },
+    );
 
     const after = this.s.byId.get(a.id, this.branch.id) as AppointmentRow;
     return { response: this.answer(decision.kind, after, result.ticket), created: true };
@@ -399,7 +399,7 @@ export class AppointmentDesk {
 
   /** A ticket as the kiosk shows it, with its place in line now. */
   private issuedTicket(t: TicketRow): IssuedTicket {
-    return this.lobby.desk.issued(t);
+    return this.queue.tickets.issued(t);
   }
 
   private answer(outcome: CheckInResponse['outcome'], a: AppointmentRow, ticket: IssuedTicket): CheckInResponse {
@@ -411,7 +411,7 @@ export class AppointmentDesk {
         bookedTime: localTime(a.booked_at, this.tz),
         serviceCode: a.service_code,
         status: a.status === 'late' ? 'late' : 'checked_in',
-        checkedInAt: new Date(a.checked_in_at ?? this.lobby.now()).toISOString(),
+        checkedInAt: new Date(a.checked_in_at ?? this.now()).toISOString(),
       },
     };
   }
@@ -424,24 +424,24 @@ export class AppointmentDesk {
    * the daily purge). On a new business day the demo branch gets its appointments again.
    */
   sweep(): { missed: number; purged: number } {
-    const now = this.lobby.now();
+    const now = this.now();
     const today = this.today();
-    if (this.options.seedDemo && this.lastDay !== today) this.options.seedDemo(this.lobby.journal.db, this.branch.id, now);
+    if (this.options.seedDemo && this.lastDay !== today) this.options.seedDemo(this.db, this.branch.id, now);
     const firstToday = this.lastDay !== today;
     this.lastDay = today;
-    return this.lobby.journal.db.transaction(() => {
+    return this.db.transaction(() => {
       const missed = this.s.sweepMissed.all({ branch_id: this.branch.id, late_ms: this.rules.lateMinutes * 60_000, now }) as {
         id: number;
         business_date: string;
       }[];
-      for (const m of missed) this.lobby.journal.event(this.branch.id, 'appointment.missed', { appointmentId: m.id, businessDate: m.business_date });
+      for (const m of missed) this.journal.event(this.branch.id, 'appointment.missed', { appointmentId: m.id, businessDate: m.business_date });
       const purged = firstToday ? this.s.purgeOld.run(this.branch.id, addDaysIso(today, -this.branch.rules.retentionDays)).changes : 0;
       return { missed: missed.length, purged };
     })();
   }
 
   private audit(who: Identity, action: string, a: AppointmentRow, detail: Record<string, unknown>): void {
-    this.lobby.journal.audit({
+    this.journal.audit({
       branchId: this.branch.id,
       actor: who.subjectId,
       role: who.role,

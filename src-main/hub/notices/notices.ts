@@ -1,9 +1,9 @@
 /**
- * Branch notices for the lobby display's marquee (issue 3; docs/API.md "Branch notices"). Managers
- * and admins add, edit, reorder and remove them (each change audited, before and after); every
+ * Branch notices for the lobby display's marquee (docs/API.md "Branch notices"). Managers and
+ * admins add, edit, reorder and remove them (each change audited, before and after); every
  * signed-in screen may read the ones showing now. Whenever the list showing changes — an edit, or a
- * notice's start or end time passing (a timer set for the next one) — `publish` is called with it
- * (create-hub sends it to every connected screen as `notices:changed`).
+ * notice's start or end time passing (a timer, from the hub's scheduler, set for the next one) —
+ * every connected screen is told (`notices:changed`).
  * Texts are checked by the domain schema (domain/notices.ts): both languages, length limits, and
  * nothing that looks like a phone, bank card or resident ID number.
  */
@@ -11,7 +11,9 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/open';
 import type { Identity } from '../auth/sessions';
 import type { Journal } from '../journal';
-import { conflict, HubError, notFound } from '../http/errors';
+import { conflict, HubError, notFound } from '../errors';
+import type { Announcer } from '../broadcast';
+import type { Scheduled, Scheduler } from '../lifecycle';
 import {
   MAX_NOTICES,
   activeNotices,
@@ -43,13 +45,11 @@ export interface NoticeValues {
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
-/** setTimeout takes at most 2^31-1 ms; a boundary further away is re-checked after this long. */
+/** A boundary further away than this is re-checked after this long. */
 const MAX_TIMER_MS = 6 * 3600_000;
 
-export class NoticeDesk {
-  /** Set once the sockets are up; called with the list showing whenever it changes. */
-  publish: ((n: ActiveNotices) => void) | null = null;
-  private timer: NodeJS.Timeout | null = null;
+export class Notices {
+  private timer: Scheduled | null = null;
   private readonly s;
 
   constructor(
@@ -57,7 +57,8 @@ export class NoticeDesk {
     private readonly branchId: string,
     private readonly journal: Journal,
     private readonly now: () => number,
-    private readonly onError: (err: unknown) => void = () => {},
+    private readonly announcer: Announcer,
+    private readonly scheduler: Scheduler,
   ) {
     this.s = {
       live: db.prepare('SELECT * FROM branch_notice WHERE branch_id = ? AND removed_at IS NULL ORDER BY sort_order, created_at, id'),
@@ -115,7 +116,7 @@ export class NoticeDesk {
     this.checkEnd(input, at);
     const id = randomUUID();
     this.db.transaction(() => {
-      if (this.rows().length >= MAX_NOTICES) throw conflict(`a branch has at most ${MAX_NOTICES} notices: remove one first`);
+      if (this.rows().length >= MAX_NOTICES) throw conflict('too_many_notices', `a branch has at most ${MAX_NOTICES} notices: remove one first`, { max: MAX_NOTICES });
       this.s.insert.run({ id, branch_id: this.branchId, ...this.columns(input), at, by: who.subjectId });
       this.audit(who, 'notice.create', id, { after: input });
     })();
@@ -128,7 +129,7 @@ export class NoticeDesk {
     this.checkEnd(input, at);
     this.db.transaction(() => {
       const before = this.s.get.get(id, this.branchId) as NoticeRow | undefined;
-      if (!before) throw notFound('notice');
+      if (!before) throw notFound('notice_not_found', 'notice not found');
       this.s.update.run({ id, ...this.columns(input), at, by: who.subjectId });
       const { text, startsAt, endsAt } = this.publicOf(before);
       this.audit(who, 'notice.update', id, { before: { text, startsAt, endsAt }, after: input });
@@ -141,7 +142,7 @@ export class NoticeDesk {
     const at = this.now();
     this.db.transaction(() => {
       const before = this.s.get.get(id, this.branchId) as NoticeRow | undefined;
-      if (!before) throw notFound('notice');
+      if (!before) throw notFound('notice_not_found', 'notice not found');
       this.s.remove.run(at, who.subjectId, at, who.subjectId, id);
       const { text, startsAt, endsAt } = this.publicOf(before);
       this.audit(who, 'notice.remove', id, { before: { text, startsAt, endsAt } });
@@ -155,7 +156,7 @@ export class NoticeDesk {
       const current = this.rows().map((r) => r.id);
       const wanted = new Set(ids);
       if (ids.length !== current.length || current.some((id) => !wanted.has(id))) {
-        throw conflict('the order must list every current notice once (reload the list and try again)');
+        throw conflict('notice_order_mismatch', 'the order must list every current notice once (reload the list and try again)');
       }
       ids.forEach((id, i) => this.s.order.run(i + 1, id));
       this.audit(who, 'notice.reorder', 'notices', { before: current, after: ids });
@@ -164,37 +165,32 @@ export class NoticeDesk {
     return this.list().notices;
   }
 
-  /** Starts the timer for the next start or end time; called again after every change. */
+  /** Arms the timer for the next start or end time; called again after every change. */
   schedule(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.timer?.cancel();
     this.timer = null;
     const now = this.now();
     const next = nextNoticeChange(this.rows().map((r) => this.publicOf(r)), now);
     if (next === null) return;
     // A few ms late so the boundary has passed by the clock the list is computed with.
-    this.timer = setTimeout(() => this.changed(), Math.min(next - now + 5, MAX_TIMER_MS));
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.timer = this.scheduler.after(Math.min(next - now + 5, MAX_TIMER_MS), () => this.changed());
   }
 
   /** The list showing may have changed: tell the screens, re-arm the timer. Never throws. */
   private changed(): void {
-    try {
-      this.publish?.(this.active());
+    this.announcer.tell((b) => {
+      b.noticesChanged(this.active());
       this.schedule();
-    } catch (err) {
-      this.onError(err);
-    }
+    });
   }
 
   /** A notice ending before now would never show: refused rather than stored silently. */
   private checkEnd(input: NoticeValues, now: number): void {
     if (input.endsAt !== null && Date.parse(input.endsAt) <= now) {
-      throw new HubError('validation_failed', 'endsAt: the end is already past', [{ path: 'endsAt', message: 'the end is already past' }]);
+      throw new HubError('validation_failed', 'endsAt: the end is already past', {
+        reason: 'notice_end_past',
+        details: [{ path: 'endsAt', message: 'the end is already past' }],
+      });
     }
   }
 

@@ -1,23 +1,34 @@
 /**
- * Issue 5 use cases around the next-best-action cards: revealing a full identifier (with a
- * reason, audited, only while the customer is in the branch), the campaign report, closing the
- * decisions of visits that ended elsewhere, and the retention purge of visit-linked data.
+ * Visits and lobby marketing: the masked customer card of a customer in the branch now (each view
+ * audited), the manager's answers to the card's offers, revealing a full identifier (with a reason,
+ * audited, only while the customer is here), the campaign report, conversions imported from core
+ * banking, closing the offer decisions of visits that ended, and the retention purge of
+ * visit-linked data. The only way the offer tables and conversions are written.
  */
 import type { z } from 'zod';
-import type { Branch } from './branch';
-import type { Db } from './db/open';
-import type { Identity } from './auth/sessions';
-import type { CustomerDirectory } from './desk/customers';
-import type { TicketDesk } from './desk/tickets';
-import type { Journal } from './journal';
-import type { CampaignReport, ImportConversionsResponse, PurgeResult, RevealRequestSchema, RevealResponse } from '../domain/contracts';
-import { parseConversionsCsv } from '../domain/conversions';
-import type { ControlGroup } from '../domain/control-groups';
-import type { Response } from '../domain/contact-policy';
-import type { NbaOffer } from '../domain/next-best-action';
-import { campaignReport, type ReportOfferRow, type ReportVisitRow } from '../domain/campaign-report';
-import { addDaysIso } from '../domain/reminders';
-import { HubError, notFound } from './http/errors';
+import type { Branch } from '../branch';
+import type { Db } from '../db/open';
+import type { Identity } from '../auth/sessions';
+import type { CustomerDirectory } from './customer-directory';
+import type { TicketStore, TicketRow } from '../queue/ticket-store';
+import type { Journal } from '../journal';
+import type {
+  CampaignReport,
+  CustomerCard,
+  ImportConversionsResponse,
+  OfferOutcome,
+  PurgeResult,
+  RecordOutcomeResponse,
+  RevealRequestSchema,
+  RevealResponse,
+} from '../../domain/contracts';
+import { parseConversionsCsv } from '../../domain/conversions';
+import type { ControlGroup } from '../../domain/control-groups';
+import type { Response } from '../../domain/contact-policy';
+import type { NbaOffer } from '../../domain/next-best-action';
+import { campaignReport, type ReportOfferRow, type ReportVisitRow } from '../../domain/campaign-report';
+import { addDaysIso } from '../../domain/reminders';
+import { conflict, invalid, notFound } from '../errors';
 
 const HOLDOUT_NOTE =
   'Conversion = a visit with an accepted offer or a product opening imported from core banking within the attribution window. ' +
@@ -25,22 +36,104 @@ const HOLDOUT_NOTE =
 /** A product opened this many days after a lobby visit is attributed to that visit. */
 export const ATTRIBUTION_DAYS = 30;
 
-export class Marketing {
+export class Visits {
   constructor(
     private readonly db: Db,
     private readonly branch: Branch,
-    private readonly desk: TicketDesk,
-    private readonly customers: CustomerDirectory,
+    private readonly desk: TicketStore,
+    readonly customers: CustomerDirectory,
     private readonly journal: Journal,
     private readonly now: () => number,
   ) {}
 
+  // ------------------------------------------------------------------ customer cards
+
+  /** The ticket of a customer who is in the branch now (waiting or called today), or 404. */
+  private liveTicket(ticketId: string, manager: Identity): TicketRow & { customer_id: number } {
+    const row = this.desk.get(ticketId);
+    if (!row || row.branch_id !== manager.branchId || row.customer_id === null) throw notFound('customer_card_not_found', 'customer card not found');
+    if (row.status !== 'waiting' && row.status !== 'called') throw notFound('visit_ended', 'customer card (the visit has ended) not found');
+    if (row.business_date !== this.desk.today()) throw notFound('visit_ended', 'customer card (the visit has ended) not found');
+    return row as TicketRow & { customer_id: number };
+  }
+
+  /** The card of a customer who is in the branch now; purpose-bound, so 404 once the visit ended. */
+  cardFor(ticketId: string, manager: Identity): CustomerCard {
+    const row = this.liveTicket(ticketId, manager);
+    const card = this.cardOf(row);
+    this.auditCard(manager, row, { customer: card.customer.ref, via: 'open' });
+    return card;
+  }
+
+  /** The cards of every identified customer with a live ticket now (not audited: the caller audits each delivery). */
+  liveCards(): CustomerCard[] {
+    return this.desk.liveIdentified().map((t) => this.cardOf(t));
+  }
+
+  /** Live cards for a manager over HTTP, each delivery audited. */
+  liveCardsFor(manager: Identity): CustomerCard[] {
+    const cards = this.liveCards();
+    this.journal.auditAll(
+      cards.map((c) => ({
+        branchId: this.branch.id,
+        actor: manager.subjectId,
+        role: manager.role,
+        device: manager.device ?? null,
+        action: 'customer_card.view',
+        subject: `ticket:${c.ticketId}`,
+        detail: { customer: c.customer.ref, number: c.number, via: 'list' },
+      })),
+    );
+    return cards;
+  }
+
+  /** The card of a ticket's customer as it stands now. */
+  cardOf(row: TicketRow): CustomerCard {
+    if (row.customer_id === null) throw conflict('guest_ticket', 'guest tickets have no customer card', { number: row.number });
+    return this.customers.card(
+      {
+        id: row.id,
+        number: row.number,
+        service_code: row.service_code,
+        requested_service_code: row.requested_service_code,
+        issued_at: row.issued_at,
+        customer_id: row.customer_id,
+      },
+      this.desk.today(),
+      this.desk.routingFor(row.id),
+      this.now(),
+    );
+  }
+
+  /** A manager's answer to one offer of a card (contact caps hold); the answer and its audit row in one transaction. */
+  recordOutcome(ticketId: string, productCode: string, outcome: OfferOutcome, note: string | undefined, manager: Identity): RecordOutcomeResponse {
+    const row = this.desk.get(ticketId);
+    if (!row || row.branch_id !== manager.branchId || row.customer_id === null) throw notFound('customer_card_not_found', 'customer card not found');
+    const at = this.now();
+    this.db.transaction(() => {
+      this.customers.recordOutcome(ticketId, productCode, outcome, note, manager.subjectId, at, manager.device ?? null);
+      this.auditCard(manager, row, { productCode, outcome }, 'offer.outcome');
+    })();
+    return { ticketId, productCode, outcome, recordedAt: new Date(at).toISOString() };
+  }
+
+  private auditCard(who: Identity, row: TicketRow, detail: Record<string, unknown>, action = 'customer_card.view'): void {
+    this.journal.audit({
+      branchId: this.branch.id,
+      actor: who.subjectId,
+      role: who.role,
+      device: who.device ?? null,
+      action,
+      subject: `ticket:${row.id}`,
+      detail: { number: row.number, ...detail },
+    });
+  }
+
+  // ------------------------------------------------------------------ reveal, report, conversions
+
   /** Full identifier of a customer with a live ticket today; the reason and the device go to the audit log (never the value). */
   reveal(ticketId: string, req: z.output<typeof RevealRequestSchema>, manager: Identity): RevealResponse {
-    const row = this.desk.get(ticketId);
-    if (!row || row.branch_id !== manager.branchId || row.customer_id === null) throw notFound('customer card');
-    if (row.status !== 'waiting' && row.status !== 'called') throw notFound('customer card (the visit has ended)');
-    if (row.business_date !== this.desk.today()) throw notFound('customer card (the visit has ended)');
+    const row = this.liveTicket(ticketId, manager);
     const values = this.customers.identifiers(row.customer_id, req.field);
     const at = this.now();
     this.journal.audit({
@@ -79,7 +172,7 @@ export class Marketing {
     const today = this.desk.today();
     const end = to ?? today;
     const start = from ?? addDaysIso(end, -29);
-    if (start > end) throw new HubError('validation_failed', 'from: must not be after to');
+    if (start > end) throw invalid('invalid_period', 'from: must not be after to');
     this.closeEndedVisits();
     const decisions = this.db
       .prepare(
@@ -237,25 +330,4 @@ export class Marketing {
     // Decisions last among them: their responses were deleted first.
     return out.sort((a, b) => Number(a.name === 'offer_decision') - Number(b.name === 'offer_decision'));
   }
-}
-
-/** Runs the purge (and closes lapsed decisions) once a day without keeping the process alive. */
-export function startDailyRetention(m: Marketing, onError: (err: unknown) => void, onPurged: (r: PurgeResult) => void): () => void {
-  const run = () => {
-    try {
-      m.closeEndedVisits();
-      const r = m.purge();
-      if (Object.values(r.deleted).some((n) => n > 0)) onPurged(r);
-    } catch (err) {
-      onError(err);
-    }
-  };
-  const first = setTimeout(run, 60_000);
-  first.unref();
-  const timer = setInterval(run, 24 * 3600_000);
-  timer.unref();
-  return () => {
-    clearTimeout(first);
-    clearInterval(timer);
-  };
 }

@@ -1,5 +1,5 @@
 /**
- * Pre-filled forms saved with a ticket (issue 4). The kiosk fills in a form while the customer
+ * Pre-filled forms saved with a ticket. The kiosk fills in a form while the customer
  * waits; known customers' profile fields are filled in here, on the hub (the kiosk sees them only
  * masked). The teller of the counter that called the ticket reads the full form, copies fields
  * and marks them used. Form data is kept for a retention period and then purged.
@@ -20,8 +20,7 @@ import {
 } from '../../domain/forms';
 import { maskCardNumber, maskIdNumber, maskName, maskPhone } from '../../domain/masking';
 import { businessDate } from '../../domain/ticket-number';
-import { conflict, forbidden, notFound } from '../http/errors';
-import { fromZod } from '../http/errors';
+import { conflict, forbidden, fromZod, notFound } from '../errors';
 
 /** The ticket columns this module reads (the ticket table belongs to the ticket desk). */
 interface TicketRef {
@@ -54,7 +53,7 @@ export function purgeForms(db: Db, now: number, retentionDays: number): number {
   return db.prepare('DELETE FROM ticket_form WHERE submitted_at < ?').run(now - retentionDays * DAY_MS).changes;
 }
 
-export class FormDesk {
+export class Forms {
   private readonly s;
 
   constructor(
@@ -88,15 +87,15 @@ export class FormDesk {
 
   private ticket(ticketId: string, who: Identity): TicketRef {
     const t = this.s.ticket.get(ticketId) as TicketRef | undefined;
-    if (!t || t.branch_id !== who.branchId || t.branch_id !== this.branchId) throw notFound('ticket');
+    if (!t || t.branch_id !== who.branchId || t.branch_id !== this.branchId) throw notFound('ticket_not_found', 'ticket not found');
     return t;
   }
 
   /** A kiosk may fill in the form only for a ticket it issued, today, while the ticket waits. */
   private kioskTicket(ticketId: string, kiosk: Identity): TicketRef {
     const t = this.ticket(ticketId, kiosk);
-    if (t.device_id !== kiosk.subjectId) throw forbidden('this ticket was issued at another kiosk');
-    if (t.status !== 'waiting' || t.business_date !== this.today()) throw conflict(`ticket ${t.number} is no longer waiting`);
+    if (t.device_id !== kiosk.subjectId) throw forbidden('other_kiosk', 'this ticket was issued at another kiosk');
+    if (t.status !== 'waiting' || t.business_date !== this.today()) throw conflict('not_waiting', `ticket ${t.number} is no longer waiting`, { number: t.number, status: t.status });
     return t;
   }
 
@@ -131,7 +130,7 @@ export class FormDesk {
     for (const form of forms) {
       for (const f of form.fields) {
         const v = f.prefill ? profile[f.prefill] : undefined;
-        if (f.prefill && v) prefilled[f.key] = FormDesk.mask(f.prefill, v);
+        if (f.prefill && v) prefilled[f.key] = Forms.mask(f.prefill, v);
       }
     }
     const saved = this.s.form.get(t.id) as FormRow | undefined;
@@ -145,7 +144,9 @@ export class FormDesk {
   submit(ticketId: string, formId: FormId, typed: Record<string, unknown>, kiosk: Identity): SubmitFormResponse {
     const t = this.kioskTicket(ticketId, kiosk);
     const form = FORM_BY_ID.get(formId)!;
-    if (!form.serviceCodes.includes(t.requested_service_code)) throw conflict(`form ${formId} is not offered for service ${t.requested_service_code}`);
+    if (!form.serviceCodes.includes(t.requested_service_code)) {
+      throw conflict('form_not_offered', `form ${formId} is not offered for service ${t.requested_service_code}`, { formId, serviceCode: t.requested_service_code });
+    }
     const profile = this.profile(t.customer_id);
     const merged: Record<string, unknown> = { ...typed };
     const prefilledKeys: string[] = [];
@@ -174,7 +175,7 @@ export class FormDesk {
         branchId: t.branch_id,
         actor: kiosk.subjectId,
         role: kiosk.role,
-        device: kiosk.subjectId,
+        device: kiosk.device ?? kiosk.subjectId,
         action: 'form.submit',
         subject: `ticket:${t.id}`,
         detail: { number: t.number, formId, fields: Object.keys(values) },
@@ -188,11 +189,12 @@ export class FormDesk {
     const t = this.ticket(ticketId, teller);
     this.checkCalledHere(t, teller);
     const row = this.s.form.get(t.id) as FormRow | undefined;
-    if (!row) throw notFound('form');
+    if (!row) throw notFound('form_not_found', 'form not found');
     this.journal.audit({
       branchId: t.branch_id,
       actor: teller.subjectId,
       role: teller.role,
+      device: teller.device ?? null,
       action: 'form.view',
       subject: `ticket:${t.id}`,
       detail: { number: t.number, formId: row.form_id },
@@ -205,20 +207,31 @@ export class FormDesk {
     const t = this.ticket(ticketId, teller);
     this.checkCalledHere(t, teller);
     const row = this.s.form.get(t.id) as FormRow | undefined;
-    if (!row) throw notFound('form');
+    if (!row) throw notFound('form_not_found', 'form not found');
     const values = JSON.parse(row.values_json) as FormValues;
     const unknown = keys.filter((k) => !(k in values));
-    if (unknown.length) throw notFound(`form field ${unknown.join(', ')}`);
+    if (unknown.length) throw notFound('form_field_not_found', `form field ${unknown.join(', ')} not found`, { fields: unknown.join(', ') });
     const used = new Set<string>(JSON.parse(row.used_json) as string[]);
     for (const k of keys) used.add(k);
     const usedJson = JSON.stringify([...used]);
-    this.s.setUsed.run(usedJson, this.now(), t.id);
+    this.db.transaction(() => {
+      this.s.setUsed.run(usedJson, this.now(), t.id);
+      this.journal.audit({
+        branchId: t.branch_id,
+        actor: teller.subjectId,
+        role: teller.role,
+        device: teller.device ?? null,
+        action: 'form.fields_used',
+        subject: `ticket:${t.id}`,
+        detail: { number: t.number, formId: row.form_id, fields: keys },
+      });
+    })();
     return this.view(t, { ...row, used_json: usedJson });
   }
 
   private checkCalledHere(t: TicketRef, teller: Identity): void {
     if (t.status !== 'called' || t.counter_id !== teller.counterId) {
-      throw conflict(`ticket ${t.number} is not called at your counter`);
+      throw conflict('not_called_here', `ticket ${t.number} is not called at your counter`, { number: t.number });
     }
   }
 

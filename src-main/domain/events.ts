@@ -1,0 +1,50 @@
+/**
+ * The socket.io contract, declared once: every event the hub pushes (who receives it is decided by
+ * the hub from the token's role, docs/API.md "socket.io") and every acknowledged request a screen
+ * may send. The hub's server (src-main/hub/realtime) and the screens' client (src-renderer/src/lib/socket.ts)
+ * are typed against these maps.
+ */
+import type {
+  ActiveNotices,
+  CardWithdrawn,
+  CatchUp,
+  CustomerCard,
+  ErrorBody,
+  GreenChannelDecision,
+  PublicQueueSnapshot,
+  QueueSnapshot,
+} from './contracts';
+
+/** The answer to an acknowledged request: its data, or the hub's error (never a stack). */
+export type Ack<T> = (result: { ok: true; data: T } | { ok: false; error: ErrorBody['error'] }) => void;
+
+/** A number called (or recalled, or resumed) at a counter, with the journal offset it was made at. */
+export interface TicketCalledEvent {
+  number: string;
+  counterId: number;
+  calledAt: string;
+  offset: number;
+}
+
+export interface ServerToClientEvents {
+  /** Staff (`audience: "staff"`) and displays and kiosks (`audience: "public"`), throttled. */
+  'queue:changed': (snapshot: QueueSnapshot | PublicQueueSnapshot) => void;
+  /** Lobby managers only; every delivery is audited. */
+  'customer:card': (card: CustomerCard) => void;
+  'customer:card:withdrawn': (w: CardWithdrawn) => void;
+  'green-channel:routed': (d: GreenChannelDecision) => void;
+  'ticket:called': (call: TicketCalledEvent) => void;
+  /** Sent once on connect when the handshake carried `auth.offset`. */
+  'events:catch-up': (c: CatchUp) => void;
+  /** Every connected screen, whenever the notices showing change (an edit, or a start / end time passing). */
+  'notices:changed': (n: ActiveNotices) => void;
+}
+
+export interface ClientToServerEvents {
+  /** Current snapshot for the caller's audience. */
+  'queue:snapshot': (ack: Ack<QueueSnapshot | PublicQueueSnapshot>) => void;
+  /** Managers: the cards of every identified customer with a live ticket now. */
+  'cards:list': (ack: Ack<CustomerCard[]>) => void;
+  /** What happened after `offset`, for the caller's audience. */
+  'events:since': (offset: number, ack: Ack<CatchUp>) => void;
+}

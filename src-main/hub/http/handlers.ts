@@ -1,0 +1,161 @@
+/**
+ * One handler per route of the route table (domain/routes.ts), typed against it: the compiler
+ * refuses a missing route, a wrong answer type or a body the route does not declare. Each handler
+ * only passes the parsed input and the caller to one use case; authentication, parsing and error
+ * answers are done by the route table (route-table.ts) and the server (server.ts).
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Branch } from '../branch';
+import { branchInfo } from '../branch';
+import type { Sessions } from '../auth/sessions';
+import type { Journal } from '../journal';
+import type { Queue } from '../queue/queue';
+import type { Visits } from '../visits/visits';
+import type { Appointments } from '../appointments/appointments';
+import type { Notices } from '../notices/notices';
+import type { Devices } from '../devices/devices';
+import type { Forms } from '../forms/forms';
+import { RECEIPT_CONTENT_TYPES, type TicketPrinting } from '../printer/ticket-printing';
+import type { Handlers } from './route-table';
+
+export interface HandlerServices {
+  branch: Branch;
+  sessions: Sessions;
+  journal: Journal;
+  queue: Queue;
+  visits: Visits;
+  appointments: Appointments;
+  notices: Notices;
+  devices: Devices;
+  forms: Forms;
+  printing: TicketPrinting;
+  log: FastifyBaseLogger;
+}
+
+const NO_STORE = 'no-store';
+
+export function createHandlers(s: HandlerServices): Handlers {
+  const { queue, visits } = s;
+  return {
+    // ---------------------------------------------------------- health, sign-in, branch
+    health: () => ({ status: 'ok' }),
+    login: ({ body }) => s.sessions.login(body),
+    logout: ({ who }) => {
+      s.sessions.logoutSession(who);
+      return null;
+    },
+    branch: () => branchInfo(s.branch),
+
+    // ---------------------------------------------------------- tickets and the queue
+    issueTicket: ({ body, who, answer }) => {
+      const result = queue.issue(body, who);
+      answer.status(result.created ? 201 : 200);
+      return { ticket: result.ticket };
+    },
+    track: ({ params }) => queue.tickets.track(params.token),
+    queue: () => queue.tickets.staffSnapshot(s.journal.latestOffset(s.branch.id)),
+    callNext: ({ params, who }) => queue.callNext(params.counterId, who),
+    callTicket: ({ params, who }) => queue.callTicket(params.counterId, params.id, who),
+    currentTicket: ({ params, who }) => queue.current(params.counterId, who),
+    completeTicket: ({ params, body, who }) => queue.endVisit(params.id, 'completed', who, body?.outcome ?? null),
+    noShow: ({ params, who }) => queue.endVisit(params.id, 'no_show', who),
+    recall: ({ params, who }) => queue.recall(params.id, who),
+    startServing: ({ params, who }) => queue.startServing(params.id, who),
+    transfer: ({ params, body, who }) => queue.transfer(params.id, body, who),
+    park: ({ params, who }) => queue.park(params.id, who),
+    resume: ({ params, who }) => queue.resume(params.id, who),
+    parked: () => queue.parked(),
+    moveToGreenChannel: ({ params, body, who }) => queue.moveToGreenChannel(params.id, body.reason, who),
+    greenChannelToday: () => ({ decisions: queue.greenChannelToday() }),
+
+    // ---------------------------------------------------------- counters
+    counters: () => ({ counters: queue.counters() }),
+    openCounter: ({ params, who }) => queue.setCounterState(params.counterId, 'open', null, null, who),
+    pauseCounter: ({ params, body, who }) => queue.setCounterState(params.counterId, 'paused', body.reason, body.note ?? null, who),
+    closeCounter: ({ params, who }) => queue.setCounterState(params.counterId, 'closed', null, null, who),
+    setCounterServices: ({ params, body, who }) => queue.setCounterServices(params.counterId, body.services, who),
+
+    // ---------------------------------------------------------- measures
+    measuresToday: () => queue.measuresToday(),
+    measuresCsv: ({ answer }) => {
+      const { fileName, csv } = queue.measuresCsv();
+      answer.type('text/csv; charset=utf-8');
+      answer.header('content-disposition', `attachment; filename="${fileName}"`);
+      answer.header('cache-control', NO_STORE);
+      return csv;
+    },
+
+    // ---------------------------------------------------------- customer cards, offers and marketing
+    cards: ({ who }) => ({ cards: visits.liveCardsFor(who) }),
+    card: ({ params, who }) => visits.cardFor(params.id, who),
+    recordOutcome: ({ params, body, who }) => visits.recordOutcome(params.id, params.productCode, body.outcome, body.note, who),
+    reveal: ({ params, body, who }) => visits.reveal(params.id, body, who),
+    importConversions: ({ body, who }) => visits.importConversions(body.csv, who),
+    campaignReport: ({ query }) => visits.report(query.from, query.to),
+
+    // ---------------------------------------------------------- audit
+    audit: ({ query, who }) => ({ entries: s.journal.listAudit(who.branchId, query.limit, query.before) }),
+
+    // ---------------------------------------------------------- printed tickets
+    receipt: ({ params, query, who, answer }) => {
+      const body = s.printing.receipt(params.id, query.format, who);
+      answer.type(RECEIPT_CONTENT_TYPES[query.format]);
+      answer.header('cache-control', NO_STORE);
+      return body;
+    },
+    printTicket: async ({ params, who }) => {
+      const result = await s.printing.print(params.id, who);
+      if (!result.printed && result.status !== 'none') s.log.warn({ device: who.subjectId, status: result.status }, 'ticket not printed');
+      return result;
+    },
+    printerStatus: async ({ who }) => ({ status: await s.printing.status(who) }),
+
+    // ---------------------------------------------------------- pre-filled forms
+    formPrefill: ({ params, who }) => s.forms.kioskInfo(params.id, who),
+    submitForm: ({ params, body, who }) => s.forms.submit(params.id, body.formId, body.values, who),
+    tellerForm: ({ params, who }) => s.forms.forTeller(params.id, who),
+    markFieldsUsed: ({ params, body, who }) => s.forms.markUsed(params.id, body.keys, who),
+    markFieldUsed: ({ params, who }) => s.forms.markUsed(params.id, [params.key], who),
+
+    // ---------------------------------------------------------- appointments
+    bookAppointment: ({ body, who, answer }) => {
+      answer.status(201);
+      return { appointment: s.appointments.create(body, who) };
+    },
+    appointments: ({ query }) => s.appointments.list(query.date),
+    appointment: ({ params }) => ({ appointment: s.appointments.view(params.id) }),
+    cancelAppointment: ({ params, body, who }) => ({ appointment: s.appointments.cancel(params.id, body?.reason ?? null, who) }),
+    checkIn: ({ body, who, answer }) => {
+      const { response, created } = s.appointments.checkIn(body, who);
+      answer.status(created ? 201 : 200);
+      return response;
+    },
+
+    // ---------------------------------------------------------- branch notices
+    notices: () => s.notices.active(),
+    allNotices: () => s.notices.list(),
+    addNotice: ({ body, who, answer }) => {
+      answer.status(201);
+      return s.notices.create(body, who);
+    },
+    reorderNotices: ({ body, who }) => ({ notices: s.notices.reorder(body.ids, who) }),
+    updateNotice: ({ params, body, who }) => s.notices.update(params.id, body, who),
+    removeNotice: ({ params, who }) => {
+      s.notices.remove(params.id, who);
+      return null;
+    },
+
+    // ---------------------------------------------------------- devices
+    devices: () => ({ devices: s.devices.list() }),
+    pairDevice: ({ body, who, answer }) => {
+      answer.status(201);
+      answer.header('cache-control', NO_STORE);
+      return s.devices.pair(body, { actor: who.subjectId, role: who.role, device: who.device });
+    },
+    rekeyDevice: ({ params, who, answer }) => {
+      answer.header('cache-control', NO_STORE);
+      return s.devices.rekey(params.id, { actor: who.subjectId, role: who.role, device: who.device });
+    },
+    retireDevice: ({ params, who }) => s.devices.retire(params.id, { actor: who.subjectId, role: who.role, device: who.device }),
+  };
+}
