@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * Generates the lobby display's voice clips (issue 3, "Lobby display /display") at build time with
+ * Generates the lobby display's voice clips ("Lobby display /display") at build time with
  * espeak-ng and sox, into src-renderer/public/voice/<lang>/<name>.ogg. Vite copies src-renderer/public
  * into out/renderer, so the hub serves them at /voice/<lang>/<name>.ogg. The clips are committed:
  * a normal build does not need espeak-ng or sox.

@@ -1,5 +1,5 @@
 /**
- * Appointments (issue 3): the booking code a customer types or scans at the kiosk, the branch's
+ * Appointments: the booking code a customer types or scans at the kiosk, the branch's
  * check-in windows and the check-in decision. Pure functions, shared by hub and screens.
  *
  * A booking for 10:30 with the default windows (30 minutes early, 10 minutes late):

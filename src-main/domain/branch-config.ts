@@ -109,11 +109,11 @@ export const BranchRulesSchema = z.object({
     /** Service level: the share of customers called within this many minutes (manager dashboard). */
     targetWaitMinutes: z.number().int().min(1).max(240).default(15),
   }),
-  /** Next-best-action marketing: contact policy, learning, control groups (issue 5). */
+  /** Next-best-action marketing: contact policy, learning, control groups. */
   marketing: MarketingRulesSchema.default(() => MarketingRulesSchema.parse({})),
   /** Visit-linked data (tickets, offer decisions and responses, green-channel routings) is purged after this many days. */
   retentionDays: z.number().int().min(1).max(3650).default(180),
-  /** Appointments (issue 3): booking codes checked in at the kiosk, with early and late windows. */
+  /** Appointments: booking codes checked in at the kiosk, with early and late windows. */
   appointments: AppointmentRulesSchema.default(DEFAULT_APPOINTMENT_RULES),
 });
 export type BranchRules = z.infer<typeof BranchRulesSchema>;

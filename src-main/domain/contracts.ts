@@ -186,7 +186,7 @@ export const CreateTicketRequestSchema = z.strictObject({
   serviceCode: z.string().regex(/^[A-Z]$/, 'serviceCode is one capital letter'),
   identity: IdentitySchema.optional(),
   language: LanguageSchema.optional(),
-  /** Priority by law, chosen by the customer at the kiosk (issue 3). */
+  /** Priority by law, chosen by the customer at the kiosk. */
   priority: z.enum(['elderly', 'disabled', 'pregnant']).optional(),
   /** Chosen by the kiosk per attempt; retrying with the same id returns the same ticket. */
   requestId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
@@ -239,7 +239,7 @@ export interface CalledTicket {
   parked: boolean;
   recallCount: number;
   priorityReason?: PriorityReason;
-  /** Issued at an appointment check-in (issue 3). */
+  /** Issued at an appointment check-in. */
   appointment?: TicketAppointment;
   /** When the teller started serving (the customer reached the counter); absent until then. */
   servingAt?: string;
@@ -274,11 +274,11 @@ export interface WaitingTicket {
   ticketClass: TicketClass;
   identified: boolean;
   issuedAt: string;
-  /** Priority by law (issue 3). */
+  /** Priority by law. */
   priorityReason?: PriorityReason;
-  /** Transferred to this counter only (issue 3). */
+  /** Transferred to this counter only. */
   targetCounterId?: number;
-  /** Issued at an appointment check-in (issue 3): staff see "appointment 10:30". */
+  /** Issued at an appointment check-in: staff see "appointment 10:30". */
   appointment?: TicketAppointment;
   /** Minutes until called, from the queue forecast; null when no open counter serves the ticket (unknown). */
   estimatedWaitMinutes?: number | null;
@@ -442,7 +442,7 @@ export const TicketIdParamSchema = z.string().uuid();
 export const TrackTokenParamSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const ProductCodeParamSchema = z.string().regex(/^[A-Z0-9_-]{2,32}$/);
 
-// ---------------------------------------------------------------- printed tickets (issue 4)
+// ---------------------------------------------------------------- printed tickets
 
 export const ReceiptFormatSchema = z.enum(['escpos', 'svg', 'text']);
 export const ReceiptQuerySchema = z.strictObject({ format: ReceiptFormatSchema.default('text') });
@@ -457,7 +457,7 @@ export interface PrintTicketResponse {
   status: PrinterStatus;
 }
 
-// ---------------------------------------------------------------- queue operations (issue 3)
+// ---------------------------------------------------------------- queue operations
 
 export const OutcomeCodeSchema = z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'outcome is a lower-case code like "done" or "referred"');
 /** `POST /tickets/{id}/complete`: the body is optional. */
@@ -540,7 +540,7 @@ export type CatchUp =
   | { kind: 'snapshot'; latestOffset: number; snapshot: QueueSnapshot | PublicQueueSnapshot };
 export const OffsetSchema = z.number().int().min(0);
 
-// ---------------------------------------------------------------- pre-filled forms (issue 4)
+// ---------------------------------------------------------------- pre-filled forms
 
 export type { FormId, FieldType };
 /** Kiosk: the form filled while waiting. Values are checked against the form (domain/forms.ts) on the hub. */
@@ -591,7 +591,7 @@ export interface TellerFormResponse {
   fields: TellerFormField[];
 }
 
-// ---------------------------------------------------------------- lobby marketing (issue 5)
+// ---------------------------------------------------------------- lobby marketing
 
 /** Revealing a full identifier: manager only, live ticket only, with a reason; audited. */
 export const RevealFieldSchema = z.enum(['phone', 'idNumber', 'card']);
@@ -644,7 +644,7 @@ export interface PurgeResult {
   deleted: Record<string, number>;
 }
 
-// ---------------------------------------------------------------- branch notices (issue 3, display marquee)
+// ---------------------------------------------------------------- branch notices (display marquee)
 
 export {
   NoticeInputSchema,
@@ -665,7 +665,7 @@ export interface NoticeListResponse {
   notices: import('./notices').BranchNotice[];
 }
 
-// ---------------------------------------------------------------- appointments (issue 3)
+// ---------------------------------------------------------------- appointments
 
 export type { AppointmentRules, AppointmentStatus } from './appointments';
 
@@ -772,7 +772,7 @@ export interface CheckInErrorBody {
   };
 }
 
-// ---------------------------------------------------------------- devices (issue 4, pairing kiosks and displays)
+// ---------------------------------------------------------------- devices (pairing kiosks and displays)
 // Branch IT pairs each kiosk and lobby display with the hub: an id and a generated secret, shown
 // once (admin screen "Devices" tab, or `node out/main/hub.js pair-device` on the hub machine).
 

@@ -1,5 +1,5 @@
 /**
- * Branch notices for the lobby display's marquee (issue 3): the input schema (both languages,
+ * Branch notices for the lobby display's marquee: the input schema (both languages,
  * length limits, optional schedule with the end after the start), the refusal of anything that
  * looks like a customer's phone, bank card or resident ID number, and the time rules (which
  * notices are showing now, when that changes next). Pure: shared by hub, admin screen and display.

@@ -67,12 +67,6 @@ export interface DroppedOffer {
   rule: string;
 }
 
-export interface OfferDecision {
-  offers: RankedOffer[];
-  dropped: DroppedOffer[];
-  /** True when marketing consent is withdrawn: service information only. */
-  serviceOnly: boolean;
-}
 
 export type Check = (p: Product, c: OfferCustomer) => string | null;
 
@@ -145,19 +139,4 @@ export function arbitrate(
   const offers = sorted.slice(0, maxOffers).map((o, i) => ({ ...o, rank: i + 1 }));
   const dropped = sorted.slice(maxOffers).map<DroppedOffer>((o) => ({ productCode: o.productCode, stage: 'arbitration', rule: 'below_top_n' }));
   return { offers, dropped };
-}
-
-export function rankOffers(products: readonly Product[], customer: OfferCustomer, ctx: OfferContext): OfferDecision {
-  const dropped: DroppedOffer[] = [];
-  const scored: Omit<RankedOffer, 'rank'>[] = [];
-  for (const p of products) {
-    const failed = firstFailure(p, customer);
-    if (failed) {
-      dropped.push({ productCode: p.code, ...failed });
-      continue;
-    }
-    scored.push(scoreOffer(p, customer, ctx));
-  }
-  const top = arbitrate(scored, ctx.maxOffers);
-  return { offers: top.offers, dropped: [...dropped, ...top.dropped], serviceOnly: !customer.marketingConsent };
 }

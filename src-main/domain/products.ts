@@ -60,7 +60,7 @@ export function ageOn(birthDate: string, today: string): number {
   return age;
 }
 
-/** Life stage from occupation, age and marital status (DOMAIN.md life-cycle needs). */
+/** Life stage from occupation, age and marital status (student, graduate, married, retiree, adult: each has its typical product needs). */
 export function lifeStageOf(p: CustomerProfileFacts, today: string): LifeStage {
   const age = ageOn(p.birthDate, today);
   if (p.occupation === 'student') return 'student';

@@ -1,5 +1,5 @@
 /**
- * The waiting-time forecast (issue 3): when will each waiting ticket be called, and at which
+ * The waiting-time forecast: when will each waiting ticket be called, and at which
  * counter? Pure. The hub passes the waiting tickets, the counters with their profiles (services
  * and weights) and when each becomes free, the typical service minutes per service and the branch
  * policy; the forecast plays the counters' future calls forward with the real `pickNext` of

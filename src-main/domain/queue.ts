@@ -1,14 +1,11 @@
 /**
- * Queue order and waiting-time estimate. Green channel first, then by ticket class,
- * first come first served within a class.
+ * Ticket classes and routes, and the simple waiting-time formula the simulation scores the queue
+ * forecast against. The order of calls is the branch's policy (queue-policy.ts).
  */
 
 export type TicketClass = 'green' | 'vip' | 'priority' | 'normal';
 export type TicketRoute = 'standard' | 'green_channel';
 export type TicketStatus = 'waiting' | 'called' | 'completed' | 'no_show';
-
-/** Higher is served first. */
-export const CLASS_RANK: Record<TicketClass, number> = { green: 3, vip: 2, priority: 1, normal: 0 };
 
 /** Priority by law, chosen at the kiosk. */
 export type PriorityReason = 'elderly' | 'disabled' | 'pregnant';
@@ -17,21 +14,6 @@ export function classFor(route: TicketRoute, vip: boolean, priority: PriorityRea
   if (route === 'green_channel') return 'green';
   if (vip) return 'vip';
   return priority ? 'priority' : 'normal';
-}
-
-export interface Queued {
-  ticketClass: TicketClass;
-  /** Epoch ms the ticket was issued. */
-  issuedAt: number;
-  /** Tie-breaker for tickets issued in the same millisecond: issue order. */
-  seq: number;
-}
-
-/** Sort comparator: negative when `a` is served before `b`. */
-export function compareQueued(a: Queued, b: Queued): number {
-  return (
-    CLASS_RANK[b.ticketClass] - CLASS_RANK[a.ticketClass] || a.issuedAt - b.issuedAt || a.seq - b.seq
-  );
 }
 
 /**

@@ -9,11 +9,6 @@ export function maxSequence(width: number): number {
   return 10 ** width - 1;
 }
 
-/** The sequence after `last`, wrapping within 1..max. */
-export function nextSequence(last: number, width: number): number {
-  return last >= maxSequence(width) ? 1 : last + 1;
-}
-
 /** Business date (YYYY-MM-DD) of an instant in the branch's time zone. */
 const dateFormats = new Map<string, Intl.DateTimeFormat>();
 

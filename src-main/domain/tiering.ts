@@ -1,6 +1,6 @@
 /**
  * Customer value tiers (top / gold / general / drop), stars 1-5 and the key-customer rule
- * (DOMAIN.md: deposits > N ten-thousand CNY, or loans > N with no overdue in the last N years).
+ * (deposits > N ten-thousand CNY, or loans > N with no overdue in the last N years; N set per bank).
  * Thresholds are branch configuration (see branch-config.ts), never constants here.
  */
 import type { ProductCategory } from './products';

@@ -2,7 +2,7 @@
  * `npm start`: runs the branch hub under Node and prints where every screen is.
  * Configuration: LOBBY_PORT, LOBBY_HOST, LOBBY_DATA_DIR, LOBBY_PUBLIC_URL, LOBBY_DEMO_CUSTOMERS,
  * LOBBY_LOG_LEVEL, or the flags --port= --host= --data-dir= --public-url= --demo-customers= --no-demo.
- * Device pairing (issue 4, device-cli.ts), without starting the server: `list-devices`,
+ * Device pairing (device-cli.ts), without starting the server: `list-devices`,
  * `pair-device <id> --kind=kiosk|display`, `rekey-device <id>`, `retire-device <id>`.
  */
 import { configFromEnv } from './config';

@@ -44,6 +44,11 @@ export class Journal {
     this.insertAudit.run(this.now(), r.branchId, r.actor, r.role, r.device ?? null, r.action, r.subject, JSON.stringify(r.detail ?? {}));
   }
 
+  /** An audit row for what a signed-in person or device did (actor, role and device from the identity). */
+  auditBy(branchId: string, who: { subjectId: string; role: Role; device?: string | null }, action: string, subject: string, detail: Record<string, unknown> = {}): void {
+    this.audit({ branchId, actor: who.subjectId, role: who.role, device: who.device ?? null, action, subject, detail });
+  }
+
   /** Several audit rows in one transaction (one disk sync). */
   auditAll(records: readonly AuditRecord[]): void {
     if (records.length === 0) return;

@@ -1,5 +1,5 @@
 /**
- * Card and ID readers on a serial line (issue 4): the hardware driver behind the kiosk page's
+ * Card and ID readers on a serial line: the hardware driver behind the kiosk page's
  * IdentityReader (src-renderer/src/screens/kiosk/serial-reader.ts reads the port with Web Serial).
  * Readers that type like a keyboard need nothing here; a reader on a serial / USB-serial port is
  * named in kiosk.json, and the shell lets the kiosk page (app://kiosk only) open that one device

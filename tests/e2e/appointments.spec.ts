@@ -1,5 +1,5 @@
 /**
- * Issue 3 (appointments) and issue 4 (booking code at the kiosk) in a real browser:
+ * Appointments and booking code at the kiosk in a real browser:
  * - check-in by booking code, on time, in zh-CN (demo code 100001 of a fixed customer) and in en
  *   (a booking made through the API): the ticket says "appointment HH:MM, checked in";
  * - too early: the kiosk says when check-in opens and offers a walk-in ticket, which works;

@@ -1,5 +1,5 @@
 /**
- * Issue 4, the admin's Devices tab: pair a kiosk (the secret shown once, copied, then gone), the
+ * The admin's Devices tab: pair a kiosk (the secret shown once, copied, then gone), the
  * kiosk signs in with it, then in English re-key and retire with confirmation; the old secret and
  * the retired device are refused. Uses its own device ids, never kiosk-01 / display-01 (other specs).
  * Screenshots (tests/e2e/screenshots/): admin-devices-{zh,en}, admin-devices-confirm-en.

@@ -1,8 +1,8 @@
 /**
- * Issue 4 at the kiosk, in a real browser:
+ * At the kiosk, in a real browser:
  * - axe (WCAG 2.1 A/AA) reports no violations on every kiosk screen — home, identify, services,
  *   ticket, form, form errors, form saved, "need more time?" — in zh-CN and en, at normal size and
- *   in large-text mode; a screenshot of each goes to tests/e2e/screenshots/. Issue 3 adds the
+ *   in large-text mode; a screenshot of each goes to tests/e2e/screenshots/. It also covers the
  *   booking-code entry (and its error), "too early", the checked-in and late tickets, the priority
  *   choice and a priority ticket.
  * - The pre-filled form: a known customer's fields come masked, the form is saved with the ticket,
@@ -70,7 +70,7 @@ for (const lang of ['zh', 'en'] as const) {
   }
 }
 
-// Issue 3: the booking-code check-in screens and the priority choice, in both languages and in large text.
+// The booking-code check-in screens and the priority choice, in both languages and in large text.
 
 for (const lang of ['zh', 'en'] as const) {
   for (const large of [false, true]) {

@@ -1,5 +1,5 @@
 /**
- * Issue 4: in the Electron shell the kiosk page is signed in by the shell (kiosk.json kiosk id +
+ * In the Electron shell the kiosk page is signed in by the shell (kiosk.json kiosk id +
  * secret, src-main/shell/kiosk-session.ts) and gets kiosk.json `languages`. Electron is not
  * available here, so the page gets in Chromium what the preload would expose: window.branchLobbyShell
  * with a real session from the hub's login API.

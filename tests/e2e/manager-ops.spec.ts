@@ -1,5 +1,5 @@
 /**
- * Issue 3 on the manager's tablet: transfer a waiting ticket, move one into the green channel with
+ * On the manager's tablet: transfer a waiting ticket, move one into the green channel with
  * a reason (shown in the green-channel log), pause and reopen a counter, close one after a
  * confirmation, reassign a counter's services with weights; dialogs close with Escape and give the
  * focus back; toasts follow a language switch; touch targets are at least 44px.

@@ -1,5 +1,5 @@
 /**
- * Issue 5 on the manager's tablet: card with reminders from activity data, service actions and the
+ * On the manager's tablet: card with reminders from activity data, service actions and the
  * contact line; reveal a full identifier with a reason; the per-visit cap; the campaign report tab.
  * Screenshots in zh-CN and en go to tests/e2e/screenshots/.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 3 on the lobby display:
+ * On the lobby display:
  * - branch notices: the admin adds one (both languages, checked as typed, personal data refused,
  *   previewed) and the display's marquee shows it without a reload; removed, it goes;
  * - reconnect catch-up: the display loses its network while a ticket is called, and after the

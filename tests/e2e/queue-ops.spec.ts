@@ -1,5 +1,5 @@
 /**
- * Issue 3 in a real browser: the teller recalls, parks, pauses and opens the counter, resumes a
+ * In a real browser: the teller recalls, parks, pauses and opens the counter, resumes a
  * parked customer and transfers one; the phone page says "your turn is near".
  * Screenshots in zh-CN and en go to tests/e2e/screenshots/.
  */

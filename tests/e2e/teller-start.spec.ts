@@ -1,5 +1,5 @@
 /**
- * Issue 3 "walk to counter" in a real browser: the teller calls, presses "customer at counter —
+ * Walk to counter in a real browser: the teller calls, presses "customer at counter —
  * start serving" (button, then the F4 key), sees the serving timer, completes; the manager's
  * dashboard shows the average walk and service times. Screenshots in zh-CN and en go to
  * tests/e2e/screenshots/.

@@ -1,5 +1,5 @@
 /**
- * Issue 3, the waiting-time estimate on the kiosk ticket and the phone page: with no open counter
+ * The waiting-time estimate on the kiosk ticket and the phone page: with no open counter
  * serving the service the estimate is unknown ("No estimate yet", not a made-up number); once a
  * counter serving it opens, the forecast gives minutes (or "shortly").
  * Screenshots in zh-CN and en go to tests/e2e/screenshots/.

@@ -1,5 +1,5 @@
 /**
- * Appointments (issue 3) through a real hub with a controlled clock: booking, the kiosk's check-in
+ * Appointments through a real hub with a controlled clock: booking, the kiosk's check-in
  * by booking code (placed by booked time, early window, too early, late -> walk-in at the back),
  * idempotency, the wrong-code rate limit, cancelling, permissions, masking, audit, transfers "by
  * original arrival" and the paper ticket of an appointment, the sweep to `missed` and the demo

@@ -1,5 +1,5 @@
 /**
- * Issue 3, client side of the reconnect catch-up, end to end against a real hub: the screens'
+ * Client side of the reconnect catch-up, end to end against a real hub: the screens'
  * own socket code (lib/socket.ts: offset tracker as socket.io's `auth` callback) and reducers
  * (lib/catch-up.ts). A display that drops off while tickets are called reconnects, sends the last
  * offset it saw and gets exactly the calls it missed; a desk that missed nothing asks for nothing.

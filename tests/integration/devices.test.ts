@@ -1,5 +1,5 @@
 /**
- * Issue 4: pairing kiosks and displays. Admins (only) list, pair, re-key and retire devices over
+ * Pairing kiosks and displays. Admins (only) list, pair, re-key and retire devices over
  * HTTP; the secret is returned once and never appears in a list or the audit log. The hub CLI
  * does the same on the data directory without a server.
  */

@@ -1,5 +1,5 @@
 /**
- * Issue 4 through a real hub: the ticket receipt in each format, printing to a fake ESC/POS
+ * Through a real hub: the ticket receipt in each format, printing to a fake ESC/POS
  * printer on 127.0.0.1 (paper out included), and a pre-filled form from the kiosk to the teller
  * who called the ticket, with the kiosk seeing only masked profile values, and retention.
  */

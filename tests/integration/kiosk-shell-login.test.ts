@@ -1,5 +1,5 @@
 /**
- * Issue 4: the Electron shell signs the kiosk in with kiosk.json's kiosk id and secret. The
+ * The Electron shell signs the kiosk in with kiosk.json's kiosk id and secret. The
  * requests and the answer check of src-main/shell/kiosk-session.ts (what main.ts sends with
  * net.fetch) against a real hub.
  */

@@ -1,13 +1,14 @@
 /**
- * The manager's counters board and ticket actions through a real hub (issue 3): the board's
+ * The manager's counters board and ticket actions through a real hub: the board's
  * source (GET /api/v1/counters with each counter's profile and weights, refreshed on queue:changed),
  * and every refusal the manager screen words in plain language (ops.ts opsErrorMsg) matched
- * against the hub's real answers, so a changed hub message cannot silently fall back.
+ * against the hub's real answers (their reasons and values), so a changed reason cannot silently fall back.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallNextResponse, CounterStatus, CountersResponse, CreateTicketResponse, ErrorBody, QueueSnapshot } from '../../src-main/domain/contracts';
 import { opsErrorMsg } from '../../src-renderer/src/screens/manager/ops';
+import { ApiError } from '../../src-renderer/src/lib/api';
 import { nextEvent, requestId, startHarness, type Harness } from './hub-harness';
 
 let h: Harness;
@@ -35,7 +36,8 @@ const one = async (id: number) => (await counters()).find((c) => c.counterId ===
 async function refusal(method: string, path: string, body?: unknown, token = manager) {
   const res = await h.request<ErrorBody>(method, path, { token, body });
   expect(res.status).toBeGreaterThanOrEqual(400);
-  return opsErrorMsg(Object.assign(new Error(res.body.error.message), { code: res.body.error.code }));
+  const { code, message, reason, details: _details, ...params } = res.body.error;
+  return opsErrorMsg(new ApiError(res.status, code, message, reason ?? null, params));
 }
 
 describe('the counters board', () => {
@@ -72,7 +74,7 @@ describe('the counters board', () => {
   });
 });
 
-describe('refusals in plain words (the hub messages the screen recognises)', () => {
+describe('refusals in plain words (the reasons the screen recognises)', () => {
   it('closing or pausing a counter with a ticket open names the ticket', async () => {
     const ticket = await take('D');
     const called = await h.request<CallNextResponse>('POST', '/api/v1/counters/2/call-next', { token: teller2 });

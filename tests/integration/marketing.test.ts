@@ -1,5 +1,5 @@
 /**
- * Issue 5 through a real hub: complete customer cards (branch role, reminders from activity data,
+ * Through a real hub: complete customer cards (branch role, reminders from activity data,
  * actions), the contact policy (per-visit cap, suppression after a decline), no_response at the
  * end of a visit, control groups, reveal with a reason, the campaign report.
  */

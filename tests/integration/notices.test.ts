@@ -1,5 +1,5 @@
 /**
- * Issue 3: branch notices for the lobby display's marquee. Managers and admins write them (validated,
+ * Branch notices for the lobby display's marquee. Managers and admins write them (validated,
  * audited, never personal data); every signed-in screen reads the ones showing now; connected screens
  * are told when the list showing changes: on an edit and when a start or end time passes.
  */

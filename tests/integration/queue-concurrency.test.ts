@@ -1,5 +1,5 @@
 /**
- * Issue 3: eight tellers at eight counters serving the same services call concurrently over
+ * Eight tellers at eight counters serving the same services call concurrently over
  * HTTP while the kiosk issues 1,000 tickets: no ticket is called twice and none is skipped.
  */
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 /**
- * Issue 3: every acknowledged ticket and call survives `kill -9` of the hub. The hub runs as a
+ * Every acknowledged ticket and call survives `kill -9` of the hub. The hub runs as a
  * child process (the built out/main/hub.js when it is newer than the sources, else the sources
  * through tsx), is killed with SIGKILL while the kiosk issues tickets concurrently, and is started
  * again on the same data directory.

@@ -1,5 +1,5 @@
 /**
- * Issue 3 through a real hub: priority by law, the branch's queue policy, and the teller and
+ * Through a real hub: priority by law, the branch's queue policy, and the teller and
  * manager operations (call a ticket, recall -> no-show, transfer, park / resume, counter states,
  * manager green channel, outcome codes), each audited, journaled and pushed.
  */

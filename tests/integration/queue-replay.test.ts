@@ -1,5 +1,5 @@
 /**
- * Issue 3: a client that reconnects sends its last offset and catches up from event_log, for
+ * A client that reconnects sends its last offset and catches up from event_log, for
  * its audience only (displays never get staff or manager payloads), or gets a fresh snapshot
  * when it missed too much.
  */

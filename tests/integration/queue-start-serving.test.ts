@@ -1,5 +1,5 @@
 /**
- * Issue 3 "walk to counter": the teller's start-serving action through a real hub with a
+ * Walk to counter: the teller's start-serving action through a real hub with a
  * controlled clock — who may press it, its errors, idempotence, how it combines with recall,
  * park / resume and transfer, what each audience receives when catching up, and the walk and
  * service times it gives the measures (JSON and CSV).

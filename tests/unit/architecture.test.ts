@@ -8,6 +8,14 @@
  *   uses only the domain, through the '@domain/...' alias.
  * Imports are read with TypeScript's own pre-processor (static, type-only, re-exports, dynamic
  * import() and require()), so comments and strings never count.
+ *
+ * And the rules of the hub's house (docs/ARCHITECTURE.md):
+ * - HTTP routes are added only by the route table's registrar (http/route-table.ts, from
+ *   domain/routes.ts) and the screens' paths (http/server.ts); no route file constructs a service;
+ * - nothing below the HTTP layer imports it or fastify (use cases are transport-neutral);
+ * - timers are started only by the composition root's Lifecycle (lifecycle.ts);
+ * - the screens reach the hub only through the typed client (lib/api.ts), never fetch() of their own;
+ * - code says what it does, not which issue asked for it.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
@@ -163,6 +171,92 @@ describe('architecture of the real sources', () => {
     const { files, violations } = checkTree('src-renderer');
     expect(files.length).toBeGreaterThan(0);
     expect(describeViolations(violations)).toEqual([]);
+  });
+});
+
+/** Source text without comments (line and block), strings kept: enough for the call-site rules. */
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+
+const hubFiles = () => sourceFiles('src-main/hub');
+const read = (f: string) => readFileSync(join(ROOT, f), 'utf8');
+
+describe('the hub: one way through', () => {
+  it('adds HTTP routes only through the route table (and the screens\' paths)', () => {
+    const allowed = new Set(['src-main/hub/http/route-table.ts', 'src-main/hub/http/server.ts']);
+    const offenders = hubFiles().filter((f) => !allowed.has(f) && /\.(get|post|put|delete|patch|route)\(\s*['"`\/{]/.test(withoutComments(read(f))) && /fastify|FastifyInstance/.test(read(f)));
+    expect(offenders).toEqual([]);
+    // The registrar adds exactly the routes of the table: one app.route() in a loop over it.
+    const registrar = withoutComments(read('src-main/hub/http/route-table.ts'));
+    expect(registrar.match(/app\.route\(/g)).toHaveLength(1);
+    expect(registrar).toMatch(/for \(const name of Object\.keys\(routes\)/);
+  });
+
+  it('no route file constructs a service: the composition root builds everything once', () => {
+    for (const f of ['src-main/hub/http/route-table.ts', 'src-main/hub/http/handlers.ts', 'src-main/hub/http/cors.ts']) {
+      expect(withoutComments(read(f)).match(/\bnew [A-Z]\w*\(/g) ?? [], f).toEqual([]);
+    }
+  });
+
+  it('nothing below the HTTP layer imports it, or fastify', () => {
+    const offenders: string[] = [];
+    for (const f of hubFiles()) {
+      if (f.startsWith('src-main/hub/http/') || f === 'src-main/hub/create-hub.ts') continue;
+      for (const spec of importsOf(read(f))) {
+        const target = targetOf(f, spec);
+        if (packageName(spec) === 'fastify' || spec.startsWith('@fastify/') || (target !== null && target.startsWith('src-main/hub/http'))) {
+          offenders.push(`${f}: ${spec}`);
+        }
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
+  it('starts timers only in the Lifecycle the composition root owns', () => {
+    // The printer's transport times out its own socket I/O; that is not a background job.
+    const allowed = new Set(['src-main/hub/lifecycle.ts', 'src-main/hub/printer/transport.ts']);
+    const offenders = hubFiles().filter((f) => !allowed.has(f) && /\b(setTimeout|setInterval|setImmediate)\s*\(/.test(withoutComments(read(f))));
+    expect(offenders).toEqual([]);
+    expect(withoutComments(read('src-main/hub/printer/transport.ts'))).not.toMatch(/setInterval\s*\(/);
+  });
+
+  it('the route table names every route once (method and path)', async () => {
+    const { ROUTES } = await import('../../src-main/domain/routes');
+    const keys = Object.values(ROUTES).map((r) => `${r.method} ${r.path}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const r of Object.values(ROUTES)) {
+      const names = [...r.path.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]);
+      if (names.length === 0) continue;
+      // Every path parameter is declared (and parsed) by the route's params schema.
+      expect(r, r.path).toHaveProperty('params');
+      const shape = (r as { params: { shape: Record<string, unknown> } }).params.shape;
+      expect(Object.keys(shape).sort(), r.path).toEqual([...names].sort());
+    }
+  });
+});
+
+describe('the screens reach the hub only through the typed client', () => {
+  it('no fetch() outside lib/api.ts (the display fetches its own voice clips)', () => {
+    const allowed = new Set(['src-renderer/src/lib/api.ts', 'src-renderer/src/screens/display/voicePlayer.ts']);
+    const offenders = sourceFiles('src-renderer').filter((f) => !allowed.has(f) && /\bfetch\s*\(/.test(withoutComments(read(f))));
+    expect(offenders).toEqual([]);
+  });
+});
+
+describe('names say what the code does', () => {
+  it('no source file says which issue asked for it', () => {
+    const offenders: string[] = [];
+    for (const dir of ['src-main', 'src-renderer', 'tests', 'resources']) {
+      for (const f of sourceFiles(dir)) {
+        read(f)
+          .split('\n')
+          .forEach((line, i) => {
+            if (/\bissue #?\d+\b/i.test(line)) offenders.push(`${f}:${i + 1}`);
+          });
+      }
+    }
+    expect(offenders).toEqual([]);
   });
 });
 

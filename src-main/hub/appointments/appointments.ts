@@ -441,14 +441,6 @@ export class Appointments {
   }
 
   private audit(who: Identity, action: string, a: AppointmentRow, detail: Record<string, unknown>): void {
-    this.journal.audit({
-      branchId: this.branch.id,
-      actor: who.subjectId,
-      role: who.role,
-      device: who.device ?? null,
-      action,
-      subject: `appointment:${a.id}`,
-      detail: { businessDate: a.business_date, ...detail },
-    });
+    this.journal.auditBy(this.branch.id, who, action, `appointment:${a.id}`, { businessDate: a.business_date, ...detail });
   }
 }

@@ -261,7 +261,7 @@ CREATE TABLE counter_state (
 ) STRICT;
 `,
   },
-  // Issue 5 (lobby marketing).
+  // Lobby marketing: offer decisions, responses, conversions, activity behind the reminders.
   {
     version: 3,
     name: 'next-best-action: decision records, responses, contact history, account movements, credit state, applications',
@@ -358,8 +358,7 @@ CREATE TABLE conversion (
 CREATE INDEX conversion_decision ON conversion(decision_id);
 `,
   },
-  // Issue 4 (kiosk). Version 3 is being added in parallel (issue 5); this one is 4 on purpose and
-  // goes after it when the work is merged (the lead fixes the order).
+  // Kiosk: pre-filled forms saved with a ticket.
   {
     version: 4,
     name: 'pre-filled forms saved with the ticket',
@@ -377,7 +376,7 @@ CREATE TABLE ticket_form (
 CREATE INDEX ticket_form_submitted ON ticket_form(submitted_at);
 `,
   },
-  // Issue 5 (primary / secondary branch): a secondary branch sees only what is held at that branch.
+  // Primary / secondary branch: a secondary branch sees only what is held at that branch.
   {
     version: 5,
     name: 'the branch a holding is held at',
@@ -387,8 +386,7 @@ CREATE INDEX ticket_form_submitted ON ticket_form(submitted_at);
 ALTER TABLE holding ADD COLUMN branch_id TEXT CHECK (branch_id IS NULL OR length(branch_id) > 0);
 `,
   },
-  // Issue 3 (appointments): booking codes checked in at the kiosk. Versions 7 and 8 are added in
-  // parallel; the array stays in version order.
+  // Appointments: booking codes checked in at the kiosk.
   {
     version: 6,
     name: 'appointments: booking codes, check-in windows, the ticket of a checked-in appointment',
@@ -431,8 +429,7 @@ ALTER TABLE ticket ADD COLUMN appointment_id INTEGER;
 CREATE INDEX ticket_appointment ON ticket(appointment_id) WHERE appointment_id IS NOT NULL;
 `,
   },
-  // Issue 3 (measures): the walk to the counter. Versions 6 and 8 are added in parallel; keep the
-  // array in version order.
+  // Measures: the walk to the counter (when serving started).
   {
     version: 7,
     name: 'ticket: when serving started (the customer reached the counter)',
@@ -443,8 +440,7 @@ CREATE INDEX ticket_appointment ON ticket(appointment_id) WHERE appointment_id I
 ALTER TABLE ticket ADD COLUMN serving_at INTEGER CHECK (serving_at IS NULL OR serving_at > 0);
 `,
   },
-  // Issue 3 (display): branch notices for the marquee. Versions 6 and 7 are added in parallel; keep
-  // the array in version order.
+  // Display: branch notices for the marquee.
   {
     version: 8,
     name: 'branch notices for the lobby display',

@@ -1,6 +1,6 @@
 /**
  * The demo branch's product catalogue: every category the offer engine knows, with the
- * life-cycle products of DOMAIN.md (student -> education / study-abroad loan, graduate -> car loan,
+ * life-cycle products a bank offers (student -> education / study-abroad loan, graduate -> car loan,
  * married -> mortgage and property insurance, retiree -> pension and low-risk wealth).
  */
 import type { LifeStage, Product, ProductCategory } from '../../domain/products';

@@ -171,15 +171,7 @@ export class Forms {
         prefilled_json: JSON.stringify(prefilledKeys),
         now,
       });
-      this.journal.audit({
-        branchId: t.branch_id,
-        actor: kiosk.subjectId,
-        role: kiosk.role,
-        device: kiosk.device ?? kiosk.subjectId,
-        action: 'form.submit',
-        subject: `ticket:${t.id}`,
-        detail: { number: t.number, formId, fields: Object.keys(values) },
-      });
+      this.journal.auditBy(t.branch_id, kiosk, 'form.submit', `ticket:${t.id}`, { number: t.number, formId, fields: Object.keys(values) });
     })();
     return { ticketId: t.id, formId, savedAt: new Date(now).toISOString(), fields: Object.keys(values) };
   }
@@ -190,15 +182,7 @@ export class Forms {
     this.checkCalledHere(t, teller);
     const row = this.s.form.get(t.id) as FormRow | undefined;
     if (!row) throw notFound('form_not_found', 'form not found');
-    this.journal.audit({
-      branchId: t.branch_id,
-      actor: teller.subjectId,
-      role: teller.role,
-      device: teller.device ?? null,
-      action: 'form.view',
-      subject: `ticket:${t.id}`,
-      detail: { number: t.number, formId: row.form_id },
-    });
+    this.journal.auditBy(t.branch_id, teller, 'form.view', `ticket:${t.id}`, { number: t.number, formId: row.form_id });
     return this.view(t, row);
   }
 
@@ -216,15 +200,7 @@ export class Forms {
     const usedJson = JSON.stringify([...used]);
     this.db.transaction(() => {
       this.s.setUsed.run(usedJson, this.now(), t.id);
-      this.journal.audit({
-        branchId: t.branch_id,
-        actor: teller.subjectId,
-        role: teller.role,
-        device: teller.device ?? null,
-        action: 'form.fields_used',
-        subject: `ticket:${t.id}`,
-        detail: { number: t.number, formId: row.form_id, fields: keys },
-      });
+      this.journal.auditBy(t.branch_id, teller, 'form.fields_used', `ticket:${t.id}`, { number: t.number, formId: row.form_id, fields: keys });
     })();
     return this.view(t, { ...row, used_json: usedJson });
   }

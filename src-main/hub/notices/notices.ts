@@ -204,15 +204,7 @@ export class Notices {
   }
 
   private audit(who: Identity, action: string, id: string, detail: Record<string, unknown>): void {
-    this.journal.audit({
-      branchId: this.branchId,
-      actor: who.subjectId,
-      role: who.role,
-      device: who.device ?? null,
-      action,
-      subject: id === 'notices' ? 'notices' : `notice:${id}`,
-      detail,
-    });
+    this.journal.auditBy(this.branchId, who, action, id === 'notices' ? 'notices' : `notice:${id}`, detail);
   }
 }
 

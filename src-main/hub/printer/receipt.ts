@@ -31,7 +31,7 @@ export interface ReceiptData {
   language: Language;
   /** IANA time zone of the branch, for the printed time. */
   timeZone: string;
-  /** Issued at an appointment check-in (issue 3): the booked time HH:MM (branch time), and whether it came late. */
+  /** Issued at an appointment check-in: the booked time HH:MM (branch time), and whether it came late. */
   appointment?: { bookedTime: string; late: boolean };
 }
 

@@ -471,15 +471,7 @@ export class Queue {
   }
 
   private audit(who: Identity, action: string, row: TicketRow | null, detail: Record<string, unknown>, subject = row ? `ticket:${row.id}` : ''): void {
-    this.journal.audit({
-      branchId: this.branch.id,
-      actor: who.subjectId,
-      role: who.role,
-      device: who.device ?? null,
-      action,
-      subject,
-      detail: row ? { number: row.number, ...detail } : detail,
-    });
+    this.journal.auditBy(this.branch.id, who, action, subject, row ? { number: row.number, ...detail } : detail);
   }
 
   private announce(row: TicketRow, at: number): void {

@@ -118,15 +118,7 @@ export class Visits {
   }
 
   private auditCard(who: Identity, row: TicketRow, detail: Record<string, unknown>, action = 'customer_card.view'): void {
-    this.journal.audit({
-      branchId: this.branch.id,
-      actor: who.subjectId,
-      role: who.role,
-      device: who.device ?? null,
-      action,
-      subject: `ticket:${row.id}`,
-      detail: { number: row.number, ...detail },
-    });
+    this.journal.auditBy(this.branch.id, who, action, `ticket:${row.id}`, { number: row.number, ...detail });
   }
 
   // ------------------------------------------------------------------ reveal, report, conversions
@@ -136,15 +128,7 @@ export class Visits {
     const row = this.liveTicket(ticketId, manager);
     const values = this.customers.identifiers(row.customer_id, req.field);
     const at = this.now();
-    this.journal.audit({
-      branchId: this.branch.id,
-      actor: manager.subjectId,
-      role: manager.role,
-      device: manager.device ?? null,
-      action: 'customer.reveal',
-      subject: `ticket:${row.id}`,
-      detail: { number: row.number, customer: `C${row.customer_id}`, field: req.field, reason: req.reason, ...(req.note ? { note: req.note } : {}) },
-    });
+    this.auditCard(manager, row, { customer: `C${row.customer_id}`, field: req.field, reason: req.reason, ...(req.note ? { note: req.note } : {}) }, 'customer.reveal');
     return { ticketId: row.id, field: req.field, values, revealedAt: new Date(at).toISOString() };
   }
 
@@ -274,15 +258,7 @@ export class Visits {
           if (d) matched++;
         }
       }
-      this.journal.audit({
-        branchId: this.branch.id,
-        actor: admin.subjectId,
-        role: admin.role,
-        device: admin.device ?? null,
-        action: 'marketing.conversion_import',
-        subject: `branch:${this.branch.id}`,
-        detail: { imported, matched, skipped, errors: errors.length },
-      });
+      this.journal.auditBy(this.branch.id, admin, 'marketing.conversion_import', `branch:${this.branch.id}`, { imported, matched, skipped, errors: errors.length });
     })();
     return { imported, matched, skipped, errors: errors.sort((a, b) => a.line - b.line) };
   }

@@ -9,7 +9,7 @@ import { useCallback, useEffect, useState, type CSSProperties, type FormEvent, t
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { LoginResponse } from '@domain/contracts';
-import { api, ApiError, login } from '../lib/api';
+import { ApiError, login, request } from '../lib/api';
 import { shellDeviceSession, useSession } from '../lib/session';
 
 export type DeviceScope = 'kiosk' | 'display';
@@ -106,7 +106,7 @@ export default function DeviceLogin({ scope, onSignedIn }: { scope: DeviceScope;
       const s = await login({ deviceId: id, secret });
       if (s.role !== scope) {
         // A display account typed into a kiosk (or the reverse): do not keep the token.
-        void api('/api/v1/auth/logout', { method: 'POST', token: s.token }).catch(() => undefined);
+        void request('logout', s.token).catch(() => undefined);
         setError(t('login.wrongDevice', { screen: t(`screens.${scope}`) }));
         return;
       }

@@ -7,7 +7,7 @@ import { Component, useCallback, useEffect, useRef, useState, type FormEvent, ty
 import { useTranslation } from 'react-i18next';
 import i18next from 'i18next';
 import type { LoginResponse } from '@domain/contracts';
-import { ApiError, api, login } from '../lib/api';
+import { ApiError, login, request } from '../lib/api';
 import { useSession } from '../lib/session';
 import { SUPPORTED_LANGUAGES, type UiLanguage } from '../i18n';
 import { currentLanguage, errorMessage } from './format';
@@ -119,7 +119,7 @@ export function useStaffSession(scope: StaffScope) {
     setNotice('signedOut');
     if (token) {
       try {
-        await api<void>('/api/v1/auth/logout', { method: 'POST', token });
+        await request('logout', token);
       } catch {
         /* the session is gone locally either way */
       }
@@ -197,7 +197,7 @@ export function StaffLogin({ scope, onSignedIn, withCounter = false, notice = nu
       const res = await login({ staffId: id, pin, ...(counterId ? { counterId } : {}) });
       if (res.role !== scope) {
         // Not this screen's role: end that session on the hub and say so.
-        void api<void>('/api/v1/auth/logout', { method: 'POST', token: res.token }).catch(() => undefined);
+        void request('logout', res.token).catch(() => undefined);
         setError(
           `${t('errors.forbidden')} — ${t('login.wrongRole', { role: t(`role.${res.role}`), screen: t(`screens.${scope}`) })}`,
         );
@@ -205,7 +205,7 @@ export function StaffLogin({ scope, onSignedIn, withCounter = false, notice = nu
         return;
       }
       if (withCounter && res.counterId == null) {
-        void api<void>('/api/v1/auth/logout', { method: 'POST', token: res.token }).catch(() => undefined);
+        void request('logout', res.token).catch(() => undefined);
         setError(t('login.counterRequired'));
         return;
       }

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { BranchInfo } from '@domain/contracts';
-import { api } from '../lib/api';
+import { request } from '../lib/api';
 import { isSessionEnded } from './DeviceLogin';
 
 const BRANCH_RETRY_MS = 15_000;
@@ -20,7 +20,7 @@ export function useDeviceBranch(token: string, onSessionEnded: () => void) {
   useEffect(() => {
     let live = true;
     let timer: number | undefined;
-    api<BranchInfo>('/api/v1/branch', { token })
+    request('branch', token)
       .then((b) => {
         if (!live) return;
         setBranch(b);

@@ -4,20 +4,21 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { CatchUp, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
-import { api } from '../lib/api';
+import type { RouteName } from '@domain/routes';
+import { request, type Answer, type RequestArgs } from '../lib/api';
 import { noteOffset, offsetsOf, useLobbySocket } from '../lib/socket';
 import { planStaffCatchUp } from '../lib/catch-up';
 import type { StaffAuth } from './StaffLogin';
 import { ackErrorMessage, errorMessage } from './format';
 
-export type StaffCall = <T>(path: string, init?: { method?: string; body?: unknown }) => Promise<T>;
+/** `call(route, input)`: a route of the hub's table with the session's token, guarded (401 -> back to sign-in). */
+export type StaffCall = <N extends RouteName>(name: N, ...args: RequestArgs<N>) => Promise<Answer<N>>;
 
-/** `call(path, init)`: lib/api with the session's token, guarded (401 -> back to sign-in). */
 export function useStaffCall(auth: StaffAuth): StaffCall {
   const { guard } = auth;
   const token = auth.session.token;
   return useCallback(
-    <T>(path: string, init: { method?: string; body?: unknown } = {}) => guard(api<T>(path, { ...init, token })),
+    (<N extends RouteName>(name: N, ...args: RequestArgs<N>) => guard(request(name, token, ...args))) as StaffCall,
     [guard, token],
   );
 }
@@ -55,7 +56,7 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
   );
 
   const loadQueueHttp = useCallback(() => {
-    call<QueueSnapshot>('/api/v1/queue')
+    call('queue')
       .then(applySnapshot)
       .catch((err) => setQueueError(errorMessage(err)));
   }, [call, applySnapshot]);

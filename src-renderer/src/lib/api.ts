@@ -1,9 +1,12 @@
 /**
- * HTTP client for the hub's /api/v1. Errors come back as ApiError with the hub's code and message,
- * so screens can show a translated, friendly sentence. Paths are relative to the hub: the same
- * origin in a browser, the hub's URL in the Electron kiosk (lib/hub.ts).
+ * The screens' HTTP client, made from the hub's route table (@domain/routes): `request(name, input)`
+ * knows each route's method, path and answer type, so no screen guesses a shape. Errors come back as
+ * ApiError with the hub's code, its reason and the reason's values, so screens say them in their own
+ * words. Paths are relative to the hub: the same origin in a browser, the hub's URL in the Electron
+ * kiosk (lib/hub.ts).
  */
-import type { ErrorBody, ErrorCode, LoginRequest, LoginResponse } from '@domain/contracts';
+import type { ErrorBody, ErrorCode, ErrorReason, LoginRequest, LoginResponse } from '@domain/contracts';
+import { ROUTES, pathOf, queryStringOf, type AnswerOf, type RequestOf, type RouteName, type Routes } from '@domain/routes';
 import { hubUrlFor } from './hub';
 
 export class ApiError extends Error {
@@ -11,35 +14,54 @@ export class ApiError extends Error {
     readonly status: number,
     readonly code: ErrorCode | 'network',
     message: string,
+    /** Why the hub refused (null: no answer from the hub, or none given). */
+    readonly reason: ErrorReason | null = null,
+    /** The reason's values (a ticket number, a counter, a time ...). */
+    readonly params: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
   }
 }
 
-export async function api<T>(path: string, init: { method?: string; body?: unknown; token?: string | null } = {}): Promise<T> {
+/** The arguments after the route name: the input may be left out when the route declares none. */
+export type RequestArgs<N extends RouteName> = object extends RequestOf<Routes[N]> ? [input?: RequestOf<Routes[N]>] : [input: RequestOf<Routes[N]>];
+
+export type Answer<N extends RouteName> = AnswerOf<Routes[N]>;
+
+/** Calls one route of the hub. A 204 answers null; a document route (receipt, CSV) answers its text. */
+export async function request<N extends RouteName>(name: N, token: string | null | undefined, ...args: RequestArgs<N>): Promise<Answer<N>> {
+  const spec = ROUTES[name];
+  const input = (args[0] ?? {}) as { params?: Record<string, unknown>; query?: Record<string, unknown>; body?: unknown };
   const headers: Record<string, string> = {};
-  if (init.body !== undefined) headers['content-type'] = 'application/json';
-  if (init.token) headers.authorization = `Bearer ${init.token}`;
+  if (input.body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(hubUrlFor(path), {
-      method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
+    res = await fetch(hubUrlFor(pathOf(spec, input.params) + queryStringOf(input.query)), {
+      method: spec.method,
       headers,
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      body: input.body === undefined ? undefined : JSON.stringify(input.body),
     });
   } catch (err) {
     throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
   }
-  if (res.status === 204) return undefined as T;
+  if (res.status === 204) return null as Answer<N>;
   const text = await res.text();
-  const data = text ? (JSON.parse(text) as unknown) : undefined;
+  if (res.ok && 'produces' in spec && spec.produces === 'document') return text as Answer<N>;
+  let data: unknown;
+  try {
+    data = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    data = undefined;
+  }
   if (!res.ok) {
     const e = (data as ErrorBody | undefined)?.error;
-    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? res.statusText);
+    const { code, message, reason, details: _details, ...params } = e ?? { code: undefined, message: undefined, reason: undefined, details: undefined };
+    throw new ApiError(res.status, (code as ErrorCode | undefined) ?? 'internal', (message as string | undefined) ?? res.statusText, reason ?? null, params);
   }
-  return data as T;
+  return data as Answer<N>;
 }
 
 export function login(body: LoginRequest): Promise<LoginResponse> {
-  return api<LoginResponse>('/api/v1/auth/login', { body });
+  return request('login', null, { body });
 }

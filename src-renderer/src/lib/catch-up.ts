@@ -1,5 +1,5 @@
 /**
- * What a screen does with the hub's `events:catch-up` after a reconnect (issue 3; pure functions,
+ * What a screen does with the hub's `events:catch-up` after a reconnect (pure functions,
  * tests/unit/screens/catch-up.test.ts).
  *
  * Staff screens (manager, teller) hold the staff snapshot, whose waiting list and estimates cannot

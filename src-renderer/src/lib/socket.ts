@@ -2,7 +2,7 @@
  * Typed socket.io client. The token goes in `auth`; the hub decides the rooms from it. The hub is
  * the page's own origin in a browser, its URL in the Electron kiosk (lib/hub.ts).
  *
- * Reconnect catch-up (issue 3, docs/API.md "socket.io"): each socket remembers the highest event
+ * Reconnect catch-up (docs/API.md "socket.io"): each socket remembers the highest event
  * offset its screen has seen (queue snapshots, calls, catch-ups, and snapshots the screen reports
  * with noteOffset) and sends it as `auth.offset` on every reconnect — `auth` is a callback, so
  * socket.io evaluates it per connection attempt. The hub then emits `events:catch-up` once: the

@@ -1,5 +1,5 @@
 /**
- * The lobby display's announcement queue (issue 3): clip sequences per language, FIFO without
+ * The lobby display's announcement queue: clip sequences per language, FIFO without
  * overlap, the speech fallback, blocked sound, stalled clips; and that the generated clips exist.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';

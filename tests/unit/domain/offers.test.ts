@@ -1,6 +1,26 @@
+/**
+ * The hard stages (eligibility, applicability, suitability) and arbitration of the offer pipeline,
+ * through the real decision (domain/next-best-action.ts) for a customer in the treatment arm with
+ * no contact history.
+ */
 import { describe, expect, it } from 'vitest';
-import { rankOffers, type OfferContext, type OfferCustomer, type OfferStage } from '@domain/offers';
+import type { OfferContext, OfferCustomer, OfferStage } from '@domain/offers';
+import { decideNextBestAction } from '@domain/next-best-action';
+import { DEFAULT_BRANCH_RULES } from '@domain/branch-config';
 import type { LifeStage, Product, ProductCategory } from '@domain/products';
+
+const rankOffers = (products: readonly Product[], c: OfferCustomer, ctx: OfferContext) =>
+  decideNextBestAction({
+    products,
+    customer: c,
+    ctx,
+    reminders: [],
+    history: [],
+    now: Date.parse('2026-11-22T02:00:00Z'),
+    policy: DEFAULT_BRANCH_RULES.marketing,
+    controlGroup: 'treatment',
+    randomKey: 'ticket',
+  });
 
 function product(
   code: string,
@@ -24,7 +44,7 @@ function product(
   };
 }
 
-/** A small catalogue in the shape of a real one (cf. DOMAIN.md life-cycle needs). */
+/** A small catalogue in the shape of a real one (student, graduate, married and retiree needs). */
 const CATALOGUE: Product[] = [
   product('DD-SAVE', 'demand_deposit', { basePropensity: 0.05, value: 0.6, minAge: 16 }),
   product('TD-1Y', 'time_deposit', { basePropensity: 0.12, value: 1.0 }),

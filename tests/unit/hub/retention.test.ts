@@ -1,5 +1,5 @@
 /**
- * Retention purge of visit-linked data (issue 5): tickets, offer decisions and responses,
+ * Retention purge of visit-linked data: tickets, offer decisions and responses,
  * green-channel routings and anything else that references a ticket go after the branch's
  * retention period; the audit log stays. The daily run uses timers that do not hold the process.
  */

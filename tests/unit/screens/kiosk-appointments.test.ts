@@ -1,8 +1,8 @@
-/** Pure parts of the kiosk's appointment check-in and live ticket (issue 3). */
+/** Pure parts of the kiosk's appointment check-in and live ticket. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { IssuedTicket, TrackResponse } from '../../../src-main/domain/contracts';
 import { groupBookingCode, sanitizeBookingInput } from '../../../src-renderer/src/screens/kiosk/AppointmentSteps';
-import { CheckInError, refusalMessage, requestCheckIn } from '../../../src-renderer/src/screens/kiosk/kiosk-appointments';
+import { refusalMessage, requestCheckIn } from '../../../src-renderer/src/screens/kiosk/kiosk-appointments';
 import { applyTrack, trackTokenOf } from '../../../src-renderer/src/screens/kiosk/live-ticket';
 import { ApiError } from '../../../src-renderer/src/lib/api';
 
@@ -48,7 +48,7 @@ describe('booking code input', () => {
 
 describe('what the booking step says about a refused code', () => {
   it('maps each refusal to its sentence, and leaves hub trouble to the generic text', () => {
-    const refused = (reason: ConstructorParameters<typeof CheckInError>[3], detail = {}) => new CheckInError(409, 'conflict', 'x', reason, detail);
+    const refused = (reason: ConstructorParameters<typeof ApiError>[3], params = {}) => new ApiError(409, 'conflict', 'x', reason, params);
     expect(refusalMessage(refused('not_found'))).toEqual({ key: 'kiosk:booking.errors.notFound' });
     expect(refusalMessage(refused('not_today', { bookedFor: '2026-11-30' }))).toEqual({
       key: 'kiosk:booking.errors.notToday',
@@ -57,8 +57,8 @@ describe('what the booking step says about a refused code', () => {
     expect(refusalMessage(refused('cancelled'))).toEqual({ key: 'kiosk:booking.errors.cancelled' });
     expect(refusalMessage(refused('too_many_attempts'))).toEqual({ key: 'kiosk:booking.errors.tooMany' });
     expect(refusalMessage(refused('disabled'))).toEqual({ key: 'kiosk:booking.errors.disabled' });
-    expect(refusalMessage(new CheckInError(400, 'validation_failed', 'code: six digits', null))).toEqual({ key: 'kiosk:booking.errors.invalid' });
-    expect(refusalMessage(new CheckInError(0, 'network', 'down', null))).toBeNull();
+    expect(refusalMessage(new ApiError(400, 'validation_failed', 'code: six digits', null))).toEqual({ key: 'kiosk:booking.errors.invalid' });
+    expect(refusalMessage(new ApiError(0, 'network', 'down', null))).toBeNull();
     expect(refusalMessage(new ApiError(500, 'internal', 'x'))).toBeNull();
   });
 });
@@ -70,8 +70,8 @@ describe('the check-in request', () => {
     const body = { error: { code: 'conflict', message: 'check-in opens at 10:00', reason: 'too_early', opensAt: 'x', opensTime: '10:00', bookedTime: '10:30' } };
     vi.stubGlobal('fetch', vi.fn(async () => new Response(JSON.stringify(body), { status: 409 })));
     const err = await requestCheckIn('tok', { code: '123456', requestId: 'req-12345' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CheckInError);
-    expect(err).toMatchObject({ status: 409, code: 'conflict', reason: 'too_early', detail: { opensTime: '10:00', bookedTime: '10:30' } });
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 409, code: 'conflict', reason: 'too_early', params: { opensTime: '10:00', bookedTime: '10:30' } });
   });
 
   it('answers the check-in, and a network failure is a retryable "network" error', async () => {

@@ -1,4 +1,4 @@
-/** Pure helpers of the kiosk screen added for issue 4: idle timing, print notice, speech guard, date. */
+/** Pure helpers of the kiosk screen added for idle timing, print notice, speech guard, date. */
 import { describe, expect, it } from 'vitest';
 import {
   canSpeak,

@@ -58,7 +58,8 @@ function expectKeysExist(m: Msg) {
   for (const v of Object.values(m.values ?? {})) if (typeof v === 'object' && 'key' in v) expectKeysExist(v);
 }
 
-const hubError = (code: string, message: string) => Object.assign(new Error(message), { code, status: 409 });
+const hubError = (code: string, message: string, reason?: string, params: Record<string, unknown> = {}) =>
+  Object.assign(new Error(message), { code, status: 409, reason: reason ?? null, params });
 
 describe('messages rendered late', () => {
   it('renders a toast in the language of the moment, nested words and hub names included', async () => {
@@ -77,18 +78,18 @@ describe('messages rendered late', () => {
 
 describe('opsErrorMsg: the hub refusals in plain words', () => {
   const cases: [Error, string, Record<string, unknown>][] = [
-    [hubError('conflict', 'ticket A003 is open at counter 2: complete, park or transfer it first'), 'manager:ops.errors.counterBusy', { number: 'A003', counter: '2' }],
-    [hubError('conflict', 'ticket C004 is already in the green channel'), 'manager:ops.errors.alreadyGreen', { number: 'C004' }],
-    [hubError('conflict', 'ticket A001 is a guest ticket: the green channel is for identified customers'), 'manager:ops.errors.guest', { number: 'A001' }],
-    [hubError('conflict', 'ticket A001 is from another day'), 'manager:ops.errors.otherDay', { number: 'A001' }],
-    [hubError('conflict', 'the green channel is switched off for this branch'), 'manager:ops.errors.greenOff', {}],
-    [hubError('conflict', 'ticket B002 is called: a manager transfers waiting tickets'), 'manager:ops.errors.notWaiting', { number: 'B002' }],
-    [hubError('conflict', 'ticket B002 is completed, not waiting'), 'manager:ops.errors.notWaiting', { number: 'B002' }],
-    [hubError('validation_failed', 'serviceCode: V is reached through the green channel, not a transfer'), 'manager:ops.errors.vipOnly', {}],
-    [hubError('not_found', 'ticket not found'), 'manager:ops.errors.ticketGone', {}],
-    [hubError('not_found', 'service Q not found'), 'manager:ops.errors.serviceGone', { code: 'Q' }],
-    [hubError('not_found', 'counter 9 not found'), 'manager:ops.errors.counterGone', { counter: '9' }],
-    [hubError('forbidden', 'this role may not do that'), 'manager:ops.errors.forbidden', {}],
+    [hubError('conflict', 'x', 'counter_busy', { number: 'A003', counterId: 2 }), 'manager:ops.errors.counterBusy', { number: 'A003', counter: '2' }],
+    [hubError('conflict', 'x', 'already_green', { number: 'C004' }), 'manager:ops.errors.alreadyGreen', { number: 'C004' }],
+    [hubError('conflict', 'x', 'guest_ticket', { number: 'A001' }), 'manager:ops.errors.guest', { number: 'A001' }],
+    [hubError('conflict', 'x', 'other_day', { number: 'A001' }), 'manager:ops.errors.otherDay', { number: 'A001' }],
+    [hubError('conflict', 'x', 'green_channel_off'), 'manager:ops.errors.greenOff', {}],
+    [hubError('conflict', 'x', 'not_waiting', { number: 'B002', status: 'called' }), 'manager:ops.errors.notWaiting', { number: 'B002' }],
+    [hubError('conflict', 'x', 'not_waiting', { number: 'B002', status: 'completed' }), 'manager:ops.errors.notWaiting', { number: 'B002' }],
+    [hubError('validation_failed', 'x', 'vip_only_service', { serviceCode: 'V' }), 'manager:ops.errors.vipOnly', {}],
+    [hubError('not_found', 'x', 'ticket_not_found'), 'manager:ops.errors.ticketGone', {}],
+    [hubError('not_found', 'x', 'service_not_found', { serviceCode: 'Q' }), 'manager:ops.errors.serviceGone', { code: 'Q' }],
+    [hubError('not_found', 'x', 'counter_not_found', { counterId: 9 }), 'manager:ops.errors.counterGone', { counter: '9' }],
+    [hubError('forbidden', 'this role may not do that', 'role_not_allowed'), 'manager:ops.errors.forbidden', {}],
   ];
   it.each(cases)('%s', (err, key, values) => {
     const m = opsErrorMsg(err);
@@ -98,7 +99,7 @@ describe('opsErrorMsg: the hub refusals in plain words', () => {
   });
 
   it('says the ticket status in words, in both languages', async () => {
-    const m = opsErrorMsg(hubError('conflict', 'ticket B002 is no_show: a manager transfers waiting tickets'));
+    const m = opsErrorMsg(hubError('conflict', 'x', 'not_waiting', { number: 'B002', status: 'no_show' }));
     await i18n.changeLanguage('en');
     expect(renderMsg(t, m, 'en')).toBe('Ticket B002 is no longer waiting (No-show).');
     await i18n.changeLanguage('zh-CN');
@@ -106,8 +107,12 @@ describe('opsErrorMsg: the hub refusals in plain words', () => {
     expect(renderMsg(t, m, 'zh-CN')).not.toContain('no_show');
   });
 
+  it('never reads the English message: the same words without a reason fall back to the generic sentence', () => {
+    expect(opsErrorMsg(hubError('conflict', 'ticket A003 is open at counter 2: complete, park or transfer it first')).key).toBe('common:errors.conflict');
+  });
+
   it('falls back to the generic sentence for the code, with the hub words', () => {
-    expect(opsErrorMsg(hubError('conflict', 'something new'))).toEqual({ key: 'common:errors.conflict', values: { message: 'something new' } });
+    expect(opsErrorMsg(hubError('conflict', 'something new', 'contact_cap'))).toEqual({ key: 'common:errors.conflict', values: { message: 'something new' } });
     expect(opsErrorMsg(Object.assign(new Error('fetch failed'), { code: 'network' })).key).toBe('common:errors.network');
     expect(opsErrorMsg(new Error('boom')).key).toBe('common:errors.internal');
     expect(opsErrorMsg(hubError('teapot', 'x')).key).toBe('common:errors.internal');

@@ -10,7 +10,7 @@ import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
 import { useStaffCall } from '../../components/staffApi';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
-import { pickArray, serviceName } from '../manager/labels';
+import { serviceName } from '../manager/labels';
 import { GreenChannelList, useGreenChannel } from '../manager/GreenChannelList';
 import { NoticesPanel } from './NoticesPanel';
 import { DevicesPanel } from './DevicesPanel';
@@ -49,7 +49,7 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
   const { green, greenLoaded, greenError, loadGreen } = useGreenChannel(call);
 
   const loadBranch = useCallback(() => {
-    call<BranchInfo>('/api/v1/branch')
+    call('branch')
       .then((b) => {
         setBranch(b);
         setBranchError(null);
@@ -60,10 +60,9 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
   const loadAudit = useCallback(
     (before?: number) => {
       setAuditBusy(true);
-      const q = `limit=${PAGE}${before ? `&before=${before}` : ''}`;
-      call<{ entries: AuditEntry[] } | AuditEntry[]>(`/api/v1/audit?${q}`)
+      call('audit', { query: { limit: PAGE, ...(before ? { before } : {}) } })
         .then((data) => {
-          const page = pickArray<AuditEntry>(data, ['entries']);
+          const page = data.entries;
           setEntries((old) => {
             const merged = before ? [...old, ...page] : page;
             const seen = new Set<number>();

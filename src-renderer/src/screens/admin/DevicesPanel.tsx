@@ -1,12 +1,12 @@
 /**
- * Devices (issue 4): the branch's kiosks and lobby displays. Branch IT pairs a new one (id and
+ * Devices: the branch's kiosks and lobby displays. Branch IT pairs a new one (id and
  * kind; the hub generates the secret), re-keys one (a lost secret, or bringing a retired device
  * back) and retires one (it can no longer sign in; its sessions end at once). A new secret is
  * shown only once, with a copy button and a warning; the list never holds secrets.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { DeviceIdSchema, type DeviceInfo, type DeviceListResponse, type DeviceRetireResponse, type DeviceSecretResponse } from '@domain/contracts';
+import { DeviceIdSchema, type DeviceInfo, type DeviceSecretResponse } from '@domain/contracts';
 import type { StaffCall } from '../../components/staffApi';
 import { errorMessage, formatDateTime } from '../../components/format';
 import './devices.css';
@@ -54,7 +54,7 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
   const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
 
   const load = useCallback(() => {
-    call<DeviceListResponse>('/api/v1/devices')
+    call('devices')
       .then((r) => {
         setDevices(r.devices);
         setLoaded(true);
@@ -77,7 +77,7 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
     if (!form || !idCheck?.success) return;
     setBusy(true);
     try {
-      const r = await call<DeviceSecretResponse>('/api/v1/devices', { method: 'POST', body: { id: idCheck.data, kind: form.kind } });
+      const r = await call('pairDevice', { body: { id: idCheck.data, kind: form.kind } });
       show(r, false);
       setForm(null);
       setTried(false);
@@ -93,8 +93,8 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
   const act = async (id: string, action: 'rekey' | 'retire') => {
     setBusy(true);
     try {
-      if (action === 'rekey') show(await call<DeviceSecretResponse>(`/api/v1/devices/${encodeURIComponent(id)}/rekey`, { method: 'POST' }), true);
-      else await call<DeviceRetireResponse>(`/api/v1/devices/${encodeURIComponent(id)}/retire`, { method: 'POST' });
+      if (action === 'rekey') show(await call('rekeyDevice', { params: { id } }), true);
+      else await call('retireDevice', { params: { id } });
       setConfirm(null);
       setError(null);
       load();

@@ -1,5 +1,5 @@
 /**
- * Branch notices for the lobby display's marquee (issue 3): list, add, edit, reorder and remove,
+ * Branch notices for the lobby display's marquee: list, add, edit, reorder and remove,
  * both languages required, an optional schedule, a preview as the display shows it. Checked as
  * you type with the hub's own schema (domain/notices.ts), so a phone, card or ID number is refused
  * before it is sent; the hub checks again.
@@ -59,7 +59,7 @@ export function NoticesPanel({ call }: { call: StaffCall }) {
   const now = useNow(15_000);
 
   const load = useCallback(() => {
-    call<{ notices: BranchNotice[] }>('/api/v1/notices/all')
+    call('allNotices')
       .then((r) => {
         setNotices(r.notices);
         setLoaded(true);
@@ -116,8 +116,8 @@ export function NoticesPanel({ call }: { call: StaffCall }) {
     if (!draft || !parsed?.body) return;
     setBusy(true);
     try {
-      if (draft.id) await call(`/api/v1/notices/${encodeURIComponent(draft.id)}`, { method: 'PUT', body: parsed.body });
-      else await call('/api/v1/notices', { method: 'POST', body: parsed.body });
+      if (draft.id) await call('updateNotice', { params: { id: draft.id }, body: parsed.body });
+      else await call('addNotice', { body: parsed.body });
       setDraft(null);
       load();
     } catch (err) {
@@ -130,7 +130,7 @@ export function NoticesPanel({ call }: { call: StaffCall }) {
   const remove = async (id: string) => {
     setBusy(true);
     try {
-      await call(`/api/v1/notices/${encodeURIComponent(id)}`, { method: 'DELETE' });
+      await call('removeNotice', { params: { id } });
       setConfirmRemove(null);
       if (draft?.id === id) setDraft(null);
       load();
@@ -148,7 +148,7 @@ export function NoticesPanel({ call }: { call: StaffCall }) {
     [ids[index], ids[other]] = [ids[other]!, ids[index]!];
     setBusy(true);
     try {
-      const r = await call<{ notices: BranchNotice[] }>('/api/v1/notices/order', { method: 'PUT', body: { ids } });
+      const r = await call('reorderNotices', { body: { ids } });
       setNotices(r.notices);
       setError(null);
     } catch (err) {

@@ -5,7 +5,7 @@
  * one-time "enable sound" step where the browser demands a gesture; branch notices scrolling at
  * the bottom. It receives only the public snapshot (numbers, counters, counts) from the hub.
  *
- * Notices (issue 3) come from the hub (GET /api/v1/notices on every connect and every minute, then
+ * Notices come from the hub (GET /api/v1/notices on every connect and every minute, then
  * `notices:changed` whenever the list showing changes, including a start or end time passing); the
  * display also drops a notice whose end has passed by the hub's clock on its own.
  * After a reconnect the hub replays the calls missed (`events:catch-up`, lib/catch-up.ts): they join
@@ -15,7 +15,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, 
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { ActiveNotices, CatchUp, Language, PublicNotice, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
-import { api } from '../../lib/api';
+import { request } from '../../lib/api';
 import { noteOffset, useLobbySocket } from '../../lib/socket';
 import { callKey, clockSkew, displayCatchUp, type PublicCall } from '../../lib/catch-up';
 import { DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
@@ -226,7 +226,7 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
       if (voiceRef.current === 'on') for (const call of result.speak) announcer.current?.announce(call);
     };
     const loadNotices = () => {
-      api<ActiveNotices>('/api/v1/notices', { token })
+      request('notices', token)
         .then(applyNotices)
         .catch((err: unknown) => {
           if (isSessionEnded(err)) onSessionEnded(); // else: keep the notices shown, retry on the next resync

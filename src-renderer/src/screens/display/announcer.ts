@@ -1,5 +1,5 @@
 /**
- * Announcement queue of the lobby display (issue 3): every call is spoken in zh-CN, then in en,
+ * Announcement queue of the lobby display: every call is spoken in zh-CN, then in en,
  * from the clips of resources/voice/generate.mjs ("请 A001 号到 4 号窗口", "Ticket A001, please go
  * to counter 4"). Calls that arrive together are spoken one after another, first in first out:
  * a call never interrupts, overlaps or replaces another.

@@ -1,5 +1,5 @@
 /**
- * Kiosk steps of issue 3: the booking code (check-in of an appointment) with the on-screen keypad,
+ * Kiosk steps of the booking code (check-in of an appointment) with the on-screen keypad,
  * the "you're a little early" screen, and the choice of priority service by law. Every one of them
  * keeps the walk-in path one touch away.
  */

@@ -7,9 +7,9 @@
  */
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { IssuedTicket, KioskFormInfo, Language, SubmitFormResponse } from '@domain/contracts';
+import type { IssuedTicket, KioskFormInfo, Language } from '@domain/contracts';
 import { FORM_BY_ID, formErrors, type FieldDef, type FieldErrorKey, type FormId } from '@domain/forms';
-import { api } from '../../lib/api';
+import { request } from '../../lib/api';
 import { isSessionEnded } from '../../components/DeviceLogin';
 import { Keypad, type CornerKey } from './Keypad';
 
@@ -44,7 +44,7 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
 
   useEffect(() => {
     let live = true;
-    api<KioskFormInfo>(`/api/v1/tickets/${ticket.id}/form/prefill`, { token })
+    request('formPrefill', token, { params: { id: ticket.id } })
       .then((r) => {
         if (!live) return;
         setInfo(r);
@@ -86,7 +86,7 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
     if (Object.keys(errs).length > 0) return;
     setSaving(true);
     try {
-      await api<SubmitFormResponse>(`/api/v1/tickets/${ticket.id}/form`, { method: 'PUT', token, body: { formId: form.id, values } });
+      await request('submitForm', token, { params: { id: ticket.id }, body: { formId: form.id, values } });
       setSaved(true);
     } catch (err) {
       if (isSessionEnded(err)) onSessionEnded();

@@ -7,18 +7,18 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   CheckInResponse,
-  CreateTicketResponse,
+  
   IssuedTicket,
   Language,
   PrinterStatus,
-  PrintTicketResponse,
+  
   PriorityReason,
   ServiceInfo,
 } from '@domain/contracts';
 import { formsForService } from '@domain/forms';
 import { classifyIdentity, isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
 import { isBookingCode } from '@domain/appointments';
-import { api, ApiError } from '../../lib/api';
+import { ApiError, request } from '../../lib/api';
 import { useLobbySocket } from '../../lib/socket';
 import { shellLanguages } from '../../lib/hub';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
@@ -30,7 +30,7 @@ import { configuredSerialReader } from './serial-reader';
 import { TicketStep } from './TicketStep';
 import { FormStep } from './FormStep';
 import { BookingStep, CalendarIcon, PriorityServiceIcon, PriorityStep, TooEarlyStep } from './AppointmentSteps';
-import { CheckInError, refusalMessage, requestCheckIn } from './kiosk-appointments';
+import { refusalMessage, requestCheckIn } from './kiosk-appointments';
 import { idleSettings, localDate, maskIdentity, newRequestId } from './kiosk-utils';
 import './kiosk.css';
 
@@ -89,7 +89,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   /** Seconds left on the "need more time?" warning; null when it is not shown. */
   const [idleLeft, setIdleLeft] = useState<number | null>(null);
   const attempt = useRef<{ key: string; requestId: string } | null>(null);
-  // Issue 3: appointment check-in by booking code, and priority service by law.
+  // Appointment check-in by booking code, and priority service by law.
   const [bookingDraft, setBookingDraft] = useState('');
   const [bookingError, setBookingError] = useState<{ key: string; values?: Record<string, string> } | null>(null);
   const [checkingIn, setCheckingIn] = useState(false);
@@ -260,7 +260,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
     setStep('service');
   };
 
-  // ------------------------------------------------------------ appointments (issue 3)
+  // ------------------------------------------------------------ appointments
   const startBooking = () => {
     setBookingDraft('');
     setBookingError(null);
@@ -289,8 +289,8 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       if (sessionEnded(err)) return;
       const retryable = err instanceof ApiError && (err.code === 'network' || err.code === 'internal');
       if (!retryable) checkInAttempt.current = null;
-      if (err instanceof CheckInError && err.reason === 'too_early') {
-        setTooEarly({ bookedTime: err.detail.bookedTime ?? '', opensTime: err.detail.opensTime ?? '' });
+      if (err instanceof ApiError && err.reason === 'too_early') {
+        setTooEarly({ bookedTime: String(err.params.bookedTime ?? ''), opensTime: String(err.params.opensTime ?? '') });
         setBookingDraft('');
         setStep('tooEarly');
         return;
@@ -323,8 +323,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
     setIssuing(true);
     setIssueError(null);
     try {
-      const res = await api<CreateTicketResponse>('/api/v1/tickets', {
-        token,
+      const res = await request('issueTicket', token, {
         body: {
           serviceCode: service.code,
           ...(identity ? { identity: { kind: identity.kind, value: identity.value } } : {}),
@@ -367,7 +366,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   const printTicket = async (issued: IssuedTicket) => {
     setPrintStatus(null);
     try {
-      const r = await api<PrintTicketResponse>(`/api/v1/tickets/${issued.id}/print`, { token, method: 'POST' });
+      const r = await request('printTicket', token, { params: { id: issued.id } });
       setPrintStatus(r.status);
     } catch {
       setPrintStatus('offline');

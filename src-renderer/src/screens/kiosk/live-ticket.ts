@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'react';
 import type { IssuedTicket, TrackResponse } from '@domain/contracts';
-import { api } from '../../lib/api';
+import { request } from '../../lib/api';
 import type { LobbySocket } from '../../lib/socket';
 
 /** Fallback refresh while the socket is quiet or down. */
@@ -64,7 +64,7 @@ export function useLiveTicket(ticket: IssuedTicket, socket: LobbySocket | null):
       }
       inFlight = true;
       last = Date.now();
-      api<TrackResponse>(`/api/v1/track/${encodeURIComponent(token)}`)
+      request('track', null, { params: { token } })
         .then((track) => {
           if (alive) setLive(applyTrack(ticket, track));
         })

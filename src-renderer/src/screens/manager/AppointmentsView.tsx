@@ -1,12 +1,12 @@
 /**
- * Appointments (issue 3), a tab of the manager's desk: the day's bookings (customers masked) with
+ * Appointments, a tab of the manager's desk: the day's bookings (customers masked) with
  * their check-in state, a form to book one (the six-digit code is shown to hand to the customer),
  * and cancelling with an optional reason. Times are the branch's wall-clock times (its time zone
  * comes with the list). Refreshes every REFRESH_MS and after each change.
  */
 import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AppointmentListResponse, AppointmentResponse, AppointmentView, BranchInfo, CreateAppointmentRequest } from '@domain/contracts';
+import type { AppointmentListResponse, AppointmentView, BranchInfo, CreateAppointmentRequest } from '@domain/contracts';
 import { zonedInstant } from '@domain/appointments';
 import { businessDate } from '@domain/ticket-number';
 import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from '@domain/identity';
@@ -41,7 +41,7 @@ export function AppointmentsView({ call, branch }: { call: StaffCall; branch: Br
   const [cancelling, setCancelling] = useState<AppointmentView | null>(null);
 
   const load = useCallback(() => {
-    call<AppointmentListResponse>(`/api/v1/appointments${date ? `?date=${encodeURIComponent(date)}` : ''}`)
+    call('appointments', { query: date ? { date } : {} })
       .then((r) => {
         setData(r);
         setError(null);
@@ -273,10 +273,10 @@ function CreateForm({
       ...(d.note.trim() ? { note: d.note.trim() } : {}),
     };
     await send(
-      async () => onCreated((await call<AppointmentResponse>('/api/v1/appointments', { method: 'POST', body })).appointment),
+      async () => onCreated((await call('bookAppointment', { body })).appointment),
       (err) => {
-        if (err instanceof ApiError && err.code === 'not_found' && /customer/.test(err.message)) return t('appointments.errors.customerNotFound');
-        if (err instanceof ApiError && err.code === 'validation_failed' && /late window/.test(err.message)) return t('appointments.errors.past');
+        if (err instanceof ApiError && err.reason === 'customer_not_found') return t('appointments.errors.customerNotFound');
+        if (err instanceof ApiError && (err.reason === 'booking_window_passed' || err.reason === 'booking_in_past')) return t('appointments.errors.past');
         return errorMessage(err);
       },
     );
@@ -361,7 +361,7 @@ function CancelDialog({ appointment, call, onDone, onClose }: { appointment: App
   const [reason, setReason] = useState('');
   const [tooShort, setTooShort] = useState(false);
   const { busy, error, setError, submit } = useSubmit(async (r: string) => {
-    await call(`/api/v1/appointments/${appointment.id}/cancel`, { method: 'POST', body: r ? { reason: r } : {} });
+    await call('cancelAppointment', { params: { id: appointment.id }, body: r ? { reason: r } : {} });
     onDone();
   });
   const send = () => {

@@ -1,5 +1,5 @@
 /**
- * Campaign report (issue 5): shown / accepted / conversion per product and per manager as SVG
+ * Campaign report: shown / accepted / conversion per product and per manager as SVG
  * bars, uplift against the holdout with its 95% interval, ranking quality against the random arm,
  * and the contact load per customer (histogram, maximum) so over-marketing stays visible.
  */
@@ -63,7 +63,7 @@ export function CampaignReportView({ call }: { call: StaffCall }) {
   const [error, setError] = useState<string | null>(null);
 
   const load = useCallback(() => {
-    call<CampaignReport>('/api/v1/marketing/report')
+    call('campaignReport')
       .then((r) => {
         setReport(r);
         setError(null);

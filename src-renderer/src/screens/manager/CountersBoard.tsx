@@ -1,5 +1,5 @@
 /**
- * The counters board of the manager's tablet (issue 3): every counter with its state (open,
+ * The counters board of the manager's tablet: every counter with its state (open,
  * paused with the reason and since when, closed), the number it is serving, open / pause / close,
  * and the editor of its profile (the services it serves, each with a weight). The staff snapshot
  * carries no counter states, so the board reads GET /api/v1/counters on every queue:changed
@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { BranchInfo, CounterStatus, CountersResponse, PauseReason, QueueSnapshot } from '@domain/contracts';
+import type { BranchInfo, CounterStatus, PauseReason, QueueSnapshot } from '@domain/contracts';
 import { currentLanguage, formatTime, useNow } from '../../components/format';
 import type { StaffCall } from '../../components/staffApi';
 import { Dialog, ErrorLine, useSubmit } from './Dialog';
@@ -54,7 +54,7 @@ export function CountersBoard({ call, branch, snapshot, connected, toast, onProf
   const now = useNow(15_000);
 
   const load = useCallback(() => {
-    call<CountersResponse>('/api/v1/counters')
+    call('counters')
       .then((res) => {
         setCounters(res.counters);
         setLoadError(null);
@@ -88,11 +88,16 @@ export function CountersBoard({ call, branch, snapshot, connected, toast, onProf
     [toast],
   );
 
-  const setState = (counterId: number, state: 'open' | 'pause' | 'close', body?: unknown) =>
+  const setState = (counterId: number, state: 'open' | 'pause' | 'close', pause?: { reason: PauseReason; note?: string }) =>
     run(
       counterId,
       state,
-      async () => merge(await call<CounterStatus>(`/api/v1/counters/${counterId}/${state}`, { method: 'POST', body: body ?? {} })),
+      async () =>
+        merge(
+          state === 'pause' && pause
+            ? await call('pauseCounter', { params: { counterId }, body: pause })
+            : await call(state === 'close' ? 'closeCounter' : 'openCounter', { params: { counterId } }),
+        ),
       msg(`manager:counters.done.${state}`, { counter: counterLabel(branch, counterId) }),
     );
 
@@ -314,10 +319,7 @@ export function CountersBoard({ call, branch, snapshot, connected, toast, onProf
               dialog.counterId,
               'profile',
               async () => {
-                const res = await call<{ counterId: number; services: { code: string; weight: number }[] }>(
-                  `/api/v1/counters/${dialog.counterId}/services`,
-                  { method: 'PUT', body },
-                );
+                const res = await call('setCounterServices', { params: { counterId: dialog.counterId }, body });
                 setCounters((cs) => (cs ? cs.map((c) => (c.counterId === res.counterId ? { ...c, services: res.services } : c)) : cs));
                 onProfileSaved();
               },

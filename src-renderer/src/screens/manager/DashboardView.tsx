@@ -1,5 +1,5 @@
 /**
- * Queue dashboard (issue 3): today's measures from GET /api/v1/measures/today as plain SVG charts —
+ * Queue dashboard: today's measures from GET /api/v1/measures/today as plain SVG charts —
  * waiting now per service, average and longest wait, average walk to the counter and service time
  * (excluding the walk), service level per class against the target wait, no-show rate, per-teller
  * throughput — and the per-ticket CSV (fetched with the session's
@@ -11,7 +11,7 @@ import type { BranchInfo } from '@domain/contracts';
 import type { MeasuresResponse } from '@domain/measures';
 import type { StaffCall } from '../../components/staffApi';
 import type { StaffAuth } from '../../components/StaffLogin';
-import { ApiError } from '../../lib/api';
+import { request } from '../../lib/api';
 import { errorMessage, formatDecimal, formatDuration, formatTime, localized } from '../../components/format';
 import { RetryAlert } from './QueuePanel';
 import './dashboard.css';
@@ -95,7 +95,7 @@ export function DashboardView({ call, auth, branch }: { call: StaffCall; auth: S
   const [downloading, setDownloading] = useState(false);
 
   const load = useCallback(() => {
-    call<MeasuresResponse>('/api/v1/measures/today')
+    call('measuresToday')
       .then((r) => {
         setM(r);
         setError(null);
@@ -114,18 +114,9 @@ export function DashboardView({ call, auth, branch }: { call: StaffCall; auth: S
     setDownloading(true);
     setDownloadError(null);
     try {
-      const blob = await guard(
-        (async () => {
-          let res: Response;
-          try {
-            res = await fetch('/api/v1/measures/today.csv', { headers: { authorization: `Bearer ${token}` } });
-          } catch (err) {
-            throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
-          }
-          if (!res.ok) throw new ApiError(res.status, res.status === 401 ? 'unauthenticated' : 'internal', res.statusText);
-          return res.blob();
-        })(),
-      );
+      const csv = await guard(request('measuresCsv', token));
+      // The byte-order mark (which reading the answer as text drops) makes spreadsheet programs read UTF-8.
+      const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], { type: 'text/csv;charset=utf-8' });
       const url = URL.createObjectURL(blob);
       const a = document.createElement('a');
       a.href = url;

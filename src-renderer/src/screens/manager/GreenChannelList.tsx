@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { BranchInfo, GreenChannelDecision } from '@domain/contracts';
 import { errorMessage, formatTime } from '../../components/format';
 import type { StaffCall } from '../../components/staffApi';
-import { GREEN_CHANNEL_KEYS, greenDestinationText, greenRuleText, pickArray, serviceName } from './labels';
+import { greenDestinationText, greenRuleText, serviceName } from './labels';
 import './green-channel.css';
 
 /** Today's decisions from the hub, newest first; `setGreen` lets a screen add live ones. */
@@ -14,9 +14,9 @@ export function useGreenChannel(call: StaffCall) {
   const [greenError, setGreenError] = useState<string | null>(null);
 
   const loadGreen = useCallback(() => {
-    call<unknown>('/api/v1/green-channel')
+    call('greenChannelToday')
       .then((data) => {
-        const list = pickArray<GreenChannelDecision>(data, GREEN_CHANNEL_KEYS);
+        const list = data.decisions;
         setGreen([...list].sort((a, b) => Date.parse(b.decidedAt) - Date.parse(a.decidedAt)));
         setGreenLoaded(true);
         setGreenError(null);

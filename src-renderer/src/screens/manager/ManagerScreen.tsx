@@ -11,17 +11,17 @@ import type {
   CustomerCard,
   GreenChannelDecision,
   OfferOutcome,
-  RecordOutcomeResponse,
-  RevealResponse,
+  
+  
   TransferRequest,
-  TransferResponse,
+  
   WaitingTicket,
 } from '@domain/contracts';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
 import { useStaffCall, useStaffQueue } from '../../components/staffApi';
 import { ackErrorMessage, currentLanguage, errorMessage } from '../../components/format';
-import { counterLabel, pickArray, serviceLabel } from './labels';
+import { counterLabel, serviceLabel } from './labels';
 import { QueuePanel, RetryAlert } from './QueuePanel';
 import { CustomerCardView, type RevealField, type RevealReason } from './CustomerCardView';
 import { CampaignReportView } from './CampaignReportView';
@@ -91,15 +91,15 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
 
   // ------------------------------------------------------------ HTTP loads
   const loadBranch = useCallback(() => {
-    call<BranchInfo>('/api/v1/branch')
+    call('branch')
       .then(setBranch)
       .catch(() => undefined); // names fall back to codes
   }, [call]);
 
   const loadCardsHttp = useCallback(() => {
-    call<unknown>('/api/v1/cards')
+    call('cards')
       .then((data) => {
-        setCards(pickArray<CustomerCard>(data, ['cards']).sort(byNewest));
+        setCards(data.cards.sort(byNewest));
         setCardsLoaded(true);
         setCardsError(null);
       })
@@ -160,8 +160,8 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
       setTab('cards');
       setFocus({ ticketId, seq: Date.now() });
       if (!cards.some((c) => c.ticketId === ticketId)) {
-        call<CustomerCard | { card: CustomerCard }>(`/api/v1/tickets/${encodeURIComponent(ticketId)}/card`)
-          .then((data) => upsertCard('card' in data && data.card ? data.card : (data as CustomerCard)))
+        call('card', { params: { id: ticketId } })
+          .then(upsertCard)
           .catch((err) => toast('warn', opsErrorMsg(err)));
       }
     },
@@ -170,10 +170,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
 
   const recordOutcome = useCallback(
     async (card: CustomerCard, productCode: string, outcome: OfferOutcome) => {
-      const res = await call<RecordOutcomeResponse>(
-        `/api/v1/tickets/${encodeURIComponent(card.ticketId)}/offers/${encodeURIComponent(productCode)}/outcome`,
-        { method: 'POST', body: { outcome } },
-      );
+      const res = await call('recordOutcome', { params: { id: card.ticketId, productCode }, body: { outcome } });
       setCards((cs) =>
         cs.map((c) => {
           if (c.ticketId !== card.ticketId) return c;
@@ -193,19 +190,16 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
 
   const reveal = useCallback(
     async (card: CustomerCard, field: RevealField, reason: RevealReason, note: string | undefined) => {
-      const res = await call<RevealResponse>(`/api/v1/tickets/${encodeURIComponent(card.ticketId)}/reveal`, {
-        method: 'POST',
-        body: { field, reason, ...(note ? { note } : {}) },
-      });
+      const res = await call('reveal', { params: { id: card.ticketId }, body: { field, reason, ...(note ? { note } : {}) } });
       return res.values;
     },
     [call],
   );
 
-  // ------------------------------------------------------------ queue operations (issue 3)
+  // ------------------------------------------------------------ queue operations
   const transfer = useCallback(
     async (ticket: WaitingTicket, body: TransferRequest) => {
-      const res = await call<TransferResponse>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/transfer`, { method: 'POST', body });
+      const res = await call('transfer', { params: { id: ticket.id }, body });
       const to = res.ticket;
       toast(
         'info',
@@ -225,10 +219,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
     async (ticket: WaitingTicket, reason: string) => {
       greenMine.current.add(ticket.id);
       try {
-        const d = await call<GreenChannelDecision>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/green-channel`, {
-          method: 'POST',
-          body: { reason },
-        });
+        const d = await call('moveToGreenChannel', { params: { id: ticket.id }, body: { reason } });
         setGreen((gs) => [d, ...gs.filter((g) => g.id !== d.id)]);
         toast('green', msg('manager:ops.green.done', { number: d.number }));
         setTicketDialog(null);

@@ -1,6 +1,6 @@
 /**
  * The manager's live queue: per-service counts, waits and estimates, and every waiting ticket with
- * its actions (transfer, move to the green channel: issue 3).
+ * its actions (transfer, move to the green channel).
  */
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';

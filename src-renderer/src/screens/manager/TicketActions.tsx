@@ -1,5 +1,5 @@
 /**
- * The manager's actions on a waiting ticket (issue 3): transfer to another service or counter,
+ * The manager's actions on a waiting ticket: transfer to another service or counter,
  * placed by original arrival, first or last; move into the green channel with a reason (recorded).
  * Each is a dialog; the screen sends the request and the live snapshot updates the list.
  */

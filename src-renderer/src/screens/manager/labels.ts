@@ -48,15 +48,4 @@ export function greenDestinationText(d: GreenChannelDecision, branch: BranchInfo
   return d.destinationCounterId == null ? svc : `${svc} · ${counterName(branch, d.destinationCounterId, t)}`;
 }
 
-/** A list from a hub response that is either the array itself or an object holding it. */
-export function pickArray<T>(data: unknown, keys: readonly string[]): T[] {
-  if (Array.isArray(data)) return data as T[];
-  if (data && typeof data === 'object') {
-    const o = data as Record<string, unknown>;
-    for (const k of keys) if (Array.isArray(o[k])) return o[k] as T[];
-    for (const v of Object.values(o)) if (Array.isArray(v)) return v as T[];
-  }
-  return [];
-}
 
-export const GREEN_CHANNEL_KEYS = ['decisions', 'records', 'routings', 'entries', 'items'] as const;

@@ -1,6 +1,6 @@
 /**
- * Pure helpers of the manager's queue operations (issue 3): messages kept as i18n keys until they
- * are shown (so toasts and errors follow a language switch), hub errors in plain words, the
+ * Pure helpers of the manager's queue operations: messages kept as i18n keys until they
+ * are shown (so toasts and errors follow a language switch), hub refusals in plain words, the
  * transfer request and its summary, pause input, and the counter-profile editor's validation.
  * No React and no I/O: tests/unit/screens/manager-ops.test.ts covers them.
  */
@@ -12,6 +12,7 @@ import {
   PauseReasonSchema,
   TransferRequestSchema,
   type CounterStatus,
+  type ErrorReason,
   type PauseReason,
   type Placement,
   type ServiceInfo,
@@ -54,32 +55,38 @@ export function renderMsg(t: TFunction, m: Msg, lang: 'zh-CN' | 'en' = 'zh-CN'):
 const ERROR_CODES = new Set(['network', 'unauthenticated', 'forbidden', 'validation_failed', 'not_found', 'conflict', 'rate_limited', 'internal']);
 const STATUSES = new Set(['waiting', 'called', 'completed', 'no_show']);
 
+/** The hub's refusals a manager meets on the queue, by reason (src-main/hub/errors.ts), and the sentence for each. */
+const REASON_KEYS: Partial<Record<ErrorReason, string>> = {
+  counter_busy: 'manager:ops.errors.counterBusy',
+  already_green: 'manager:ops.errors.alreadyGreen',
+  guest_ticket: 'manager:ops.errors.guest',
+  other_day: 'manager:ops.errors.otherDay',
+  green_channel_off: 'manager:ops.errors.greenOff',
+  not_waiting: 'manager:ops.errors.notWaiting',
+  vip_only_service: 'manager:ops.errors.vipOnly',
+  ticket_not_found: 'manager:ops.errors.ticketGone',
+  service_not_found: 'manager:ops.errors.serviceGone',
+  counter_not_found: 'manager:ops.errors.counterGone',
+};
+
 /**
- * A failed operation as a message. The hub's conflicts name the ticket and the cause in English
- * (src-main/hub/desk/operations.ts); the known ones are said in the screen's language, anything
- * else falls back to the generic sentence for the error code (with the hub's words).
+ * A failed operation as a message: the hub's machine-readable reason with its values (ticket
+ * number, counter, status, service) said in the screen's language; anything else falls back to
+ * the generic sentence for the error code (with the hub's words).
  */
 export function opsErrorMsg(err: unknown): Msg {
-  const e = (err ?? {}) as { code?: unknown; message?: unknown };
+  const e = (err ?? {}) as { code?: unknown; message?: unknown; reason?: unknown; params?: Record<string, unknown> };
   const code = typeof e.code === 'string' && ERROR_CODES.has(e.code) ? e.code : 'internal';
   const message = typeof e.message === 'string' ? e.message : String(err);
-  let m: RegExpExecArray | null;
-  if (code === 'conflict') {
-    if ((m = /^ticket (\S+) is open at counter (\d+)/.exec(message))) return msg('manager:ops.errors.counterBusy', { number: m[1]!, counter: m[2]! });
-    if ((m = /^ticket (\S+) is already in the green channel/.exec(message))) return msg('manager:ops.errors.alreadyGreen', { number: m[1]! });
-    if ((m = /^ticket (\S+) is a guest ticket/.exec(message))) return msg('manager:ops.errors.guest', { number: m[1]! });
-    if ((m = /^ticket (\S+) is from another day/.exec(message))) return msg('manager:ops.errors.otherDay', { number: m[1]! });
-    if (/green channel is switched off/.test(message)) return msg('manager:ops.errors.greenOff');
-    if (/green channel service \S+ does not exist/.test(message)) return msg('manager:ops.errors.greenOff');
-    if ((m = /^ticket (\S+) is (waiting|called|completed|no_show)\b/.exec(message)) && STATUSES.has(m[2]!)) {
-      return msg('manager:ops.errors.notWaiting', { number: m[1]!, status: msg(`common:status.${m[2]!}`) });
-    }
-  }
-  if (code === 'validation_failed' && /reached through the green channel, not a transfer/.test(message)) return msg('manager:ops.errors.vipOnly');
-  if (code === 'not_found') {
-    if (/^ticket not found/.test(message)) return msg('manager:ops.errors.ticketGone');
-    if ((m = /^service (\S+) not found/.exec(message))) return msg('manager:ops.errors.serviceGone', { code: m[1]! });
-    if ((m = /^counter (\d+) not found/.exec(message))) return msg('manager:ops.errors.counterGone', { counter: m[1]! });
+  const p = e.params ?? {};
+  const key = typeof e.reason === 'string' ? REASON_KEYS[e.reason as ErrorReason] : undefined;
+  if (key) {
+    const values: Msg['values'] = {};
+    if (p.number != null) values.number = String(p.number);
+    if (p.counterId != null) values.counter = String(p.counterId);
+    if (p.serviceCode != null) values.code = String(p.serviceCode);
+    if (typeof p.status === 'string' && STATUSES.has(p.status)) values.status = msg(`common:status.${p.status}`);
+    return Object.keys(values).length ? msg(key, values) : msg(key);
   }
   if (code === 'forbidden') return msg('manager:ops.errors.forbidden');
   return msg(`common:errors.${code}`, { message });
@@ -179,7 +186,7 @@ export function greenBlocker(w: { identified: boolean; ticketClass: string; rout
 }
 
 /**
- * The estimate per ticket when the hub sends one (issue 3: waiting-time estimate): minutes,
+ * The estimate per ticket when the hub sends one (waiting-time estimate): minutes,
  * 'unknown' when no open counter serves the ticket (null), or null when not sent.
  */
 export function ticketEstimate(w: { estimatedWaitMinutes?: number | null }): number | 'unknown' | null {

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, TicketStatus, TrackResponse } from '@domain/contracts';
-import { api, ApiError } from '../../lib/api';
+import { ApiError, request } from '../../lib/api';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
 import { apiErrorText } from '../../components/DeviceLogin';
 import './phone.css';
@@ -63,7 +63,7 @@ export default function PhoneScreen({ token }: { token: string }) {
       if (!live || stopped || inFlight) return;
       inFlight = true;
       try {
-        const r = await api<TrackResponse>(`/api/v1/track/${encodeURIComponent(token)}`);
+        const r = await request('track', null, { params: { token } });
         if (!live) return;
         setData(r);
         setError(null);

@@ -1,5 +1,5 @@
 /**
- * The pre-filled form (预填单) of the ticket called at this counter (issue 4): each field with a
+ * The pre-filled form (预填单) of the ticket called at this counter: each field with a
  * Copy button for pasting into the core banking system; copying marks the field used (also on the
  * hub, so a reload shows what was already keyed). Nothing is shown when the customer filled none.
  */
@@ -48,7 +48,7 @@ export function PrefilledForm({ ticketId, call }: { ticketId: string; call: Staf
     let live = true;
     setForm(null);
     setError(null);
-    call<TellerFormResponse>(`/api/v1/tickets/${encodeURIComponent(ticketId)}/form`)
+    call('tellerForm', { params: { id: ticketId } })
       .then((f) => {
         if (live) setForm(f);
       })
@@ -64,7 +64,7 @@ export function PrefilledForm({ ticketId, call }: { ticketId: string; call: Staf
   const markUsed = useCallback(
     async (keys: string[]) => {
       try {
-        setForm(await call<TellerFormResponse>(`/api/v1/tickets/${encodeURIComponent(ticketId)}/form/used`, { method: 'POST', body: { keys } }));
+        setForm(await call('markFieldsUsed', { params: { id: ticketId }, body: { keys } }));
       } catch (err) {
         setError(errorMessage(err));
       }

@@ -1,5 +1,5 @@
 /**
- * Teller queue tools (issue 3): recall, park and transfer for the customer at the counter; the
+ * Teller queue tools: recall, park and transfer for the customer at the counter; the
  * counter's state (open / pause with a reason / close); the parked customers, to resume here.
  * Presentational: TellerScreen owns the calls to the hub.
  */

@@ -8,13 +8,13 @@ import { useTranslation } from 'react-i18next';
 import type {
   BranchInfo,
   CalledTicket,
-  CallNextResponse,
+  
   CounterState,
   CounterStatus,
-  CountersResponse,
-  ParkedListResponse,
+  
+  
   PauseReason,
-  RecallResponse,
+  
 } from '@domain/contracts';
 import { ApiError } from '../../lib/api';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
@@ -73,7 +73,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
 
   const restore = useCallback(async () => {
     try {
-      const res = await call<{ ticket: CalledTicket } | undefined>(`/api/v1/counters/${counterId}/current`);
+      const res = await call('currentTicket', { params: { counterId } });
       setCurrent(res?.ticket ?? null);
       setRestored(true);
     } catch (err) {
@@ -82,7 +82,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
   }, [call, counterId]);
 
   useEffect(() => {
-    call<BranchInfo>('/api/v1/branch')
+    call('branch')
       .then(setBranch)
       .catch(() => undefined);
     void restore().finally(() => setBusy(null));
@@ -91,10 +91,10 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
   // The counter's state and the parked customers, refreshed with every queue change.
   const snapshotOffset = snapshot?.offset ?? -1;
   useEffect(() => {
-    call<CountersResponse>('/api/v1/counters')
+    call('counters')
       .then((r) => setCounterStatus(r.counters.find((c) => c.counterId === counterId) ?? null))
       .catch(() => undefined);
-    call<ParkedListResponse>('/api/v1/parked')
+    call('parked')
       .then((r) => setParked(r.tickets))
       .catch(() => undefined);
   }, [call, counterId, snapshotOffset]);
@@ -106,7 +106,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     setBusy('call');
     setNotice(null);
     try {
-      const res = await call<CallNextResponse | undefined>(`/api/v1/counters/${counterId}/call-next`, { method: 'POST' });
+      const res = await call('callNext', { params: { counterId } });
       if (!res) setNotice({ kind: 'info', text: { key: 'notice.nobodyWaiting' } });
       else {
         setCurrent(res.ticket);
@@ -114,7 +114,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       }
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) {
-        setNotice({ kind: 'warn', text: /paused|closed/.test(err.message) ? { key: 'errors.counterNotOpen' } : { key: 'errors.finishFirst' } });
+        setNotice({ kind: 'warn', text: err.reason === 'counter_not_open' ? { key: 'errors.counterNotOpen' } : { key: 'errors.finishFirst' } });
         await restore();
       } else if (err instanceof ApiError && err.status === 403) {
         setNotice({ kind: 'error', text: { key: 'errors.notYourCounter' } });
@@ -146,7 +146,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     () =>
       current &&
       operate('recall', async () => {
-        const r = await call<RecallResponse>(`/api/v1/tickets/${encodeURIComponent(current.id)}/recall`, { method: 'POST' });
+        const r = await call('recall', { params: { id: current.id } });
         if (r.outcome === 'no_show') {
           setCurrent(null);
           setHandled((h) =>
@@ -168,7 +168,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       !current.servingAt &&
       !current.parked &&
       operate('start', async () => {
-        const r = await call<CallNextResponse>(`/api/v1/tickets/${encodeURIComponent(current.id)}/start`, { method: 'POST' });
+        const r = await call('startServing', { params: { id: current.id } });
         setCurrent(r.ticket);
         const walk = r.ticket.servingAt ? Math.max(0, Math.round((Date.parse(r.ticket.servingAt) - Date.parse(r.ticket.calledAt)) / 1000)) : 0;
         setNotice({ kind: 'success', text: { key: 'notice.started', params: { number: r.ticket.number, walk: formatDuration(walk) } } });
@@ -180,7 +180,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     () =>
       current &&
       operate('park', async () => {
-        await call(`/api/v1/tickets/${encodeURIComponent(current.id)}/park`, { method: 'POST' });
+        await call('park', { params: { id: current.id } });
         setCurrent(null);
         setNotice({ kind: 'success', text: { key: 'notice.parked', params: { number: current.number } } });
       }),
@@ -191,7 +191,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     (choice: TransferChoice) =>
       current &&
       operate('transfer', async () => {
-        await call(`/api/v1/tickets/${encodeURIComponent(current.id)}/transfer`, { method: 'POST', body: choice });
+        await call('transfer', { params: { id: current.id }, body: choice });
         setCurrent(null);
         setNotice({ kind: 'success', text: { key: 'notice.transferred', params: { number: current.number } } });
       }),
@@ -201,7 +201,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
   const resume = useCallback(
     (ticket: CalledTicket) =>
       operate('resume', async () => {
-        const r = await call<CallNextResponse>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/resume`, { method: 'POST' });
+        const r = await call('resume', { params: { id: ticket.id } });
         setCurrent(r.ticket);
         setParked((list) => list.filter((p) => p.id !== ticket.id));
         setNotice({ kind: 'success', text: { key: 'notice.resumed', params: { number: r.ticket.number } } });
@@ -212,8 +212,11 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
   const setCounter = useCallback(
     (state: CounterState, reason?: PauseReason) =>
       operate('counter', async () => {
-        const path = state === 'open' ? 'open' : state === 'paused' ? 'pause' : 'close';
-        const r = await call<CounterStatus>(`/api/v1/counters/${counterId}/${path}`, { method: 'POST', ...(reason ? { body: { reason } } : {}) });
+        const params = { counterId };
+        const r =
+          state === 'paused' && reason
+            ? await call('pauseCounter', { params, body: { reason } })
+            : await call(state === 'closed' ? 'closeCounter' : 'openCounter', { params });
         setCounterStatus(r);
         setNotice({ kind: 'info', text: { key: `notice.counter.${state}` } });
       }),
@@ -227,8 +230,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       setBusy(result === 'completed' ? 'complete' : 'no-show');
       setNotice(null);
       try {
-        const path = result === 'completed' ? 'complete' : 'no-show';
-        await call<{ ticket: unknown }>(`/api/v1/tickets/${encodeURIComponent(ticket.id)}/${path}`, { method: 'POST' });
+        await call(result === 'completed' ? 'completeTicket' : 'noShow', { params: { id: ticket.id } });
         setCurrent(null);
         setConfirmNoShow(false);
         setHandled((h) =>
