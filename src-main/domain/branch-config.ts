@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { DEFAULT_QUEUE_POLICY, NearNoticeSchema, QueuePolicySchema } from './queue-policy';
 import { AppointmentRulesSchema, DEFAULT_APPOINTMENT_RULES } from './appointments';
+import { DEFAULT_IDENTIFICATION_RULES, IdentificationRulesSchema } from './identification';
 
 export const LanguageSchema = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof LanguageSchema>;
@@ -35,7 +36,7 @@ export const MarketingRulesSchema = z.object({
       unansweredDays: z.number().int().min(0).max(3650).default(30),
     })
     .default({ declinedDays: 90, unansweredCount: 3, unansweredDays: 30 }),
-  /** Prior strength SE of the propensity estimate P = SE/(SE+N+1)*P0 + N/(SE+N+1)*P_obs. */
+  /** Prior strength SE of the propensity estimate P = (SE*P0 + accepted) / (SE + pitches) (propensity.ts). */
   propensityPriorStrength: z.number().min(0).max(100_000).default(20),
   controlGroups: z
     .object({
@@ -96,6 +97,12 @@ export const BranchRulesSchema = z.object({
     /** Weight of a product category for a customer in a given service line (visit context). */
     contextWeights: z.record(z.string(), z.record(z.string(), z.number().positive())),
     lifeStageBoost: z.number().min(1),
+    /** A wealth, fund or time-deposit offer to a customer with something maturing: its prior propensity times this. */
+    reinvestBoost: z.number().min(1).max(10).default(1.5),
+    /** "Tier privilege" reason: for these tiers, on products of at least this value. */
+    tierPrivilege: z
+      .object({ tiers: z.array(TierEnum).default(['top', 'gold']), minValue: z.number().min(0).default(1.5) })
+      .default({ tiers: ['top', 'gold'], minValue: 1.5 }),
   }),
   queue: z.object({
     /** Assumed minutes per customer until enough real service times are known. */
@@ -115,6 +122,8 @@ export const BranchRulesSchema = z.object({
   retentionDays: z.number().int().min(1).max(3650).default(180),
   /** Appointments: booking codes checked in at the kiosk, with early and late windows. */
   appointments: AppointmentRulesSchema.default(DEFAULT_APPOINTMENT_RULES),
+  /** What a typed, read or confirmed identification allows, and how many attempts a kiosk may make. */
+  identification: IdentificationRulesSchema.default(DEFAULT_IDENTIFICATION_RULES),
 });
 export type BranchRules = z.infer<typeof BranchRulesSchema>;
 
@@ -157,6 +166,8 @@ export const DEFAULT_BRANCH_RULES: BranchRules = {
       V: { wealth: 1.5, fund: 1.3, insurance: 1.3 },
     },
     lifeStageBoost: 2,
+    reinvestBoost: 1.5,
+    tierPrivilege: { tiers: ['top', 'gold'], minValue: 1.5 },
   },
   queue: { defaultServiceMinutes: 6, policy: DEFAULT_QUEUE_POLICY, maxRecalls: 2, near: { position: 3, minutes: 5 }, targetWaitMinutes: 15 },
   marketing: {
@@ -167,4 +178,5 @@ export const DEFAULT_BRANCH_RULES: BranchRules = {
   },
   retentionDays: 180,
   appointments: DEFAULT_APPOINTMENT_RULES,
+  identification: DEFAULT_IDENTIFICATION_RULES,
 };

@@ -17,6 +17,7 @@ import type { ProductCategory, LifeStage } from './products';
 import type { Tier } from './tiering';
 import type { PriorityReason, TicketClass, TicketRoute, TicketStatus } from './queue';
 import { PlacementSchema, type Placement } from './queue-policy';
+import { IdentityCheckSchema, IdentityMethodSchema, type IdentificationStrength, type IdentityCheck } from './identification';
 
 export type { CardAction, ControlGroup };
 export type { Ack, ClientToServerEvents, ServerToClientEvents } from './events';
@@ -127,6 +128,9 @@ export type ErrorReason =
   | 'too_many_notices'
   | 'notice_order_mismatch'
   | 'form_not_offered'
+  | 'too_many_identifications'
+  | 'visit_closed'
+  | 'identity_unconfirmed'
   // appointment check-in at the kiosk
   | CheckInRefusal
   // anything else
@@ -174,8 +178,10 @@ export const IdentitySchema = z
   .strictObject({
     kind: z.enum(['phone', 'card', 'idNumber']),
     value: z.string().min(1).max(40),
+    /** How the kiosk got it: typed on its keypad (default) or read by its card / ID reader. */
+    method: IdentityMethodSchema.optional(),
   })
-  .transform((v) => ({ kind: v.kind, value: normalizeIdentityValue(v.kind, v.value) }))
+  .transform((v) => ({ kind: v.kind, value: normalizeIdentityValue(v.kind, v.value), method: v.method ?? ('keypad' as const) }))
   .refine((v) => isValidIdentity(v.kind as IdentityKind, v.value), {
     message: 'identity value is not a valid phone number, bank card or resident ID',
     path: ['value'],
@@ -210,8 +216,34 @@ export interface IssuedTicket {
   /** Opaque URL for the customer's phone; carries no personal data. */
   trackUrl: string;
   issuedAt: string;
-  /** True when the customer was identified (the kiosk shows no more than that). */
+  /**
+   * What the person at the kiosk did: `none` (guest), `typed` (a number keyed in: the kiosk is never
+   * told whether it belongs to a customer) or `read` (a card or ID read by the kiosk's reader).
+   */
+  identification: 'none' | 'typed' | 'read';
+  /** True only for a card or ID read that matched a customer (the person holds it); never for a typed number. */
   identified: boolean;
+}
+
+/** How far staff can believe who the customer is (domain/identification.ts). */
+export interface TicketIdentification {
+  strength: IdentificationStrength;
+  /** When and by whom a member of staff checked the person (strength `confirmed`). */
+  confirmedAt: string | null;
+  confirmedBy: string | null;
+  check: IdentityCheck | null;
+}
+export type { IdentificationStrength, IdentityCheck };
+export { IdentityCheckSchema };
+
+/** `POST /api/v1/tickets/{id}/identity/confirm` (manager; the teller at whose counter it is called). */
+export const ConfirmIdentitySchema = z.strictObject({ check: IdentityCheckSchema });
+export interface ConfirmIdentityResponse {
+  ticketId: string;
+  number: string;
+  identification: TicketIdentification;
+  /** The customer was routed into the green channel now that the identity is confirmed (the rule allowed it). */
+  greenChannel: GreenChannelDecision | null;
 }
 export interface CreateTicketResponse {
   ticket: IssuedTicket;
@@ -243,6 +275,8 @@ export interface CalledTicket {
   appointment?: TicketAppointment;
   /** When the teller started serving (the customer reached the counter); absent until then. */
   servingAt?: string;
+  /** An identified customer: how far the identity is believed (check a typed one before discussing holdings). */
+  identification?: TicketIdentification;
 }
 export interface CallNextResponse {
   ticket: CalledTicket;
@@ -282,6 +316,8 @@ export interface WaitingTicket {
   appointment?: TicketAppointment;
   /** Minutes until called, from the queue forecast; null when no open counter serves the ticket (unknown). */
   estimatedWaitMinutes?: number | null;
+  /** An identified customer's identification strength (a typed one waits for a member of staff to check it). */
+  identification?: IdentificationStrength;
 }
 export interface RecentCall {
   ticketId: string;
@@ -384,10 +420,19 @@ export interface CustomerCard {
     /** This branch is the customer's primary (主办) branch, or a secondary (协办) one. */
     branchRole: 'primary' | 'secondary';
     relationshipManager: string | null;
-    productCount: number;
-    aum: number;
+    /** Null while the card is locked (identity not confirmed). */
+    productCount: number | null;
+    aum: number | null;
     resident: boolean;
   };
+  /** How far the lobby believes who this is. */
+  identification: TicketIdentification;
+  /**
+   * True while the identification's strength does not allow holdings (a typed number, by default):
+   * holdings, AUM, reminders, actions and offers are not sent until a member of staff confirms the
+   * person. The card says "unconfirmed — check identity before discussing holdings".
+   */
+  locked: boolean;
   holdings: HoldingGroup[];
   /**
    * all: the primary branch sees every holding; this_branch: a secondary branch sees only what is
@@ -407,6 +452,16 @@ export interface CustomerCard {
   /** Contact policy: product pitches this visit may carry and how many were recorded. */
   contact: { pitchAllowance: number; pitchesUsed: number; pitchesInWindow: number };
 }
+/** Something in the lobby a manager should look at now (a toast and a badge on the tablet). */
+export type LobbyAlert = {
+  kind: 'identification_burst';
+  /** The kiosk where numbers are being tried. */
+  deviceId: string;
+  attempts: number;
+  windowMinutes: number;
+  at: string;
+};
+
 export interface CardWithdrawn {
   ticketId: string;
   reason: 'completed' | 'no_show' | 'expired';

@@ -11,6 +11,7 @@ import type {
   CustomerCard,
   ErrorBody,
   GreenChannelDecision,
+  LobbyAlert,
   PublicQueueSnapshot,
   QueueSnapshot,
 } from './contracts';
@@ -36,6 +37,8 @@ export interface ServerToClientEvents {
   'ticket:called': (call: TicketCalledEvent) => void;
   /** Sent once on connect when the handshake carried `auth.offset`. */
   'events:catch-up': (c: CatchUp) => void;
+  /** Lobby managers: something to look at now (a burst of identification attempts at a kiosk ...). */
+  'lobby:alert': (a: LobbyAlert) => void;
   /** Every connected screen, whenever the notices showing change (an edit, or a start / end time passing). */
   'notices:changed': (n: ActiveNotices) => void;
 }

@@ -45,6 +45,10 @@ export interface OfferContext {
   contextWeights: Record<string, Record<string, number>>;
   lifeStageBoost: number;
   maxOffers: number;
+  /** Prior boost of a reinvestment offer (something the customer holds is maturing); default 1.5. */
+  reinvestBoost?: number;
+  /** The "tier privilege" reason: tiers and the least product value it applies to; default top and gold, 1.5. */
+  tierPrivilege?: { tiers: readonly string[]; minValue: number };
   /**
    * Learned propensity: given the product and its prior P0 (base x life-stage / reinvestment boosts),
    * the estimate to rank with (see propensity.ts). Omitted: the prior itself.
@@ -120,10 +124,11 @@ export function scoreOffer(p: Product, customer: OfferCustomer, ctx: OfferContex
   const reinvest =
     customer.maturingProductCodes.length > 0 && (p.category === 'wealth' || p.category === 'time_deposit' || p.category === 'fund');
   if (reinvest) reasons.push({ code: 'maturity_reinvest', params: { count: customer.maturingProductCodes.length } });
-  if ((customer.tier === 'top' || customer.tier === 'gold') && p.value >= 1.5) {
+  const privilege = ctx.tierPrivilege ?? { tiers: ['top', 'gold'], minValue: 1.5 };
+  if (privilege.tiers.includes(customer.tier) && p.value >= privilege.minValue) {
     reasons.push({ code: 'tier_privilege', params: { tier: customer.tier } });
   }
-  const prior = p.basePropensity * (lifeStageMatch ? ctx.lifeStageBoost : 1) * (reinvest ? 1.5 : 1);
+  const prior = p.basePropensity * (lifeStageMatch ? ctx.lifeStageBoost : 1) * (reinvest ? (ctx.reinvestBoost ?? 1.5) : 1);
   const propensity = ctx.propensity ? ctx.propensity(p.code, prior) : prior;
   const factors = { propensity, context, value: p.value, lever: p.lever };
   const score = propensity * context * p.value * p.lever;

@@ -1,23 +1,25 @@
 /**
- * Propensity learned from our own outcomes, per (product, segment), smoothed towards the prior:
- *   P = SE/(SE+N+1) * P0 + N/(SE+N+1) * P_obs
- * where N is how often the product was pitched to the segment, P_obs the share accepted, and SE
- * the prior's strength (branch configuration). With no outcomes P is close to P0; with many
- * outcomes it follows what customers actually did.
+ * Propensity learned from our own outcomes, per (product, segment), shrunk towards the product's
+ * prior P0 (a Beta prior worth SE pitches):
+ *   P = (SE * P0 + accepted) / (SE + N)
+ * where N is how often the product was actually pitched to the segment (the manager recorded
+ * accepted, declined or later: an offer that was never pitched is neither success nor failure) and
+ * SE the prior's strength (branch configuration). With no pitches P is P0 whatever SE is; with many
+ * it follows what customers actually did; SE = 0 trusts the pitches alone.
  */
 
 export interface OutcomeStats {
-  /** Pitches with an answer or none (accepted + declined + later + no response). */
+  /** Pitches with an answer (accepted + declined + later). */
   n: number;
   accepted: number;
 }
 
 export function smoothedPropensity(prior: number, stats: OutcomeStats | undefined, priorStrength: number): number {
-  const n = stats?.n ?? 0;
-  if (n <= 0) return (priorStrength / (priorStrength + 1)) * prior;
-  const observed = Math.min(1, Math.max(0, (stats?.accepted ?? 0) / n));
-  const d = priorStrength + n + 1;
-  return (priorStrength / d) * prior + (n / d) * observed;
+  const n = Math.max(0, stats?.n ?? 0);
+  const accepted = Math.min(n, Math.max(0, stats?.accepted ?? 0));
+  const strength = Math.max(0, priorStrength);
+  if (n === 0) return prior;
+  return (strength * prior + accepted) / (strength + n);
 }
 
 /** The segment outcomes are learned per: the customer's life stage (coarse enough to learn fast). */

@@ -72,6 +72,11 @@ export interface TicketForecast {
   /** Epoch ms the ticket is expected to be called. */
   calledAt: number;
   counterId: number;
+  /**
+   * Place in the forecast's order of calls, 1 = the next call at any counter: the place in line the
+   * kiosk, the paper ticket and the phone page show (people ahead = order - 1).
+   */
+  order: number;
 }
 
 /**
@@ -183,6 +188,7 @@ export function forecastQueue(input: ForecastInput): Map<string, TicketForecast 
   }
 
   const until = now + (input.horizonMinutes ?? FORECAST_HORIZON_MINUTES) * MIN;
+  let order = 0;
   while (servers.length) {
     // The counter that becomes free first calls next.
     let k = 0;
@@ -215,7 +221,7 @@ export function forecastQueue(input: ForecastInput): Map<string, TicketForecast 
       continue;
     }
     const ticket = chosen.line.tickets[chosen.line.next++]!;
-    out.set(ticket.id, { calledAt: at, counterId: server.id });
+    out.set(ticket.id, { calledAt: at, counterId: server.id, order: ++order });
     server.freeAt = at + chosen.line.minutes * MIN;
     if (ticket.ticketClass === 'normal') server.recent = ['normal'];
     else server.recent.unshift(ticket.ticketClass);

@@ -3,7 +3,7 @@
  * (realtime/realtime.ts) is the one implementation; use cases know only this interface, so they
  * run the same under tests, the command line (nobody listening) and the server.
  */
-import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision } from '../domain/contracts';
+import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, LobbyAlert } from '../domain/contracts';
 
 export interface TicketCall {
   number: string;
@@ -25,6 +25,8 @@ export interface LobbyBroadcast {
   noticesChanged(n: ActiveNotices): void;
   /** A device's sessions were revoked: its open screens are disconnected. */
   deviceRevoked(deviceId: string): void;
+  /** Something the lobby managers should look at now. */
+  lobbyAlert(alert: LobbyAlert): void;
 }
 
 /** Nobody listening (command line, or before the sockets are up). */
@@ -36,6 +38,7 @@ export const SILENT: LobbyBroadcast = {
   greenChannelRouted() {},
   noticesChanged() {},
   deviceRevoked() {},
+  lobbyAlert() {},
 };
 
 /**

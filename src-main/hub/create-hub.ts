@@ -114,7 +114,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     });
     const notices = new Notices(db, branch.id, journal, now, announcer, life);
     const devices = new Devices(db, branch.id, sessions, journal, now, announcer);
-    const forms = new Forms(db, branch.id, branch.rules.timeZone, journal, now);
+    const forms = new Forms(db, branch.id, branch.rules.timeZone, journal, now, () => branch.rules.identification);
     const printers = new Map<string, PrinterTransport>(Object.entries(config.printers).map(([id, c]) => [id, createPrinter(c)]));
     const printing = new TicketPrinting(branch, tickets, printers, () => urls.public);
 

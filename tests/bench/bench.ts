@@ -157,6 +157,9 @@ function cardAtScale(): string[] {
   const customers = new CustomerDirectory(db, branch);
   const desk = new TicketStore(db, branch, customers, journal, now, () => 'http://bench');
   const byId = db.prepare('SELECT * FROM customer WHERE id = ?');
+  const cardStmt = db.prepare('SELECT card_number FROM card WHERE customer_id = ? LIMIT 1');
+  // The card read at the kiosk's reader: a read identification shows the whole card.
+  const cardOf = (id: number) => (cardStmt.get(id) as { card_number: string }).card_number;
   const total = seeded.counts.customer;
   // Random customers across the whole base (a fixed LCG: the same sample every run).
   let x = 12345;
@@ -185,10 +188,10 @@ function cardAtScale(): string[] {
   for (let i = 0; i < Math.min(CARD_SAMPLES, 1000); i++) {
     const c = byId.get(pick()) as CustomerRow;
     let s = performance.now();
-    const { row } = desk.issue({ serviceCode: 'ABCDE'[i % 5]!, requestId: `scale-${i.toString(36).padStart(8, '0')}`, identity: { kind: 'phone', value: c.phone } } as never, kiosk);
+    const { row } = desk.issue({ serviceCode: 'ABCDE'[i % 5]!, requestId: `scale-${i.toString(36).padStart(8, '0')}`, identity: { kind: 'card', value: cardOf(c.id), method: 'reader' } } as never, kiosk);
     issue.push(performance.now() - s);
     s = performance.now();
-    customers.card({ ...row, customer_id: row.customer_id! }, today, null, now());
+    customers.card({ ...row, customer_id: row.customer_id!, identification: desk.identificationOf(row)! }, today, null, now());
     card.push(performance.now() - s);
   }
   db.close();

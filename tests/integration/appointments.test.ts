@@ -13,6 +13,7 @@ import type {
   AppointmentResponse,
   CallNextResponse,
   CheckInErrorBody,
+  ConfirmIdentityResponse,
   CheckInResponse,
   CreateTicketResponse,
   ErrorBody,
@@ -159,7 +160,7 @@ describe('check-in at the kiosk', () => {
     expect(r.status).toBe(201);
     expect(r.body.outcome).toBe('on_time');
     expect(r.body.appointment).toMatchObject({ bookedTime: '09:30', serviceCode: 'A', status: 'checked_in', checkedInAt: new Date(at('09:05')).toISOString() });
-    expect(r.body.ticket).toMatchObject({ serviceCode: 'A', identified: true, position: 2, peopleAhead: 1 });
+    expect(r.body.ticket).toMatchObject({ serviceCode: 'A', identification: 'typed', identified: false, position: 2, peopleAhead: 1 });
     clock = at('09:20');
     const w2 = await walkIn('A'); // arrived before the booked time: ahead
     clock = at('09:40');
@@ -278,23 +279,34 @@ describe('check-in at the kiosk', () => {
     expect(cancel.body.error.message).toMatch(/checked in/);
   });
 
-  it("treats the appointment's customer as an identified walk-in: green channel, manager card; the kiosk sees nothing personal", async () => {
+  it("treats the appointment's customer like a typed identification: a locked card until staff check the person, then the green channel", async () => {
     await drain();
     const a = await book('A', iso('12:30'), { customer: { kind: 'card', value: '6225880000000019' } }); // #1, top tier
     const mgr = await h.socket(manager);
     const cardP = nextEvent(mgr, 'customer:card');
-    const routedP = nextEvent(mgr, 'green-channel:routed');
     clock = at('12:30');
     const r = await checkIn(a.code);
     expect(r.status).toBe(201);
-    expect(r.body.ticket).toMatchObject({ route: 'green_channel', serviceCode: 'V', requestedServiceCode: 'A', identified: true });
-    expect(r.body.ticket.number).toMatch(/^V\d{3}$/);
-    const card = await cardP;
-    expect(card.ticketId).toBe(r.body.ticket.id);
-    expect((await routedP).ticketId).toBe(r.body.ticket.id);
+    // A booking code is something the customer knows, like a typed number: a standard ticket, nothing said at the kiosk.
+    expect(r.body.ticket).toMatchObject({ route: 'standard', serviceCode: 'A', requestedServiceCode: 'A', identification: 'typed', identified: false, vip: false });
     expect(JSON.stringify(r.body)).not.toMatch(/王|13800000001|6225880000000019|C\d+"/);
+    const locked = await cardP;
+    expect(locked).toMatchObject({ ticketId: r.body.ticket.id, locked: true, identification: { strength: 'typed' }, holdings: [], offers: [] });
+    // The lobby manager checks the person's ID: the card unlocks and the green-channel rule routes them now.
+    const unlocked = nextEvent(mgr, 'customer:card', 3000, (c) => c.ticketId === r.body.ticket.id && !c.locked);
+    const routedP = nextEvent(mgr, 'green-channel:routed');
+    const confirmed = await post<ConfirmIdentityResponse>(`/api/v1/tickets/${r.body.ticket.id}/identity/confirm`, manager, { check: 'id_document' });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ identification: { strength: 'confirmed', confirmedBy: 'm01', check: 'id_document' }, greenChannel: { rule: 'key_customer' } });
+    expect((await routedP).ticketId).toBe(r.body.ticket.id);
+    expect((await unlocked).holdings.length).toBeGreaterThan(0);
     const called = await post<CallNextResponse>('/api/v1/counters/4/call-next', tellers[4]);
-    expect(called.body.ticket).toMatchObject({ id: r.body.ticket.id, ticketClass: 'green', appointment: { bookedTime: '12:30', late: false } });
+    expect(called.body.ticket).toMatchObject({
+      id: r.body.ticket.id,
+      ticketClass: 'green',
+      appointment: { bookedTime: '12:30', late: false },
+      identification: { strength: 'confirmed' },
+    });
     await post(`/api/v1/tickets/${r.body.ticket.id}/complete`, tellers[4]);
   });
 

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
 import { createHub, type Hub, type HubOptions } from '../../src-main/hub/create-hub';
 import type { ClientToServerEvents, LoginResponse, ServerToClientEvents } from '../../src-main/domain/contracts';
@@ -19,6 +20,11 @@ export interface Harness {
   socket(token: string | null): Promise<TestSocket>;
   restart(options?: HubOptions): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * The identity a kiosk's card reader sends for the customer with this phone: their debit card,
+   * read (a read identification is trusted; a typed number is not, see domain/identification.ts).
+   */
+  cardRead(phone: string): { kind: 'card'; value: string; method: 'reader' };
 }
 
 export async function startHarness(options: HubOptions & { customers?: number; dataDir?: string } = {}): Promise<Harness> {
@@ -70,6 +76,18 @@ export async function startHarness(options: HubOptions & { customers?: number; d
       for (const s of sockets.splice(0)) s.disconnect();
       await hub.close();
       rmSync(dataDir, { recursive: true, force: true });
+    },
+    cardRead(phone) {
+      const db = new Database(join(dataDir, 'branch.db'), { readonly: true, fileMustExist: true });
+      try {
+        const row = db
+          .prepare(`SELECT k.card_number FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.phone = ? ORDER BY k.kind = 'debit' DESC, k.card_number LIMIT 1`)
+          .get(phone) as { card_number: string } | undefined;
+        if (!row) throw new Error(`no card for ${phone}`);
+        return { kind: 'card', value: row.card_number, method: 'reader' };
+      } finally {
+        db.close();
+      }
     },
   };
   return h;

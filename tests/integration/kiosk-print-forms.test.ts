@@ -67,7 +67,7 @@ let manager: string;
 let cCounter: number;
 let teller: string;
 
-async function take(serviceCode: string, identity?: { kind: 'phone'; value: string }, language: 'zh-CN' | 'en' = 'zh-CN') {
+async function take(serviceCode: string, identity?: { kind: 'phone' | 'card'; value: string; method?: 'keypad' | 'reader' }, language: 'zh-CN' | 'en' = 'zh-CN') {
   const res = await req<CreateTicketResponse>('POST', '/api/v1/tickets', kiosk, { serviceCode, requestId: requestId(), language, ...(identity ? { identity } : {}) });
   expect(res.status).toBe(201);
   return res.body.ticket;
@@ -176,7 +176,16 @@ describe('printing at the kiosk', () => {
 
 describe('pre-filled forms', () => {
   it('kiosk: masked pre-fill for a known customer, save; teller: full form on call, mark used', async () => {
-    const t = await take('C', { kind: 'phone', value: '13800000003' });
+    // A number typed on the keypad pre-fills nothing: anyone can type a stranger's number.
+    const typed = await take('C', { kind: 'phone', value: '13800000003' });
+    const none = await req<KioskFormInfo>('GET', `/api/v1/tickets/${typed.id}/form/prefill`, kiosk);
+    expect(none.body.prefilled).toEqual({});
+    const missing = await req<ErrorBody>('PUT', `/api/v1/tickets/${typed.id}/form`, kiosk, { formId: 'card_loss', values: { lossType: 'formal', lostOn: '2026-11-20' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details?.map((d) => d.path)).toEqual(expect.arrayContaining(['fullName', 'idNumber']));
+
+    // The customer's card read by the kiosk's reader: the form comes pre-filled (masked on the kiosk).
+    const t = await take('C', { kind: 'card', value: '6225880000000035', method: 'reader' });
     const info = await req<KioskFormInfo>('GET', `/api/v1/tickets/${t.id}/form/prefill`, kiosk);
     expect(info.status).toBe(200);
     expect(info.body.formIds.sort()).toEqual(['account_opening', 'card_loss']);

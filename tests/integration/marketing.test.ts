@@ -21,7 +21,7 @@ const tellers: Record<number, string> = {};
 async function take(serviceCode: string, phone: string) {
   const res = await h.request<CreateTicketResponse>('POST', '/api/v1/tickets', {
     token: kiosk,
-    body: { serviceCode, requestId: requestId(), identity: { kind: 'phone', value: phone } },
+    body: { serviceCode, requestId: requestId(), identity: h.cardRead(phone) },
   });
   expect(res.status).toBe(201);
   return res.body.ticket;

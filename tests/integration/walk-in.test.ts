@@ -20,7 +20,7 @@ let kiosk: string;
 let manager: string;
 const tellers: Record<number, string> = {};
 
-async function take(serviceCode: string, identity?: { kind: 'phone' | 'card' | 'idNumber'; value: string }, rid = requestId()) {
+async function take(serviceCode: string, identity?: { kind: 'phone' | 'card' | 'idNumber'; value: string; method?: 'keypad' | 'reader' }, rid = requestId()) {
   const res = await h.request<CreateTicketResponse>('POST', '/api/v1/tickets', {
     token: kiosk,
     body: { serviceCode, requestId: rid, ...(identity ? { identity } : {}) },
@@ -152,7 +152,7 @@ describe('green channel, customer card and teller', () => {
     const cardP = nextEvent(mgr, 'customer:card');
     const routedP = nextEvent(mgr, 'green-channel:routed');
 
-    const ticket = await take('A', { kind: 'phone', value: '13800000001' });
+    const ticket = await take('A', h.cardRead('13800000001'));
     expect(ticket).toMatchObject({ serviceCode: 'V', requestedServiceCode: 'A', vip: true, route: 'green_channel', identified: true });
     expect(ticket.number).toMatch(/^V\d{3}$/);
 
@@ -206,18 +206,21 @@ describe('green channel, customer card and teller', () => {
     const { fixedIdentities } = await import('../../src-main/hub/demo/seed');
     const today = new Date().toISOString().slice(0, 10);
     const gold = fixedIdentities(today).find((f) => f.phone === '13800000002')!;
-    const byCard = await take('E', { kind: 'card', value: gold.cardNumber.replace(/(\d{4})/g, '$1 ') });
-    expect(byCard).toMatchObject({ identified: true, vip: true, route: 'green_channel' });
+    const byCard = await take('E', { kind: 'card', value: gold.cardNumber.replace(/(\d{4})/g, '$1 '), method: 'reader' });
+    expect(byCard).toMatchObject({ identification: 'read', identified: true, vip: true, route: 'green_channel' });
     const general = fixedIdentities(today).find((f) => f.phone === '13800000003')!;
-    const byId = await take('C', { kind: 'idNumber', value: general.idNumber.toLowerCase() });
-    expect(byId).toMatchObject({ identified: true, vip: false, route: 'standard', serviceCode: 'C' });
+    const byId = await take('C', { kind: 'idNumber', value: general.idNumber.toLowerCase(), method: 'reader' });
+    expect(byId).toMatchObject({ identification: 'read', identified: true, vip: false, route: 'standard', serviceCode: 'C' });
+    // The same card typed on the keypad: a standard ticket, and nothing says whose it is.
+    const typed = await take('E', { kind: 'card', value: gold.cardNumber });
+    expect(typed).toMatchObject({ identification: 'typed', identified: false, vip: false, route: 'standard', serviceCode: 'E' });
   });
 
   it('calls green channel first, then VIP, then first come first served', async () => {
     await drain();
     const g1 = await take('A');
     const g2 = await take('B');
-    const vip = await take('A', { kind: 'phone', value: '13800000002' }); // gold -> green channel V
+    const vip = await take('A', h.cardRead('13800000002')); // gold -> green channel V
     const g3 = await take('A');
     const order: string[] = [];
     for (;;) {
@@ -250,7 +253,7 @@ describe('green channel, customer card and teller', () => {
   it('tracks a ticket on the phone page without personal data', async () => {
     await drain();
     const first = await take('D');
-    const t = await take('D', { kind: 'phone', value: '13800000003' });
+    const t = await take('D', h.cardRead('13800000003'));
     const token = t.trackUrl.split('/t/')[1]!;
     const before = await h.request<TrackResponse>('GET', `/api/v1/track/${token}`);
     expect(before.body).toMatchObject({ number: t.number, status: 'waiting', position: 2 });
@@ -266,7 +269,7 @@ describe('green channel, customer card and teller', () => {
   });
 
   it('stores the manager outcome per suggestion and audits card views', async () => {
-    const t = await take('A', { kind: 'phone', value: '13800000004' }); // student
+    const t = await take('A', h.cardRead('13800000004')); // student
     const card = (await h.request<CustomerCard>('GET', `/api/v1/tickets/${t.id}/card`, { token: manager })).body;
     expect(card.customer.lifeStage).toBe('student');
     expect(card.offers.length).toBeGreaterThanOrEqual(3);
@@ -292,11 +295,11 @@ describe('green channel, customer card and teller', () => {
   });
 
   it('gives an opted-out customer service information only and never offers credit to an overdue borrower', async () => {
-    const out = await take('A', { kind: 'phone', value: '13800000005' });
+    const out = await take('A', h.cardRead('13800000005'));
     const card = (await h.request<CustomerCard>('GET', `/api/v1/tickets/${out.id}/card`, { token: manager })).body;
     expect(card.serviceOnly).toBe(true);
     expect(card.offers).toEqual([]);
-    const overdue = await take('D', { kind: 'phone', value: '13800000006' });
+    const overdue = await take('D', h.cardRead('13800000006'));
     expect(overdue.route).toBe('standard');
     const c6 = (await h.request<CustomerCard>('GET', `/api/v1/tickets/${overdue.id}/card`, { token: manager })).body;
     expect(c6.customer.keyCustomer).toBe(false);
@@ -321,7 +324,7 @@ describe('green channel, customer card and teller', () => {
     const cards = collect(kioskSocket, 'customer:card');
     const mgr = await h.socket(manager);
     const cardP = nextEvent(mgr, 'customer:card');
-    await take('A', { kind: 'phone', value: '13800000003' });
+    await take('A', h.cardRead('13800000003'));
     await cardP;
     expect(cards.seen).toHaveLength(0);
     await drain();

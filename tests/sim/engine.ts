@@ -286,7 +286,7 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
         // The replaced formula, fed what the hub's service-time query reads (the last 20 completed visits).
         const samples = (visits.get(c.serviceCode) ?? []).slice(-20);
         const typical = typicalServiceMinutes(samples, DEFAULT_BRANCH_RULES.queue.defaultServiceMinutes, 3);
-        const baseline = estimateWaitMinutes(track.position - 1, typical, o.counters);
+        const baseline = estimateWaitMinutes(desk.placeInService(issued.row) - 1, typical, o.counters);
         byTicket.set(issued.row.id, { c, estimate, baseline });
       } else {
         const id = atCounter.get(e.counter)!;

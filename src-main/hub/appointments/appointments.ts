@@ -370,7 +370,8 @@ export class Appointments {
         serviceCode: a.service_code,
         requestId: req.requestId,
         ...(req.language ? { language: req.language } : {}),
-        ...(customer ? { identity: { kind: 'phone' as const, value: customer.phone } } : {}),
+        // A booking code is something the customer knows, like a typed number: staff check the person.
+        ...(customer ? { identity: { kind: 'phone' as const, value: customer.phone, method: 'keypad' as const } } : {}),
       },
       kiosk,
       { queuedAt: decision.queuedAt, appointmentId: a.id },

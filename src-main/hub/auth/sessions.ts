@@ -17,6 +17,8 @@ export interface Identity {
   device?: string | null;
   /** The session this identity came from (the token's digest), to end it. */
   sessionId?: string;
+  /** When the session expires (epoch ms). */
+  expiresAt?: number;
 }
 
 const STAFF_SESSION_MS = 12 * 3600_000;
@@ -29,6 +31,7 @@ const FAILURE_WINDOW_MS = 5 * 60_000;
 export class Sessions {
   private readonly failures = new Map<string, { count: number; since: number }>();
   private readonly cache = new Map<string, { identity: Identity; expiresAt: number; checkedAt: number }>();
+  private readonly endedListeners = new Set<(sessionIds: readonly string[]) => void>();
 
   constructor(
     private readonly db: Db,
@@ -75,14 +78,42 @@ export class Sessions {
   private endSession(digest: string): void {
     this.cache.delete(digest);
     this.db.prepare('DELETE FROM session WHERE token_hash = ?').run(digest);
+    this.tellEnded([digest]);
   }
 
   /** Ends every session of a kiosk or display (retired or re-keyed); returns how many. */
   revokeDevice(deviceId: string): number {
+    return this.revokeSubject(deviceId, ['kiosk', 'display']);
+  }
+
+  /** Ends every session of a member of staff (disabled, PIN reset, unlocked by an admin); returns how many. */
+  revokeStaff(staffId: string): number {
+    return this.revokeSubject(staffId, ['manager', 'teller', 'admin']);
+  }
+
+  private revokeSubject(subjectId: string, roles: readonly Role[]): number {
+    const list = roles.map((r) => `'${r}'`).join(', ');
+    const rows = this.db.prepare(`SELECT token_hash FROM session WHERE subject_id = ? AND role IN (${list})`).all(subjectId) as { token_hash: string }[];
     for (const [digest, hit] of this.cache) {
-      if (hit.identity.subjectId === deviceId && (hit.identity.role === 'kiosk' || hit.identity.role === 'display')) this.cache.delete(digest);
+      if (hit.identity.subjectId === subjectId && roles.includes(hit.identity.role)) this.cache.delete(digest);
     }
-    return this.db.prepare("DELETE FROM session WHERE subject_id = ? AND role IN ('kiosk', 'display')").run(deviceId).changes;
+    const n = this.db.prepare(`DELETE FROM session WHERE subject_id = ? AND role IN (${list})`).run(subjectId).changes;
+    this.tellEnded(rows.map((r) => r.token_hash));
+    return n;
+  }
+
+  /**
+   * Listens for sessions that end before their time (sign-out, revocation): the socket server
+   * closes their connections at once. Expiry is each connection's own timer.
+   */
+  onEnded(listener: (sessionIds: readonly string[]) => void): { dispose(): void } {
+    this.endedListeners.add(listener);
+    return { dispose: () => void this.endedListeners.delete(listener) };
+  }
+
+  private tellEnded(ids: readonly string[]): void {
+    if (ids.length === 0) return;
+    for (const l of this.endedListeners) l(ids);
   }
 
   /** The identity behind a bearer token, or null when unknown or expired. */
@@ -106,7 +137,14 @@ export class Sessions {
     if (!row) return null;
     const expiresAt = Date.parse(row.expires_at);
     if (expiresAt <= now) return null;
-    const identity: Identity = { role: row.role, subjectId: row.subject_id, branchId: row.branch_id, counterId: row.counter_id, sessionId: digest };
+    const identity: Identity = {
+      role: row.role,
+      subjectId: row.subject_id,
+      branchId: row.branch_id,
+      counterId: row.counter_id,
+      sessionId: digest,
+      expiresAt,
+    };
     this.cache.set(digest, { identity, expiresAt, checkedAt: now });
     return identity;
   }

@@ -467,6 +467,22 @@ CREATE TABLE branch_notice (
 CREATE INDEX branch_notice_live ON branch_notice(branch_id, removed_at, sort_order);
 `,
   },
+  // Identification strength: a typed number is not a customer until staff check the person.
+  {
+    version: 9,
+    name: 'identification strength on tickets',
+    sql: `
+-- How the identity reached the kiosk: 'typed' (keypad) or 'read' (card / ID reader); NULL for a
+-- guest. Kept when the number matched no customer, so a repeated request answers the same.
+-- Tickets made before this version keep their customer but count as typed.
+ALTER TABLE ticket ADD COLUMN identification TEXT CHECK (identification IS NULL OR identification IN ('typed', 'read'));
+UPDATE ticket SET identification = 'typed' WHERE customer_id IS NOT NULL;
+-- A member of staff checked the person (strength 'confirmed'): when, who, how.
+ALTER TABLE ticket ADD COLUMN id_confirmed_at INTEGER;
+ALTER TABLE ticket ADD COLUMN id_confirmed_by TEXT;
+ALTER TABLE ticket ADD COLUMN id_check TEXT CHECK (id_check IS NULL OR id_check IN ('id_document', 'bank_card', 'known_to_staff'));
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

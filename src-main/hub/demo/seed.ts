@@ -10,6 +10,16 @@
  */
 import type Database from 'better-sqlite3';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from '../../domain/branch-config';
+
+/**
+ * The demo branch's rules: the defaults, except that a demo is tried by several people typing the
+ * same six personas in a few minutes, so it allows more identification attempts per number and per
+ * kiosk than a real branch would (a real branch keeps 3 per number and 30 per kiosk in 10 minutes).
+ */
+export const DEMO_BRANCH_RULES: BranchRules = {
+  ...DEFAULT_BRANCH_RULES,
+  identification: { ...DEFAULT_BRANCH_RULES.identification, attempts: { perKiosk: 300, perIdentifier: 60, windowMinutes: 10, alertAt: 150 } },
+};
 import { residentIdCheckChar } from '../../domain/identity';
 import { lifeStageOf, type CustomerProfileFacts, type LifeStage, type ProductCategory } from '../../domain/products';
 import { keyCustomerReason, shiftYears, starsFor, tierFor, totalsOf, type Tier, type TieringRules } from '../../domain/tiering';
@@ -121,7 +131,7 @@ export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): De
   if (!Number.isInteger(customers) || customers < 0 || customers > 20_000_000) {
     throw new RangeError(`customers must be an integer 0..20,000,000, got ${customers}`);
   }
-  const rules = BranchRulesSchema.parse(opts.rules ?? DEFAULT_BRANCH_RULES);
+  const rules = BranchRulesSchema.parse(opts.rules ?? DEMO_BRANCH_RULES);
   const extra = opts.extraHoldingsPerCustomer ?? 0;
   if (!Number.isFinite(extra) || extra < 0 || extra > 20) {
     throw new RangeError(`extraHoldingsPerCustomer must be 0..20, got ${extra}`);

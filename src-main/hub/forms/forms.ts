@@ -19,6 +19,7 @@ import {
   type PrefillSource,
 } from '../../domain/forms';
 import { maskCardNumber, maskIdNumber, maskName, maskPhone } from '../../domain/masking';
+import { allows, effectiveStrength, type IdentificationRules } from '../../domain/identification';
 import { businessDate } from '../../domain/ticket-number';
 import { conflict, forbidden, fromZod, notFound } from '../errors';
 
@@ -33,6 +34,8 @@ interface TicketRef {
   device_id: string;
   status: string;
   counter_id: number | null;
+  identification: 'typed' | 'read' | null;
+  id_confirmed_at: number | null;
 }
 
 interface FormRow {
@@ -62,10 +65,13 @@ export class Forms {
     private readonly timeZone: string,
     private readonly journal: Journal,
     private readonly now: () => number,
+    /** What each identification strength allows (pre-filling needs a read or confirmed identity by default). */
+    private readonly identification: () => IdentificationRules,
   ) {
     this.s = {
       ticket: db.prepare(
-        `SELECT id, branch_id, business_date, number, requested_service_code, customer_id, device_id, status, counter_id
+        `SELECT id, branch_id, business_date, number, requested_service_code, customer_id, device_id, status, counter_id,
+           identification, id_confirmed_at
          FROM ticket WHERE id = ?`,
       ),
       customer: db.prepare('SELECT name, phone, id_number FROM customer WHERE id = ?'),
@@ -99,9 +105,14 @@ export class Forms {
     return t;
   }
 
-  /** Full profile values for pre-filling (hub side only). */
-  private profile(customerId: number | null): Partial<Record<PrefillSource, string>> {
+  /**
+   * Full profile values for pre-filling (hub side only), when the identification is trusted for
+   * it: a number typed at the kiosk pre-fills nothing (anyone can type a stranger's number).
+   */
+  private profile(t: TicketRef): Partial<Record<PrefillSource, string>> {
+    const customerId = t.customer_id;
     if (customerId === null) return {};
+    if (!allows(this.identification(), 'prefill', effectiveStrength(t.identification ?? 'typed', t.id_confirmed_at))) return {};
     const c = this.s.customer.get(customerId) as { name: string; phone: string; id_number: string } | undefined;
     if (!c) return {};
     const card = this.s.card.get(customerId) as { card_number: string } | undefined;
@@ -125,7 +136,7 @@ export class Forms {
   kioskInfo(ticketId: string, kiosk: Identity): KioskFormInfo {
     const t = this.kioskTicket(ticketId, kiosk);
     const forms = formsForService(t.requested_service_code);
-    const profile = this.profile(t.customer_id);
+    const profile = this.profile(t);
     const prefilled: Record<string, string> = {};
     for (const form of forms) {
       for (const f of form.fields) {
@@ -147,7 +158,7 @@ export class Forms {
     if (!form.serviceCodes.includes(t.requested_service_code)) {
       throw conflict('form_not_offered', `form ${formId} is not offered for service ${t.requested_service_code}`, { formId, serviceCode: t.requested_service_code });
     }
-    const profile = this.profile(t.customer_id);
+    const profile = this.profile(t);
     const merged: Record<string, unknown> = { ...typed };
     const prefilledKeys: string[] = [];
     for (const f of form.fields) {

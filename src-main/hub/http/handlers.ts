@@ -66,6 +66,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     resume: ({ params, who }) => queue.resume(params.id, who),
     parked: () => queue.parked(),
     moveToGreenChannel: ({ params, body, who }) => queue.moveToGreenChannel(params.id, body.reason, who),
+    confirmIdentity: ({ params, body, who }) => queue.confirmIdentity(params.id, body.check, who),
     greenChannelToday: () => ({ decisions: queue.greenChannelToday() }),
 
     // ---------------------------------------------------------- counters

@@ -18,7 +18,10 @@ import type { Visits } from '../visits/visits';
 import type { IssuePlacement, IssueResult, TicketStore, TicketRow } from './ticket-store';
 import type {
   CallNextResponse,
+  ConfirmIdentityResponse,
   CounterServicesResponse,
+  IdentityCheck,
+  LobbyAlert,
   CounterState,
   CounterStatus,
   CreateTicketRequestSchema,
@@ -31,7 +34,9 @@ import type {
 } from '../../domain/contracts';
 import { dayMeasures, measureTicket, measuresCsv, type MeasureTicket, type MeasuresResponse } from '../../domain/measures';
 import { originalArrival, placedAt, recallOutcome } from '../../domain/queue-policy';
-import { conflict, forbidden, invalid, notFound } from '../errors';
+import { HubError, conflict, forbidden, invalid, notFound } from '../errors';
+import { allows } from '../../domain/identification';
+import { IdentificationGuard } from './identification-guard';
 
 type CreateTicket = z.output<typeof CreateTicketRequestSchema>;
 
@@ -43,6 +48,7 @@ export interface TransferInput {
 
 export class Queue {
   private readonly s;
+  private readonly guard: IdentificationGuard;
 
   constructor(
     private readonly db: Db,
@@ -53,6 +59,7 @@ export class Queue {
     private readonly announcer: Announcer,
     private readonly now: () => number,
   ) {
+    this.guard = new IdentificationGuard(() => branch.rules.identification, now);
     this.s = {
       byId: db.prepare('SELECT * FROM ticket WHERE id = ?'),
       recall: db.prepare(
@@ -100,6 +107,16 @@ export class Queue {
         `UPDATE ticket SET service_code = @service_code, route = 'green_channel', ticket_class = 'green'
          WHERE id = @id AND status = 'waiting' RETURNING *`,
       ),
+      confirm: db.prepare(
+        `UPDATE ticket SET id_confirmed_at = @at, id_confirmed_by = @by, id_check = @check
+         WHERE id = @id AND id_confirmed_at IS NULL RETURNING *`,
+      ),
+      setVip: db.prepare('UPDATE ticket SET vip = 1 WHERE id = ?'),
+      toVip: db.prepare("UPDATE ticket SET vip = 1, ticket_class = 'vip' WHERE id = ? AND status = 'waiting' RETURNING *"),
+      insertRule: db.prepare(
+        `INSERT INTO green_channel_routing (ticket_id, customer_id, rule, from_service_code, destination_service_code,
+           destination_counter_id, decided_at, decided_by, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       insertRouting: db.prepare(
         `INSERT INTO green_channel_routing (ticket_id, customer_id, rule, from_service_code, destination_service_code,
            destination_counter_id, decided_at, decided_by, reason) VALUES (?, ?, 'manager', ?, ?, ?, ?, ?, ?)`,
@@ -114,9 +131,24 @@ export class Queue {
    * with the new row (an appointment check-in records itself there); it is not run for a repeat.
    */
   issue(req: CreateTicket, device: Identity, placement: IssuePlacement = {}, within?: (result: IssueResult) => void): IssueResult {
+    const repeat = this.tickets.byRequestId(req.requestId);
+    if (repeat) return this.tickets.issue(req, device, placement);
+    if (req.identity) this.guardIdentification(device, req.identity);
     const result = this.db.transaction(() => {
       const r = this.tickets.issue(req, device, placement);
-      if (r.created) within?.(r);
+      if (r.created) {
+        if (req.identity) {
+          // Every identification attempt is in the audit log (never the number itself).
+          this.audit(device, 'identity.attempt', r.row, {
+            kind: req.identity.kind,
+            method: req.identity.method,
+            strength: r.row.identification,
+            matched: r.row.customer_id !== null,
+            ...(r.row.customer_id !== null ? { customer: `C${r.row.customer_id}` } : {}),
+          });
+        }
+        within?.(r);
+      }
       return r;
     })();
     if (result.created) {
@@ -125,6 +157,82 @@ export class Queue {
       if (result.row.customer_id !== null) this.announcer.tell((b) => b.pushCard(this.visits.cardOf(result.row)));
     }
     return result;
+  }
+
+  /** Counts an identification attempt; over the limit it is refused (429), audited either way, and a burst alerts the managers. */
+  private guardIdentification(device: Identity, identity: { kind: string; value: string; method: string }): void {
+    try {
+      const { alert } = this.guard.attempt(device.subjectId, identity);
+      if (alert) this.announcer.tell((b) => b.lobbyAlert(alert));
+    } catch (err) {
+      const alert = (err as { alert?: LobbyAlert | null }).alert;
+      if (alert) this.announcer.tell((b) => b.lobbyAlert(alert));
+      if (err instanceof HubError) {
+        this.journal.auditBy(this.branch.id, device, 'identity.refused', `device:${device.subjectId}`, {
+          kind: identity.kind,
+          method: identity.method,
+          reason: err.reason,
+          ...err.params,
+        });
+      }
+      throw err;
+    }
+  }
+
+  /**
+   * A lobby manager, or the teller at whose counter the ticket is called, checked the person: the
+   * identification becomes `confirmed` (audited). The card unlocks (holdings, reminders, offers),
+   * and a waiting customer the green-channel rule routes is moved into it now, as a read card would
+   * have been at the kiosk (the decision recorded with its rule).
+   */
+  confirmIdentity(ticketId: string, check: IdentityCheck, who: Identity): ConfirmIdentityResponse {
+    const outcome = this.db.transaction(() => {
+      const t = this.ticket(ticketId, who);
+      if (t.customer_id === null) throw conflict('guest_ticket', `ticket ${t.number} is a guest ticket: there is no identity to confirm`, { number: t.number });
+      if ((t.status !== 'waiting' && t.status !== 'called') || t.business_date !== this.tickets.today()) {
+        throw conflict('visit_ended', `ticket ${t.number} is ${t.status}: the visit has ended`, { number: t.number, status: t.status });
+      }
+      if (who.role === 'teller' && (t.status !== 'called' || t.counter_id !== who.counterId)) {
+        throw conflict('not_called_here', `ticket ${t.number} is not called at your counter`, { number: t.number });
+      }
+      if (t.id_confirmed_at !== null) return { row: t, routed: null as GreenChannelDecision | null, changed: false };
+      const now = this.now();
+      const before = this.tickets.identificationOf(t)!.strength;
+      let row = this.s.confirm.get({ id: t.id, at: now, by: who.subjectId, check }) as TicketRow;
+      this.journal.event(this.branch.id, 'ticket.identity_confirmed', { ticketId: t.id, number: t.number, check, confirmedBy: who.subjectId });
+      this.audit(who, 'identity.confirm', row, { customer: `C${t.customer_id}`, check, before });
+      let routed: GreenChannelDecision | null = null;
+      if (row.status === 'waiting' && row.route !== 'green_channel' && allows(this.branch.rules.identification, 'greenChannel', 'confirmed')) {
+        const customer = this.visits.customers.get(t.customer_id);
+        const rule = this.tickets.greenChannelRule(customer);
+        const gc = this.branch.rules.greenChannel;
+        if (rule && this.branch.serviceByCode.has(gc.destinationServiceCode) && !this.s.routingOf.get(t.id)) {
+          row = this.s.toGreen.get({ id: t.id, service_code: gc.destinationServiceCode }) as TicketRow;
+          this.s.insertRule.run(t.id, t.customer_id, rule, t.service_code, gc.destinationServiceCode, gc.destinationCounterId, now, who.subjectId, 'identity confirmed');
+          this.s.setVip.run(t.id);
+          this.journal.event(this.branch.id, 'ticket.green_channel', {
+            ticketId: t.id,
+            number: t.number,
+            from: t.service_code,
+            to: gc.destinationServiceCode,
+            decidedBy: who.subjectId,
+            reason: 'identity confirmed',
+          });
+          this.audit(who, 'green_channel.route', row, { customer: `C${t.customer_id}`, rule, from: t.service_code, to: gc.destinationServiceCode, counterId: gc.destinationCounterId });
+          routed = this.tickets.routingFor(t.id);
+        } else if (this.visits.customers.vip(customer) && row.ticket_class === 'normal') {
+          row = this.s.toVip.get(t.id) as TicketRow;
+        }
+      }
+      return { row, routed, changed: true };
+    })();
+    const { row, routed } = outcome;
+    if (outcome.changed) {
+      if (routed) this.announcer.tell((b) => b.greenChannelRouted(routed));
+      this.announcer.tell((b) => b.pushCard(this.visits.cardOf(row)));
+      this.changed();
+    }
+    return { ticketId: row.id, number: row.number, identification: this.tickets.identificationOf(row)!, greenChannel: routed ?? this.tickets.routingFor(row.id) };
   }
 
   // ------------------------------------------------------------------ calling and ending

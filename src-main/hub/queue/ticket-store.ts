@@ -26,7 +26,10 @@ import type {
   TicketAppointment,
   TrackResponse,
   WaitingTicket,
+  TicketIdentification,
+  IdentityCheck,
 } from '../../domain/contracts';
+import { allows, effectiveStrength, strengthOf } from '../../domain/identification';
 import { localTime } from '../../domain/appointments';
 import { classFor, type PriorityReason } from '../../domain/queue';
 import { isNear, pickNext, typicalServiceMinutes, type Candidate } from '../../domain/queue-policy';
@@ -79,6 +82,12 @@ export interface TicketRow {
   appointment_id: number | null;
   /** When the teller started serving (the customer reached the counter); null = not pressed. */
   serving_at: number | null;
+  /** How the identity reached the kiosk (typed / read), null for a guest; kept when it matched nobody. */
+  identification: 'typed' | 'read' | null;
+  /** A member of staff checked the person: when, who, how. */
+  id_confirmed_at: number | null;
+  id_confirmed_by: string | null;
+  id_check: IdentityCheck | null;
 }
 
 /** Where an appointment check-in places its ticket (appointments/appointments.ts); a walk-in passes nothing. */
@@ -137,10 +146,10 @@ export class TicketStore {
       insert: db.prepare(
         `INSERT INTO ticket (id, branch_id, business_date, service_code, requested_service_code, seq, number,
            ticket_class, route, vip, customer_id, language, request_id, device_id, track_token, status, issued_at,
-           priority_reason, queued_at, appointment_id)
+           priority_reason, queued_at, appointment_id, identification)
          VALUES (@id, @branch_id, @business_date, @service_code, @requested_service_code, @seq, @number,
            @ticket_class, @route, @vip, @customer_id, @language, @request_id, @device_id, @track_token, 'waiting', @issued_at,
-           @priority_reason, @queued_at, @appointment_id)`,
+           @priority_reason, @queued_at, @appointment_id, @identification)`,
       ),
       insertRouting: db.prepare(
         `INSERT INTO green_channel_routing (ticket_id, customer_id, rule, from_service_code, destination_service_code,
@@ -241,8 +250,13 @@ export class TicketStore {
 
   // ------------------------------------------------------------------ issuing
 
+  /** The ticket a kiosk request already made (a retry with the same requestId), or null. */
+  byRequestId(requestId: string): TicketRow | null {
+    return (this.s.byRequest.get(this.branch.id, requestId) as TicketRow | undefined) ?? null;
+  }
+
   issue(req: CreateTicket, device: Identity, placement: IssuePlacement = {}): IssueResult {
-    const existing = this.s.byRequest.get(this.branch.id, req.requestId) as TicketRow | undefined;
+    const existing = this.byRequestId(req.requestId);
     if (existing) return { ticket: this.issued(existing), created: false, row: existing, greenChannel: this.routingFor(existing.id) };
 
     const requested = this.branch.serviceByCode.get(req.serviceCode);
@@ -252,10 +266,14 @@ export class TicketStore {
     }
 
     const customer = req.identity ? this.customers.find(req.identity.kind, req.identity.value) : null;
-    const rule = customer ? this.greenChannelRule(customer) : null;
+    // A typed number is not a customer: no green channel and no VIP class until staff check the
+    // person (domain/identification.ts); the branch rules say which strengths are trusted.
+    const entered = req.identity ? strengthOf(req.identity.method, req.identity.kind) : null;
+    const trusted = customer !== null && allows(this.branch.rules.identification, 'greenChannel', entered);
+    const rule = customer && trusted ? this.greenChannelRule(customer) : null;
     const gc = this.branch.rules.greenChannel;
     const service = rule ? this.branch.serviceByCode.get(gc.destinationServiceCode) ?? requested : requested;
-    const vip = customer ? this.customers.vip(customer) : false;
+    const vip = customer && trusted ? this.customers.vip(customer) : false;
     const route: TicketRoute = rule ? 'green_channel' : 'standard';
 
     const row = this.db.transaction((): TicketRow => {
@@ -294,6 +312,10 @@ export class TicketStore {
         outcome: null,
         appointment_id: placement.appointmentId ?? null,
         serving_at: null,
+        identification: entered,
+        id_confirmed_at: null,
+        id_confirmed_by: null,
+        id_check: null,
       };
       this.s.insert.run(ticket);
       if (customer && rule) {
@@ -341,16 +363,39 @@ export class TicketStore {
       estimatedWaitMinutes: estimate,
       trackUrl: `${this.publicUrl()}/t/${t.track_token}`,
       issuedAt: new Date(t.issued_at).toISOString(),
-      identified: t.customer_id !== null,
+      identification: t.identification ?? 'none',
+      // Only a card or ID the person holds may tell them they were recognised; a typed number never does.
+      identified: t.identification === 'read' && t.customer_id !== null,
+    };
+  }
+
+  /** How far staff can believe who an identified ticket's customer is; null for a guest. */
+  identificationOf(t: TicketRow): TicketIdentification | null {
+    if (t.customer_id === null) return null;
+    const strength = effectiveStrength(t.identification ?? 'typed', t.id_confirmed_at)!;
+    return {
+      strength,
+      confirmedAt: t.id_confirmed_at === null ? null : new Date(t.id_confirmed_at).toISOString(),
+      confirmedBy: t.id_confirmed_by,
+      check: t.id_check,
     };
   }
 
   /**
-   * Place in line (1 = next) and estimated minutes from the queue forecast (null: no open counter
-   * serves the ticket); 0 / 0 once the ticket is no longer waiting.
+   * Place in line (1 = next) and estimated minutes, both from the queue forecast: the place is the
+   * ticket's turn in the forecast's order of calls at every counter, so it never disagrees with the
+   * estimate or with what "call next" will do. A ticket no open counter serves has no estimate (null)
+   * and keeps its place among the tickets of its own service. 0 / 0 once the ticket is no longer waiting.
    */
   place(t: TicketRow): { position: number; estimate: number | null } {
     if (t.status !== 'waiting') return { position: 0, estimate: 0 };
+    const f = this.forecast().get(t.id);
+    if (f) return { position: f.order, estimate: forecastMinutes(f, this.now()) };
+    return { position: this.placeInService(t), estimate: null };
+  }
+
+  /** Place among the waiting tickets of the ticket's own service, by class weight and arrival (no counters considered). */
+  placeInService(t: TicketRow): number {
     const { r: rowid } = this.s.rowidOf.get(t.id) as { r: number };
     const { ahead } = this.s.position.get({
       branch_id: t.branch_id,
@@ -361,7 +406,7 @@ export class TicketStore {
       queued_at: t.queued_at,
       ...this.weightParams(),
     }) as { ahead: number };
-    return { position: ahead + 1, estimate: this.estimate(t.id) };
+    return ahead + 1;
   }
 
   private weightParams() {
@@ -596,7 +641,14 @@ export class TicketStore {
     };
     if (t.customer_id === null) return base;
     const c = this.customers.get(t.customer_id);
-    return { ...base, tier: c.tier, stars: c.stars, keyCustomer: c.key_customer === 1, customerName: maskName(c.name) };
+    return {
+      ...base,
+      tier: c.tier,
+      stars: c.stars,
+      keyCustomer: c.key_customer === 1,
+      customerName: maskName(c.name),
+      identification: this.identificationOf(t)!,
+    };
   }
 
   get(ticketId: string): TicketRow | null {
@@ -679,6 +731,7 @@ export class TicketStore {
       issuedAt: new Date(w.issued_at).toISOString(),
       ...(w.priority_reason ? { priorityReason: w.priority_reason } : {}),
       ...this.appointmentOf(w),
+      ...(w.customer_id !== null ? { identification: this.identificationOf(w)!.strength } : {}),
     };
   }
 

@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, PublicQueueSnapshot, QueueSnapshot } from '../../domain/contracts';
+import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, LobbyAlert, PublicQueueSnapshot, QueueSnapshot } from '../../domain/contracts';
 import { OffsetSchema } from '../../domain/contracts';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../domain/events';
 import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
@@ -55,6 +55,18 @@ export class LobbyRealtime implements LobbyBroadcast {
       next();
     });
     this.io.on('connection', (socket) => this.onConnection(socket));
+    // A session that ends (sign-out, a device retired, staff disabled) ends its connections now.
+    this.sessionsEnded = sessions.onEnded((ids) => this.endSessions(ids));
+  }
+
+  private readonly sessionsEnded: { dispose(): void };
+
+  private endSessions(ids: readonly string[]): void {
+    const ended = new Set(ids);
+    for (const socket of this.io.sockets.sockets.values()) {
+      const sid = (socket.data.identity as { sessionId?: string } | undefined)?.sessionId;
+      if (sid && ended.has(sid)) socket.disconnect(true);
+    }
   }
 
   private room(name: 'staff' | 'managers' | 'public') {
@@ -62,7 +74,12 @@ export class LobbyRealtime implements LobbyBroadcast {
   }
 
   private onConnection(socket: LobbySocket): void {
-    const { role } = socket.data.identity;
+    const { role, expiresAt } = socket.data.identity;
+    // The connection ends when its session expires, not at the next reconnect.
+    if (expiresAt !== undefined) {
+      const expiry = this.scheduler.after(expiresAt - this.now(), () => socket.disconnect(true));
+      socket.on('disconnect', () => expiry.cancel());
+    }
     if (role === 'manager' || role === 'teller') void socket.join(this.room('staff'));
     if (role === 'manager') void socket.join(this.room('managers'));
     if (role === 'display' || role === 'kiosk') void socket.join(this.room('public'));
@@ -144,6 +161,10 @@ export class LobbyRealtime implements LobbyBroadcast {
     this.io.to(this.room('managers')).emit('green-channel:routed', d);
   }
 
+  lobbyAlert(alert: LobbyAlert): void {
+    this.io.to(this.room('managers')).emit('lobby:alert', alert);
+  }
+
   /** Notices are public: every connected screen of this branch (one hub = one branch) gets them. */
   noticesChanged(n: ActiveNotices): void {
     this.io.emit('notices:changed', n);
@@ -190,6 +211,7 @@ export class LobbyRealtime implements LobbyBroadcast {
   async close(): Promise<void> {
     this.snapshotTimer?.cancel();
     this.snapshotTimer = null;
+    this.sessionsEnded.dispose();
     // Close every client's transport without closing the HTTP server (the hub closes that itself).
     // Clients see a transport close and reconnect on their own once the hub is back.
     this.io.engine.close();

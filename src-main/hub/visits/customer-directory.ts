@@ -4,7 +4,8 @@
  */
 import type { Branch } from '../branch';
 import type { Db } from '../db/open';
-import type { CardAction, CardOffer, ControlGroup, CustomerCard, GreenChannelDecision, HoldingGroup, OfferOutcome, OfferResponse } from '../../domain/contracts';
+import type { CardAction, CardOffer, ControlGroup, CustomerCard, GreenChannelDecision, HoldingGroup, OfferOutcome, OfferResponse, TicketIdentification } from '../../domain/contracts';
+import { allows } from '../../domain/identification';
 import { ageOn, lifeStageOf, PRODUCT_CATEGORIES, type Product, type ProductCategory, type LifeStage } from '../../domain/products';
 import { maskCardNumber, maskIdNumber, maskName, maskPhone } from '../../domain/masking';
 import { addDaysIso, remindersFor, type AccountMovement, type CreditState, type LoanClass, type Reminder } from '../../domain/reminders';
@@ -103,6 +104,8 @@ export interface TicketForCard {
   requested_service_code: string;
   issued_at: number;
   customer_id: number;
+  /** How far the identity is believed; decides whether the card is locked. */
+  identification: TicketIdentification;
 }
 
 export class CustomerDirectory {
@@ -302,7 +305,12 @@ export class CustomerDirectory {
     return { scope, holdings, reminders, offerCustomer, segment: segmentOf(lifeStage) };
   }
 
-  /** Learned outcome counts per (product, segment): the final answer of each offer, loaded once, then kept up to date. */
+  /**
+   * Learned outcome counts per (product, segment): the final answer of each offer actually pitched
+   * (accepted, declined or later), loaded once, then kept up to date. An offer that was never
+   * pitched (no response when the visit ended: beyond the visit's pitch allowance, or simply not
+   * raised) is neither success nor failure.
+   */
   private outcomeStats(): Map<string, OutcomeStats> {
     if (!this.stats) {
       const rows = this.db
@@ -311,7 +319,7 @@ export class CustomerDirectory {
              SELECT product_code, segment, outcome,
                     ROW_NUMBER() OVER (PARTITION BY decision_id, product_code ORDER BY recorded_at DESC, id DESC) AS rn
              FROM offer_outcome WHERE outcome <> 'shown')
-           WHERE rn = 1 GROUP BY product_code, segment, outcome`,
+           WHERE rn = 1 AND outcome IN ('accepted', 'declined', 'later') GROUP BY product_code, segment, outcome`,
         )
         .all() as { product_code: string; segment: string; outcome: Response; n: number }[];
       const m = new Map<string, OutcomeStats>();
@@ -327,17 +335,20 @@ export class CustomerDirectory {
     return this.stats;
   }
 
-  /** Moves one offer's final answer in the learned counts (previous -> next). */
+  /** Moves one offer's final answer in the learned counts (previous -> next); only pitches count. */
   private learn(productCode: string, segment: string, previous: Response | null, next: Response): void {
     const m = this.outcomeStats();
     const k = statsKey(productCode, segment);
     const st = m.get(k) ?? { n: 0, accepted: 0 };
-    if (previous) {
+    const pitched = (r: Response | null) => r === 'accepted' || r === 'declined' || r === 'later';
+    if (pitched(previous)) {
       st.n--;
       if (previous === 'accepted') st.accepted--;
     }
-    st.n++;
-    if (next === 'accepted') st.accepted++;
+    if (pitched(next)) {
+      st.n++;
+      if (next === 'accepted') st.accepted++;
+    }
     m.set(k, st);
   }
 
@@ -376,6 +387,8 @@ export class CustomerDirectory {
           contextWeights: rules.offers.contextWeights,
           lifeStageBoost: rules.offers.lifeStageBoost,
           maxOffers: rules.offers.maxOffers,
+          reinvestBoost: rules.offers.reinvestBoost,
+          tierPrivilege: rules.offers.tierPrivilege,
           propensity: (code, prior) => smoothedPropensity(prior, stats.get(statsKey(code, f.segment)), strength),
         },
         reminders: f.reminders,
@@ -466,7 +479,7 @@ export class CustomerDirectory {
     const cards = (this.cardsOf.all(c.id) as { card_number: string }[]).map((k) => maskCardNumber(k.card_number));
     const asOf = holdings.reduce((m, h) => (h.as_of > m ? h.as_of : m), '');
     const inWindow = pitchesInWindow(this.history(c.id, now), now, this.branch.rules.marketing.caps.windowDays);
-    return {
+    const card: CustomerCard = {
       ticketId: t.id,
       number: t.number,
       serviceCode: t.service_code,
@@ -494,6 +507,8 @@ export class CustomerDirectory {
         aum: f.scope === 'all' ? c.aum : Math.round(totalsOf(holdings).aum * 100) / 100,
         resident: c.resident !== 0,
       },
+      identification: t.identification,
+      locked: false,
       holdings: groups,
       holdingsScope: f.scope,
       holdingsAsOf: asOf || today,
@@ -504,6 +519,18 @@ export class CustomerDirectory {
       controlGroup: decision.control_group,
       actions: JSON.parse(decision.actions_json) as CardAction[],
       contact: { pitchAllowance: decision.pitch_allowance, pitchesUsed: pitched.size, pitchesInWindow: inWindow },
+    };
+    if (allows(this.branch.rules.identification, 'holdings', t.identification.strength)) return card;
+    // Not yet believed (a typed number, by default): nothing about what the customer holds leaves
+    // the hub until a member of staff has checked the person.
+    return {
+      ...card,
+      locked: true,
+      customer: { ...card.customer, maskedCardNumbers: [], productCount: null, aum: null },
+      holdings: [],
+      reminders: [],
+      offers: [],
+      actions: [],
     };
   }
 
@@ -548,7 +575,6 @@ export class CustomerDirectory {
     for (const o of JSON.parse(decision.offers_json) as NbaOffer[]) {
       if (answered.has(o.productCode)) continue;
       this.insertOutcome.run(decision.id, decision.customer_id, o.productCode, 'no_response', decision.segment, o.countsTowardCap !== false ? 1 : 0, null, 'system', null, at);
-      this.learn(o.productCode, decision.segment, null, 'no_response');
       n++;
     }
     this.closeDecisionStmt.run(at, decision.id);

@@ -29,6 +29,7 @@ import type { NbaOffer } from '../../domain/next-best-action';
 import { campaignReport, type ReportOfferRow, type ReportVisitRow } from '../../domain/campaign-report';
 import { addDaysIso } from '../../domain/reminders';
 import { conflict, invalid, notFound } from '../errors';
+import { allows } from '../../domain/identification';
 
 const HOLDOUT_NOTE =
   'Conversion = a visit with an accepted offer or a product opening imported from core banking within the attribution window. ' +
@@ -98,6 +99,7 @@ export class Visits {
         requested_service_code: row.requested_service_code,
         issued_at: row.issued_at,
         customer_id: row.customer_id,
+        identification: this.desk.identificationOf(row)!,
       },
       this.desk.today(),
       this.desk.routingFor(row.id),
@@ -109,6 +111,17 @@ export class Visits {
   recordOutcome(ticketId: string, productCode: string, outcome: OfferOutcome, note: string | undefined, manager: Identity): RecordOutcomeResponse {
     const row = this.desk.get(ticketId);
     if (!row || row.branch_id !== manager.branchId || row.customer_id === null) throw notFound('customer_card_not_found', 'customer card not found');
+    // An answer belongs to the visit: while it lasts, or later the same business day, never days after.
+    if (row.business_date !== this.desk.today()) {
+      throw conflict('visit_closed', `the visit of ticket ${row.number} was on ${row.business_date}: answers are recorded the same day`, {
+        number: row.number,
+        date: row.business_date,
+      });
+    }
+    // Offers of a locked card were never shown: nothing to answer until the identity is confirmed.
+    if (!allows(this.branch.rules.identification, 'holdings', this.desk.identificationOf(row)!.strength)) {
+      throw conflict('identity_unconfirmed', `check the identity of ticket ${row.number}'s customer first`, { number: row.number });
+    }
     const at = this.now();
     this.db.transaction(() => {
       this.customers.recordOutcome(ticketId, productCode, outcome, note, manager.subjectId, at, manager.device ?? null);

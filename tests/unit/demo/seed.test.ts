@@ -11,6 +11,7 @@ import { verifySecret } from '../../../src-main/hub/auth/secrets';
 import { openDatabase, type Db } from '../../../src-main/hub/db/open';
 import {
   DEMO_BRANCH_ID,
+  DEMO_BRANCH_RULES,
   DEMO_PRODUCTS,
   DEMO_STAFF,
   countDemoData,
@@ -112,12 +113,15 @@ describe('seedDemoBranch: branch set-up', () => {
     expect(summary.keyCustomers).toBe((db.prepare('SELECT count(*) AS n FROM customer WHERE key_customer = 1').get() as { n: number }).n);
   });
 
-  it('creates the demo branch with the default rules', () => {
+  it('creates the demo branch with the default rules, but more identification attempts for people trying it', () => {
     const b = db.prepare('SELECT * FROM branch').get() as { id: string; name_zh: string; name_en: string; rules_json: string };
     expect(b.id).toBe('demo-001');
     expect(b.name_zh).toBe('网点大堂演示支行');
     expect(b.name_en).toBe('Demo Branch (Lobby)');
-    expect(BranchRulesSchema.parse(JSON.parse(b.rules_json))).toEqual(DEFAULT_BRANCH_RULES);
+    const rules = BranchRulesSchema.parse(JSON.parse(b.rules_json));
+    expect(rules).toEqual(DEMO_BRANCH_RULES);
+    expect({ ...rules, identification: DEFAULT_BRANCH_RULES.identification }).toEqual(DEFAULT_BRANCH_RULES);
+    expect(rules.identification.attempts.perIdentifier).toBeGreaterThan(DEFAULT_BRANCH_RULES.identification.attempts.perIdentifier);
   });
 
   it('creates services A-E and V with VIP only on V', () => {

@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { smoothedPropensity } from '@domain/propensity';
 import { bucketOf, controlGroupOf, periodOf, pickIndex } from '@domain/control-groups';
 
-describe('smoothed propensity P = SE/(SE+N+1)·P0 + N/(SE+N+1)·P_obs', () => {
+describe('smoothed propensity P = (SE·P0 + accepted) / (SE + N), shrunk towards the prior', () => {
   it('is the formula', () => {
-    expect(smoothedPropensity(0.1, { n: 10, accepted: 5 }, 20)).toBeCloseTo((20 / 31) * 0.1 + (10 / 31) * 0.5);
-    expect(smoothedPropensity(0.1, undefined, 20)).toBeCloseTo((20 / 21) * 0.1);
-    expect(smoothedPropensity(0.1, { n: 0, accepted: 0 }, 0)).toBe(0);
+    expect(smoothedPropensity(0.1, { n: 10, accepted: 5 }, 20)).toBeCloseTo((20 * 0.1 + 5) / 30);
+    expect(smoothedPropensity(0.1, { n: 10, accepted: 5 }, 0)).toBeCloseTo(0.5);
+  });
+  it('is the prior itself before any pitch, whatever the prior strength (never zero for a zero strength)', () => {
+    expect(smoothedPropensity(0.1, undefined, 20)).toBe(0.1);
+    expect(smoothedPropensity(0.1, { n: 0, accepted: 0 }, 0)).toBe(0.1);
+    expect(smoothedPropensity(0.07, { n: 0, accepted: 0 }, 100_000)).toBe(0.07);
+  });
+  it('shrinks towards the prior, not towards zero: one decline barely moves a strong prior', () => {
+    const p = smoothedPropensity(0.2, { n: 1, accepted: 0 }, 20);
+    expect(p).toBeCloseTo((20 * 0.2) / 21);
+    expect(p).toBeGreaterThan(0.18);
   });
   it('starts near the prior and follows the observed rate as outcomes accumulate', () => {
     const few = smoothedPropensity(0.05, { n: 2, accepted: 2 }, 20);

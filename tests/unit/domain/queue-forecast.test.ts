@@ -182,7 +182,7 @@ describe('queue forecast: helpers', () => {
   });
 
   it('forecastMinutes rounds to the nearest minute, never below 0; unknown stays null', () => {
-    const f = (minutes: number): TicketForecast => ({ calledAt: at(minutes), counterId: 1 });
+    const f = (minutes: number): TicketForecast => ({ calledAt: at(minutes), counterId: 1, order: 1 });
     expect(forecastMinutes(f(2.4), NOW)).toBe(2);
     expect(forecastMinutes(f(2.5), NOW)).toBe(3);
     expect(forecastMinutes(f(0), NOW)).toBe(0);
@@ -216,6 +216,7 @@ describe('queue forecast: helpers', () => {
 function reference(waiting: ForecastTicket[], counters: ForecastCounter[], minutes: Record<string, number>, p: QueuePolicy): Map<string, TicketForecast | null> {
   const out = new Map<string, TicketForecast | null>(waiting.map((t) => [t.id, null]));
   const left = new Set(waiting);
+  let order = 0;
   const live = counters
     .filter((c) => c.state === 'open')
     .map((c) => ({ c, freeAt: Math.max(NOW, c.freeAt), recent: [...c.recentClasses], done: false }));
@@ -234,7 +235,7 @@ function reference(waiting: ForecastTicket[], counters: ForecastCounter[], minut
       continue;
     }
     left.delete(chosen.t);
-    out.set(chosen.id, { calledAt: s.freeAt, counterId: s.c.id });
+    out.set(chosen.id, { calledAt: s.freeAt, counterId: s.c.id, order: ++order });
     s.freeAt += (minutes[chosen.t.serviceCode] ?? 6) * MIN;
     s.recent.unshift(chosen.ticketClass);
   }

@@ -44,12 +44,15 @@ afterEach(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const cardOf = (phone: string) =>
+  (db.prepare('SELECT k.card_number FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.phone = ? LIMIT 1').get(phone) as { card_number: string }).card_number;
 const issue = (phone?: string) =>
   desk.issue(
     CreateTicketRequestSchema.parse({
       serviceCode: 'A',
       requestId: `r-${Math.random().toString(36).slice(2, 12)}`,
-      ...(phone ? { identity: { kind: 'phone', value: phone } } : {}),
+      // The customer's card read at the kiosk (a trusted identification: green channel, full card).
+      ...(phone ? { identity: { kind: 'card', value: cardOf(phone), method: 'reader' } } : {}),
     }),
     kiosk,
   ).row;

@@ -19,6 +19,7 @@ const ticket: IssuedTicket = {
   estimatedWaitMinutes: 12,
   trackUrl: 'http://10.0.0.5:8080/t/AbCdEfGhIjKlMnOpQrStUv',
   issuedAt: '2026-11-22T02:00:00.000Z',
+  identification: 'read',
   identified: true,
 };
 const track = (over: Partial<TrackResponse>): TrackResponse => ({
