@@ -1,8 +1,19 @@
 /**
- * The campaign report, computed from the decision and response records (pure):
- * per product and per manager shown / accepted / conversion, uplift against the holdout with a
- * 95% confidence interval (Wilson for each rate, Newcombe for the difference), ranking quality
- * against the random arm, and the contact load per customer (so over-marketing is visible).
+ * The campaign report, computed from the decision and response records and the products opened in
+ * core banking (pure). Conversion is measured the same way in every arm: a visit converts when, within
+ * the attribution window after it, the customer opened a product that was a candidate at the visit
+ * (it passed eligibility, applicability, suitability and the contact policy: what any arm could have
+ * offered). "Accepted" is the manager's record of intent, reported beside it, never as conversion.
+ *
+ * - uplift: conversion of the treated arm against the holdout, with a 95% interval (Wilson for each
+ *   rate, Newcombe for the difference);
+ * - ranking quality: the treated arm's top offer opened, against the random arm's offer opened;
+ * - offline replay: of the treated visits that converted, how often the opened product was among
+ *   the top offers of the real ranking, and how often among the top of a propensity-only ranking of
+ *   the same candidates (as Pega's Impact Analyzer compares against propensity alone);
+ * - per product and per manager: shown, answers, accepted and opened;
+ * - the contact load per customer, so over-marketing stays visible;
+ * - caveats whenever an arm has too few visits or the conversion data does not cover the window.
  */
 import type { ControlGroup } from './control-groups';
 import type { Response } from './contact-policy';
@@ -19,10 +30,17 @@ export interface ReportOfferRow {
   staffId: string | null;
   countsTowardCap: boolean;
 }
+
 export interface ReportVisitRow {
   decisionId: number;
   customerId: number;
   controlGroup: ControlGroup;
+  /** Products that were candidates at the visit (passed every hard stage and the contact policy). */
+  candidates: readonly string[];
+  /** The candidates with their score and learned propensity, for the propensity-only replay. */
+  scored: readonly { productCode: string; score: number; propensity: number }[];
+  /** Products opened in core banking within the attribution window after the visit. */
+  opened: readonly string[];
 }
 
 /** A rate with its 95% confidence interval. */
@@ -30,7 +48,11 @@ export interface Rate {
   rate: number;
   low: number;
   high: number;
+  /** Successes and trials behind it. */
+  k: number;
+  n: number;
 }
+
 /** Responses tallied per product or per manager. */
 export interface Row {
   key: string;
@@ -39,20 +61,62 @@ export interface Row {
   declined: number;
   later: number;
   noResponse: number;
-  /** accepted / shown */
-  conversion: number;
+  /** accepted / shown: intent recorded by the manager. */
+  acceptRate: number;
+  /** Offers of this product (or by this manager) whose product was opened within the window. */
+  opened: number;
+  /** opened / shown: confirmed by core banking. */
+  openRate: number;
+}
+
+export type ReportCaveat =
+  /** An arm has fewer visits than `minVisitsPerArm`: its rate says little. */
+  | 'few_visits'
+  /** No core-banking conversions were imported: nothing converts in any arm yet. */
+  | 'no_conversion_data'
+  /** The conversions imported end before the attribution window of the period's last visits. */
+  | 'conversion_data_incomplete';
+
+export interface ReportOptions {
+  /** Top offers per card (the branch's `offers.maxOffers`), for the replay. */
+  maxOffers: number;
+  /** Below this many visits an arm gets the `few_visits` caveat. */
+  minVisitsPerArm: number;
+  /** The latest date the imported conversion data covers (null: none imported). */
+  conversionsAsOf: string | null;
+  /** The date the data must reach for every visit of the period to have its full window. */
+  conversionsNeededUpTo: string;
+}
+
+export interface CampaignReportData {
+  visits: { treatment: number; holdout: number; random: number };
+  /** Share of visits converted (a candidate product opened within the window), per arm. */
+  conversion: { treatment: Rate; holdout: Rate; random: Rate };
+  /** Share of visits with an offer the manager recorded as accepted (intent; none in the holdout). */
+  accepted: { treatment: Rate; random: Rate };
+  /** Treated vs holdout conversion, the difference with a 95% CI. */
+  uplift: { treatment: Rate; holdout: Rate; difference: Rate };
+  /** Ranking quality: the treated arm's top offer opened vs the random arm's offer opened. */
+  ranking: { ranked: Rate; random: Rate };
+  /** Of the treated visits that converted: the opened product among the top offers of each ranking. */
+  replay: { ranked: Rate; propensityOnly: Rate };
+  byProduct: Row[];
+  byManager: Row[];
+  /** Pitches per customer in the period: histogram (pitches -> customers) and the maximum. */
+  contactLoad: { customers: number; histogram: { pitches: number; customers: number }[]; max: number; mean: number };
+  caveats: ReportCaveat[];
 }
 
 const Z = 1.959964;
 
 /** Wilson score interval of k successes in n trials. */
 export function wilson(k: number, n: number): Rate {
-  if (n <= 0) return { rate: 0, low: 0, high: 0 };
+  if (n <= 0) return { rate: 0, low: 0, high: 0, k: 0, n: 0 };
   const p = k / n;
   const z2 = Z * Z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (Z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
-  return { rate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half) };
+  return { rate: p, low: Math.max(0, centre - half), high: Math.min(1, centre + half), k, n };
 }
 
 /** Difference p1 - p2 with Newcombe's hybrid score interval (method 10). */
@@ -64,58 +128,78 @@ export function difference(a: { k: number; n: number }, b: { k: number; n: numbe
     rate: d,
     low: d - Math.sqrt((r1.rate - r1.low) ** 2 + (r2.high - r2.rate) ** 2),
     high: d + Math.sqrt((r1.high - r1.rate) ** 2 + (r2.rate - r2.low) ** 2),
+    k: a.k - b.k,
+    n: a.n + b.n,
   };
 }
 
-function tally(rows: readonly ReportOfferRow[], keyOf: (r: ReportOfferRow) => string): Row[] {
+function tally(rows: readonly ReportOfferRow[], keyOf: (r: ReportOfferRow) => string | null, openedIn: (r: ReportOfferRow) => boolean): Row[] {
   const m = new Map<string, Row>();
   for (const r of rows) {
     const key = keyOf(r);
-    const t = m.get(key) ?? { key, shown: 0, accepted: 0, declined: 0, later: 0, noResponse: 0, conversion: 0 };
+    if (key === null) continue;
+    const t = m.get(key) ?? { key, shown: 0, accepted: 0, declined: 0, later: 0, noResponse: 0, acceptRate: 0, opened: 0, openRate: 0 };
     t.shown++;
     if (r.final === 'accepted') t.accepted++;
     else if (r.final === 'declined') t.declined++;
     else if (r.final === 'later') t.later++;
     else if (r.final === 'no_response') t.noResponse++;
+    if (openedIn(r)) t.opened++;
     m.set(key, t);
   }
   const out = [...m.values()];
-  for (const t of out) t.conversion = t.shown ? t.accepted / t.shown : 0;
+  for (const t of out) {
+    t.acceptRate = t.shown ? t.accepted / t.shown : 0;
+    t.openRate = t.shown ? t.opened / t.shown : 0;
+  }
   return out.sort((a, b) => b.shown - a.shown || a.key.localeCompare(b.key));
 }
 
-export interface CampaignReportData {
-  visits: { treatment: number; holdout: number; random: number };
-  byProduct: Row[];
-  byManager: Row[];
-  /** Share of visits converted (an accepted offer or an imported conversion): treated vs holdout, difference with a 95% CI. */
-  uplift: { treatment: Rate; holdout: Rate; difference: Rate };
-  /** Ranking quality: acceptance of the top-ranked offer vs the random arm's offer. */
-  ranking: { ranked: Rate; random: Rate };
-  /** Pitches per customer in the period: histogram (pitches -> customers) and the maximum. */
-  contactLoad: { customers: number; histogram: { pitches: number; customers: number }[]; max: number; mean: number };
+/** The top `n` product codes by a key, ties by code (as arbitration breaks them). */
+function topBy(scored: ReportVisitRow['scored'], n: number, key: (s: ReportVisitRow['scored'][number]) => number): Set<string> {
+  return new Set(
+    [...scored]
+      .sort((a, b) => key(b) - key(a) || a.productCode.localeCompare(b.productCode))
+      .slice(0, n)
+      .map((s) => s.productCode),
+  );
 }
 
-/**
- * `confirmed`: visits (decision ids) followed by a conversion from the core-banking import; a visit
- * converts when an offer was accepted or a conversion was confirmed (the only way a holdout visit can).
- */
-export function campaignReport(
-  visits: readonly ReportVisitRow[],
-  offers: readonly ReportOfferRow[],
-  confirmed: ReadonlySet<number> = new Set(),
-): CampaignReportData {
+export function campaignReport(visits: readonly ReportVisitRow[], offers: readonly ReportOfferRow[], options: ReportOptions): CampaignReportData {
   const count = { treatment: 0, holdout: 0, random: 0 };
   for (const v of visits) count[v.controlGroup]++;
-  const converted = new Set([...offers.filter((o) => o.final === 'accepted').map((o) => o.decisionId), ...confirmed]);
+  const byDecision = new Map(visits.map((v) => [v.decisionId, v]));
+  const converted = (v: ReportVisitRow) => v.opened.some((p) => v.candidates.includes(p));
   const arm = (g: ControlGroup) => {
     const vs = visits.filter((v) => v.controlGroup === g);
-    return { k: vs.filter((v) => converted.has(v.decisionId)).length, n: vs.length };
+    return { k: vs.filter(converted).length, n: vs.length };
   };
   const treated = arm('treatment');
   const holdout = arm('holdout');
+  const random = arm('random');
+  const acceptedVisits = new Set(offers.filter((o) => o.final === 'accepted').map((o) => o.decisionId));
+  const acceptedIn = (g: ControlGroup) => {
+    const vs = visits.filter((v) => v.controlGroup === g);
+    return wilson(vs.filter((v) => acceptedVisits.has(v.decisionId)).length, vs.length);
+  };
+  const openedIn = (o: ReportOfferRow) => byDecision.get(o.decisionId)?.opened.includes(o.productCode) ?? false;
+
   const rankedTop = offers.filter((o) => o.controlGroup === 'treatment' && o.rank === 1);
   const randomOffers = offers.filter((o) => o.controlGroup === 'random');
+
+  // Offline replay over the treated visits that converted.
+  let replayN = 0;
+  let rankedHits = 0;
+  let propensityHits = 0;
+  for (const v of visits) {
+    if (v.controlGroup !== 'treatment' || !converted(v) || v.scored.length === 0) continue;
+    replayN++;
+    const opened = v.opened.filter((p) => v.candidates.includes(p));
+    const ranked = topBy(v.scored, options.maxOffers, (s) => s.score);
+    const byPropensity = topBy(v.scored, options.maxOffers, (s) => s.propensity);
+    if (opened.some((p) => ranked.has(p))) rankedHits++;
+    if (opened.some((p) => byPropensity.has(p))) propensityHits++;
+  }
 
   const pitches = new Map<number, number>();
   for (const v of visits) if (!pitches.has(v.customerId)) pitches.set(v.customerId, 0);
@@ -132,20 +216,31 @@ export function campaignReport(
     if (n > max) max = n;
     sum += n;
   }
+
+  const caveats: ReportCaveat[] = [];
+  if (count.treatment < options.minVisitsPerArm || count.holdout < options.minVisitsPerArm || count.random < options.minVisitsPerArm) caveats.push('few_visits');
+  if (options.conversionsAsOf === null) caveats.push('no_conversion_data');
+  else if (options.conversionsAsOf < options.conversionsNeededUpTo) caveats.push('conversion_data_incomplete');
+
   return {
     visits: count,
-    byProduct: tally(offers, (o) => o.productCode),
-    byManager: tally(offers, (o) => o.staffId ?? '-'),
+    conversion: { treatment: wilson(treated.k, treated.n), holdout: wilson(holdout.k, holdout.n), random: wilson(random.k, random.n) },
+    accepted: { treatment: acceptedIn('treatment'), random: acceptedIn('random') },
     uplift: { treatment: wilson(treated.k, treated.n), holdout: wilson(holdout.k, holdout.n), difference: difference(treated, holdout) },
     ranking: {
-      ranked: wilson(rankedTop.filter((o) => o.final === 'accepted').length, rankedTop.length),
-      random: wilson(randomOffers.filter((o) => o.final === 'accepted').length, randomOffers.length),
+      ranked: wilson(rankedTop.filter(openedIn).length, rankedTop.length),
+      random: wilson(randomOffers.filter(openedIn).length, randomOffers.length),
     },
+    replay: { ranked: wilson(rankedHits, replayN), propensityOnly: wilson(propensityHits, replayN) },
+    byProduct: tally(offers, (o) => o.productCode, openedIn),
+    // Only answers a manager recorded: an offer nobody answered belongs to no manager.
+    byManager: tally(offers, (o) => o.staffId, openedIn),
     contactLoad: {
       customers: pitches.size,
       histogram: [...hist.entries()].map(([p, c]) => ({ pitches: p, customers: c })).sort((a, b) => a.pitches - b.pitches),
       max,
       mean: pitches.size ? sum / pitches.size : 0,
     },
+    caveats,
   };
 }

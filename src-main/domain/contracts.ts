@@ -17,6 +17,7 @@ import type { ProductCategory, LifeStage } from './products';
 import type { Tier } from './tiering';
 import type { PriorityReason, TicketClass, TicketRoute, TicketStatus } from './queue';
 import { PlacementSchema, type Placement } from './queue-policy';
+import { calendarDate } from './dates';
 import { IdentityCheckSchema, IdentityMethodSchema, type IdentificationStrength, type IdentityCheck } from './identification';
 
 export type { CardAction, ControlGroup };
@@ -63,6 +64,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'not_found'
   | 'conflict'
+  | 'payload_too_large'
   | 'rate_limited'
   | 'internal';
 
@@ -131,6 +133,11 @@ export type ErrorReason =
   | 'too_many_identifications'
   | 'visit_closed'
   | 'identity_unconfirmed'
+  | 'invalid_file'
+  | 'body_too_large'
+  | 'too_many_requests'
+  | 'not_found'
+  | 'state_conflict'
   // appointment check-in at the kiosk
   | CheckInRefusal
   // anything else
@@ -672,27 +679,55 @@ export interface RevealResponse {
 }
 
 export const CampaignReportQuerySchema = z.strictObject({
-  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from is YYYY-MM-DD').optional(),
-  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to is YYYY-MM-DD').optional(),
+  from: calendarDate('from').optional(),
+  to: calendarDate('to').optional(),
 });
-/** The report's rows and rates are computed in domain/campaign-report.ts; the API adds the period and a note. */
-export type { Rate as RateWithCi, Row as CampaignRow } from './campaign-report';
-export interface CampaignReport extends Omit<CampaignReportData, 'uplift'> {
+/** The report's rows and rates are computed in domain/campaign-report.ts; the API adds the period and the names. */
+export type { Rate as RateWithCi, Row as CampaignRow, ReportCaveat } from './campaign-report';
+export interface CampaignReport extends CampaignReportData {
   from: string;
   to: string;
-  /** Visits with a conversion confirmed by the core-banking import. */
-  confirmedVisits: number;
-  uplift: CampaignReportData['uplift'] & { note: string };
+  /** A product opened this many days after a visit is attributed to it. */
+  attributionDays: number;
+  /** The latest date the imported core-banking conversions cover (null: none imported yet). */
+  conversionsAsOf: string | null;
+  /**
+   * Visits left out of every arm alike: the card stayed locked (the identity was never confirmed),
+   * so nobody saw its offers.
+   */
+  excludedUnconfirmed: number;
+  /** Names for the rows: products in both languages, managers by their staff name. */
+  productNames: Record<string, { 'zh-CN': string; en: string }>;
+  managerNames: Record<string, string>;
 }
-/** Conversion import: the CSV text of a core-banking export (`cif,product_code,opened_on`), at most ~60 KB per request. */
-export const ImportConversionsSchema = z.strictObject({ csv: z.string().min(1).max(60_000) });
+/** A row of a bank's file that was rejected: where, which column, why. */
+export interface FileRowReject {
+  file: string;
+  line: number;
+  column: string | null;
+  reason: string;
+}
+/**
+ * Conversion import (admin): the CSV text of a core-banking export with a header row
+ * (`cif,product_code,opened_on[,account_id]`, any order), and the date the export covers up to
+ * (default today). Up to 32 MB per request; a larger file is refused (413), never cut.
+ */
+export const ImportConversionsSchema = z.strictObject({
+  csv: z.string().min(1, 'csv is empty').max(32 * 1024 * 1024, 'csv is larger than 32 MB: import it in parts'),
+  asOf: calendarDate('asOf').optional(),
+});
 export interface ImportConversionsResponse {
+  asOf: string;
+  /** Data rows read. */
+  rows: number;
   /** Rows stored (a row already imported is skipped). */
   imported: number;
   /** Of those, joined to a lobby visit within the attribution window. */
   matched: number;
   skipped: number;
-  errors: { line: number; message: string }[];
+  /** Rows refused, with line, column and reason. */
+  rejected: FileRowReject[];
+  warnings: string[];
 }
 export interface PurgeResult {
   cutoff: string;

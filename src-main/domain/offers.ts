@@ -71,7 +71,6 @@ export interface DroppedOffer {
   rule: string;
 }
 
-
 export type Check = (p: Product, c: OfferCustomer) => string | null;
 
 /** Hard rules: marketing consent, age, residency. */

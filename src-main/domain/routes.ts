@@ -93,6 +93,8 @@ export interface RouteSpec {
   query?: z.ZodType;
   body?: z.ZodType;
   produces?: Produces;
+  /** Largest body accepted (bytes); the server's default (64 KB) otherwise. */
+  bodyLimit?: number;
 }
 
 declare const ANSWER: unique symbol;
@@ -217,6 +219,7 @@ export const ROUTES = {
     path: '/api/v1/marketing/conversions',
     access: ['admin'],
     body: ImportConversionsSchema,
+    bodyLimit: 40 * 1024 * 1024,
   }),
   campaignReport: answer<CampaignReport>()({
     method: 'GET',

@@ -40,6 +40,14 @@ function defaultReason(code: ErrorCode): ErrorReason {
       return 'sign_in_required';
     case 'forbidden':
       return 'role_not_allowed';
+    case 'not_found':
+      return 'not_found';
+    case 'conflict':
+      return 'state_conflict';
+    case 'payload_too_large':
+      return 'body_too_large';
+    case 'rate_limited':
+      return 'too_many_requests';
     default:
       return 'internal';
   }

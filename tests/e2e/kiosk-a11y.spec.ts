@@ -41,7 +41,11 @@ for (const lang of ['zh', 'en'] as const) {
       await page.getByTestId('kiosk-identify-phone').click();
       await typeOnKeypad(page, '13800000003');
       await audit(page, `kiosk-a11y-identify-${suffix}`);
-      await page.getByTestId('kiosk-identity-confirm').click();
+      await page.getByTestId('kiosk-identify-back').click();
+      await expect(page.getByTestId('kiosk-home')).toBeVisible();
+      // The customer's card on the reader instead (a read card pre-fills the form; a typed number does not).
+      await page.keyboard.type('6225880000000035');
+      await page.keyboard.press('Enter');
       await expect(page.getByTestId('kiosk-services')).toBeVisible();
       await audit(page, `kiosk-a11y-services-${suffix}`);
 
@@ -166,9 +170,10 @@ test('the "need more time?" warning passes axe and then resets the kiosk', async
 
 test('pre-filled form: kiosk (masked) -> teller sees it on call, copies a field, marks it used', async ({ browser }) => {
   const kiosk = await openKiosk(browser, { viewport: VIEWPORTS.kioskLandscape });
-  await kiosk.getByTestId('kiosk-identify-phone').click();
-  await typeOnKeypad(kiosk, '13800000003');
-  await kiosk.getByTestId('kiosk-identity-confirm').click();
+  // The customer's debit card on the reader (a typed number would pre-fill nothing).
+  await kiosk.keyboard.type('6225880000000035');
+  await kiosk.keyboard.press('Enter');
+  await expect(kiosk.getByTestId('kiosk-services')).toBeVisible();
   const issued = kiosk.waitForResponse((r) => r.url().endsWith('/api/v1/tickets') && r.request().method() === 'POST');
   await kiosk.getByTestId('kiosk-service-B').click();
   const { ticket } = (await (await issued).json()) as { ticket: { id: string; number: string } };

@@ -12,7 +12,7 @@ test('manager: reminders, actions, reveal with a reason, contact cap, campaign r
   const kiosk = await apiToken(request, { deviceId: 'kiosk-01', secret: 'demo' });
   const res = await request.post('/api/v1/tickets', {
     headers: bearer(kiosk),
-    data: { serviceCode: 'A', requestId: `e2e-mkt-${Date.now()}`, identity: { kind: 'phone', value: '13800000003' } },
+    data: { serviceCode: 'A', requestId: `e2e-mkt-${Date.now()}`, identity: { kind: 'card', value: '6225880000000035', method: 'reader' } },
   });
   expect(res.status()).toBe(201);
   const { ticket } = (await res.json()) as { ticket: { number: string } };

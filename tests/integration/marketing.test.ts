@@ -263,25 +263,56 @@ describe('reveal with a reason', () => {
 });
 
 describe('conversion import', () => {
-  it('joins products opened after a visit to it, so the holdout gets a conversion rate too', async () => {
+  it('joins products opened after a visit to it and measures every arm alike: the holdout converts through core banking too', async () => {
     const today = businessDate(new Date(), DEFAULT_BRANCH_RULES.timeZone);
     const d = db();
     const holdoutVisit = d
-      .prepare("SELECT c.cif FROM offer_decision o JOIN customer c ON c.id = o.customer_id WHERE o.control_group = 'holdout' LIMIT 1")
-      .get() as { cif: string };
+      .prepare("SELECT c.cif, o.trace_json FROM offer_decision o JOIN customer c ON c.id = o.customer_id WHERE o.control_group = 'holdout' LIMIT 1")
+      .get() as { cif: string; trace_json: string };
     d.close();
-    const csv = ['cif,product_code,opened_on', `${holdoutVisit.cif},WM-R2,${today}`, '999999999999,WM-R2,2026-11-25', 'bad line'].join('\n');
+    // A product that was a candidate at that visit (the holdout was offered nothing, but could have been).
+    const candidate = (JSON.parse(holdoutVisit.trace_json) as { code: string; kind: string; stage: string }[]).find(
+      (e) => e.kind === 'product' && e.stage === 'arbitration',
+    )!.code;
+    const csv = [
+      'opened_on,cif,product_code,branch_note', // any column order; an unknown column is one warning
+      `${today},${holdoutVisit.cif},${candidate},x`,
+      '2026-11-25,999999999999,WM-R2,x',
+      'bad line',
+      `2026-02-30,${holdoutVisit.cif},WM-R2,x`,
+      `2999-01-01,${holdoutVisit.cif},WM-R2,x`,
+      `"${today}","${holdoutVisit.cif}","${candidate}","quoted, with a comma"`,
+    ].join('\r\n');
     const res = await h.request<ImportConversionsResponse>('POST', '/api/v1/marketing/conversions', { token: admin, body: { csv } });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ imported: 1, matched: 1, skipped: 0 });
-    expect(res.body.errors.map((e) => e.line)).toEqual([3, 4]);
+    expect(res.body).toMatchObject({ asOf: today, rows: 6, imported: 1, matched: 1, skipped: 1 });
+    expect(res.body.warnings).toEqual(['conversions.csv: unknown column branch_note ignored']);
+    expect(res.body.rejected.map((e) => [e.line, e.column])).toEqual([
+      [3, 'cif'],
+      [4, null],
+      [5, 'opened_on'],
+      [6, 'opened_on'],
+    ]);
+    expect(res.body.rejected[2]!.reason).toMatch(/not a date that exists/);
     const again = await h.request<ImportConversionsResponse>('POST', '/api/v1/marketing/conversions', { token: admin, body: { csv } });
-    expect(again.body).toMatchObject({ imported: 0, skipped: 1 });
+    expect(again.body).toMatchObject({ imported: 0, skipped: 2 });
     expect((await h.request('POST', '/api/v1/marketing/conversions', { token: manager, body: { csv } })).status).toBe(403);
     expect((await h.request('POST', '/api/v1/marketing/conversions', { token: admin, body: { file: csv } })).status).toBe(400);
+    const noHeader = await h.request<ErrorBody>('POST', '/api/v1/marketing/conversions', { token: admin, body: { csv: `${holdoutVisit.cif},WM-R2,${today}` } });
+    expect(noHeader.status).toBe(400);
+    expect(noHeader.body.error).toMatchObject({ reason: 'invalid_file' });
+    expect(noHeader.body.error.message).toMatch(/missing required column/);
+    // Larger than a small upload once allowed (60 KB): still read whole.
+    const big = ['cif,product_code,opened_on', ...Array.from({ length: 4000 }, () => `999999999999,WM-R2,${today}`)].join('\n');
+    const bigRes = await h.request<ImportConversionsResponse>('POST', '/api/v1/marketing/conversions', { token: admin, body: { csv: big } });
+    expect(bigRes.status).toBe(200);
+    expect(bigRes.body.rows).toBe(4000);
     const r = await h.request<CampaignReport>('GET', '/api/v1/marketing/report', { token: admin });
-    expect(r.body.confirmedVisits).toBe(1);
+    expect(r.body.conversion.holdout.k).toBeGreaterThanOrEqual(1);
     expect(r.body.uplift.holdout.rate).toBeGreaterThan(0);
+    expect(r.body.conversionsAsOf).toBe(today);
+    // The data does not yet cover the 30 days after today's visits: the report says so.
+    expect(r.body.caveats).toContain('conversion_data_incomplete');
   });
 });
 
@@ -297,6 +328,11 @@ describe('campaign report', () => {
     expect(r.body.byManager.find((m) => m.key === 'm01')!.accepted).toBeGreaterThanOrEqual(1);
     expect(r.body.uplift.difference.low).toBeLessThanOrEqual(r.body.uplift.difference.rate);
     expect(r.body.contactLoad.max).toBeGreaterThanOrEqual(2);
+    // Rows carry names: products in both languages, managers by name; no row for "nobody answered".
+    expect(r.body.byManager.map((m) => m.key)).not.toContain('-');
+    expect(r.body.managerNames.m01).toBeTruthy();
+    for (const p of r.body.byProduct) expect(r.body.productNames[p.key]).toMatchObject({ 'zh-CN': expect.any(String), en: expect.any(String) });
+    expect(r.body.replay.ranked.n).toBe(r.body.replay.propensityOnly.n);
     expect(r.body.contactLoad.histogram.reduce((s, x) => s + x.customers, 0)).toBe(r.body.contactLoad.customers);
     expect((await h.request('GET', '/api/v1/marketing/report', { token: manager })).status).toBe(200);
     expect((await h.request('GET', '/api/v1/marketing/report', { token: tellers[1] })).status).toBe(403);

@@ -483,6 +483,32 @@ ALTER TABLE ticket ADD COLUMN id_confirmed_by TEXT;
 ALTER TABLE ticket ADD COLUMN id_check TEXT CHECK (id_check IS NULL OR id_check IN ('id_document', 'bank_card', 'known_to_staff'));
 `,
   },
+  // Conversions measured alike in every arm: which core-banking data has been imported, up to when.
+  {
+    version: 10,
+    name: 'conversion imports and account ids',
+    sql: `
+ALTER TABLE conversion ADD COLUMN account_id TEXT;
+-- Each import of products opened in core banking (an upload, or the warehouse feed): the date its
+-- data covers up to. Visits whose attribution window ends after the latest one are not yet measured.
+CREATE TABLE conversion_import (
+  id           INTEGER PRIMARY KEY,
+  branch_id    TEXT NOT NULL REFERENCES branch(id),
+  source       TEXT NOT NULL CHECK (source IN ('upload', 'feed')),
+  as_of        TEXT NOT NULL CHECK (length(as_of) = 10),
+  imported_at  INTEGER NOT NULL,
+  imported_by  TEXT NOT NULL,
+  rows         INTEGER NOT NULL CHECK (rows >= 0),
+  imported     INTEGER NOT NULL CHECK (imported >= 0),
+  rejected     INTEGER NOT NULL CHECK (rejected >= 0)
+) STRICT;
+CREATE INDEX conversion_import_as_of ON conversion_import(branch_id, as_of);
+-- Existing conversions (from before this version) count as one upload covering up to their latest opening.
+INSERT INTO conversion_import (branch_id, source, as_of, imported_at, imported_by, rows, imported, rejected)
+  SELECT b.id, 'upload', MAX(c.opened_on), MAX(c.imported_at), 'migration', COUNT(*), COUNT(*), 0
+  FROM conversion c CROSS JOIN (SELECT id FROM branch ORDER BY id LIMIT 1) b HAVING COUNT(*) > 0;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

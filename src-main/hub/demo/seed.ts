@@ -38,7 +38,8 @@ import {
   SURNAMES,
 } from './names';
 import { demoActivity, fixedActivity, type ActivityHolding, type DemoActivity } from './activity';
-import { addMonths, dayNumber, isIsoDate, isoDate, makePermutation, Rng, weightedTable } from './random';
+import { addMonths, dayNumber, isoDate, makePermutation, Rng, weightedTable } from './random';
+import { isCalendarDate } from '../../domain/dates';
 
 export { DEMO_PRODUCTS } from './catalogue';
 export { fixedIdentities, type FixedIdentity } from './fixed';
@@ -126,7 +127,7 @@ export interface DemoSummary {
 
 export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): DemoSummary {
   const started = performance.now();
-  if (!isIsoDate(opts.today)) throw new RangeError(`today must be YYYY-MM-DD, got ${JSON.stringify(opts.today)}`);
+  if (!isCalendarDate(opts.today)) throw new RangeError(`today must be YYYY-MM-DD, got ${JSON.stringify(opts.today)}`);
   const customers = opts.customers ?? DEFAULT_DEMO_CUSTOMERS;
   if (!Number.isInteger(customers) || customers < 0 || customers > 20_000_000) {
     throw new RangeError(`customers must be an integer 0..20,000,000, got ${customers}`);

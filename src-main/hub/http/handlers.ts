@@ -91,7 +91,7 @@ export function createHandlers(s: HandlerServices): Handlers {
     card: ({ params, who }) => visits.cardFor(params.id, who),
     recordOutcome: ({ params, body, who }) => visits.recordOutcome(params.id, params.productCode, body.outcome, body.note, who),
     reveal: ({ params, body, who }) => visits.reveal(params.id, body, who),
-    importConversions: ({ body, who }) => visits.importConversions(body.csv, who),
+    importConversions: ({ body, who }) => visits.importConversions(body.csv, body.asOf, who),
     campaignReport: ({ query }) => visits.report(query.from, query.to),
 
     // ---------------------------------------------------------- audit

@@ -50,6 +50,7 @@ export function registerRouteTable(app: FastifyInstance, routes: Routes, handler
     app.route({
       method: spec.method,
       url: spec.path,
+      ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
         const who = spec.access === 'public' ? null : { ...sessions.require(req.headers.authorization, spec.access), device: deviceOf(req) };
         const input = {

@@ -18,6 +18,7 @@ const STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  payload_too_large: 413,
   rate_limited: 429,
   internal: 500,
 };
@@ -55,10 +56,10 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     if (err instanceof HubError) e = err;
     else if (err instanceof ZodError) e = fromZod(err);
     else if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      // Body parsing and content-type errors from fastify itself.
-      e = new HubError(err.statusCode === 429 ? 'rate_limited' : 'validation_failed', err.message);
-      void reply.code(err.statusCode === 429 ? 429 : 400).send(errorBody(e));
-      return;
+      // Body parsing, size and content-type errors from fastify itself, in the same shape as ours.
+      if (err.statusCode === 413) e = new HubError('payload_too_large', `the body is larger than this route accepts`, { reason: 'body_too_large' });
+      else if (err.statusCode === 429) e = new HubError('rate_limited', err.message, { reason: 'too_many_requests' });
+      else e = new HubError('validation_failed', err.message, { reason: 'invalid_input' });
     } else {
       req.log.error({ err }, 'unhandled error');
       e = new HubError('internal', `internal error (request ${req.id})`);

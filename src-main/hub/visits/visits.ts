@@ -15,6 +15,7 @@ import type { Journal } from '../journal';
 import type {
   CampaignReport,
   CustomerCard,
+  FileRowReject,
   ImportConversionsResponse,
   OfferOutcome,
   PurgeResult,
@@ -22,20 +23,19 @@ import type {
   RevealRequestSchema,
   RevealResponse,
 } from '../../domain/contracts';
-import { parseConversionsCsv } from '../../domain/conversions';
+import { ATTRIBUTION_DAYS, CONVERSION_COLUMNS, ConversionRowSchema, type ConversionRow } from '../../domain/conversions';
+import type { TraceEntry } from '../../domain/next-best-action';
+import { CsvFileError, readCsvText } from '../feed/csv-rows';
 import type { ControlGroup } from '../../domain/control-groups';
 import type { Response } from '../../domain/contact-policy';
 import type { NbaOffer } from '../../domain/next-best-action';
 import { campaignReport, type ReportOfferRow, type ReportVisitRow } from '../../domain/campaign-report';
 import { addDaysIso } from '../../domain/reminders';
 import { conflict, invalid, notFound } from '../errors';
-import { allows } from '../../domain/identification';
+import { allows, effectiveStrength } from '../../domain/identification';
 
-const HOLDOUT_NOTE =
-  'Conversion = a visit with an accepted offer or a product opening imported from core banking within the attribution window. ' +
-  'Holdout visits get no pitch: only imported conversions count for them, so import the core-banking file before reading the uplift.';
-/** A product opened this many days after a lobby visit is attributed to that visit. */
-export const ATTRIBUTION_DAYS = 30;
+/** Below this many visits an arm's rate gets the report's `few_visits` caveat. */
+const MIN_VISITS_PER_ARM = 30;
 
 export class Visits {
   constructor(
@@ -165,6 +165,12 @@ export class Visits {
     return n;
   }
 
+  /**
+   * The campaign report over visits of business days `from`..`to` (default the last 30 days). Every
+   * arm is measured alike: a visit converts when core banking confirms that a product which was a
+   * candidate at the visit was opened within the attribution window. Visits whose card stayed locked
+   * (identity never confirmed: nobody saw the offers) are left out of every arm.
+   */
   report(from: string | undefined, to: string | undefined): CampaignReport {
     const today = this.desk.today();
     const end = to ?? today;
@@ -173,10 +179,21 @@ export class Visits {
     this.closeEndedVisits();
     const decisions = this.db
       .prepare(
-        `SELECT d.id, d.customer_id, d.control_group, d.offers_json FROM offer_decision d JOIN ticket t ON t.id = d.ticket_id
+        `SELECT d.id, d.customer_id, d.control_group, d.offers_json, d.trace_json, t.identification, t.id_confirmed_at
+         FROM offer_decision d JOIN ticket t ON t.id = d.ticket_id
          WHERE t.branch_id = ? AND t.business_date BETWEEN ? AND ?`,
       )
-      .all(this.branch.id, start, end) as { id: number; customer_id: number; control_group: ControlGroup; offers_json: string }[];
+      .all(this.branch.id, start, end) as {
+      id: number;
+      customer_id: number;
+      control_group: ControlGroup;
+      offers_json: string;
+      trace_json: string;
+      identification: 'typed' | 'read' | null;
+      id_confirmed_at: number | null;
+    }[];
+    const rules = this.branch.rules.identification;
+    const exposed = decisions.filter((d) => allows(rules, 'holdings', effectiveStrength(d.identification ?? 'typed', d.id_confirmed_at)));
     const finals = new Map<string, { outcome: Response; staff: string | null }>();
     const rows = this.db
       .prepare(
@@ -189,13 +206,32 @@ export class Visits {
       )
       .all(this.branch.id, start, end) as { decision_id: number; product_code: string; outcome: Response; staff_id: string }[];
     for (const r of rows) finals.set(`${r.decision_id}|${r.product_code}`, { outcome: r.outcome, staff: r.staff_id === 'system' ? null : r.staff_id });
-    // The manager of a visit: whoever recorded an answer on it.
-    const managerOf = new Map<number, string>();
-    for (const r of rows) if (r.staff_id !== 'system') managerOf.set(r.decision_id, r.staff_id);
+    const opened = new Map<number, string[]>();
+    const openedRows = this.db
+      .prepare(
+        `SELECT c.decision_id AS id, c.product_code FROM conversion c JOIN offer_decision d ON d.id = c.decision_id JOIN ticket t ON t.id = d.ticket_id
+         WHERE t.branch_id = ? AND t.business_date BETWEEN ? AND ?`,
+      )
+      .all(this.branch.id, start, end) as { id: number; product_code: string }[];
+    for (const o of openedRows) opened.set(o.id, [...(opened.get(o.id) ?? []), o.product_code]);
 
-    const visits: ReportVisitRow[] = decisions.map((d) => ({ decisionId: d.id, customerId: d.customer_id, controlGroup: d.control_group }));
+    const visits: ReportVisitRow[] = exposed.map((d) => {
+      const trace = JSON.parse(d.trace_json) as TraceEntry[];
+      // Candidates: what passed every hard stage and the contact policy (offered, or dropped only by arbitration).
+      const scored = trace
+        .filter((e) => e.kind === 'product' && (e.stage === 'offered' || e.stage === 'arbitration') && e.score !== undefined)
+        .map((e) => ({ productCode: e.code, score: e.score!, propensity: e.factors?.propensity ?? 0 }));
+      return {
+        decisionId: d.id,
+        customerId: d.customer_id,
+        controlGroup: d.control_group,
+        candidates: scored.map((x) => x.productCode),
+        scored,
+        opened: opened.get(d.id) ?? [],
+      };
+    });
     const offers: ReportOfferRow[] = [];
-    for (const d of decisions) {
+    for (const d of exposed) {
       for (const o of JSON.parse(d.offers_json) as NbaOffer[]) {
         const f = finals.get(`${d.id}|${o.productCode}`);
         offers.push({
@@ -205,43 +241,65 @@ export class Visits {
           productCode: o.productCode,
           rank: o.rank,
           final: f?.outcome ?? 'shown',
-          staffId: f?.staff ?? managerOf.get(d.id) ?? null,
+          staffId: f?.staff ?? null,
           countsTowardCap: o.countsTowardCap !== false,
         });
       }
     }
-    const confirmed = new Set(
-      (
-        this.db
-          .prepare(
-            `SELECT DISTINCT c.decision_id AS id FROM conversion c JOIN offer_decision d ON d.id = c.decision_id JOIN ticket t ON t.id = d.ticket_id
-             WHERE t.branch_id = ? AND t.business_date BETWEEN ? AND ?`,
-          )
-          .all(this.branch.id, start, end) as { id: number }[]
-      ).map((x) => x.id),
+    const { asOf } = this.db.prepare('SELECT MAX(as_of) AS asOf FROM conversion_import WHERE branch_id = ?').get(this.branch.id) as { asOf: string | null };
+    const r = campaignReport(visits, offers, {
+      maxOffers: this.branch.rules.offers.maxOffers,
+      minVisitsPerArm: MIN_VISITS_PER_ARM,
+      conversionsAsOf: asOf,
+      conversionsNeededUpTo: addDaysIso(end, ATTRIBUTION_DAYS),
+    });
+    const productNames = Object.fromEntries(this.customers.catalogue().map((p) => [p.code, p.name]));
+    const managerNames = Object.fromEntries(
+      (this.db.prepare('SELECT id, name FROM staff WHERE branch_id = ?').all(this.branch.id) as { id: string; name: string }[]).map((s) => [s.id, s.name]),
     );
-    const r = campaignReport(visits, offers, confirmed);
     return {
       from: start,
       to: end,
-      visits: r.visits,
-      confirmedVisits: confirmed.size,
-      byProduct: r.byProduct,
-      byManager: r.byManager,
-      uplift: { ...r.uplift, note: HOLDOUT_NOTE },
-      ranking: r.ranking,
-      contactLoad: r.contactLoad,
+      attributionDays: ATTRIBUTION_DAYS,
+      conversionsAsOf: asOf,
+      excludedUnconfirmed: decisions.length - exposed.length,
+      productNames,
+      managerNames,
+      ...r,
     };
   }
 
   /**
-   * Imports conversions from a core-banking CSV (`cif,product_code,opened_on`): each row is joined
-   * to the customer's latest lobby visit at this branch within ATTRIBUTION_DAYS before the opening.
-   * Unknown customers and malformed rows are reported by line, never stored; re-importing is harmless.
+   * Imports products opened in core banking from an uploaded CSV (header row; `cif, product_code,
+   * opened_on` and optional `account_id`, in any order) covering openings up to `asOf` (default
+   * today). Every row is checked (a real date, not after `asOf`, a known customer); a bad row is
+   * rejected with its line, column and reason and the rest goes on. Re-importing is harmless.
    */
-  importConversions(csv: string, admin: Identity): ImportConversionsResponse {
-    const parsed = parseConversionsCsv(csv);
-    const errors = [...parsed.errors];
+  importConversions(csv: string, asOf: string | undefined, admin: Identity): ImportConversionsResponse {
+    let read;
+    try {
+      read = readCsvText('conversions.csv', csv, CONVERSION_COLUMNS, ConversionRowSchema);
+    } catch (err) {
+      if (err instanceof CsvFileError) throw invalid('invalid_file', `csv: ${err.message}`);
+      throw err;
+    }
+    return this.storeConversions(read.rows, read.rejects, read.warnings, asOf ?? this.desk.today(), 'upload', admin);
+  }
+
+  /**
+   * Stores checked conversion rows (an upload, or the warehouse feed's conversions.csv): each one is
+   * joined to the customer's latest lobby visit at this branch within ATTRIBUTION_DAYS before the
+   * opening; the import is recorded with the date its data covers up to.
+   */
+  storeConversions(
+    rows: readonly { line: number; row: ConversionRow }[],
+    rejectedBefore: readonly FileRowReject[],
+    warnings: readonly string[],
+    asOf: string,
+    source: 'upload' | 'feed',
+    who: { subjectId: string; role: Identity['role'] | 'system'; device?: string | null },
+  ): ImportConversionsResponse {
+    const rejected: FileRowReject[] = [...rejectedBefore];
     const byCif = this.db.prepare('SELECT id FROM customer WHERE cif = ?');
     const visit = this.db.prepare(
       `SELECT d.id FROM offer_decision d JOIN ticket t ON t.id = d.ticket_id
@@ -249,31 +307,49 @@ export class Visits {
        ORDER BY t.business_date DESC, d.decided_at DESC LIMIT 1`,
     );
     const insert = this.db.prepare(
-      `INSERT INTO conversion (customer_id, product_code, opened_on, decision_id, imported_at, imported_by) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO conversion (customer_id, product_code, opened_on, decision_id, imported_at, imported_by, account_id) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (customer_id, product_code, opened_on) DO NOTHING`,
+    );
+    const record = this.db.prepare(
+      `INSERT INTO conversion_import (branch_id, source, as_of, imported_at, imported_by, rows, imported, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     let imported = 0;
     let matched = 0;
     let skipped = 0;
     const at = this.now();
+    const file = 'conversions.csv';
     this.db.transaction(() => {
-      for (const row of parsed.rows) {
-        const c = byCif.get(row.cif) as { id: number } | undefined;
-        if (!c) {
-          errors.push({ line: row.line, message: `no customer with cif ${row.cif}` });
+      for (const { line, row } of rows) {
+        if (row.opened_on > asOf) {
+          rejected.push({ file, line, column: 'opened_on', reason: `${row.opened_on} is after the date the file covers (${asOf})` });
           continue;
         }
-        const d = visit.get(c.id, this.branch.id, addDaysIso(row.openedOn, -ATTRIBUTION_DAYS), row.openedOn) as { id: number } | undefined;
-        const changes = insert.run(c.id, row.productCode, row.openedOn, d?.id ?? null, at, admin.subjectId).changes;
+        const c = byCif.get(row.cif) as { id: number } | undefined;
+        if (!c) {
+          rejected.push({ file, line, column: 'cif', reason: `no customer with cif ${row.cif}` });
+          continue;
+        }
+        const d = visit.get(c.id, this.branch.id, addDaysIso(row.opened_on, -ATTRIBUTION_DAYS), row.opened_on) as { id: number } | undefined;
+        const changes = insert.run(c.id, row.product_code, row.opened_on, d?.id ?? null, at, who.subjectId, row.account_id ?? null).changes;
         if (changes === 0) skipped++;
         else {
           imported++;
           if (d) matched++;
         }
       }
-      this.journal.auditBy(this.branch.id, admin, 'marketing.conversion_import', `branch:${this.branch.id}`, { imported, matched, skipped, errors: errors.length });
+      record.run(this.branch.id, source, asOf, at, who.subjectId, rows.length + rejectedBefore.length, imported, rejected.length);
+      this.journal.audit({
+        branchId: this.branch.id,
+        actor: who.subjectId,
+        role: who.role,
+        device: who.device ?? null,
+        action: 'marketing.conversion_import',
+        subject: `branch:${this.branch.id}`,
+        detail: { source, asOf, imported, matched, skipped, rejected: rejected.length },
+      });
     })();
-    return { imported, matched, skipped, errors: errors.sort((a, b) => a.line - b.line) };
+    rejected.sort((a, b) => a.line - b.line);
+    return { asOf, rows: rows.length + rejectedBefore.length, imported, matched, skipped, rejected, warnings: [...warnings] };
   }
 
   /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignReport, difference, wilson, type ReportOfferRow, type ReportVisitRow } from '@domain/campaign-report';
+import { campaignReport, difference, wilson, type ReportOfferRow, type ReportOptions, type ReportVisitRow } from '@domain/campaign-report';
 
 describe('confidence intervals', () => {
   it('Wilson interval: known values', () => {
@@ -7,7 +7,7 @@ describe('confidence intervals', () => {
     expect(r.rate).toBe(0.1);
     expect(r.low).toBeCloseTo(0.0552, 3);
     expect(r.high).toBeCloseTo(0.1744, 3);
-    expect(wilson(0, 0)).toEqual({ rate: 0, low: 0, high: 0 });
+    expect(wilson(0, 0)).toMatchObject({ rate: 0, low: 0, high: 0 });
     expect(wilson(0, 10).low).toBe(0);
   });
   it('Newcombe difference: contains the point estimate, excludes 0 only when clearly different', () => {
@@ -21,56 +21,98 @@ describe('confidence intervals', () => {
   });
 });
 
-describe('campaignReport', () => {
-  const visits: ReportVisitRow[] = [
-    { decisionId: 1, customerId: 1, controlGroup: 'treatment' },
-    { decisionId: 2, customerId: 1, controlGroup: 'treatment' },
-    { decisionId: 3, customerId: 2, controlGroup: 'treatment' },
-    { decisionId: 4, customerId: 3, controlGroup: 'holdout' },
-    { decisionId: 5, customerId: 4, controlGroup: 'random' },
+const OPTIONS: ReportOptions = { maxOffers: 2, minVisitsPerArm: 1, conversionsAsOf: '2026-12-31', conversionsNeededUpTo: '2026-12-30' };
+const scored = (...list: [string, number, number][]) => list.map(([productCode, score, propensity]) => ({ productCode, score, propensity }));
+const v = (decisionId: number, customerId: number, controlGroup: ReportVisitRow['controlGroup'], candidates: [string, number, number][], opened: string[] = []): ReportVisitRow => ({
+  decisionId,
+  customerId,
+  controlGroup,
+  candidates: candidates.map((c) => c[0]),
+  scored: scored(...candidates),
+  opened,
+});
+const o = (decisionId: number, customerId: number, productCode: string, rank: number, final: ReportOfferRow['final'], staffId: string | null, controlGroup: ReportOfferRow['controlGroup'] = 'treatment', countsTowardCap = true): ReportOfferRow => ({
+  decisionId, customerId, productCode, rank, final, staffId, controlGroup, countsTowardCap,
+});
+
+describe('campaignReport: conversion measured alike in every arm', () => {
+  // WM-R2 ranks first by score, FD-BOND first by propensity alone.
+  const cands: [string, number, number][] = [
+    ['WM-R2', 0.9, 0.1],
+    ['TD-1Y', 0.5, 0.2],
+    ['FD-BOND', 0.3, 0.4],
   ];
-  const o = (decisionId: number, customerId: number, productCode: string, rank: number, final: ReportOfferRow['final'], staffId: string | null, controlGroup: ReportOfferRow['controlGroup'] = 'treatment', countsTowardCap = true): ReportOfferRow => ({
-    decisionId, customerId, productCode, rank, final, staffId, controlGroup, countsTowardCap,
-  });
+  const visits: ReportVisitRow[] = [
+    v(1, 1, 'treatment', cands, ['WM-R2']), // accepted and opened
+    v(2, 1, 'treatment', cands), // accepted, never opened: intent only
+    v(3, 2, 'treatment', cands, ['FD-BOND']), // opened a candidate not pitched first
+    v(4, 3, 'holdout', cands, ['TD-1Y']), // no pitch, yet opened: converts too
+    v(5, 4, 'holdout', cands, ['XX-OTHER']), // opened something that was no candidate: does not convert
+    v(6, 5, 'random', cands, ['TD-1Y']),
+  ];
   const offers = [
     o(1, 1, 'WM-R2', 1, 'accepted', 'm01'),
     o(1, 1, 'TD-1Y', 2, 'declined', 'm01'),
-    o(1, 1, 'FD-BOND', 3, 'no_response', null),
-    o(2, 1, 'FD-BOND', 1, 'later', 'm02'),
-    o(2, 1, 'TD-3Y', 2, 'accepted', 'm02', 'treatment', false),
+    o(2, 1, 'WM-R2', 1, 'accepted', 'm02'),
+    o(2, 1, 'TD-1Y', 2, 'no_response', null),
     o(3, 2, 'WM-R2', 1, 'shown', null),
-    o(5, 4, 'CC-STD', 1, 'declined', 'm01', 'random'),
+    o(3, 2, 'TD-1Y', 2, 'shown', null),
+    o(6, 5, 'TD-1Y', 1, 'later', 'm01', 'random'),
   ];
-  const r = campaignReport(visits, offers);
+  const r = campaignReport(visits, offers, OPTIONS);
 
-  it('counts per product and per manager with conversion = accepted / shown', () => {
-    expect(r.byProduct.find((x) => x.key === 'WM-R2')).toEqual({ key: 'WM-R2', shown: 2, accepted: 1, declined: 0, later: 0, noResponse: 0, conversion: 0.5 });
-    expect(r.byProduct.find((x) => x.key === 'FD-BOND')).toMatchObject({ shown: 2, later: 1, noResponse: 1, conversion: 0 });
-    expect(r.byManager.find((x) => x.key === 'm01')).toMatchObject({ shown: 3, accepted: 1, declined: 2 });
-    expect(r.visits).toEqual({ treatment: 3, holdout: 1, random: 1 });
-  });
-
-  it('uplift: share of visits converted, treated vs holdout, with an interval', () => {
-    expect(r.uplift.treatment.rate).toBeCloseTo(2 / 3);
-    expect(r.uplift.holdout.rate).toBe(0);
-    expect(r.uplift.difference.rate).toBeCloseTo(2 / 3);
+  it('a visit converts only when a candidate product was opened, whatever the arm; accepted is intent beside it', () => {
+    expect(r.visits).toEqual({ treatment: 3, holdout: 2, random: 1 });
+    expect(r.conversion.treatment).toMatchObject({ k: 2, n: 3 });
+    expect(r.conversion.holdout).toMatchObject({ k: 1, n: 2 });
+    expect(r.conversion.random).toMatchObject({ k: 1, n: 1 });
+    // Two treated visits had an accepted offer, but only one of them opened it: accepted is not conversion.
+    expect(r.accepted.treatment).toMatchObject({ k: 2, n: 3 });
+    expect(r.uplift.difference.rate).toBeCloseTo(2 / 3 - 1 / 2);
     expect(r.uplift.difference.low).toBeLessThan(r.uplift.difference.rate);
-    expect(r.uplift.difference.high).toBeGreaterThan(r.uplift.difference.rate);
   });
 
-  it('an imported conversion converts a visit, including a holdout one', () => {
-    const withImport = campaignReport(visits, offers, new Set([4, 3]));
-    expect(withImport.uplift.holdout.rate).toBe(1);
-    expect(withImport.uplift.treatment.rate).toBe(1);
+  it('ranking quality: the top offer opened, treated vs random arm', () => {
+    expect(r.ranking.ranked).toMatchObject({ k: 1, n: 3 }); // visit 1's WM-R2
+    expect(r.ranking.random).toMatchObject({ k: 1, n: 1 });
   });
 
-  it('ranking quality: rank-1 offers vs the random arm', () => {
-    expect(r.ranking.ranked.rate).toBeCloseTo(1 / 3);
-    expect(r.ranking.random.rate).toBe(0);
+  it('offline replay: the opened product among the top offers of the ranking vs a propensity-only ranking', () => {
+    // Converted treated visits: 1 (WM-R2) and 3 (FD-BOND). Top 2 by score: WM-R2, TD-1Y; by propensity: FD-BOND, TD-1Y.
+    expect(r.replay.ranked).toMatchObject({ k: 1, n: 2 });
+    expect(r.replay.propensityOnly).toMatchObject({ k: 1, n: 2 });
   });
 
-  it('contact load per customer: pitches that count, histogram and maximum', () => {
-    // customer 1: accepted + declined + later = 3 (the maturity follow-up does not count); 2: 0; 3: 0; 4: 1
-    expect(r.contactLoad).toEqual({ customers: 4, histogram: [{ pitches: 0, customers: 2 }, { pitches: 1, customers: 1 }, { pitches: 3, customers: 1 }], max: 3, mean: 1 });
+  it('per product and per manager: answers, accepted and opened; an unanswered offer belongs to no manager', () => {
+    expect(r.byProduct.find((x) => x.key === 'WM-R2')).toEqual({
+      key: 'WM-R2',
+      shown: 3,
+      accepted: 2,
+      declined: 0,
+      later: 0,
+      noResponse: 0,
+      acceptRate: 2 / 3,
+      opened: 1,
+      openRate: 1 / 3,
+    });
+    expect(r.byManager.map((x) => x.key).sort()).toEqual(['m01', 'm02']);
+    expect(r.byManager.find((x) => x.key === 'm01')).toMatchObject({ shown: 3, accepted: 1, declined: 1, later: 1 });
+  });
+
+  it('the contact load counts pitches that count towards the caps', () => {
+    expect(r.contactLoad).toEqual({ customers: 5, histogram: [{ pitches: 0, customers: 3 }, { pitches: 1, customers: 1 }, { pitches: 3, customers: 1 }], max: 3, mean: 0.8 });
+  });
+});
+
+describe('campaignReport: caveats', () => {
+  const one = [v(1, 1, 'treatment', [['A1', 1, 1]])];
+  it('says when an arm has too few visits', () => {
+    expect(campaignReport(one, [], { ...OPTIONS, minVisitsPerArm: 30 }).caveats).toContain('few_visits');
+  });
+  it('says when no conversion data was imported, or it ends before the window of the last visits', () => {
+    const o = { ...OPTIONS, minVisitsPerArm: 0 };
+    expect(campaignReport(one, [], { ...o, conversionsAsOf: null }).caveats).toEqual(['no_conversion_data']);
+    expect(campaignReport(one, [], { ...o, conversionsAsOf: '2026-12-01' }).caveats).toEqual(['conversion_data_incomplete']);
+    expect(campaignReport(one, [], o).caveats).toEqual([]);
   });
 });

@@ -7,11 +7,9 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
   CheckInResponse,
-  
   IssuedTicket,
   Language,
   PrinterStatus,
-  
   PriorityReason,
   ServiceInfo,
 } from '@domain/contracts';
@@ -38,6 +36,8 @@ type Step = 'home' | 'identify' | 'booking' | 'tooEarly' | 'service' | 'priority
 interface EnteredIdentity {
   kind: IdentityKind;
   value: string;
+  /** Typed on the keypad, or read by the card / ID reader (the hub trusts a read card more). */
+  method: 'keypad' | 'reader';
 }
 interface IssueError {
   err: unknown;
@@ -205,7 +205,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       return;
     }
     setKind(read.kind);
-    setIdentity({ kind: read.kind, value: read.value });
+    setIdentity({ kind: read.kind, value: read.value, method: 'reader' });
     setDraft('');
     setInputError(null);
     setIssueError(null);
@@ -254,7 +254,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       setInputError(`kiosk:identify.invalid.${kind}`);
       return;
     }
-    setIdentity({ kind, value });
+    setIdentity({ kind, value, method: 'keypad' });
     setDraft('');
     setInputError(null);
     setStep('service');
@@ -326,7 +326,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       const res = await request('issueTicket', token, {
         body: {
           serviceCode: service.code,
-          ...(identity ? { identity: { kind: identity.kind, value: identity.value } } : {}),
+          ...(identity ? { identity: { kind: identity.kind, value: identity.value, method: identity.method } } : {}),
           ...(priority ? { priority } : {}),
           language: lang,
           requestId,
@@ -339,9 +339,11 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       if (sessionEnded(err)) return;
       const code = err instanceof ApiError ? err.code : 'internal';
       // Network failure or a hub error: the ticket may or may not exist, so keep the requestId.
-      const retryable = code === 'network' || code === 'internal' || code === 'rate_limited';
+      const limited = err instanceof ApiError && err.reason === 'too_many_identifications';
+      const retryable = !limited && (code === 'network' || code === 'internal' || code === 'rate_limited');
       if (!retryable) attempt.current = null;
-      const identityRejected = code === 'validation_failed' && identity !== null;
+      // A malformed number, or too many identifications at this kiosk: a ticket without identification is one touch away.
+      const identityRejected = (code === 'validation_failed' || limited) && identity !== null;
       setIssueError({ err, service, retryable, identityRejected });
     } finally {
       setIssuing(false);
@@ -379,6 +381,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
 
   // ------------------------------------------------------------ view
   const issueErrorText = (e: IssueError): string => {
+    if (e.err instanceof ApiError && e.err.reason === 'too_many_identifications') return t('kiosk:errors.tooManyIdentifications');
     if (e.identityRejected) return t('kiosk:errors.identityRejected');
     const code = e.err instanceof ApiError ? e.err.code : 'internal';
     if (code === 'validation_failed' || code === 'not_found' || code === 'forbidden' || code === 'conflict')

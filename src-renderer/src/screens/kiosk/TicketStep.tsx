@@ -94,6 +94,13 @@ export function TicketStep({ ticket: issued, branch, lang, secondsLeft, onDone, 
           </p>
         )}
 
+        {ticket.identification === 'typed' && (
+          // Said for every typed number, whoever it belongs to: the kiosk never tells whose it is.
+          <p className="kiosk-ticket__idcheck" data-testid="kiosk-identity-check">
+            {t('kiosk:ticket.identityCheck')}
+          </p>
+        )}
+
         <dl className="kiosk-ticket__stats">
           <div className="kiosk-stat">
             <dt>{t('kiosk:ticket.peopleAhead')}</dt>

@@ -5,7 +5,17 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { BranchInfo, CardAction, CardOffer, CustomerCard, OfferOutcome, OfferReason, Reminder } from '@domain/contracts';
+import type {
+  BranchInfo,
+  CardAction,
+  CardOffer,
+  CustomerCard,
+  IdentificationStrength,
+  IdentityCheck,
+  OfferOutcome,
+  OfferReason,
+  Reminder,
+} from '@domain/contracts';
 import {
   errorMessage,
   formatDate,
@@ -99,6 +109,81 @@ interface Props {
   onOutcome: (card: CustomerCard, productCode: string, outcome: OfferOutcome) => Promise<void>;
   /** Reveals a full identifier with a reason (audited on the hub); resolves with the values. */
   onReveal: (card: CustomerCard, field: RevealField, reason: RevealReason, note: string | undefined) => Promise<string[]>;
+  /** The manager checked the person: the identification becomes confirmed (audited) and the card unlocks. */
+  onConfirmIdentity: (card: CustomerCard, check: IdentityCheck) => Promise<void>;
+}
+
+const CHECKS: readonly IdentityCheck[] = ['id_document', 'bank_card', 'known_to_staff'];
+
+/** How far the lobby believes who this is: a chip on the card (and the queue). */
+export function IdentificationChip({ strength, by }: { strength: IdentificationStrength; by?: string | null }) {
+  const { t } = useTranslation('manager');
+  return (
+    <span className={`mgr-id-chip is-${strength}`} data-testid="card-identification" data-strength={strength}>
+      {strength === 'confirmed' && by ? t('identity.confirmedBy', { who: by }) : t(`identity.strength.${strength}`)}
+    </span>
+  );
+}
+
+/** The locked card's panel: check the person, say how, then the card opens. */
+function ConfirmIdentity({ card, onConfirm, reveal }: { card: CustomerCard; onConfirm: Props['onConfirmIdentity']; reveal: (field: RevealField) => (reason: RevealReason, note: string | undefined) => Promise<string[]> }) {
+  const { t } = useTranslation('manager');
+  const [check, setCheck] = useState<IdentityCheck>('id_document');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  return (
+    <section className="mgr-locked" data-testid="card-locked" role="note">
+      <strong>{t('identity.lockedTitle')}</strong>
+      <p>{t('identity.lockedHint')}</p>
+      <dl className="mgr-facts">
+        <div>
+          <dt>{t('card.idNumber')}</dt>
+          <dd className="mono">
+            <Revealable masked={card.customer.maskedIdNumber || '—'} field="idNumber" onReveal={reveal('idNumber')} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('card.phone')}</dt>
+          <dd className="mono">
+            <Revealable masked={card.customer.maskedPhone || '—'} field="phone" onReveal={reveal('phone')} />
+          </dd>
+        </div>
+      </dl>
+      <fieldset className="mgr-check-choice">
+        <legend>{t('identity.howChecked')}</legend>
+        {CHECKS.map((c) => (
+          <label key={c} className={check === c ? 'is-on' : ''}>
+            <input type="radio" name={`check-${card.ticketId}`} value={c} checked={check === c} onChange={() => setCheck(c)} data-testid={`identity-check-${c}`} />
+            {t(`identity.check.${c}`)}
+          </label>
+        ))}
+      </fieldset>
+      <button
+        type="button"
+        className="ops-btn is-primary"
+        disabled={busy}
+        data-testid="identity-confirm"
+        onClick={async () => {
+          setBusy(true);
+          setError(null);
+          try {
+            await onConfirm(card, check);
+          } catch (err) {
+            setError(errorMessage(err));
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {busy ? t('identity.confirming') : t('identity.confirm')}
+      </button>
+      {error && (
+        <p className="mgr-error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
 }
 
 export type RevealField = 'phone' | 'idNumber' | 'card';
@@ -107,7 +192,7 @@ const REVEAL_REASONS: readonly RevealReason[] = ['identity_verification', 'custo
 /** How long a revealed value stays on screen. */
 const REVEAL_MS = 30_000;
 
-export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome, onReveal }: Props) {
+export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome, onReveal, onConfirmIdentity }: Props) {
   const { t } = useTranslation(['manager', 'common']);
   const now = useNow(1000);
   const ref = useRef<HTMLElement>(null);
@@ -125,7 +210,7 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
   }, [focusSeq]);
 
   const waited = secondsSince(card.issuedAt, now);
-  const ticketClass = card.greenChannel ? 'green' : c.vip ? 'vip' : 'normal';
+  const ticketClass = card.greenChannel ? 'green' : c.vip && !card.locked ? 'vip' : 'normal';
   const offers = [...(card.offers ?? [])].sort((a, b) => a.rank - b.rank);
   const holdings = card.holdings ?? [];
   const reminders = card.reminders ?? [];
@@ -178,6 +263,7 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
               {t('common:keyCustomer')}
             </span>
           )}
+          {card.identification && <IdentificationChip strength={card.identification.strength} by={card.identification.confirmedBy} />}
           <button
             type="button"
             className="mgr-card-toggle"
@@ -190,7 +276,8 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
         </div>
       </header>
 
-      {!collapsed && (
+      {!collapsed && card.locked && <ConfirmIdentity card={card} onConfirm={onConfirmIdentity} reveal={reveal} />}
+      {!collapsed && !card.locked && (
         <div className="mgr-card-body">
           <div className="mgr-card-col">
             <dl className="mgr-facts" data-testid="card-facts">

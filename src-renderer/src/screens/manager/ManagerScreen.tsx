@@ -10,11 +10,10 @@ import type {
   CardWithdrawn,
   CustomerCard,
   GreenChannelDecision,
+  IdentityCheck,
+  LobbyAlert,
   OfferOutcome,
-  
-  
   TransferRequest,
-  
   WaitingTicket,
 } from '@domain/contracts';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
@@ -50,8 +49,13 @@ export default function ManagerScreen() {
   return <StaffGate scope="manager">{(auth) => <ManagerDesk auth={auth} />}</StaffGate>;
 }
 
-function byNewest(a: CustomerCard, b: CustomerCard): number {
-  return Date.parse(b.issuedAt) - Date.parse(a.issuedAt) || b.number.localeCompare(a.number);
+/**
+ * The order the manager works in: the green channel first, then VIP customers, then whoever has
+ * waited longest (a customer whose identity waits to be checked is placed like the others).
+ */
+export function byWhatToDoNext(a: CustomerCard, b: CustomerCard): number {
+  const rank = (c: CustomerCard) => (c.greenChannel ? 0 : c.customer.vip && !c.locked ? 1 : 2);
+  return rank(a) - rank(b) || Date.parse(a.issuedAt) - Date.parse(b.issuedAt) || a.number.localeCompare(b.number);
 }
 
 function ManagerDesk({ auth }: { auth: StaffAuth }) {
@@ -67,6 +71,8 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
   const [recordedAt, setRecordedAt] = useState<Record<string, string>>({});
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [ticketDialog, setTicketDialog] = useState<TicketDialog>(null);
+  /** Alerts (a burst of identification attempts ...) since the manager last looked. */
+  const [alerts, setAlerts] = useState(0);
   /** Tickets this desk is moving into the green channel: their broadcast is acknowledged here once. */
   const greenMine = useRef(new Set<string>());
   const toastSeq = useRef(0);
@@ -86,7 +92,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
   }, []);
 
   const upsertCard = useCallback((card: CustomerCard) => {
-    setCards((cs) => [card, ...cs.filter((c) => c.ticketId !== card.ticketId)].sort(byNewest));
+    setCards((cs) => [card, ...cs.filter((c) => c.ticketId !== card.ticketId)].sort(byWhatToDoNext));
   }, []);
 
   // ------------------------------------------------------------ HTTP loads
@@ -99,7 +105,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
   const loadCardsHttp = useCallback(() => {
     call('cards')
       .then((data) => {
-        setCards(data.cards.sort(byNewest));
+        setCards(data.cards.sort(byWhatToDoNext));
         setCardsLoaded(true);
         setCardsError(null);
       })
@@ -128,13 +134,19 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
       // A move made at this desk is acknowledged by its own request.
       if (!greenMine.current.has(d.ticketId)) toast('green', msg('manager:toast.greenRouted', { number: d.number }));
     };
+    const onAlert = (a: LobbyAlert) => {
+      setAlerts((n) => n + 1);
+      toast('warn', msg(`manager:alert.${a.kind}`, { device: a.deviceId, count: a.attempts, minutes: a.windowMinutes }));
+    };
     socket.on('customer:card', onCard);
     socket.on('customer:card:withdrawn', onWithdrawn);
     socket.on('green-channel:routed', onGreen);
+    socket.on('lobby:alert', onAlert);
     return () => {
       socket.off('customer:card', onCard);
       socket.off('customer:card:withdrawn', onWithdrawn);
       socket.off('green-channel:routed', onGreen);
+      socket.off('lobby:alert', onAlert);
     };
   }, [socket, upsertCard, toast, setGreen]);
 
@@ -145,7 +157,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
     socket.timeout(8000).emit('cards:list', (err, res) => {
       if (err) return loadCardsHttp();
       if (res.ok) {
-        setCards([...res.data].sort(byNewest));
+        setCards([...res.data].sort(byWhatToDoNext));
         setCardsLoaded(true);
         setCardsError(null);
       } else if (res.error.code === 'unauthenticated') expire();
@@ -194,6 +206,19 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
       return res.values;
     },
     [call],
+  );
+
+  const confirmIdentity = useCallback(
+    async (card: CustomerCard, check: IdentityCheck) => {
+      const res = await call('confirmIdentity', { params: { id: card.ticketId }, body: { check } });
+      if (res.greenChannel) greenMine.current.add(card.ticketId);
+      toast(res.greenChannel ? 'green' : 'info', msg(res.greenChannel ? 'manager:identity.doneGreen' : 'manager:identity.done', { number: res.number }));
+      // The unlocked card arrives on the socket; fetch it too in case this tablet's socket is down.
+      call('card', { params: { id: card.ticketId } })
+        .then(upsertCard)
+        .catch(() => undefined);
+    },
+    [call, toast, upsertCard],
   );
 
   // ------------------------------------------------------------ queue operations
@@ -256,6 +281,11 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
           <span className="mgr-kpi is-green" data-testid="kpi-green">
             <b>{green.length}</b> {t('kpi.green')}
           </span>
+          {alerts > 0 && (
+            <button type="button" className="mgr-kpi is-alert" data-testid="kpi-alerts" onClick={() => setAlerts(0)} title={t('alert.clear')}>
+              <b>{alerts}</b> {t('kpi.alerts')}
+            </button>
+          )}
         </div>
       </StaffHeader>
 
@@ -314,6 +344,11 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
                 />
               )}
               {!cardsLoaded && cardsError === null && <p className="mgr-empty">{t('common:loading')}</p>}
+              {cards.length > 1 && (
+                <p className="mgr-muted mgr-cards-order" data-testid="cards-order">
+                  {t('cards.order')}
+                </p>
+              )}
               {cardsLoaded && cards.length === 0 && (
                 <div className="mgr-empty" data-testid="cards-empty">
                   <p>{t('cards.empty')}</p>
@@ -329,6 +364,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
                   recordedAt={recordedAt}
                   onOutcome={recordOutcome}
                   onReveal={reveal}
+                  onConfirmIdentity={confirmIdentity}
                 />
               ))}
             </div>

@@ -47,5 +47,3 @@ export function greenDestinationText(d: GreenChannelDecision, branch: BranchInfo
   const svc = serviceName(branch, d.destinationServiceCode);
   return d.destinationCounterId == null ? svc : `${svc} · ${counterName(branch, d.destinationCounterId, t)}`;
 }
-
-

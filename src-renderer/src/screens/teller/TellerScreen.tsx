@@ -8,13 +8,10 @@ import { useTranslation } from 'react-i18next';
 import type {
   BranchInfo,
   CalledTicket,
-  
   CounterState,
   CounterStatus,
-  
-  
+  IdentityCheck,
   PauseReason,
-  
 } from '@domain/contracts';
 import { ApiError } from '../../lib/api';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
@@ -28,7 +25,7 @@ import './teller.css';
 import { PrefilledForm } from './PrefilledForm';
 import { CounterControl, ParkedList, TicketTools, type TransferChoice } from './QueueTools';
 
-type Busy = 'call' | 'start' | 'complete' | 'no-show' | 'restore' | 'recall' | 'park' | 'transfer' | 'resume' | 'counter' | null;
+type Busy = 'call' | 'start' | 'complete' | 'no-show' | 'restore' | 'recall' | 'park' | 'transfer' | 'resume' | 'counter' | 'identity' | null;
 
 interface Notice {
   kind: 'info' | 'success' | 'warn' | 'error';
@@ -140,6 +137,18 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
       }
     },
     [busy, restore],
+  );
+
+  /** The teller checked the customer's ID document or card at the counter: the identity is confirmed (audited). */
+  const confirmIdentity = useCallback(
+    (check: IdentityCheck) =>
+      current &&
+      operate('identity', async () => {
+        const r = await call('confirmIdentity', { params: { id: current.id }, body: { check } });
+        setCurrent((c) => (c && c.id === r.ticketId ? { ...c, identification: r.identification } : c));
+        setNotice({ kind: 'success', text: { key: 'notice.identityConfirmed', params: { number: r.number } } });
+      }),
+    [current, operate, call],
   );
 
   const recall = useCallback(
@@ -325,7 +334,7 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
           </div>
 
           {current ? (
-            <CurrentTicket ticket={current} branch={branch} now={now} />
+            <CurrentTicket ticket={current} branch={branch} now={now} busy={busy === 'identity'} onConfirmIdentity={confirmIdentity} />
           ) : (
             <div className="tlr-idle" data-testid="teller-idle">
               {!restored && busy === 'restore' ? (
@@ -499,7 +508,19 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
   );
 }
 
-function CurrentTicket({ ticket, branch, now }: { ticket: CalledTicket; branch: BranchInfo | null; now: number }) {
+function CurrentTicket({
+  ticket,
+  branch,
+  now,
+  busy,
+  onConfirmIdentity,
+}: {
+  ticket: CalledTicket;
+  branch: BranchInfo | null;
+  now: number;
+  busy: boolean;
+  onConfirmIdentity: (check: IdentityCheck) => void;
+}) {
   const { t } = useTranslation(['teller', 'common']);
   const green = ticket.route === 'green_channel';
   const stars = Math.max(0, Math.min(5, ticket.stars ?? 0));
@@ -532,6 +553,25 @@ function CurrentTicket({ ticket, branch, now }: { ticket: CalledTicket; branch: 
             </div>
           )}
         </div>
+      )}
+      {ticket.identification?.strength === 'typed' && (
+        <div className="tlr-idcheck" role="note" data-testid="identity-unconfirmed">
+          <strong>{t('identity.unconfirmed')}</strong>
+          <span>{t('identity.hint')}</span>
+          <div className="tlr-idcheck-actions">
+            <button type="button" disabled={busy} onClick={() => onConfirmIdentity('id_document')} data-testid="teller-identity-document">
+              {t('identity.checkedDocument')}
+            </button>
+            <button type="button" disabled={busy} onClick={() => onConfirmIdentity('bank_card')} data-testid="teller-identity-card">
+              {t('identity.checkedCard')}
+            </button>
+          </div>
+        </div>
+      )}
+      {ticket.identification && ticket.identification.strength !== 'typed' && (
+        <span className={`tlr-idchip is-${ticket.identification.strength}`} data-testid="teller-identification" data-strength={ticket.identification.strength}>
+          {t(`identity.strength.${ticket.identification.strength}`)}
+        </span>
       )}
       {green && (
         <div className="tlr-green" data-testid="green-channel-banner">
