@@ -499,7 +499,7 @@ export interface AuditEntry {
   detail: Record<string, unknown>;
 }
 
-export const CounterIdParamSchema = z.coerce.number().int().positive();
+export const CounterIdParamSchema = z.coerce.number<number | string>().int().positive();
 export const TicketIdParamSchema = z.string().uuid();
 export const TrackTokenParamSchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/);
 export const ProductCodeParamSchema = z.string().regex(/^[A-Z0-9_-]{2,32}$/);
@@ -775,7 +775,7 @@ export const BookingCodeSchema = z
   .transform(normalizeBookingCode)
   .refine(isBookingCode, { message: 'a booking code is six digits' });
 export const AppointmentSourceSchema = z.enum(['branch', 'phone', 'web', 'app']);
-export const AppointmentIdParamSchema = z.coerce.number().int().positive();
+export const AppointmentIdParamSchema = z.coerce.number<number | string>().int().positive();
 
 /** `POST /api/v1/appointments` (manager, admin). */
 export const CreateAppointmentSchema = z.strictObject({

@@ -234,8 +234,8 @@ export const ROUTES = {
     path: '/api/v1/audit',
     access: ['admin'],
     query: z.object({
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-      before: z.coerce.number().int().positive().optional(),
+      limit: z.coerce.number<number | string>().int().min(1).max(500).default(100),
+      before: z.coerce.number<number | string>().int().positive().optional(),
     }),
   }),
 
@@ -340,12 +340,12 @@ export const ROUTES = {
 
 export type Routes = typeof ROUTES;
 
+export type RouteName = keyof Routes;
 /**
  * Origins allowed to call the hub cross-origin (HTTP and socket.io): the Electron kiosk shell,
  * which shows its screens from its own build over app://kiosk. Everyone else is same-origin.
  */
 export const KIOSK_SHELL_ORIGINS: readonly string[] = ['app://kiosk'];
-export type RouteName = keyof Routes;
 
 /** The path of a route with its parameters filled in (each one URI-encoded). */
 export function pathOf(spec: RouteSpec, params: Record<string, unknown> | undefined): string {

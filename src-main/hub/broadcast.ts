@@ -4,19 +4,13 @@
  * run the same under tests, the command line (nobody listening) and the server.
  */
 import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, LobbyAlert } from '../domain/contracts';
-
-export interface TicketCall {
-  number: string;
-  counterId: number;
-  calledAt: string;
-  offset: number;
-}
+import type { TicketCalledEvent } from '../domain/events';
 
 export interface LobbyBroadcast {
   /** The queue changed: staff and public snapshots follow (throttled). */
   queueChanged(): void;
   /** A number is called (or recalled, or resumed) at a counter: displays announce it. */
-  ticketCalled(call: TicketCall): void;
+  ticketCalled(call: TicketCalledEvent): void;
   /** A customer card to the lobby managers (each delivery audited). */
   pushCard(card: CustomerCard): void;
   withdrawCard(w: CardWithdrawn): void;

@@ -37,7 +37,12 @@ export class Lifecycle implements Scheduler {
   /** Keeps `d` until dispose(); returns it. */
   add<T extends Disposable>(d: T): T {
     if (this.disposed) {
-      void d.dispose();
+      // Too late to keep: ended at once, and a failure is reported like any other.
+      try {
+        void Promise.resolve(d.dispose()).catch((err: unknown) => this.onError(err, 'dispose'));
+      } catch (err) {
+        this.onError(err, 'dispose');
+      }
       return d;
     }
     this.items.add(d);

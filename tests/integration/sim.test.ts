@@ -1,6 +1,6 @@
 /**
  * The branch-day simulation (npm run simulate) on a short, busy day: it runs through the real
- * TicketDesk, is deterministic, serves everyone, and shows the policies' known trade-off — aging
+ * TicketStore, is deterministic, serves everyone, and shows the policies' known trade-off — aging
  * bounds the longest wait of a normal customer better than strict, at the priority classes' cost —
  * and the waiting-time estimate (the queue forecast) against the formula it replaced.
  */

@@ -158,7 +158,7 @@ function main(): void {
   }
   process.stdout.write(
     `Synthetic day: ${day.customers} customers, ${options.openHour}:00-${options.closeHour}:00, ${options.counters} counters, seed ${options.seed}` +
-      ` (through TicketDesk on in-memory SQLite, ${ms} ms)\nAll times in minutes; wait = issued -> called.\n\n`,
+      ` (through the hub's TicketStore on in-memory SQLite, ${ms} ms)\nAll times in minutes; wait = issued -> called.\n\n`,
   );
   process.stdout.write(table(day.results) + '\n');
 }

@@ -23,7 +23,7 @@ import { allows, effectiveStrength, type IdentificationRules } from '../../domai
 import { businessDate } from '../../domain/ticket-number';
 import { conflict, forbidden, fromZod, notFound } from '../errors';
 
-/** The ticket columns this module reads (the ticket table belongs to the ticket desk). */
+/** The ticket columns this module reads (the ticket table belongs to the queue, queue/ticket-store.ts). */
 interface TicketRef {
   id: string;
   branch_id: string;

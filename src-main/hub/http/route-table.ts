@@ -52,7 +52,9 @@ export function registerRouteTable(app: FastifyInstance, routes: Routes, handler
       url: spec.path,
       ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const who = spec.access === 'public' ? null : { ...sessions.require(req.headers.authorization, spec.access), device: deviceOf(req) };
+        const identity = spec.access === 'public' ? null : sessions.require(req.headers.authorization, spec.access);
+        // A kiosk or display is its own device; a person's screen is told apart by its id header and address.
+        const who = identity && { ...identity, device: identity.role === 'kiosk' || identity.role === 'display' ? identity.subjectId : deviceOf(req) };
         const input = {
           params: (spec.params ? parseOrRefuse(spec.params, req.params) : undefined) as never,
           query: (spec.query ? parseOrRefuse(spec.query, req.query ?? {}) : undefined) as never,

@@ -178,10 +178,9 @@ export class Notices {
 
   /** The list showing may have changed: tell the screens, re-arm the timer. Never throws. */
   private changed(): void {
-    this.announcer.tell((b) => {
-      b.noticesChanged(this.active());
-      this.schedule();
-    });
+    this.announcer.tell((b) => b.noticesChanged(this.active()));
+    // Re-armed whatever became of telling the screens.
+    this.announcer.tell(() => this.schedule());
   }
 
   /** A notice ending before now would never show: refused rather than stored silently. */

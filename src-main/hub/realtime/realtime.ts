@@ -11,7 +11,8 @@ import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../doma
 import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
 import type { Identity, Sessions } from '../auth/sessions';
 import type { Journal, AuditRecord } from '../journal';
-import type { LobbyBroadcast, TicketCall } from '../broadcast';
+import type { LobbyBroadcast } from '../broadcast';
+import type { TicketCalledEvent } from '../../domain/events';
 import type { Scheduled, Scheduler } from '../lifecycle';
 import { HubError } from '../errors';
 import { CatchUpLog } from './catch-up';
@@ -89,7 +90,7 @@ export class LobbyRealtime implements LobbyBroadcast {
     );
     socket.on('cards:list', (ack) =>
       this.answer(ack, () => {
-        if (role !== 'manager') throw new HubError('forbidden', 'customer cards are for lobby managers');
+        if (role !== 'manager') throw new HubError('forbidden', 'customer cards are for lobby managers', { reason: 'role_not_allowed' });
         const cards = this.sources.liveCards();
         this.auditViews(cards, [socket], 'list');
         return cards;
@@ -102,7 +103,7 @@ export class LobbyRealtime implements LobbyBroadcast {
     socket.on('events:since', (offset, ack) =>
       this.answer(ack, () => {
         const parsed = OffsetSchema.safeParse(offset);
-        if (!parsed.success) throw new HubError('validation_failed', 'offset: a non-negative integer');
+        if (!parsed.success) throw new HubError('validation_failed', 'offset: a non-negative integer', { reason: 'invalid_input' });
         return this.catchUpLog.catchUp(parsed.data, role, snapshotFor);
       }),
     );
@@ -118,7 +119,7 @@ export class LobbyRealtime implements LobbyBroadcast {
       reply({ ok: true, data: run() });
     } catch (err) {
       const e = err instanceof HubError ? err : new HubError('internal', 'internal error');
-      reply({ ok: false, error: { code: e.code, message: e.message } });
+      reply({ ok: false, error: { ...e.params, code: e.code, reason: e.reason, message: e.message } });
     }
   }
 
@@ -139,7 +140,7 @@ export class LobbyRealtime implements LobbyBroadcast {
     return (this.io.of('/').adapter.rooms.get(this.room(name))?.size ?? 0) > 0;
   }
 
-  ticketCalled(call: TicketCall): void {
+  ticketCalled(call: TicketCalledEvent): void {
     this.io.to([this.room('public'), this.room('staff')]).emit('ticket:called', call);
   }
 

@@ -147,7 +147,7 @@ export class Visits {
 
   /**
    * Gives a no_response to the offers of every visit that lapsed (a past day's ticket never ended)
-   * or ended without its decision closed; every end path closes it itself (TicketDesk.visitEnded).
+   * or ended without its decision closed; every end path closes it itself (TicketStore.visitEnded).
    */
   closeEndedVisits(): number {
     const today = this.desk.today();

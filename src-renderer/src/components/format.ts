@@ -136,15 +136,22 @@ export function errorCode(err: unknown): string {
   return 'internal';
 }
 
-/** A translated, friendly sentence for any error (ApiError codes map to common:errors.*). */
+/**
+ * A translated, friendly sentence for any error: the hub's reason said in words with its values
+ * (common:reasons.*) when the screens know it, else the sentence for its code (common:errors.*).
+ */
 export function errorMessage(err: unknown): string {
   const code = errorCode(err);
   const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof ApiError && err.reason && i18next.exists(`common:reasons.${err.reason}`)) {
+    return i18next.t(`common:reasons.${err.reason}`, { ...err.params, message });
+  }
   return i18next.t(`common:errors.${code}`, { message, defaultValue: i18next.t('common:errors.internal') });
 }
 
-/** A translated sentence for an error carried in a socket acknowledgement. */
-export function ackErrorMessage(error: { code: string; message: string }): string {
+/** A translated sentence for an error carried in a socket acknowledgement (reason first, as errorMessage). */
+export function ackErrorMessage(error: { code: string; message: string; reason?: string; [param: string]: unknown }): string {
+  if (error.reason && i18next.exists(`common:reasons.${error.reason}`)) return i18next.t(`common:reasons.${error.reason}`, { ...error });
   return i18next.t(`common:errors.${error.code}`, { message: error.message, defaultValue: i18next.t('common:errors.internal') });
 }
 

@@ -46,8 +46,12 @@ export async function request<N extends RouteName>(name: N, token: string | null
     throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
   }
   if (res.status === 204) return null as Answer<N>;
+  if (res.ok && 'produces' in spec && spec.produces === 'document') {
+    // A document is text (CSV, SVG, a text receipt) or bytes (an ESC/POS receipt), as the hub typed it.
+    const type = res.headers.get('content-type') ?? '';
+    return (type.startsWith('application/octet-stream') ? new Uint8Array(await res.arrayBuffer()) : await res.text()) as Answer<N>;
+  }
   const text = await res.text();
-  if (res.ok && 'produces' in spec && spec.produces === 'document') return text as Answer<N>;
   let data: unknown;
   try {
     data = text ? (JSON.parse(text) as unknown) : undefined;

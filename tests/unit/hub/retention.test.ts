@@ -1,7 +1,7 @@
 /**
  * Retention purge of visit-linked data: tickets, offer decisions and responses,
  * green-channel routings and anything else that references a ticket go after the branch's
- * retention period; the audit log stays. The daily run uses timers that do not hold the process.
+ * retention period; the audit log stays. (The daily run is a job of the hub's Lifecycle: tests/unit/hub/lifecycle.test.ts.)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
 /**
- * The ticket desk's cached queue forecast: reused while the journal has not moved, tickets
+ * The ticket store's cached queue forecast: reused while the journal has not moved, tickets
  * issued since are added to the cached inputs (the kiosk rush), anything else or FORECAST_TTL_MS
  * reads everything again — and at every step it equals a forecast read afresh by a second desk.
  */

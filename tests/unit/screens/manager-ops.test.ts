@@ -112,7 +112,7 @@ describe('opsErrorMsg: the hub refusals in plain words', () => {
   });
 
   it('falls back to the generic sentence for the code, with the hub words', () => {
-    expect(opsErrorMsg(hubError('conflict', 'something new', 'contact_cap'))).toEqual({ key: 'common:errors.conflict', values: { message: 'something new' } });
+    expect(opsErrorMsg(hubError('conflict', 'something new', 'state_conflict'))).toEqual({ key: 'common:errors.conflict', values: { message: 'something new' } });
     expect(opsErrorMsg(Object.assign(new Error('fetch failed'), { code: 'network' })).key).toBe('common:errors.network');
     expect(opsErrorMsg(new Error('boom')).key).toBe('common:errors.internal');
     expect(opsErrorMsg(hubError('teapot', 'x')).key).toBe('common:errors.internal');

@@ -94,8 +94,8 @@ export function CountersBoard({ call, branch, snapshot, connected, toast, onProf
       state,
       async () =>
         merge(
-          state === 'pause' && pause
-            ? await call('pauseCounter', { params: { counterId }, body: pause })
+          state === 'pause'
+            ? await call('pauseCounter', { params: { counterId }, body: pause ?? { reason: 'other' } })
             : await call(state === 'close' ? 'closeCounter' : 'openCounter', { params: { counterId } }),
         ),
       msg(`manager:counters.done.${state}`, { counter: counterLabel(branch, counterId) }),

@@ -55,7 +55,7 @@ export function renderMsg(t: TFunction, m: Msg, lang: 'zh-CN' | 'en' = 'zh-CN'):
 const ERROR_CODES = new Set(['network', 'unauthenticated', 'forbidden', 'validation_failed', 'not_found', 'conflict', 'rate_limited', 'internal']);
 const STATUSES = new Set(['waiting', 'called', 'completed', 'no_show']);
 
-/** The hub's refusals a manager meets on the queue, by reason (src-main/hub/errors.ts), and the sentence for each. */
+/** The hub's refusals a manager meets on the queue, by reason (`ErrorReason`, domain/contracts.ts), and the sentence for each. */
 const REASON_KEYS: Partial<Record<ErrorReason, string>> = {
   counter_busy: 'manager:ops.errors.counterBusy',
   already_green: 'manager:ops.errors.alreadyGreen',
@@ -67,6 +67,11 @@ const REASON_KEYS: Partial<Record<ErrorReason, string>> = {
   ticket_not_found: 'manager:ops.errors.ticketGone',
   service_not_found: 'manager:ops.errors.serviceGone',
   counter_not_found: 'manager:ops.errors.counterGone',
+  customer_card_not_found: 'common:reasons.customer_card_not_found',
+  visit_ended: 'common:reasons.visit_ended',
+  contact_cap: 'common:reasons.contact_cap',
+  visit_closed: 'common:reasons.visit_closed',
+  identity_unconfirmed: 'common:reasons.identity_unconfirmed',
 };
 
 /**
@@ -86,6 +91,7 @@ export function opsErrorMsg(err: unknown): Msg {
     if (p.counterId != null) values.counter = String(p.counterId);
     if (p.serviceCode != null) values.code = String(p.serviceCode);
     if (typeof p.status === 'string' && STATUSES.has(p.status)) values.status = msg(`common:status.${p.status}`);
+    if (p.allowance != null) values.allowance = Number(p.allowance);
     return Object.keys(values).length ? msg(key, values) : msg(key);
   }
   if (code === 'forbidden') return msg('manager:ops.errors.forbidden');

@@ -222,9 +222,10 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
     (state: CounterState, reason?: PauseReason) =>
       operate('counter', async () => {
         const params = { counterId };
+        if (state === 'paused' && !reason) return; // a pause always has a reason (the menu gives one)
         const r =
-          state === 'paused' && reason
-            ? await call('pauseCounter', { params, body: { reason } })
+          state === 'paused'
+            ? await call('pauseCounter', { params, body: { reason: reason! } })
             : await call(state === 'closed' ? 'closeCounter' : 'openCounter', { params });
         setCounterStatus(r);
         setNotice({ kind: 'info', text: { key: `notice.counter.${state}` } });
