@@ -471,7 +471,8 @@ export type LobbyAlert = {
 
 export interface CardWithdrawn {
   ticketId: string;
-  reason: 'completed' | 'no_show' | 'expired';
+  /** cancelled: the customer gave up their place on the phone page. */
+  reason: 'completed' | 'no_show' | 'expired' | 'cancelled';
 }
 
 export const OfferOutcomeSchema = z.enum(['accepted', 'declined', 'later']);
@@ -550,6 +551,10 @@ export interface CounterStatus {
   note: string | null;
   changedAt: string | null;
   changedBy: string | null;
+  /** The state follows the tellers signing in and out (true), or a manager set it (false). */
+  bySignIn: boolean;
+  /** Tellers signed in at the counter now. */
+  tellers: { id: string; name: string }[];
   /** Number of the ticket open at the counter now, if any. */
   currentNumber: string | null;
   /** The counter's profile: the services it serves with their weights, heaviest first. */

@@ -14,6 +14,7 @@ import type {
   LobbyAlert,
   PublicQueueSnapshot,
   QueueSnapshot,
+  TrackResponse,
 } from './contracts';
 
 /** The answer to an acknowledged request: its data, or the hub's error (never a stack). */
@@ -39,6 +40,11 @@ export interface ServerToClientEvents {
   'events:catch-up': (c: CatchUp) => void;
   /** Lobby managers: something to look at now (a burst of identification attempts at a kiosk ...). */
   'lobby:alert': (a: LobbyAlert) => void;
+  /**
+   * A phone page (connected with `auth: {track}`, the ticket's tracking token): its own ticket's
+   * public state, on connect and whenever the queue changes. A phone page receives nothing else.
+   */
+  'ticket:track': (t: TrackResponse) => void;
   /** Every connected screen, whenever the notices showing change (an edit, or a start / end time passing). */
   'notices:changed': (n: ActiveNotices) => void;
 }

@@ -4,7 +4,9 @@
  * -> ended, or called -> ended when the teller never pressed start) and total (issued -> ended);
  * and for the day: waiting now per service, average and longest wait, average walk, average
  * service excluding the walk, service level per class (share of customers called within the
- * target wait), no-show rate and per-teller throughput.
+ * target wait; the VIP row counts every VIP customer, green channel or not), no-show rate, tickets
+ * the customers gave up, per-teller throughput, and arrivals and waits by hour of the day (what a
+ * manager plans staffing from).
  *
  * Without a start the walk is unknown (null), not zero: it is left out of the walk average, and
  * that ticket's service time runs from the call (walk included), so it is left out of the
@@ -21,6 +23,8 @@ export interface MeasureTicket {
   number: string;
   serviceCode: string;
   ticketClass: TicketClass;
+  /** A VIP customer (served in the green channel or in the VIP class). */
+  vip: boolean;
   status: TicketStatus;
   issuedAt: number;
   calledAt: number | null;
@@ -47,6 +51,7 @@ export interface TicketMeasure extends MeasureTicket {
 }
 
 export interface ServiceLevel {
+  /** A ticket class, or `all`; `vip` counts every VIP customer (green channel included). */
   ticketClass: TicketClass | 'all';
   /** Tickets counted: called ones, plus waiting ones already past the target. */
   counted: number;
@@ -81,7 +86,34 @@ export interface DayMeasures {
   service: { completed: number; measured: number; averageSeconds: number | null; averageFromCallSeconds: number | null };
   serviceLevel: ServiceLevel[];
   noShow: { ended: number; noShows: number; percent: number | null };
+  /** Tickets the customer gave up (the phone page's "I no longer need this ticket"). */
+  cancelled: number;
   tellers: TellerThroughput[];
+  /** Hour by hour (branch time), from the first to the last hour with a ticket: arrivals, calls and waits. */
+  byHour: HourMeasure[];
+}
+
+export interface HourMeasure {
+  /** 0..23 in the branch's time zone. */
+  hour: number;
+  /** Tickets issued in this hour. */
+  arrivals: number;
+  /** Of those, called so far. */
+  called: number;
+  /** Wait of the tickets issued in this hour that were called. */
+  averageWaitSeconds: number | null;
+  longestWaitSeconds: number | null;
+}
+
+const hourFormats = new Map<string, Intl.DateTimeFormat>();
+/** The hour of the day (0..23) of an instant in a time zone. */
+export function hourIn(at: number, timeZone: string): number {
+  let f = hourFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', hourCycle: 'h23' });
+    hourFormats.set(timeZone, f);
+  }
+  return Number(f.format(new Date(at))) % 24;
 }
 
 const seconds = (ms: number) => Math.round(ms / 1000);
@@ -113,7 +145,7 @@ export function measureTicket(t: MeasureTicket, targetWaitMinutes: number, now: 
 /** The day's measures; `serviceCodes` orders the waiting-now list (every service appears). */
 export function dayMeasures(
   tickets: readonly MeasureTicket[],
-  opts: { now: number; targetWaitMinutes: number; serviceCodes: readonly string[] },
+  opts: { now: number; targetWaitMinutes: number; serviceCodes: readonly string[]; timeZone?: string },
 ): DayMeasures {
   const measured = tickets.map((t) => measureTicket(t, opts.targetWaitMinutes, opts.now));
 
@@ -142,7 +174,8 @@ export function dayMeasures(
   const service = { completed: completed.length, measured: served.length, averageSeconds: average(served), averageFromCallSeconds: average(fromCall) };
 
   const level = (ticketClass: TicketClass | 'all'): ServiceLevel => {
-    const mine = measured.filter((m) => m.withinTarget !== null && (ticketClass === 'all' || m.ticketClass === ticketClass));
+    const counts = (m: TicketMeasure) => ticketClass === 'all' || (ticketClass === 'vip' ? m.vip : m.ticketClass === ticketClass);
+    const mine = measured.filter((m) => m.withinTarget !== null && counts(m));
     const within = mine.filter((m) => m.withinTarget).length;
     return { ticketClass, counted: mine.length, withinTarget: within, percent: pct(within, mine.length) };
   };
@@ -172,6 +205,23 @@ export function dayMeasures(
     })
     .sort((a, b) => b.completed - a.completed || a.teller.localeCompare(b.teller));
 
+  const tz = opts.timeZone ?? 'Asia/Shanghai';
+  const hours = new Map<number, TicketMeasure[]>();
+  for (const m of measured) {
+    const h = hourIn(m.issuedAt, tz);
+    hours.set(h, [...(hours.get(h) ?? []), m]);
+  }
+  const byHour: HourMeasure[] = [];
+  if (hours.size) {
+    const first = Math.min(...hours.keys());
+    const last = Math.max(...hours.keys());
+    for (let h = first; h <= last; h++) {
+      const list = hours.get(h) ?? [];
+      const w = list.flatMap((m) => (m.waitSeconds === null ? [] : [m.waitSeconds]));
+      byHour.push({ hour: h, arrivals: list.length, called: w.length, averageWaitSeconds: average(w), longestWaitSeconds: w.length ? Math.max(...w) : null });
+    }
+  }
+
   return {
     targetWaitMinutes: opts.targetWaitMinutes,
     walkMeasured: walks.length > 0,
@@ -182,7 +232,9 @@ export function dayMeasures(
     service,
     serviceLevel: [...TICKET_CLASSES.map(level), level('all')],
     noShow: { ended: ended.length, noShows, percent: pct(noShows, ended.length) },
+    cancelled: measured.filter((m) => m.status === 'cancelled').length,
     tellers,
+    byHour,
   };
 }
 
@@ -252,4 +304,6 @@ export interface MeasuresResponse extends DayMeasures {
   businessDate: string;
   /** When the measures were taken (ISO 8601). */
   at: string;
+  /** Staff names by id, for the tellers' rows. */
+  staffNames: Record<string, string>;
 }

@@ -5,7 +5,8 @@
 
 export type TicketClass = 'green' | 'vip' | 'priority' | 'normal';
 export type TicketRoute = 'standard' | 'green_channel';
-export type TicketStatus = 'waiting' | 'called' | 'completed' | 'no_show';
+/** `cancelled`: the customer gave up their place (the phone page). */
+export type TicketStatus = 'waiting' | 'called' | 'completed' | 'no_show' | 'cancelled';
 
 /** Priority by law, chosen at the kiosk. */
 export type PriorityReason = 'elderly' | 'disabled' | 'pregnant';

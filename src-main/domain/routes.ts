@@ -76,6 +76,7 @@ import {
   type TransferResponse,
 } from './contracts';
 import type { MeasuresResponse } from './measures';
+import { calendarDate } from './dates';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 /** Who may call a route: the roles of a signed-in token, or anyone ('public': phone page, sign-in, health). */
@@ -122,6 +123,12 @@ export type RequestOf<R> = (SchemaOf<R, 'params'> extends z.ZodType ? { params: 
     : { body?: undefined });
 
 const staff: readonly Role[] = ['manager', 'teller'];
+/** The audit log's filters: business dates (branch time, both included) and an action prefix. */
+const AuditQuerySchema = z.object({
+  from: calendarDate('from').optional(),
+  to: calendarDate('to').optional(),
+  action: z.string().regex(/^[a-z_.]{1,64}$/, 'action is a lower-case action name or its start, e.g. "auth." or "customer_card.view"').optional(),
+});
 const anyone: readonly Role[] = ['manager', 'teller', 'admin', 'kiosk', 'display'];
 const ticket = z.strictObject({ id: TicketIdParamSchema });
 const counter = z.strictObject({ counterId: CounterIdParamSchema });
@@ -138,6 +145,12 @@ export const ROUTES = {
   track: answer<TrackResponse>()({
     method: 'GET',
     path: '/api/v1/track/:token',
+    access: 'public',
+    params: z.strictObject({ token: TrackTokenParamSchema }),
+  }),
+  giveUpTicket: answer<TrackResponse>()({
+    method: 'POST',
+    path: '/api/v1/track/:token/cancel',
     access: 'public',
     params: z.strictObject({ token: TrackTokenParamSchema }),
   }),
@@ -233,10 +246,17 @@ export const ROUTES = {
     method: 'GET',
     path: '/api/v1/audit',
     access: ['admin'],
-    query: z.object({
+    query: AuditQuerySchema.extend({
       limit: z.coerce.number<number | string>().int().min(1).max(500).default(100),
       before: z.coerce.number<number | string>().int().positive().optional(),
     }),
+  }),
+  auditCsv: answer<string>()({
+    method: 'GET',
+    path: '/api/v1/audit.csv',
+    access: ['admin'],
+    query: AuditQuerySchema,
+    produces: 'document',
   }),
 
   // ------------------------------------------------------------ printed tickets

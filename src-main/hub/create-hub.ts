@@ -64,6 +64,8 @@ export class NoBranchError extends Error {
 const FORM_PURGE_MS = 3600_000;
 /** Missed appointments are swept this often (and at start). */
 const APPOINTMENT_SWEEP_MS = 60_000;
+/** Counters whose tellers have all gone are closed this often. */
+const COUNTER_SWEEP_MS = 60_000;
 /** Visit-linked data past its retention is purged daily, first a minute after start. */
 const RETENTION_MS = 24 * 3600_000;
 const RETENTION_FIRST_MS = 60_000;
@@ -85,8 +87,8 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     life.onDispose(() => app.close());
 
     // Stores and the socket server.
-    const sessions = new Sessions(db, now);
     const journal = new Journal(db, now);
+    const sessions = new Sessions(db, now, { journal, branchId: branch.id });
     const customers = new CustomerDirectory(db, branch);
     const urls = { public: config.publicUrl ?? '' };
     const tickets = new TicketStore(db, branch, customers, journal, now, () => urls.public);
@@ -100,6 +102,8 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
         staffSnapshot: () => tickets.staffSnapshot(journal.latestOffset(branch.id)),
         publicSnapshot: () => tickets.publicSnapshot(journal.latestOffset(branch.id)),
         liveCards: () => visits.liveCards(),
+        trackedTicket: (token) => tickets.byTrackToken(token)?.id ?? null,
+        track: (token) => tickets.track(token),
       },
       now,
       life,
@@ -129,6 +133,8 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
       { runNow: true },
     );
     life.job('appointments.sweep', APPOINTMENT_SWEEP_MS, () => appointments.sweep(), { runNow: true });
+    // A counter opened by a teller's sign-in closes once no teller is signed in at it (expired sessions too).
+    life.job('counters.unattended', COUNTER_SWEEP_MS, () => queue.closeAllUnattended());
     life.job(
       'visits.retention',
       RETENTION_MS,

@@ -55,31 +55,56 @@ export class Journal {
     this.db.transaction(() => records.forEach((r) => this.audit(r)))();
   }
 
-  listAudit(branchId: string, limit: number, before?: number): AuditEntry[] {
+  /**
+   * The audit log newest first: `limit` entries before id `before`, optionally only between two
+   * instants and only actions starting with `action` (e.g. "auth." or "customer_card.view").
+   */
+  listAudit(branchId: string, limit: number, before?: number, filter: AuditFilter = {}): AuditEntry[] {
     const rows = this.db
       .prepare(
         `SELECT id, at, actor, role, device, action, subject, detail_json FROM audit_log
-         WHERE branch_id = ? AND id < ? ORDER BY id DESC LIMIT ?`,
+         WHERE branch_id = @branch AND id < @before AND at >= @from AND at < @to AND action LIKE @action ESCAPE '\\'
+         ORDER BY id DESC LIMIT @limit`,
       )
-      .all(branchId, before ?? Number.MAX_SAFE_INTEGER, limit) as {
-      id: number;
-      at: number;
-      actor: string;
-      role: Role;
-      device: string | null;
-      action: string;
-      subject: string;
-      detail_json: string;
-    }[];
-    return rows.map((r) => ({
-      id: r.id,
-      at: new Date(r.at).toISOString(),
-      actor: r.actor,
-      role: r.role,
-      device: r.device,
-      action: r.action,
-      subject: r.subject,
-      detail: JSON.parse(r.detail_json) as Record<string, unknown>,
-    }));
+      .all({
+        branch: branchId,
+        before: before ?? Number.MAX_SAFE_INTEGER,
+        from: filter.fromMs ?? 0,
+        to: filter.toMs ?? Number.MAX_SAFE_INTEGER,
+        action: `${(filter.action ?? '').replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
+        limit,
+      }) as AuditRow[];
+    return rows.map(toEntry);
   }
+}
+
+export interface AuditFilter {
+  fromMs?: number;
+  toMs?: number;
+  /** Actions starting with this. */
+  action?: string;
+}
+
+interface AuditRow {
+  id: number;
+  at: number;
+  actor: string;
+  role: Role;
+  device: string | null;
+  action: string;
+  subject: string;
+  detail_json: string;
+}
+
+function toEntry(r: AuditRow): AuditEntry {
+  return {
+    id: r.id,
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    role: r.role,
+    device: r.device,
+    action: r.action,
+    subject: r.subject,
+    detail: JSON.parse(r.detail_json) as Record<string, unknown>,
+  };
 }

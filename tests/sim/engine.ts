@@ -232,6 +232,8 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
     const kiosk: Identity = { role: 'kiosk', subjectId: 'sim-kiosk', branchId: BRANCH_ID, counterId: null };
     const tellers = Array.from({ length: o.counters + 1 }, (_, c): Identity => ({ role: 'teller', subjectId: `t${c}`, branchId: BRANCH_ID, counterId: c }));
     const markVip = db.prepare("UPDATE ticket SET ticket_class = 'vip', vip = 1 WHERE id = ?");
+    // Every counter staffed all day (a counter is open while a teller is signed in at it).
+    for (let c = 1; c <= o.counters; c++) desk.counters.set(c, 'open', null, null, `t${c}`, now());
 
     const byTicket = new Map<string, { c: Customer; estimate: number; baseline: number }>();
     // Completed visits (called -> ended, ms) per service, oldest first: the baseline's service times.

@@ -6,6 +6,7 @@ import type { LoginRequest, LoginResponse, Role } from '../../domain/contracts';
 import type { Db } from '../db/open';
 import { HubError, forbidden, invalid, unauthenticated } from '../errors';
 import { newToken, tokenDigest, verifySecret } from './secrets';
+import type { AuditRecord, Journal } from '../journal';
 
 export interface Identity {
   role: Role;
@@ -36,17 +37,35 @@ export class Sessions {
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
+    /** Where sign-ins, sign-outs and failures are written (the branch's audit log); none on the command line. */
+    private readonly audit: { journal: Journal; branchId: string } | null = null,
   ) {}
 
-  async login(req: LoginRequest): Promise<LoginResponse> {
-    const key = 'staffId' in req ? `staff:${req.staffId}` : `device:${req.deviceId}`;
-    this.checkRateLimit(key);
+  private record(actor: string, role: AuditRecord['role'], address: string | null, action: string, detail: Record<string, unknown>): void {
+    if (!this.audit) return;
+    this.audit.journal.audit({ branchId: this.audit.branchId, actor: actor.slice(0, 64), role, device: address, action, subject: `${detail.kind ?? 'staff'}:${actor.slice(0, 64)}`, detail });
+  }
+
+  /** Signs a member of staff or a device in; every attempt, failed or not, is in the audit log with the address it came from. */
+  async login(req: LoginRequest, from: { address: string | null } = { address: null }): Promise<LoginResponse> {
+    const kind = 'staffId' in req ? 'staff' : 'device';
+    const id = 'staffId' in req ? req.staffId : req.deviceId;
+    const key = `${kind}:${id}`;
+    try {
+      this.checkRateLimit(key);
+    } catch (err) {
+      this.record(id, 'system', from.address, 'auth.sign_in_refused', { kind, reason: 'too_many_sign_ins' });
+      throw err;
+    }
     const identity = 'staffId' in req ? await this.staffIdentity(req) : await this.deviceIdentity(req);
     if (!identity) {
-      this.recordFailure(key);
+      const locked = this.recordFailure(key);
+      this.record(id, 'system', from.address, 'auth.sign_in_failed', { kind });
+      if (locked) this.record(id, 'system', from.address, 'auth.locked', { kind, failures: MAX_FAILURES, minutes: FAILURE_WINDOW_MS / 60_000 });
       throw unauthenticated('wrong_credentials', 'wrong id or secret');
     }
     this.failures.delete(key);
+    this.record(identity.subjectId, identity.role, from.address, 'auth.sign_in', { kind, ...(identity.counterId !== null ? { counterId: identity.counterId } : {}) });
     const token = newToken();
     const created = this.now();
     const expires = created + (identity.role === 'kiosk' || identity.role === 'display' ? DEVICE_SESSION_MS : STAFF_SESSION_MS);
@@ -70,9 +89,11 @@ export class Sessions {
     this.endSession(tokenDigest(token));
   }
 
-  /** Ends the session an identity was verified from. */
+  /** Ends the session an identity was verified from (audited as a sign-out). */
   logoutSession(who: Identity): void {
-    if (who.sessionId) this.endSession(who.sessionId);
+    if (!who.sessionId) return;
+    this.endSession(who.sessionId);
+    this.record(who.subjectId, who.role, who.device ?? null, 'auth.sign_out', { kind: who.role === 'kiosk' || who.role === 'display' ? 'device' : 'staff' });
   }
 
   private endSession(digest: string): void {
@@ -196,10 +217,15 @@ export class Sessions {
     if (f.count >= MAX_FAILURES) throw new HubError('rate_limited', 'too many failed sign-ins; wait five minutes', { reason: 'too_many_sign_ins' });
   }
 
-  private recordFailure(key: string): void {
+  /** Counts a failed sign-in; true when this one locks the id. */
+  private recordFailure(key: string): boolean {
     const f = this.failures.get(key);
-    if (!f || this.now() - f.since > FAILURE_WINDOW_MS) this.failures.set(key, { count: 1, since: this.now() });
-    else f.count++;
+    if (!f || this.now() - f.since > FAILURE_WINDOW_MS) {
+      this.failures.set(key, { count: 1, since: this.now() });
+      return MAX_FAILURES <= 1;
+    }
+    f.count++;
+    return f.count === MAX_FAILURES;
   }
 }
 

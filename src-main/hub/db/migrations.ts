@@ -1,3 +1,7 @@
+import type Database from 'better-sqlite3';
+
+type Db = Database.Database;
+
 /**
  * Numbered schema migrations. Each runs with every other pending one in a single transaction,
  * and `PRAGMA user_version` records the last applied number (the Signal Desktop pattern).
@@ -8,6 +12,29 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Steps SQL text cannot say (a table rebuilt with a changed constraint); runs after `sql`, in the same transaction. */
+  run?: (db: Db) => void;
+}
+
+/**
+ * Rebuilds a table whose definition must change in a way ALTER TABLE cannot (a CHECK constraint):
+ * its CREATE statement, edited, replaces it, with every row and index kept and column order
+ * unchanged. Foreign keys pointing at it are checked at commit (deferred), so the rows come back
+ * before anything is checked. Run inside the migration's transaction.
+ */
+export function rebuildTable(db: Db, table: string, edit: (createSql: string) => string): void {
+  const create = db.prepare("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) as { sql: string } | undefined;
+  if (!create) throw new Error(`migration: no table ${table} to rebuild`);
+  const edited = edit(create.sql);
+  if (edited === create.sql) throw new Error(`migration: the rebuild of ${table} changes nothing (the edit did not match)`);
+  const indexes = (db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL").all(table) as { sql: string }[]).map((r) => r.sql);
+  db.pragma('defer_foreign_keys = ON');
+  db.exec(`CREATE TEMP TABLE "rebuild_${table}" AS SELECT * FROM "${table}"`);
+  db.exec(`DROP TABLE "${table}"`);
+  db.exec(edited);
+  db.exec(`INSERT INTO "${table}" SELECT * FROM temp."rebuild_${table}"`);
+  db.exec(`DROP TABLE temp."rebuild_${table}"`);
+  for (const sql of indexes) db.exec(sql);
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -508,6 +535,24 @@ INSERT INTO conversion_import (branch_id, source, as_of, imported_at, imported_b
   SELECT b.id, 'upload', MAX(c.opened_on), MAX(c.imported_at), 'migration', COUNT(*), COUNT(*), 0
   FROM conversion c CROSS JOIN (SELECT id FROM branch ORDER BY id LIMIT 1) b HAVING COUNT(*) > 0;
 `,
+  },
+  // A customer may give up their place from the phone page; counters open when a teller signs in;
+  // the customer's risk assessment date.
+  {
+    version: 11,
+    name: 'cancelled tickets, counters opened by sign-in, risk assessment date',
+    sql: `
+-- A counter opened because a teller signed in at it closes again when they leave; one a manager
+-- opened stays open.
+ALTER TABLE counter_state ADD COLUMN by_sign_in INTEGER NOT NULL DEFAULT 0 CHECK (by_sign_in IN (0, 1));
+-- When the customer's risk tolerance (风险测评) was last assessed (NULL: unknown).
+ALTER TABLE customer ADD COLUMN risk_assessed_on TEXT;
+`,
+    // status gains 'cancelled': the customer gave up their place (the phone page's "I no longer need this ticket").
+    run: (db) =>
+      rebuildTable(db, 'ticket', (sql) =>
+        sql.replace("CHECK (status IN ('waiting', 'called', 'completed', 'no_show'))", "CHECK (status IN ('waiting', 'called', 'completed', 'no_show', 'cancelled'))"),
+      ),
   },
 ];
 

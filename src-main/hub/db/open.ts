@@ -37,6 +37,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   db.transaction(() => {
     for (const m of pending) {
       db.exec(m.sql);
+      m.run?.(db);
       db.pragma(`user_version = ${m.version}`);
     }
   })();

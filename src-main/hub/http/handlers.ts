@@ -8,7 +8,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Branch } from '../branch';
 import { branchInfo } from '../branch';
 import type { Sessions } from '../auth/sessions';
-import type { Journal } from '../journal';
+import type { AuditFilter, Journal } from '../journal';
+import type { AuditEntry } from '../../domain/contracts';
+import { zonedInstant } from '../../domain/appointments';
+import { addDaysIso } from '../../domain/reminders';
+import { toCsv } from '../../domain/measures';
 import type { Queue } from '../queue/queue';
 import type { Visits } from '../visits/visits';
 import type { Appointments } from '../appointments/appointments';
@@ -34,14 +38,35 @@ export interface HandlerServices {
 
 const NO_STORE = 'no-store';
 
+/** Business dates (branch time, both included) as instants, and the action prefix. */
+function auditFilter(branch: Branch, q: { from?: string; to?: string; action?: string }): AuditFilter {
+  const tz = branch.rules.timeZone;
+  return {
+    ...(q.from ? { fromMs: zonedInstant(q.from, '00:00', tz) } : {}),
+    ...(q.to ? { toMs: zonedInstant(addDaysIso(q.to, 1), '00:00', tz) } : {}),
+    ...(q.action ? { action: q.action } : {}),
+  };
+}
+
+/** The audit log as CSV (UTF-8 with a byte-order mark, RFC 4180 quoting), oldest first. */
+function auditCsv(entries: readonly AuditEntry[]): string {
+  const rows = [...entries].reverse().map((e) => [e.id, e.at, e.actor, e.role, e.device, e.action, e.subject, JSON.stringify(e.detail)]);
+  return toCsv([['id', 'at', 'actor', 'role', 'device', 'action', 'subject', 'detail'], ...rows]);
+}
+
 export function createHandlers(s: HandlerServices): Handlers {
   const { queue, visits } = s;
   return {
     // ---------------------------------------------------------- health, sign-in, branch
     health: () => ({ status: 'ok' }),
-    login: ({ body }) => s.sessions.login(body),
+    login: async ({ body, address }) => {
+      const res = await s.sessions.login(body, { address });
+      if (res.role === 'teller' && 'staffId' in body) queue.tellerSignedIn({ subjectId: body.staffId, role: res.role, counterId: res.counterId });
+      return res;
+    },
     logout: ({ who }) => {
       s.sessions.logoutSession(who);
+      if (who.role === 'teller' && who.counterId !== null) queue.closeUnattended(who.counterId, who.subjectId);
       return null;
     },
     branch: () => branchInfo(s.branch),
@@ -53,6 +78,7 @@ export function createHandlers(s: HandlerServices): Handlers {
       return { ticket: result.ticket };
     },
     track: ({ params }) => queue.tickets.track(params.token),
+    giveUpTicket: ({ params }) => queue.cancelByCustomer(params.token),
     queue: () => queue.tickets.staffSnapshot(s.journal.latestOffset(s.branch.id)),
     callNext: ({ params, who }) => queue.callNext(params.counterId, who),
     callTicket: ({ params, who }) => queue.callTicket(params.counterId, params.id, who),
@@ -95,7 +121,14 @@ export function createHandlers(s: HandlerServices): Handlers {
     campaignReport: ({ query }) => visits.report(query.from, query.to),
 
     // ---------------------------------------------------------- audit
-    audit: ({ query, who }) => ({ entries: s.journal.listAudit(who.branchId, query.limit, query.before) }),
+    audit: ({ query, who }) => ({ entries: s.journal.listAudit(who.branchId, query.limit, query.before, auditFilter(s.branch, query)) }),
+    auditCsv: ({ query, who, answer }) => {
+      const entries = s.journal.listAudit(who.branchId, 100_000, undefined, auditFilter(s.branch, query));
+      answer.type('text/csv; charset=utf-8');
+      answer.header('content-disposition', `attachment; filename="audit-${query.from ?? 'all'}-${query.to ?? 'now'}.csv"`);
+      answer.header('cache-control', NO_STORE);
+      return auditCsv(entries);
+    },
 
     // ---------------------------------------------------------- printed tickets
     receipt: ({ params, query, who, answer }) => {

@@ -24,6 +24,8 @@ export interface HandlerInput<R> {
   who: R extends { access: 'public' } ? null : Identity;
   answer: AnswerControls;
   requestId: string;
+  /** The caller's network address (and the screen's device id when it sends one), for the audit log. */
+  address: string;
 }
 
 /** A handler answers with the route's answer type; `null` answers 204 No Content. */
@@ -66,6 +68,7 @@ export function registerRouteTable(app: FastifyInstance, routes: Routes, handler
             type: (t: string) => void reply.type(t),
           },
           requestId: String(req.id),
+          address: deviceOf(req),
         };
         const result: unknown = await handler(input);
         if (result === null || result === undefined) return reply.code(204).send();

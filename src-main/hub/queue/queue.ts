@@ -28,6 +28,7 @@ import type {
   GreenChannelDecision,
   ParkedListResponse,
   PauseReason,
+  TrackResponse,
   Placement,
   RecallResponse,
   TransferResponse,
@@ -112,6 +113,12 @@ export class Queue {
          WHERE id = @id AND id_confirmed_at IS NULL RETURNING *`,
       ),
       setVip: db.prepare('UPDATE ticket SET vip = 1 WHERE id = ?'),
+      staffNames: db.prepare('SELECT id, name FROM staff WHERE branch_id = ?'),
+      byTrack: db.prepare('SELECT * FROM ticket WHERE track_token = ?'),
+      cancel: db.prepare(
+        `UPDATE ticket SET status = 'cancelled', ended_at = @at WHERE id = @id AND status = 'waiting' RETURNING *`,
+      ),
+      signInCounters: db.prepare("SELECT counter_id FROM counter_state WHERE branch_id = ? AND state = 'open' AND by_sign_in = 1"),
       toVip: db.prepare("UPDATE ticket SET vip = 1, ticket_class = 'vip' WHERE id = ? AND status = 'waiting' RETURNING *"),
       insertRule: db.prepare(
         `INSERT INTO green_channel_routing (ticket_id, customer_id, rule, from_service_code, destination_service_code,
@@ -436,7 +443,90 @@ export class Queue {
     return { tickets: rows.map((r) => this.tickets.called(r)) };
   }
 
+  // ------------------------------------------------------------------ the customer gives up their place
+
+  /**
+   * The customer no longer needs their ticket (the phone page, by its tracking token): it leaves the
+   * queue at once, freeing the line and the estimates for the others. Only while it waits.
+   */
+  cancelByCustomer(token: string): TrackResponse {
+    const row = this.db.transaction(() => {
+      const t = this.s.byTrack.get(token) as TicketRow | undefined;
+      if (!t || t.branch_id !== this.branch.id) throw notFound('ticket_not_found', 'ticket not found');
+      if (t.status === 'cancelled') return t;
+      if (t.status !== 'waiting') throw conflict('not_waiting', `ticket ${t.number} is ${t.status}: it can no longer be given up`, { number: t.number, status: t.status });
+      const at = this.now();
+      const r = this.s.cancel.get({ id: t.id, at }) as TicketRow;
+      this.tickets.visitEnded(r, at);
+      this.journal.event(this.branch.id, 'ticket.cancelled', { ticketId: r.id, number: r.number, serviceCode: r.service_code });
+      this.journal.audit({
+        branchId: this.branch.id,
+        actor: 'customer',
+        role: 'system',
+        device: 'phone',
+        action: 'ticket.cancel',
+        subject: `ticket:${r.id}`,
+        detail: { number: r.number, by: 'customer' },
+      });
+      return r;
+    })();
+    this.changed();
+    if (row.customer_id !== null) this.announcer.tell((b) => b.withdrawCard({ ticketId: row.id, reason: 'cancelled' }));
+    return this.tickets.track(token);
+  }
+
   // ------------------------------------------------------------------ counters
+
+  /**
+   * A teller signed in at a counter: it opens (unless a manager paused it), and closes again when
+   * they leave. Journaled and audited like any counter change.
+   */
+  tellerSignedIn(teller: { subjectId: string; role: string; counterId: number | null }): void {
+    const counterId = teller.counterId;
+    if (counterId === null || !this.branch.counterById.has(counterId)) return;
+    // The stored state: a teller's session (just made) already counts as "open" for a counter nobody set.
+    const state = this.tickets.counters.storedState(counterId);
+    if (state === 'paused' || state === 'open') return;
+    this.db.transaction(() => {
+      this.tickets.counters.set(counterId, 'open', null, null, teller.subjectId, this.now(), true);
+      {
+        this.journal.event(this.branch.id, 'counter.state', { counterId, state: 'open', bySignIn: true });
+        this.journal.audit({
+          branchId: this.branch.id,
+          actor: teller.subjectId,
+          role: 'teller',
+          action: 'counter.open',
+          subject: `counter:${counterId}`,
+          detail: { state: 'open', bySignIn: true },
+        });
+      }
+    })();
+    this.changed();
+  }
+
+  /**
+   * The last teller at a counter signed out (or their session ended): a counter their sign-in
+   * opened closes, unless a ticket is still open there (it closes when the next teller leaves, or
+   * a manager closes it). A counter a manager opened stays open.
+   */
+  closeUnattended(counterId: number, by: string): boolean {
+    if (!this.tickets.counters.openedBySignIn(counterId)) return false;
+    if (this.tickets.counters.state(counterId) !== 'open') return false;
+    if (this.tickets.counters.tellersAt(counterId) > 0 || this.tickets.openAt(counterId)) return false;
+    this.db.transaction(() => {
+      this.tickets.counters.set(counterId, 'closed', null, null, by, this.now(), true);
+      this.journal.event(this.branch.id, 'counter.state', { counterId, state: 'closed', bySignIn: true });
+      this.journal.audit({ branchId: this.branch.id, actor: by, role: 'system', action: 'counter.close', subject: `counter:${counterId}`, detail: { state: 'closed', bySignIn: true } });
+    })();
+    this.changed();
+    return true;
+  }
+
+  /** Counters opened by a sign-in whose tellers have all gone (signed out, or sessions expired). */
+  closeAllUnattended(): number {
+    const open = (this.s.signInCounters.all(this.branch.id) as { counter_id: number }[]).map((r) => r.counter_id);
+    return open.filter((id) => this.closeUnattended(id, 'system')).length;
+  }
 
   counters(): CounterStatus[] {
     return this.tickets.counters.list((id) => this.tickets.openAt(id)?.number ?? null);
@@ -545,8 +635,14 @@ export class Queue {
   measuresToday(): MeasuresResponse {
     const now = this.now();
     const tickets = this.tickets.ticketsOfDay().map(toMeasureTicket);
-    const measures = dayMeasures(tickets, { now, targetWaitMinutes: this.targetWait(), serviceCodes: this.branch.services.map((s) => s.code) });
-    return { businessDate: this.tickets.today(), at: new Date(now).toISOString(), ...measures };
+    const measures = dayMeasures(tickets, {
+      now,
+      targetWaitMinutes: this.targetWait(),
+      serviceCodes: this.branch.services.map((s) => s.code),
+      timeZone: this.branch.rules.timeZone,
+    });
+    const staffNames = Object.fromEntries((this.s.staffNames.all(this.branch.id) as { id: string; name: string }[]).map((r) => [r.id, r.name]));
+    return { businessDate: this.tickets.today(), at: new Date(now).toISOString(), staffNames, ...measures };
   }
 
   /** Today's per-ticket measures as CSV, with its file name. */
@@ -602,6 +698,7 @@ const toMeasureTicket = (t: TicketRow): MeasureTicket => ({
   number: t.number,
   serviceCode: t.service_code,
   ticketClass: t.ticket_class,
+  vip: t.vip === 1,
   status: t.status,
   issuedAt: t.issued_at,
   calledAt: t.called_at,

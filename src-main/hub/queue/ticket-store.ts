@@ -132,7 +132,7 @@ export class TicketStore {
     private readonly now: () => number,
     private readonly publicUrl: () => string,
   ) {
-    this.counters = new CounterBoard(db, branch);
+    this.counters = new CounterBoard(db, branch, now);
     this.s = {
       byRequest: db.prepare('SELECT * FROM ticket WHERE branch_id = ? AND request_id = ?'),
       byId: db.prepare('SELECT * FROM ticket WHERE id = ?'),
@@ -656,6 +656,11 @@ export class TicketStore {
   }
 
   // ------------------------------------------------------------------ views
+
+  /** The ticket behind a tracking token, or null. */
+  byTrackToken(token: string): TicketRow | null {
+    return (this.s.byTrack.get(token) as TicketRow | undefined) ?? null;
+  }
 
   track(token: string): TrackResponse {
     const t = this.s.byTrack.get(token) as TicketRow | undefined;

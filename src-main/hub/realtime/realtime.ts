@@ -6,7 +6,7 @@
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, LobbyAlert, PublicQueueSnapshot, QueueSnapshot } from '../../domain/contracts';
-import { OffsetSchema } from '../../domain/contracts';
+import { OffsetSchema, TrackTokenParamSchema, type TrackResponse } from '../../domain/contracts';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../domain/events';
 import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
 import type { Identity, Sessions } from '../auth/sessions';
@@ -19,6 +19,8 @@ import { CatchUpLog } from './catch-up';
 
 interface SocketData {
   identity: Identity;
+  /** A customer's phone page following its own ticket (no sign-in; the ticket's tracking token). */
+  track?: { token: string; ticketId: string };
 }
 type LobbySocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
 
@@ -26,6 +28,10 @@ export interface RealtimeSources {
   staffSnapshot(): QueueSnapshot;
   publicSnapshot(): PublicQueueSnapshot;
   liveCards(): CustomerCard[];
+  /** The ticket behind a tracking token (its id), or null. */
+  trackedTicket(token: string): string | null;
+  /** A tracked ticket's public state (the phone page's). */
+  track(token: string): TrackResponse;
 }
 
 /** Minimum gap between two queue snapshots; changes in between are folded into the next one. */
@@ -49,8 +55,16 @@ export class LobbyRealtime implements LobbyBroadcast {
     this.catchUpLog = new CatchUpLog(journal.db, branchId);
     this.io = new Server(server, { path: '/socket.io', serveClient: false, cors: { origin: [...KIOSK_SHELL_ORIGINS] } });
     this.io.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
-      const identity = this.sessions.verify(typeof token === 'string' ? token : null);
+      const auth = socket.handshake.auth as { token?: unknown; track?: unknown } | undefined;
+      // A phone page follows its own ticket by its tracking token: it joins that ticket's room and nothing else.
+      if (typeof auth?.track === 'string' && auth.token === undefined) {
+        const parsed = TrackTokenParamSchema.safeParse(auth.track);
+        const ticketId = parsed.success ? this.sources.trackedTicket(parsed.data) : null;
+        if (!ticketId) return next(new Error('unknown ticket'));
+        socket.data.track = { token: parsed.data!, ticketId };
+        return next();
+      }
+      const identity = this.sessions.verify(typeof auth?.token === 'string' ? auth.token : null);
       if (!identity || identity.branchId !== this.branchId) return next(new Error('unauthenticated'));
       socket.data.identity = identity;
       next();
@@ -70,12 +84,42 @@ export class LobbyRealtime implements LobbyBroadcast {
     }
   }
 
-  private room(name: 'staff' | 'managers' | 'public') {
+  private room(name: 'staff' | 'managers' | 'public' | 'screens') {
     return `${this.branchId}:${name}`;
   }
 
+  /** The room of one tracked ticket: only the phone pages that hold its token. */
+  private trackRoom(ticketId: string) {
+    return `${this.branchId}:track:${ticketId}`;
+  }
+
+  /** Every tracked ticket with a phone page connected: its room and its token. */
+  private readonly tracked = new Map<string, string>();
+
+  private onPhone(socket: LobbySocket): void {
+    const { token, ticketId } = socket.data.track!;
+    const room = this.trackRoom(ticketId);
+    void socket.join(room);
+    this.tracked.set(room, token);
+    socket.on('disconnect', () => {
+      if (!this.hasRoomMembers(room)) this.tracked.delete(room);
+    });
+    // Its state now, then whenever the queue changes (a phone page never asks for anything else).
+    try {
+      socket.emit('ticket:track', this.sources.track(token));
+    } catch {
+      socket.disconnect(true);
+    }
+  }
+
+  private hasRoomMembers(room: string): boolean {
+    return (this.io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
+  }
+
   private onConnection(socket: LobbySocket): void {
+    if (socket.data.track) return this.onPhone(socket);
     const { role, expiresAt } = socket.data.identity;
+    void socket.join(this.room('screens'));
     // The connection ends when its session expires, not at the next reconnect.
     if (expiresAt !== undefined) {
       const expiry = this.scheduler.after(expiresAt - this.now(), () => socket.disconnect(true));
@@ -133,6 +177,18 @@ export class LobbyRealtime implements LobbyBroadcast {
       // Snapshots are built only for audiences that have someone connected.
       if (this.hasMembers('staff')) this.io.to(this.room('staff')).emit('queue:changed', this.sources.staffSnapshot());
       if (this.hasMembers('public')) this.io.to(this.room('public')).emit('queue:changed', this.sources.publicSnapshot());
+      // Each phone page gets its own ticket's state, and nothing else.
+      for (const [room, token] of this.tracked) {
+        if (!this.hasRoomMembers(room)) {
+          this.tracked.delete(room);
+          continue;
+        }
+        try {
+          this.io.to(room).emit('ticket:track', this.sources.track(token));
+        } catch {
+          this.tracked.delete(room); // purged: nothing to follow any more
+        }
+      }
     });
   }
 
@@ -168,7 +224,7 @@ export class LobbyRealtime implements LobbyBroadcast {
 
   /** Notices are public: every connected screen of this branch (one hub = one branch) gets them. */
   noticesChanged(n: ActiveNotices): void {
-    this.io.emit('notices:changed', n);
+    this.io.to(this.room('screens')).emit('notices:changed', n);
   }
 
   /** A retired or re-keyed device's open screen connections end with its sessions. */

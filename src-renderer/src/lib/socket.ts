@@ -85,6 +85,16 @@ export function connectLobby(token: string): LobbySocket {
   return socket;
 }
 
+/**
+ * A phone page's socket: it follows one ticket by its tracking token (no sign-in) and receives
+ * that ticket's state only (`ticket:track`), on connect and whenever the queue changes.
+ */
+export function connectTrack(trackToken: string): LobbySocket {
+  const { url, path } = socketTarget();
+  const options = { path, auth: { track: trackToken }, transports: ['websocket', 'polling'] };
+  return url ? io(url, options) : io(options);
+}
+
 /** Opens a socket for the token while the component is mounted; reports connection state. */
 export function useLobbySocket(token: string | null | undefined): { socket: LobbySocket | null; connected: boolean } {
   const [socket, setSocket] = useState<LobbySocket | null>(null);

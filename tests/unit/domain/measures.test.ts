@@ -7,6 +7,7 @@ const t = (over: Partial<MeasureTicket>): MeasureTicket => ({
   number: 'A001',
   serviceCode: 'A',
   ticketClass: 'normal',
+  vip: false,
   status: 'waiting',
   issuedAt: T0,
   calledAt: null,
@@ -56,7 +57,7 @@ describe('the day', () => {
     t({ number: 'A002', status: 'completed', calledAt: T0 + 25 * MIN, endedAt: T0 + 29 * MIN, counterId: 1, calledBy: 't01' }),
     t({ number: 'A003', ticketClass: 'priority', status: 'no_show', calledAt: T0 + 2 * MIN, endedAt: T0 + 4 * MIN, counterId: 2, calledBy: 't02' }),
     // being served: walk 3 min
-    t({ number: 'B001', serviceCode: 'B', ticketClass: 'vip', status: 'called', calledAt: T0 + 1 * MIN, servingAt: T0 + 4 * MIN, counterId: 4, calledBy: 't04' }),
+    t({ number: 'B001', serviceCode: 'B', ticketClass: 'vip', vip: true, status: 'called', calledAt: T0 + 1 * MIN, servingAt: T0 + 4 * MIN, counterId: 4, calledBy: 't04' }),
     t({ number: 'A004', issuedAt: T0 + 50 * MIN }), // waiting 10 minutes
     t({ number: 'B002', serviceCode: 'B', issuedAt: T0 + 30 * MIN }), // waiting 30 minutes: misses the target
   ];
@@ -96,6 +97,33 @@ describe('the day', () => {
     expect(d.tellers).toEqual([
       { teller: 't01', counterIds: [1], completed: 2, noShows: 0, averageServiceSeconds: 270 },
       { teller: 't02', counterIds: [2], completed: 0, noShows: 1, averageServiceSeconds: null },
+    ]);
+  });
+  it('the VIP row counts every VIP customer, the green channel included; cancelled tickets are counted apart', () => {
+    const green = [
+      t({ number: 'V001', serviceCode: 'V', ticketClass: 'green', vip: true, status: 'completed', calledAt: T0 + 2 * MIN, endedAt: T0 + 9 * MIN, calledBy: 't04' }),
+      t({ number: 'V002', serviceCode: 'V', ticketClass: 'green', vip: true, status: 'completed', calledAt: T0 + 20 * MIN, endedAt: T0 + 29 * MIN, calledBy: 't04' }),
+      t({ number: 'A009', status: 'cancelled', endedAt: T0 + 3 * MIN }),
+    ];
+    const m = dayMeasures(green, { now, targetWaitMinutes: 15, serviceCodes: ['A', 'V'] });
+    const row = (c: string) => m.serviceLevel.find((s) => s.ticketClass === c);
+    expect(row('vip')).toEqual({ ticketClass: 'vip', counted: 2, withinTarget: 1, percent: 50 });
+    expect(row('green')).toEqual({ ticketClass: 'green', counted: 2, withinTarget: 1, percent: 50 });
+    expect(m.cancelled).toBe(1);
+    expect(m.noShow).toEqual({ ended: 2, noShows: 0, percent: 0 });
+  });
+  it('arrivals and waits by hour of the day, in the branch time zone', () => {
+    // T0 is 09:00 in Shanghai; tickets at 09:00, 09:30 (called after 5 and 25 min) and one at 11:10.
+    const day = [
+      t({ number: 'A1', status: 'completed', calledAt: T0 + 5 * MIN, endedAt: T0 + 9 * MIN }),
+      t({ number: 'A2', issuedAt: T0 + 30 * MIN, status: 'completed', calledAt: T0 + 55 * MIN, endedAt: T0 + 60 * MIN }),
+      t({ number: 'A3', issuedAt: T0 + 130 * MIN }),
+    ];
+    const m = dayMeasures(day, { now: T0 + 140 * MIN, targetWaitMinutes: 15, serviceCodes: ['A'], timeZone: 'Asia/Shanghai' });
+    expect(m.byHour).toEqual([
+      { hour: 9, arrivals: 2, called: 2, averageWaitSeconds: 900, longestWaitSeconds: 1500 },
+      { hour: 10, arrivals: 0, called: 0, averageWaitSeconds: null, longestWaitSeconds: null },
+      { hour: 11, arrivals: 1, called: 0, averageWaitSeconds: null, longestWaitSeconds: null },
     ]);
   });
   it('an empty day has no averages', () => {

@@ -32,6 +32,7 @@ beforeEach(() => {
   branch = loadBranch(db)!;
   customers = new CustomerDirectory(db, branch);
   tickets = new TicketStore(db, branch, customers, new Journal(db, () => clock), () => clock, () => 'http://x');
+  tickets.counters.set(1, 'open', null, null, 't01', clock); // the teller at counter 1 is there
 });
 afterEach(() => {
   db.close();

@@ -40,6 +40,8 @@ beforeEach(() => {
   seedDemoBranch(db, { today: '2026-01-10', customers: 20 });
   branch = loadBranch(db)!;
   desk = new TicketStore(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
+  // Every counter open, as when the tellers have signed in.
+  for (const c of branch.counters) desk.counters.set(c.id, 'open', null, null, 'test', clock);
 });
 afterEach(() => {
   db.close();

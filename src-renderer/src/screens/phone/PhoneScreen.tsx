@@ -1,20 +1,24 @@
 /**
  * Customer phone page (/t/<token>), opened from the QR code on the ticket. No sign-in; the hub
  * answers with the ticket's public state only (number, status, place, counter), never personal data.
- * Refreshes every 10 s until the visit ends.
+ * The state is pushed (a socket that follows this one ticket by its token), so "it's your turn"
+ * arrives with the call; while the socket is down the page asks every 10 s. The customer can give up
+ * their place ("I no longer need this ticket"), which frees the line for the others.
  */
 import { useCallback, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Language, TicketStatus, TrackResponse } from '@domain/contracts';
 import { ApiError, request } from '../../lib/api';
+import { connectTrack } from '../../lib/socket';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
 import { apiErrorText } from '../../components/DeviceLogin';
 import './phone.css';
 
+/** Asked over HTTP this often while the live connection is down. */
 const POLL_MS = 10_000;
 const LANGUAGE_KEY = 'branch-lobby.phone.language';
 
-const isFinal = (s: TicketStatus) => s === 'completed' || s === 'no_show';
+const isFinal = (s: TicketStatus) => s === 'completed' || s === 'no_show' || s === 'cancelled';
 
 function initialLanguage(): Language {
   try {
@@ -35,6 +39,9 @@ export default function PhoneScreen({ token }: { token: string }) {
   const [error, setError] = useState<unknown>(null);
   const [updatedAt, setUpdatedAt] = useState<Date | null>(null);
   const [reload, setReload] = useState(0);
+  const [live, setLive] = useState(false);
+  const [confirmGiveUp, setConfirmGiveUp] = useState(false);
+  const [givingUp, setGivingUp] = useState(false);
   const previousStatus = useRef<TicketStatus | null>(null);
   const wasNear = useRef(false);
 
@@ -84,9 +91,33 @@ export default function PhoneScreen({ token }: { token: string }) {
       }
     };
 
+    // Pushed: the ticket's state on connect and with every queue change.
+    const socket = connectTrack(token);
+    let connected = false;
+    socket.on('connect', () => {
+      connected = true;
+      setLive(true);
+    });
+    socket.on('disconnect', () => {
+      connected = false;
+      setLive(false);
+    });
+    socket.on('ticket:track', (r) => {
+      if (!live) return;
+      setData(r);
+      setError(null);
+      setNotFound(false);
+      setUpdatedAt(new Date());
+      if (isFinal(r.status)) {
+        stopped = true;
+        socket.disconnect();
+      }
+    });
+
     void load();
+    // While the live connection is down: ask now and then.
     const timer = window.setInterval(() => {
-      if (!document.hidden) void load();
+      if (!document.hidden && !connected) void load();
     }, POLL_MS);
     // Back from the lock screen or another app: refresh at once.
     const onVisible = () => {
@@ -97,8 +128,22 @@ export default function PhoneScreen({ token }: { token: string }) {
       live = false;
       window.clearInterval(timer);
       document.removeEventListener('visibilitychange', onVisible);
+      socket.disconnect();
     };
   }, [token, reload]);
+
+  const giveUp = async () => {
+    setGivingUp(true);
+    try {
+      const r = await request('giveUpTicket', null, { params: { token } });
+      setData(r);
+      setConfirmGiveUp(false);
+    } catch (err) {
+      setError(err);
+    } finally {
+      setGivingUp(false);
+    }
+  };
 
   const retry = useCallback(() => setReload((n) => n + 1), []);
 
@@ -213,6 +258,23 @@ export default function PhoneScreen({ token }: { token: string }) {
             <p className={`ph-hint${peopleAhead === 0 ? ' is-next' : ''}`}>
               {peopleAhead === 0 ? t('phone:next') : t('phone:waitingHint')}
             </p>
+            {!confirmGiveUp ? (
+              <button type="button" className="ph-button ph-button--quiet" data-testid="phone-give-up" onClick={() => setConfirmGiveUp(true)}>
+                {t('phone:giveUp')}
+              </button>
+            ) : (
+              <div className="ph-confirm" role="group" aria-label={t('phone:giveUpTitle')} data-testid="phone-give-up-confirm">
+                <p>{t('phone:giveUpTitle')}</p>
+                <div className="ph-confirm__actions">
+                  <button type="button" className="ph-button ph-button--danger" disabled={givingUp} data-testid="phone-give-up-yes" onClick={() => void giveUp()}>
+                    {t('phone:giveUpYes')}
+                  </button>
+                  <button type="button" className="ph-button" disabled={givingUp} data-testid="phone-give-up-no" onClick={() => setConfirmGiveUp(false)}>
+                    {t('phone:giveUpNo')}
+                  </button>
+                </div>
+              </div>
+            )}
           </section>
         )}
 
@@ -231,6 +293,12 @@ export default function PhoneScreen({ token }: { token: string }) {
           </section>
         )}
 
+        {data.status === 'cancelled' && (
+          <section className="ph-card ph-final" data-testid="phone-cancelled">
+            <p>{t('phone:cancelled')}</p>
+          </section>
+        )}
+
         {data.status === 'no_show' && (
           <section className="ph-card ph-final ph-final--noshow" data-testid="phone-no-show">
             <p>{t('phone:noShow')}</p>
@@ -246,7 +314,7 @@ export default function PhoneScreen({ token }: { token: string }) {
           {updatedAt && (
             <p data-testid="phone-updated">
               {t('phone:updatedAt', { time: timeFormat.format(updatedAt) })}
-              {!isFinal(data.status) && <> · {t('phone:autoRefresh')}</>}
+              {!isFinal(data.status) && <> · {live ? t('phone:live') : t('phone:autoRefresh')}</>}
             </p>
           )}
         </footer>
