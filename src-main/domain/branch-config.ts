@@ -99,6 +99,10 @@ export const BranchRulesSchema = z.object({
     lifeStageBoost: z.number().min(1),
     /** A wealth, fund or time-deposit offer to a customer with something maturing: its prior propensity times this. */
     reinvestBoost: z.number().min(1).max(10).default(1.5),
+    /** While a credit warning is open (overdue, classification downgrade), no product above this risk level (1-5). */
+    creditWarningMaxRisk: z.number().int().min(1).max(5).default(2),
+    /** A risk assessment (风险测评) older than this many days is expired: no investment of risk 2 or more until renewed. */
+    riskAssessmentValidDays: z.number().int().min(1).max(3650).default(365),
     /** "Tier privilege" reason: for these tiers, on products of at least this value. */
     tierPrivilege: z
       .object({ tiers: z.array(TierEnum).default(['top', 'gold']), minValue: z.number().min(0).default(1.5) })
@@ -167,6 +171,8 @@ export const DEFAULT_BRANCH_RULES: BranchRules = {
     },
     lifeStageBoost: 2,
     reinvestBoost: 1.5,
+    creditWarningMaxRisk: 2,
+    riskAssessmentValidDays: 365,
     tierPrivilege: { tiers: ['top', 'gold'], minValue: 1.5 },
   },
   queue: { defaultServiceMinutes: 6, policy: DEFAULT_QUEUE_POLICY, maxRecalls: 2, near: { position: 3, minutes: 5 }, targetWaitMinutes: 15 },

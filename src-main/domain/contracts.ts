@@ -431,6 +431,14 @@ export interface CustomerCard {
     productCount: number | null;
     aum: number | null;
     resident: boolean;
+    /** Risk tolerance from the last risk assessment (风险测评), 1 (cautious) to 5 (aggressive). */
+    riskTolerance: number;
+    /** When that assessment was taken (business date); null if never. */
+    riskAssessedOn: string | null;
+    /** Missing or older than the branch allows: no investment of risk 2 or more is offered until renewed. */
+    riskAssessmentExpired: boolean;
+    /** A loan anywhere in the bank is overdue or classified below normal: risky products are held back. */
+    creditWarning: boolean;
   };
   /** How far the lobby believes who this is. */
   identification: TicketIdentification;

@@ -37,6 +37,14 @@ export interface OfferCustomer {
   resident?: boolean;
   /** Products the customer has applied for and that are still being processed. */
   openApplicationCodes?: ReadonlySet<string>;
+  /**
+   * A credit warning is open (an overdue, a loan classification downgrade): while it is, products of
+   * a risk level above `creditWarningMaxRisk` are held back (branch rules `offers.creditWarningMaxRisk`).
+   */
+  creditWarning?: boolean;
+  creditWarningMaxRisk?: number;
+  /** The risk assessment (风险测评) is missing or older than the branch allows: no investment of risk 2 or more. */
+  riskAssessmentExpired?: boolean;
 }
 
 export interface OfferContext {
@@ -89,10 +97,27 @@ export const applicability: Check = (p, c) => {
   return null;
 };
 
-/** Is it right for them (适当性): risk within tolerance, no credit while overdue. */
+/**
+ * A risk assessment (风险测评) is valid for `validDays` days from the day it was taken; none at all
+ * counts as expired. Dates are business dates (YYYY-MM-DD) in the branch's time zone.
+ */
+export function riskAssessmentExpired(assessedOn: string | null | undefined, today: string, validDays: number): boolean {
+  if (!assessedOn) return true;
+  const ms = Date.parse(`${today}T00:00:00Z`) - Date.parse(`${assessedOn}T00:00:00Z`);
+  return !(ms / 86_400_000 < validDays);
+}
+
+const INVESTMENT: ReadonlySet<ProductCategory> = new Set(['wealth', 'fund']);
+
+/**
+ * Is it right for them (适当性): an investment needs a valid risk assessment; risk within tolerance;
+ * no credit while overdue; no risky product while a credit warning is open.
+ */
 export const suitability: Check = (p, c) => {
+  if (c.riskAssessmentExpired && INVESTMENT.has(p.category) && p.riskLevel >= 2) return 'risk_assessment_expired';
   if (p.riskLevel > c.riskTolerance) return 'risk_above_tolerance';
   if (p.isCredit && c.hasOverdue) return 'credit_while_overdue';
+  if (c.creditWarning && p.riskLevel > (c.creditWarningMaxRisk ?? 5)) return 'credit_warning';
   return null;
 };
 

@@ -151,6 +151,12 @@ export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): De
     summary.branchId = DEMO_BRANCH_ID;
     insertBranch(db, rules, staffHashes, deviceHashes, summary);
     insertCustomers(db, rules.tiering, opts.today, customers, summary, extra);
+    // Risk assessments (风险测评) spread over the last 18 months: about a third are older than a year
+    // (expired); the six personas were assessed three months ago.
+    const hasAssessment = (db.prepare('PRAGMA table_info(customer)').all() as { name: string }[]).some((c) => c.name === 'risk_assessed_on');
+    if (hasAssessment) db.prepare(
+      `UPDATE customer SET risk_assessed_on = CASE WHEN id <= 6 THEN date(@today, '-90 days') ELSE date(@today, '-' || ((id * 37) % 540) || ' days') END`,
+    ).run({ today: opts.today });
     return summary;
   });
 

@@ -8,8 +8,8 @@ import type { CardAction, CardOffer, ControlGroup, CustomerCard, GreenChannelDec
 import { allows } from '../../domain/identification';
 import { ageOn, lifeStageOf, PRODUCT_CATEGORIES, type Product, type ProductCategory, type LifeStage } from '../../domain/products';
 import { maskCardNumber, maskIdNumber, maskName, maskPhone } from '../../domain/masking';
-import { addDaysIso, remindersFor, type AccountMovement, type CreditState, type LoanClass, type Reminder } from '../../domain/reminders';
-import type { OfferCustomer } from '../../domain/offers';
+import { addDaysIso, LOAN_CLASSES, remindersFor, type AccountMovement, type CreditState, type LoanClass, type Reminder } from '../../domain/reminders';
+import { riskAssessmentExpired, type OfferCustomer } from '../../domain/offers';
 import { decideNextBestAction, type NbaDecision, type NbaOffer, type StageTimings } from '../../domain/next-best-action';
 import { mayPitch, pitchesInWindow, PITCH_RESPONSES, type ContactEvent, type Response } from '../../domain/contact-policy';
 import { controlGroupOf, periodOf } from '../../domain/control-groups';
@@ -38,6 +38,8 @@ export interface CustomerRow {
   aum: number;
   resident: number;
   control_exempt: number;
+  /** Date of the last risk assessment (风险测评), null if never assessed. */
+  risk_assessed_on: string | null;
 }
 
 interface DecisionRow {
@@ -301,6 +303,10 @@ export class CustomerDirectory {
       maturingProductCodes: reminders.filter((r) => r.kind === 'maturity').map((r) => r.productCode!),
       resident: c.resident !== 0,
       openApplicationCodes: new Set((this.openApplicationsOf.all(c.id) as { product_code: string }[]).map((r) => r.product_code)),
+      // Bank-wide, like the overdue block: a loan anywhere overdue or classified below normal (正常).
+      creditWarning: allCredit.some((x) => x.overdueDays > 0 || x.classification !== LOAN_CLASSES[0]),
+      creditWarningMaxRisk: rules.offers.creditWarningMaxRisk,
+      riskAssessmentExpired: riskAssessmentExpired(c.risk_assessed_on, today, rules.offers.riskAssessmentValidDays),
     };
     return { scope, holdings, reminders, offerCustomer, segment: segmentOf(lifeStage) };
   }
@@ -506,6 +512,10 @@ export class CustomerDirectory {
         // The stored AUM is the customer's whole relationship: a secondary branch shows what it holds.
         aum: f.scope === 'all' ? c.aum : Math.round(totalsOf(holdings).aum * 100) / 100,
         resident: c.resident !== 0,
+        riskTolerance: c.risk_tolerance,
+        riskAssessedOn: c.risk_assessed_on,
+        riskAssessmentExpired: f.offerCustomer.riskAssessmentExpired === true,
+        creditWarning: f.offerCustomer.creditWarning === true,
       },
       identification: t.identification,
       locked: false,
@@ -526,7 +536,7 @@ export class CustomerDirectory {
     return {
       ...card,
       locked: true,
-      customer: { ...card.customer, maskedCardNumbers: [], productCount: null, aum: null },
+      customer: { ...card.customer, maskedCardNumbers: [], productCount: null, aum: null, creditWarning: false },
       holdings: [],
       reminders: [],
       offers: [],

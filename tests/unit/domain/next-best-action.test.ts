@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actionCandidates, decideNextBestAction, type NbaInput, type StageTimings } from '@domain/next-best-action';
-import { applicability, eligibility, suitability, type OfferCustomer } from '@domain/offers';
+import { applicability, eligibility, riskAssessmentExpired, suitability, type OfferCustomer } from '@domain/offers';
 import type { Product, ProductCategory } from '@domain/products';
 import type { ContactEvent } from '@domain/contact-policy';
 import type { Reminder } from '@domain/reminders';
@@ -52,6 +52,27 @@ describe('each hard stage alone', () => {
   it('suitability: risk within tolerance, no credit when overdue', () => {
     expect(suitability(PRODUCTS[1]!, customer({ riskTolerance: 1 }))).toBe('risk_above_tolerance');
     expect(suitability(PRODUCTS[3]!, customer({ hasOverdue: true }))).toBe('credit_while_overdue');
+  });
+  it('suitability: an investment of risk 2 or more needs a valid risk assessment; deposits and insurance do not', () => {
+    const expired = customer({ riskAssessmentExpired: true });
+    expect(suitability(PRODUCTS[1]!, expired)).toBe('risk_assessment_expired');
+    expect(suitability(PRODUCTS[2]!, expired)).toBe('risk_assessment_expired');
+    expect(suitability(product('WM-R1', 'wealth', { riskLevel: 1 }), expired)).toBeNull();
+    expect(suitability(PRODUCTS[0]!, expired)).toBeNull();
+    expect(suitability(PRODUCTS[5]!, expired)).toBeNull();
+    expect(suitability(PRODUCTS[1]!, customer({ riskAssessmentExpired: false }))).toBeNull();
+  });
+  it('suitability: while a credit warning is open, nothing above the allowed risk level', () => {
+    const risky = product('FD-EQ', 'fund', { riskLevel: 4 });
+    expect(suitability(risky, customer({ riskTolerance: 5, creditWarning: true, creditWarningMaxRisk: 2 }))).toBe('credit_warning');
+    expect(suitability(PRODUCTS[1]!, customer({ creditWarning: true, creditWarningMaxRisk: 2 }))).toBeNull();
+    expect(suitability(risky, customer({ riskTolerance: 5, creditWarning: false, creditWarningMaxRisk: 2 }))).toBeNull();
+  });
+  it('a risk assessment is valid for the days the branch allows, counted in business dates', () => {
+    expect(riskAssessmentExpired(null, '2026-06-15', 365)).toBe(true);
+    expect(riskAssessmentExpired('2025-06-16', '2026-06-15', 365)).toBe(false);
+    expect(riskAssessmentExpired('2025-06-15', '2026-06-15', 365)).toBe(true);
+    expect(riskAssessmentExpired('2026-06-15', '2026-06-15', 1)).toBe(false);
   });
 });
 

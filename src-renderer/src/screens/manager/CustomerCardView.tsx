@@ -318,6 +318,20 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
                 <dd data-testid="card-product-count">{t('card.products', { count: c.productCount })}</dd>
               </div>
               <div className="wide">
+                <dt>{t('card.risk')}</dt>
+                <dd data-testid="card-risk" data-expired={c.riskAssessmentExpired ? 'yes' : 'no'}>
+                  {c.riskAssessedOn
+                    ? t('card.riskValue', { level: c.riskTolerance, date: c.riskAssessedOn })
+                    : t('card.riskNever', { level: c.riskTolerance })}
+                  {c.riskAssessmentExpired && <span className="mgr-warn-line">{t('card.riskExpired')}</span>}
+                  {c.creditWarning && (
+                    <span className="mgr-warn-line" data-testid="card-credit-warning">
+                      {t('card.creditWarning')}
+                    </span>
+                  )}
+                </dd>
+              </div>
+              <div className="wide">
                 <dt>{t('card.branchRole')}</dt>
                 <dd data-testid="card-branch-role" data-role={c.branchRole}>
                   {c.branchRole ? t(`card.branchRoleValue.${c.branchRole}`, { home: c.homeBranch }) : c.homeBranch || '—'}
