@@ -497,13 +497,58 @@ export interface RecordOutcomeResponse {
 
 // ---------------------------------------------------------------- audit
 
+/** Everything the audit log records, by area (the admin screen words each one). */
+export const AUDIT_ACTIONS = [
+  'auth.sign_in',
+  'auth.sign_out',
+  'auth.sign_in_failed',
+  'auth.sign_in_refused',
+  'auth.locked',
+  'ticket.call',
+  'ticket.start',
+  'ticket.complete',
+  'ticket.no_show',
+  'ticket.recall',
+  'ticket.park',
+  'ticket.resume',
+  'ticket.transfer',
+  'ticket.cancel',
+  'identity.attempt',
+  'identity.refused',
+  'identity.confirm',
+  'green_channel.route',
+  'customer_card.view',
+  'customer.reveal',
+  'offer.outcome',
+  'form.submit',
+  'form.view',
+  'form.fields_used',
+  'counter.open',
+  'counter.pause',
+  'counter.close',
+  'counter.services',
+  'appointment.create',
+  'appointment.cancel',
+  'appointment.check_in',
+  'notice.create',
+  'notice.update',
+  'notice.remove',
+  'notice.reorder',
+  'device.pair',
+  'device.rekey',
+  'device.retire',
+  'marketing.conversion_import',
+  'retention.purge',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
 export interface AuditEntry {
   id: number;
   at: string;
   actor: string;
   role: Role;
   device: string | null;
-  action: string;
+  action: AuditAction;
   subject: string;
   detail: Record<string, unknown>;
 }

@@ -25,6 +25,11 @@ export interface FieldDef {
   maxLength?: number;
   /** choice: the options. */
   choices?: { value: string; label: LocalizedText }[];
+  /**
+   * text: common answers offered as buttons (the value saved is `value`), so a kiosk with no input
+   * method for Chinese still takes them; "other" opens the text box and the on-screen keyboard.
+   */
+  suggestions?: { value: string; label: LocalizedText }[];
   /** amount: currencies offered, first is the default (default CNY only). */
   currencies?: string[];
   /** amount: smallest / largest amount accepted (in the currency's units). */
@@ -54,6 +59,27 @@ export const CASH_PRE_NOTICE_THRESHOLD_CNY = 50_000;
 
 const L = (zh: string, en: string): LocalizedText => ({ 'zh-CN': zh, en });
 
+const S = (zh: string, en: string) => ({ value: zh, label: L(zh, en) });
+/** The banks most transfers go to; anything else is typed. */
+const PAYEE_BANKS = [
+  S('中国工商银行', 'ICBC'),
+  S('中国建设银行', 'China Construction Bank'),
+  S('中国农业银行', 'Agricultural Bank of China'),
+  S('中国银行', 'Bank of China'),
+  S('交通银行', 'Bank of Communications'),
+  S('中国邮政储蓄银行', 'Postal Savings Bank of China'),
+  S('招商银行', 'China Merchants Bank'),
+];
+const OCCUPATIONS = [
+  S('企业职员', 'Company employee'),
+  S('公务员及事业单位', 'Civil service / public institution'),
+  S('个体经营', 'Self-employed'),
+  S('专业技术人员', 'Professional'),
+  S('学生', 'Student'),
+  S('退休', 'Retired'),
+  S('自由职业', 'Freelance'),
+];
+
 const nameField: FieldDef = { key: 'fullName', type: 'text', label: L('姓名', 'Full name'), required: true, maxLength: 40, prefill: 'name' };
 const idField: FieldDef = { key: 'idNumber', type: 'idNumber', label: L('身份证号码', 'Resident ID number'), required: true, prefill: 'idNumber' };
 const phoneField: FieldDef = { key: 'phone', type: 'phone', label: L('手机号码', 'Mobile number'), required: true, prefill: 'phone' };
@@ -77,7 +103,7 @@ export const FORMS: readonly FormDef[] = [
           { value: 'passbook', label: L('存折', 'Passbook') },
         ],
       },
-      { key: 'occupation', type: 'text', label: L('职业', 'Occupation'), required: false, maxLength: 40 },
+      { key: 'occupation', type: 'text', label: L('职业', 'Occupation'), required: false, maxLength: 40, suggestions: OCCUPATIONS },
       { key: 'address', type: 'text', label: L('联系地址', 'Address'), required: false, maxLength: 100 },
     ],
   },
@@ -112,7 +138,7 @@ export const FORMS: readonly FormDef[] = [
       { key: 'fromAccount', type: 'accountNumber', label: L('付款卡号', 'From card'), required: true, card: true, prefill: 'cardNumber' },
       { key: 'payeeName', type: 'text', label: L('收款人姓名', 'Payee name'), required: true, maxLength: 60 },
       { key: 'payeeAccount', type: 'accountNumber', label: L('收款账号', 'Payee account'), required: true },
-      { key: 'payeeBank', type: 'text', label: L('收款银行', 'Payee bank'), required: true, maxLength: 60 },
+      { key: 'payeeBank', type: 'text', label: L('收款银行', 'Payee bank'), required: true, maxLength: 60, suggestions: PAYEE_BANKS },
       { key: 'amount', type: 'amount', label: L('汇款金额', 'Amount'), required: true, currencies: ['CNY'], min: 0.01, max: 50_000_000 },
       { key: 'remark', type: 'text', label: L('附言', 'Remark'), required: false, maxLength: 40 },
     ],

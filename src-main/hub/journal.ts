@@ -2,7 +2,7 @@
  * The hub's two append-only logs: the event log (every queue change, with an increasing offset
  * that clients can resume from) and the audit log (who saw or decided what, when, from where).
  */
-import type { AuditEntry, Role } from '../domain/contracts';
+import type { AuditAction, AuditEntry, Role } from '../domain/contracts';
 import type { Db } from './db/open';
 
 export interface AuditRecord {
@@ -10,7 +10,7 @@ export interface AuditRecord {
   actor: string;
   role: Role | 'system';
   device?: string | null;
-  action: string;
+  action: AuditAction;
   subject: string;
   detail?: Record<string, unknown>;
 }
@@ -45,7 +45,7 @@ export class Journal {
   }
 
   /** An audit row for what a signed-in person or device did (actor, role and device from the identity). */
-  auditBy(branchId: string, who: { subjectId: string; role: Role; device?: string | null }, action: string, subject: string, detail: Record<string, unknown> = {}): void {
+  auditBy(branchId: string, who: { subjectId: string; role: Role; device?: string | null }, action: AuditAction, subject: string, detail: Record<string, unknown> = {}): void {
     this.audit({ branchId, actor: who.subjectId, role: who.role, device: who.device ?? null, action, subject, detail });
   }
 
@@ -91,7 +91,7 @@ interface AuditRow {
   actor: string;
   role: Role;
   device: string | null;
-  action: string;
+  action: AuditAction;
   subject: string;
   detail_json: string;
 }

@@ -185,7 +185,9 @@ test('pre-filled form: kiosk (masked) -> teller sees it on call, copies a field,
   await expect(kiosk.getByTestId('kiosk-form-keypad')).toBeVisible();
   await typeOnKeypad(kiosk, '6217000010001234567', 'kiosk-form-key');
   await kiosk.getByTestId('kiosk-form-key-ok').click();
-  await kiosk.getByTestId('kiosk-field-payeeBank').locator('input').fill('中国建设银行');
+  // The payee's bank is a button (no input method needed); the form saves its Chinese name.
+  await kiosk.getByTestId('kiosk-field-payeeBank-suggestion-1').click();
+  await expect(kiosk.getByTestId('kiosk-field-payeeBank-suggestion-1')).toHaveAttribute('aria-pressed', 'true');
   // Forgiving input: thousands separators are fine.
   await kiosk.getByTestId('kiosk-field-amount').locator('input').fill('12,500.5');
   await shot(kiosk, 'kiosk-form-transfer-zh');
@@ -210,6 +212,7 @@ test('pre-filled form: kiosk (masked) -> teller sees it on call, copies a field,
   await expect(teller.getByTestId('teller-form-value-fromAccount')).toHaveText('6225880000000035');
   await expect(teller.getByTestId('teller-form-value-payeeAccount')).toHaveText('6217000010001234567');
   await expect(teller.getByTestId('teller-form-value-amount')).toHaveText('12500.50 CNY');
+  await expect(teller.getByTestId('teller-form-value-payeeBank')).toHaveText('中国建设银行');
   await teller.getByTestId('teller-form-copy-payeeAccount').click();
   await expect(teller.getByTestId('teller-form-used-payeeAccount')).toBeVisible();
   await shot(teller, 'teller-form-zh');

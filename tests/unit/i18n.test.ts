@@ -125,6 +125,25 @@ describe('locale files', () => {
     }
     expect(mismatches).toEqual([]);
   });
+
+  it('every audit action has its words in both languages', async () => {
+    const { AUDIT_ACTIONS } = await import('../../src-main/domain/contracts');
+    for (const lng of LANGUAGES) {
+      const missing = AUDIT_ACTIONS.filter((a) => !locales[lng]?.admin?.has(`actions.${a.replace('.', '_')}`));
+      expect(missing, lng).toEqual([]);
+    }
+  });
+
+  it('English screens carry no Chinese, except the name of the Chinese language itself', () => {
+    const han = /[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]/;
+    const found: string[] = [];
+    for (const ns of namespacesOf('en')) {
+      for (const [key, value] of locales.en?.[ns] ?? []) {
+        if (typeof value === 'string' && han.test(value) && !(ns === 'common' && /(^|\.)zh-CN$/.test(key))) found.push(`${ns}:${key} = ${value}`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
 });
 
 describe('the helpers of this test', () => {

@@ -21,6 +21,7 @@ import type { CustomerDirectory } from '../visits/customer-directory';
 import type { Db } from '../db/open';
 import type { TicketRow } from '../queue/ticket-store';
 import type {
+  AuditAction,
   AppointmentListResponse,
   AppointmentView,
   CheckInErrorBody,
@@ -441,7 +442,7 @@ export class Appointments {
     })();
   }
 
-  private audit(who: Identity, action: string, a: AppointmentRow, detail: Record<string, unknown>): void {
+  private audit(who: Identity, action: AuditAction, a: AppointmentRow, detail: Record<string, unknown>): void {
     this.journal.auditBy(this.branch.id, who, action, `appointment:${a.id}`, { businessDate: a.business_date, ...detail });
   }
 }

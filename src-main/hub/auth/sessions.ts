@@ -2,7 +2,7 @@
  * Sign-in for staff (staff id + PIN) and devices (device id + secret), and the bearer tokens
  * that follow. Tokens are random; only their SHA-256 digest is stored.
  */
-import type { LoginRequest, LoginResponse, Role } from '../../domain/contracts';
+import type { AuditAction, LoginRequest, LoginResponse, Role } from '../../domain/contracts';
 import type { Db } from '../db/open';
 import { HubError, forbidden, invalid, unauthenticated } from '../errors';
 import { newToken, tokenDigest, verifySecret } from './secrets';
@@ -41,7 +41,7 @@ export class Sessions {
     private readonly audit: { journal: Journal; branchId: string } | null = null,
   ) {}
 
-  private record(actor: string, role: AuditRecord['role'], address: string | null, action: string, detail: Record<string, unknown>): void {
+  private record(actor: string, role: AuditRecord['role'], address: string | null, action: AuditAction, detail: Record<string, unknown>): void {
     if (!this.audit) return;
     this.audit.journal.audit({ branchId: this.audit.branchId, actor: actor.slice(0, 64), role, device: address, action, subject: `${detail.kind ?? 'staff'}:${actor.slice(0, 64)}`, detail });
   }

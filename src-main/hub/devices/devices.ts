@@ -7,7 +7,7 @@
  * sessions. Used by the admin HTTP routes and by the hub CLI on the data directory. Every change is
  * audited, never with the secret.
  */
-import type { DeviceInfo, PairDeviceRequest } from '../../domain/contracts';
+import type { AuditAction, DeviceInfo, PairDeviceRequest } from '../../domain/contracts';
 import type { Db } from '../db/open';
 import type { Sessions } from '../auth/sessions';
 import type { AuditRecord, Journal } from '../journal';
@@ -108,7 +108,7 @@ export class Devices {
     return { device: this.get(id), revoked };
   }
 
-  private audit(who: DeviceActor, action: string, subject: string, detail: Record<string, unknown>): void {
+  private audit(who: DeviceActor, action: AuditAction, subject: string, detail: Record<string, unknown>): void {
     this.journal.audit({ branchId: this.branchId, actor: who.actor, role: who.role, device: who.device ?? null, action, subject, detail });
   }
 

@@ -8,6 +8,7 @@
  * nothing that looks like a phone, bank card or resident ID number.
  */
 import { randomUUID } from 'node:crypto';
+import type { AuditAction } from '../../domain/contracts';
 import type { Db } from '../db/open';
 import type { Identity } from '../auth/sessions';
 import type { Journal } from '../journal';
@@ -202,7 +203,7 @@ export class Notices {
     };
   }
 
-  private audit(who: Identity, action: string, id: string, detail: Record<string, unknown>): void {
+  private audit(who: Identity, action: AuditAction, id: string, detail: Record<string, unknown>): void {
     this.journal.auditBy(this.branchId, who, action, id === 'notices' ? 'notices' : `notice:${id}`, detail);
   }
 }

@@ -17,6 +17,7 @@ import type { Announcer } from '../broadcast';
 import type { Visits } from '../visits/visits';
 import type { IssuePlacement, IssueResult, TicketStore, TicketRow } from './ticket-store';
 import type {
+  AuditAction,
   CallNextResponse,
   ConfirmIdentityResponse,
   CounterServicesResponse,
@@ -674,7 +675,7 @@ export class Queue {
     return t;
   }
 
-  private audit(who: Identity, action: string, row: TicketRow | null, detail: Record<string, unknown>, subject = row ? `ticket:${row.id}` : ''): void {
+  private audit(who: Identity, action: AuditAction, row: TicketRow | null, detail: Record<string, unknown>, subject = row ? `ticket:${row.id}` : ''): void {
     this.journal.auditBy(this.branch.id, who, action, subject, row ? { number: row.number, ...detail } : detail);
   }
 

@@ -13,6 +13,7 @@ import type { CustomerDirectory } from './customer-directory';
 import type { TicketStore, TicketRow } from '../queue/ticket-store';
 import type { Journal } from '../journal';
 import type {
+  AuditAction,
   CampaignReport,
   CustomerCard,
   FileRowReject,
@@ -130,7 +131,7 @@ export class Visits {
     return { ticketId, productCode, outcome, recordedAt: new Date(at).toISOString() };
   }
 
-  private auditCard(who: Identity, row: TicketRow, detail: Record<string, unknown>, action = 'customer_card.view'): void {
+  private auditCard(who: Identity, row: TicketRow, detail: Record<string, unknown>, action: AuditAction = 'customer_card.view'): void {
     this.journal.auditBy(this.branch.id, who, action, `ticket:${row.id}`, { number: row.number, ...detail });
   }
 

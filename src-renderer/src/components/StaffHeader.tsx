@@ -39,7 +39,7 @@ export function StaffHeader({ scope, title, branch, auth, connected, branchTestI
           ▣
         </span>
         <div>
-          <div className={`staff-title ${prefix}-title`}>{title}</div>
+          <h1 className={`staff-title ${prefix}-title`}>{title}</h1>
           <div className={`staff-sub ${prefix}-sub`} data-testid={branchTestId}>
             {branch ? localized(branch.name) : t('appName')}
           </div>

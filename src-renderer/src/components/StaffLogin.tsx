@@ -350,7 +350,7 @@ const STAFF_CSS = `
 .staff-login h1{margin:0;font-size:22px;color:#0b2545}
 .staff-login h2{margin:4px 0 0;font-size:16px;font-weight:600;color:#34495e}
 .staff-login label{display:flex;flex-direction:column;gap:6px;font-size:14px;color:#34495e}
-.staff-login label small{color:#7a8899;font-size:12px}
+.staff-login label small{color:#505e6e;font-size:12px}
 .staff-login input{font:inherit;font-size:18px;padding:11px 12px;border:1px solid #c5ceda;border-radius:8px;outline:none;min-height:46px}
 .staff-login input:focus{border-color:#1d4e89;box-shadow:0 0 0 3px rgba(29,78,137,.18)}
 .staff-login-submit{font:inherit;font-size:18px;font-weight:600;min-height:50px;border:0;border-radius:8px;background:#1d4e89;color:#fff;cursor:pointer;margin-top:6px}

@@ -6,11 +6,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AuditEntry, BranchInfo } from '@domain/contracts';
+import type { TFunction } from 'i18next';
+import { request } from '../../lib/api';
+import { saveCsv } from '../../components/download';
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
 import { useStaffCall } from '../../components/staffApi';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
-import { serviceName } from '../manager/labels';
+import { counterName, serviceName } from '../manager/labels';
 import { GreenChannelList, useGreenChannel } from '../manager/GreenChannelList';
 import { NoticesPanel } from './NoticesPanel';
 import { DevicesPanel } from './DevicesPanel';
@@ -18,6 +21,36 @@ import './admin.css';
 
 type Tab = 'audit' | 'green' | 'branch' | 'notices' | 'devices';
 const PAGE = 100;
+/** The audit areas offered as a filter: the hub matches actions that start with the value. */
+const AUDIT_AREAS = ['', 'auth.', 'ticket.', 'identity.', 'green_channel.', 'customer', 'offer.', 'form.', 'counter.', 'appointment.', 'notice.', 'device.'] as const;
+const areaKey = (a: string) => a.replace('.', '') || 'all';
+
+/** What an audit row is about, in words: "Ticket A012", "Counter 2", "Staff t01"… */
+function subjectText(e: AuditEntry, branch: BranchInfo | null, t: TFunction): string {
+  const at = e.subject.indexOf(':');
+  const kind = at < 0 ? e.subject : e.subject.slice(0, at);
+  const id = at < 0 ? '' : e.subject.slice(at + 1);
+  const number = typeof e.detail?.number === 'string' ? e.detail.number : null;
+  switch (kind) {
+    case 'ticket':
+      return number ? t('audit.subjects.ticket', { number }) : t('audit.subjects.ticketUnknown');
+    case 'counter':
+      return t('audit.subjects.counter', { counter: counterName(branch, Number(id), t) });
+    case 'staff':
+    case 'device':
+    case 'appointment':
+    case 'branch':
+      return t(`audit.subjects.${kind}`, { id });
+    case 'notice':
+      return t('audit.subjects.notice');
+    case 'notices':
+      return t('audit.subjects.notices');
+    case 'before':
+      return t('audit.subjects.before', { date: id.slice(0, 10) });
+    default:
+      return e.subject;
+  }
+}
 
 export default function AdminScreen() {
   return <StaffGate scope="admin">{(auth) => <AdminDesk auth={auth} />}</StaffGate>;
@@ -43,6 +76,15 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
   const [auditBusy, setAuditBusy] = useState(false);
   const [hasMore, setHasMore] = useState(false);
   const [filter, setFilter] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [area, setArea] = useState<string>('');
+  const [exporting, setExporting] = useState(false);
+  const datesInvalid = from !== '' && to !== '' && from > to;
+  const auditQuery = useMemo(
+    () => ({ ...(from ? { from } : {}), ...(to ? { to } : {}), ...(area ? { action: area } : {}) }),
+    [from, to, area],
+  );
   const [expanded, setExpanded] = useState<number | null>(null);
 
   const call = useStaffCall(auth);
@@ -60,7 +102,8 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
   const loadAudit = useCallback(
     (before?: number) => {
       setAuditBusy(true);
-      call('audit', { query: { limit: PAGE, ...(before ? { before } : {}) } })
+      if (datesInvalid) return;
+      call('audit', { query: { limit: PAGE, ...auditQuery, ...(before ? { before } : {}) } })
         .then((data) => {
           const page = data.entries;
           setEntries((old) => {
@@ -75,22 +118,41 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
         .catch((err) => setAuditError(errorMessage(err)))
         .finally(() => setAuditBusy(false));
     },
-    [call],
+    [call, auditQuery, datesInvalid],
   );
+
+  const { guard, session } = auth;
+  const exportCsv = useCallback(async () => {
+    setExporting(true);
+    try {
+      const csv = await guard(request('auditCsv', session.token, { query: auditQuery }));
+      saveCsv(csv, `audit-${from || 'all'}-${to || 'now'}.csv`);
+      setAuditError(null);
+    } catch (err) {
+      setAuditError(errorMessage(err));
+    } finally {
+      setExporting(false);
+    }
+  }, [guard, session.token, auditQuery, from, to]);
 
   useEffect(() => {
     loadBranch();
-    loadAudit();
     loadGreen();
-  }, [loadBranch, loadAudit, loadGreen]);
+  }, [loadBranch, loadGreen]);
+  // The audit log reloads whenever its date range or area changes.
+  useEffect(() => {
+    loadAudit();
+  }, [loadAudit]);
 
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
     if (!q) return entries;
     return entries.filter((e) =>
-      [e.actor, e.role, e.device ?? '', e.action, e.subject, detailText(e.detail)].some((x) => x.toLowerCase().includes(q)),
+      [e.actor, e.role, e.device ?? '', e.action, t(`actions.${e.action.replace('.', '_')}`), subjectText(e, branch, t), detailText(e.detail)].some((x) =>
+        x.toLowerCase().includes(q),
+      ),
     );
-  }, [entries, filter]);
+  }, [entries, filter, branch, t]);
 
   const oldestId = entries.length ? entries[entries.length - 1]!.id : undefined;
 
@@ -133,6 +195,34 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
                 ⟳ {t('common:actions.refresh')}
               </button>
             </div>
+            <div className="adm-audit-filters" role="group" aria-label={t('audit.title')}>
+              <label>
+                <span>{t('audit.from')}</span>
+                <input type="date" value={from} max={to || undefined} onChange={(e) => setFrom(e.target.value)} data-testid="audit-from" />
+              </label>
+              <label>
+                <span>{t('audit.to')}</span>
+                <input type="date" value={to} min={from || undefined} onChange={(e) => setTo(e.target.value)} data-testid="audit-to" />
+              </label>
+              <label>
+                <span>{t('audit.area')}</span>
+                <select value={area} onChange={(e) => setArea(e.target.value)} data-testid="audit-area">
+                  {AUDIT_AREAS.map((a) => (
+                    <option key={a} value={a}>
+                      {t(`audit.areas.${areaKey(a)}`)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="button" className="adm-btn" onClick={() => void exportCsv()} disabled={exporting || datesInvalid} data-testid="audit-export">
+                {exporting ? t('audit.exporting') : t('audit.exportCsv')}
+              </button>
+              {datesInvalid && (
+                <span className="adm-error-inline" role="alert" data-testid="audit-dates-invalid">
+                  {t('audit.dateInvalid')}
+                </span>
+              )}
+            </div>
             {auditError && (
               <div className="adm-error" role="alert" data-testid="audit-error">
                 {auditError}
@@ -169,11 +259,13 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
                           <td className="nowrap">{t(`common:role.${e.role}`, { defaultValue: e.role })}</td>
                           <td className="mono nowrap">{e.device ?? '—'}</td>
                           <td>
-                            <span className="adm-action" title={e.action}>
-                              {t(`actions.${e.action.replace(/\./g, '_')}`, { defaultValue: e.action })}
+                            <span className="adm-action" title={e.action} data-testid="audit-action">
+                              {t(`actions.${e.action.replace('.', '_')}`)}
                             </span>
                           </td>
-                          <td className="mono">{e.subject}</td>
+                          <td title={e.subject} data-testid="audit-subject">
+                            {subjectText(e, branch, t)}
+                          </td>
                           <td className="adm-detail">
                             {d ? (
                               <button

@@ -319,14 +319,14 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
       <header className="ld-header">
         <div className="ld-brand" data-testid="display-branch-name">
           <span className="ld-brand__logo" aria-hidden="true" />
-          <div>
-            <div className="ld-brand__zh" lang="zh-CN">
+          <h1 className="ld-brand__name">
+            <span className="ld-brand__zh" lang="zh-CN">
               {branchName('zh-CN') || tZh('common:appName')}
-            </div>
-            <div className="ld-brand__en" lang="en">
+            </span>
+            <span className="ld-brand__en" lang="en">
               {branchName('en') || tEn('common:appName')}
-            </div>
-          </div>
+            </span>
+          </h1>
         </div>
         <div className="ld-status">
           <div className={`ld-conn ld-conn--${connState}`} data-testid="display-connection" data-state={connState}>

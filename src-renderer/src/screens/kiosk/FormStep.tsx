@@ -2,8 +2,10 @@
  * "Fill in your form while you wait" (预填单): after the ticket, the customer fills in the form of
  * their service on the kiosk; the teller sees it when the ticket is called. Validation is the
  * domain's (the hub runs the same). A known customer's profile fields come pre-filled and are only
- * shown masked; the customer may replace them. Numbers and amounts are typed on the on-screen
- * keypad (or a reader); names and text through the system input method.
+ * shown masked; the customer may replace them. Numbers, amounts and dates are typed on the
+ * on-screen keypad (or a reader), dates also picked as today / tomorrow / yesterday; text fields
+ * with common answers (the payee's bank, an occupation) offer them as buttons, and the rest of the
+ * text goes through the system's on-screen keyboard (pinyin or handwriting).
  */
 import { Fragment, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +13,9 @@ import type { IssuedTicket, KioskFormInfo, Language } from '@domain/contracts';
 import { FORM_BY_ID, formErrors, type FieldDef, type FieldErrorKey, type FormId } from '@domain/forms';
 import { request } from '../../lib/api';
 import { isSessionEnded } from '../../components/DeviceLogin';
+import { addDaysIso } from '@domain/reminders';
 import { Keypad, type CornerKey } from './Keypad';
+import { formatDateDigits } from './kiosk-utils';
 
 interface Props {
   token: string;
@@ -25,7 +29,7 @@ interface Props {
 }
 
 type Draft = Record<string, string>;
-const KEYPAD_TYPES = new Set(['amount', 'accountNumber', 'idNumber', 'phone']);
+const KEYPAD_TYPES = new Set(['amount', 'accountNumber', 'idNumber', 'phone', 'date']);
 
 export function FormStep({ token, ticket, lang, today, onBack, onDone, onSessionEnded }: Props) {
   const { t } = useTranslation(['kiosk', 'common']);
@@ -171,6 +175,7 @@ export function FormStep({ token, ticket, lang, today, onBack, onDone, onSession
                 value={draft[f.key] ?? ''}
                 masked={prefilledKeys.includes(f.key) ? info.prefilled[f.key]! : null}
                 currency={currency[f.key] ?? f.currencies?.[0] ?? 'CNY'}
+                today={today}
                 error={errors[f.key] ? t(`kiosk:form.errors.${errors[f.key]}`) : null}
                 active={active === f.key}
                 onFocus={() => setActive(f.key)}
@@ -226,6 +231,8 @@ interface FieldProps {
   value: string;
   masked: string | null;
   currency: string;
+  /** Branch business date, for the date field's quick picks. */
+  today: string;
   error: string | null;
   active: boolean;
   onFocus: () => void;
@@ -234,8 +241,9 @@ interface FieldProps {
   onOverride: () => void;
 }
 
-function Field({ field: f, lang, value, masked, currency, error, active, onFocus, onChange, onCurrency, onOverride }: FieldProps) {
+function Field({ field: f, lang, value, masked, currency, today, error, active, onFocus, onChange, onCurrency, onOverride }: FieldProps) {
   const { t } = useTranslation(['kiosk']);
+  const [other, setOther] = useState(false);
   const id = `kiosk-field-${f.key}`;
   const label = (
     <span className="kiosk-field__label" id={`${id}-label`}>
@@ -290,43 +298,109 @@ function Field({ field: f, lang, value, masked, currency, error, active, onFocus
   }
 
   const keypad = KEYPAD_TYPES.has(f.type);
+  const suggested = f.suggestions?.some((x) => x.value === value) ?? false;
+  // A text field with common answers shows them as buttons; "other" opens the box.
+  const showBox = !f.suggestions || other || (value !== '' && !suggested);
+  const quickDates =
+    f.type === 'date'
+      ? [
+          { label: t('kiosk:form.today'), value: today, id: 'today' },
+          f.when === 'past'
+            ? { label: t('kiosk:form.yesterday'), value: addDaysIso(today, -1), id: 'yesterday' }
+            : { label: t('kiosk:form.tomorrow'), value: addDaysIso(today, 1), id: 'tomorrow' },
+        ]
+      : [];
   return (
     <div className={`kiosk-field${error ? ' has-error' : ''}${active ? ' is-active' : ''}`} data-testid={id}>
       <label htmlFor={id}>{label}</label>
-      <div className="kiosk-field__row">
-        <input
-          id={id}
-          className="kiosk-field__input"
-          type={f.type === 'date' ? 'date' : 'text'}
-          // Digits come from the on-screen keypad (or a reader typing like a keyboard): no system keyboard.
-          inputMode={keypad ? 'none' : f.type === 'date' ? undefined : 'text'}
-          autoComplete="off"
-          spellCheck={false}
-          value={value}
-          maxLength={f.type === 'text' ? f.maxLength ?? 60 : 40}
-          aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${id}-error` : undefined}
-          onFocus={onFocus}
-          onChange={(e) => onChange(e.target.value)}
-        />
-        {f.type === 'amount' && (f.currencies?.length ?? 1) > 1 && (
-          <div className="kiosk-field__currencies" role="group" aria-label={t('kiosk:form.currency')}>
-            {f.currencies!.map((c) => (
-              <button
-                key={c}
-                type="button"
-                className={`kiosk-btn kiosk-btn--secondary kiosk-field__choice${c === currency ? ' is-active' : ''}`}
-                aria-pressed={c === currency}
-                data-testid={`${id}-currency-${c}`}
-                onClick={() => onCurrency(c)}
-              >
-                {c}
-              </button>
-            ))}
-          </div>
-        )}
-        {f.type === 'amount' && (f.currencies?.length ?? 1) <= 1 && <span className="kiosk-field__unit">{currency}</span>}
-      </div>
+      {f.suggestions && (
+        <div className="kiosk-field__choices" role="group" aria-labelledby={`${id}-label`}>
+          {f.suggestions.map((c, i) => (
+            <button
+              key={c.value}
+              type="button"
+              className={`kiosk-btn kiosk-btn--secondary kiosk-field__choice${value === c.value ? ' is-active' : ''}`}
+              aria-pressed={value === c.value}
+              data-testid={`${id}-suggestion-${i}`}
+              onClick={() => {
+                setOther(false);
+                onChange(c.value);
+              }}
+            >
+              {c.label[lang]}
+            </button>
+          ))}
+          <button
+            type="button"
+            className={`kiosk-btn kiosk-btn--secondary kiosk-field__choice${showBox ? ' is-active' : ''}`}
+            aria-pressed={showBox}
+            data-testid={`${id}-other`}
+            onClick={() => {
+              setOther(true);
+              if (suggested) onChange('');
+              onFocus();
+            }}
+          >
+            {t('kiosk:form.other')}
+          </button>
+        </div>
+      )}
+      {showBox && (
+        <div className="kiosk-field__row">
+          <input
+            id={id}
+            className="kiosk-field__input"
+            type="text"
+            // Digits and dates come from the on-screen keypad (or a reader typing like a keyboard): no
+            // system keyboard. Text opens the system's on-screen keyboard (pinyin or handwriting).
+            inputMode={keypad ? 'none' : 'text'}
+            autoComplete="off"
+            spellCheck={false}
+            value={value}
+            placeholder={f.type === 'date' ? t('kiosk:form.datePlaceholder') : undefined}
+            maxLength={f.type === 'text' ? f.maxLength ?? 60 : 40}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${id}-error` : f.type === 'text' ? `${id}-hint` : undefined}
+            autoFocus={other}
+            onFocus={onFocus}
+            onChange={(e) => onChange(f.type === 'date' ? formatDateDigits(e.target.value) : e.target.value)}
+          />
+          {quickDates.map((q) => (
+            <button
+              key={q.id}
+              type="button"
+              className={`kiosk-btn kiosk-btn--secondary kiosk-field__choice${value === q.value ? ' is-active' : ''}`}
+              aria-pressed={value === q.value}
+              data-testid={`${id}-${q.id}`}
+              onClick={() => onChange(q.value)}
+            >
+              {q.label}
+            </button>
+          ))}
+          {f.type === 'amount' && (f.currencies?.length ?? 1) > 1 && (
+            <div className="kiosk-field__currencies" role="group" aria-label={t('kiosk:form.currency')}>
+              {f.currencies!.map((c) => (
+                <button
+                  key={c}
+                  type="button"
+                  className={`kiosk-btn kiosk-btn--secondary kiosk-field__choice${c === currency ? ' is-active' : ''}`}
+                  aria-pressed={c === currency}
+                  data-testid={`${id}-currency-${c}`}
+                  onClick={() => onCurrency(c)}
+                >
+                  {c}
+                </button>
+              ))}
+            </div>
+          )}
+          {f.type === 'amount' && (f.currencies?.length ?? 1) <= 1 && <span className="kiosk-field__unit">{currency}</span>}
+        </div>
+      )}
+      {showBox && f.type === 'text' && (
+        <span className="kiosk-field__hint" id={`${id}-hint`}>
+          {f.suggestions ? t('kiosk:form.otherHint') : t('kiosk:form.typeHint')}
+        </span>
+      )}
       {errorEl}
     </div>
   );
@@ -335,17 +409,19 @@ function Field({ field: f, lang, value, masked, currency, error, active, onFocus
 /** On-screen keypad for the active number or amount field. */
 function FormKeypad({ field, value, onChange, onDone }: { field: FieldDef; value: string; onChange: (v: string) => void; onDone: () => void }) {
   const { t } = useTranslation(['kiosk']);
+  const date = field.type === 'date';
   const corner: CornerKey =
     field.type === 'amount' ? { key: '.', testKey: 'dot', label: t('kiosk:form.decimal'), enabled: true } : field.type === 'idNumber' ? { key: 'X', enabled: true } : null;
   return (
     <Keypad
-      label={t('kiosk:form.keypad')}
+      label={date ? t('kiosk:form.dateKeypad') : t('kiosk:form.keypad')}
       prefix="kiosk-form-key"
       testId="kiosk-form-keypad"
       className="kiosk-form__keypad"
       value={value}
-      onKey={(k) => onChange(value + k)}
-      onChange={onChange}
+      onKey={(k) => onChange(date ? formatDateDigits(value + k) : value + k)}
+      onChange={(v) => onChange(date ? formatDateDigits(v) : v)}
+      full={date && value.length >= 10}
       corner={corner}
       confirm={{ label: t('kiosk:identify.confirm'), testId: 'kiosk-form-key-ok', onConfirm: onDone }}
     />

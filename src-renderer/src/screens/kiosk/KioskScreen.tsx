@@ -73,6 +73,11 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   const { branch, error: branchError, reload: reloadBranch } = useDeviceBranch(token, onSessionEnded);
 
   const [step, setStep] = useState<Step>('home');
+  // Every step opens at its top (large text makes the page scroll: the first services come first).
+  const mainRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    mainRef.current?.scrollTo({ top: 0 });
+  }, [step]);
   const [kind, setKind] = useState<IdentityKind>('phone');
   const [draft, setDraft] = useState('');
   /** i18n key of the message about the typed number. */
@@ -170,6 +175,8 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
       setIdleLeft(null);
       timer = window.setTimeout(() => {
         const started = Date.now();
+        // One dialog at a time: the question replaces an error left on screen (hub down, say).
+        setIssueError(null);
         setIdleLeft(IDLE.warningSeconds);
         countdown = window.setInterval(() => {
           const left = IDLE.warningSeconds - Math.floor((Date.now() - started) / 1000);
@@ -444,7 +451,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
         )}
       </header>
 
-      <main className="kiosk-main">
+      <main className="kiosk-main" ref={mainRef}>
         {step === 'home' && (
           <section className="kiosk-home" data-testid="kiosk-home">
             <div className="kiosk-home__welcome">
@@ -658,7 +665,7 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
         </div>
       )}
 
-      {issueError && !issuing && (
+      {issueError && !issuing && idleLeft === null && (
         <div className="kiosk-overlay" role="alertdialog" aria-modal="true" data-testid="kiosk-issue-error">
           <div className="kiosk-dialog">
             <h2>{t('kiosk:errors.issueFailed')}</h2>

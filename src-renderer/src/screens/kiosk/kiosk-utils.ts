@@ -128,3 +128,14 @@ export function idleSettings(search: string): { idleMs: number; warningSeconds: 
   };
   return { idleMs: num('idle', DEFAULT_IDLE_SECONDS, 3, 600) * 1000, warningSeconds: num('idleWarning', DEFAULT_IDLE_WARNING_SECONDS, 3, 120) };
 }
+
+/**
+ * A date typed on the keypad: up to eight digits shown as YYYY-MM-DD, the dashes put in as the
+ * digits come (anything else a reader or keyboard sends is dropped).
+ */
+export function formatDateDigits(raw: string): string {
+  const d = raw.replace(/\D/g, '').slice(0, 8);
+  if (d.length <= 4) return d;
+  if (d.length <= 6) return `${d.slice(0, 4)}-${d.slice(4)}`;
+  return `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`;
+}

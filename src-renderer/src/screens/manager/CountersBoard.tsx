@@ -169,6 +169,13 @@ export function CountersBoard({ call, branch, snapshot, connected, toast, onProf
                 </span>
               </header>
 
+              <p className={`cb-tellers ${c.tellers.length ? '' : 'is-none'}`} data-testid="counter-tellers" data-count={c.tellers.length}>
+                {c.tellers.length
+                  ? t('counters.tellers', { names: c.tellers.map((x) => x.name).join('、') })
+                  : t('counters.noTeller')}
+                {c.bySignIn && c.state === 'open' && <span className="ops-muted"> · {t('counters.bySignIn')}</span>}
+              </p>
+
               <div className="cb-serving">
                 <span className="cb-k">{t('counters.serving')}</span>
                 {serving ? (
@@ -191,7 +198,9 @@ export function CountersBoard({ call, branch, snapshot, connected, toast, onProf
                 ) : null}
                 {c.changedAt
                   ? t(`counters.since.${c.state}`, { time: formatTime(c.changedAt), count: mins ?? 0 })
-                  : t('counters.since.start')}
+                  : c.state === 'open'
+                    ? t('counters.since.start')
+                    : t('counters.since.startClosed')}
                 {c.changedBy && <span className="ops-muted"> · {t('counters.by', { who: c.changedBy })}</span>}
               </p>
               {c.state === 'paused' && c.note && (

@@ -2,18 +2,21 @@
  * Queue dashboard: today's measures from GET /api/v1/measures/today as plain SVG charts —
  * waiting now per service, average and longest wait, average walk to the counter and service time
  * (excluding the walk), service level per class against the target wait, no-show rate, per-teller
- * throughput — and the per-ticket CSV (fetched with the session's
+ * throughput by name and counter, arrivals and average wait by hour (what staffing is planned
+ * from), tickets given up on the phone — and the per-ticket CSV (fetched with the session's
  * token, saved through a Blob link). Refreshes every 30 seconds.
  */
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { BranchInfo } from '@domain/contracts';
-import type { MeasuresResponse } from '@domain/measures';
+import type { HourMeasure, MeasuresResponse } from '@domain/measures';
 import type { StaffCall } from '../../components/staffApi';
 import type { StaffAuth } from '../../components/StaffLogin';
 import { request } from '../../lib/api';
+import { saveCsv } from '../../components/download';
 import { errorMessage, formatDecimal, formatDuration, formatTime, localized } from '../../components/format';
 import { RetryAlert } from './QueuePanel';
+import { counterName } from './labels';
 import './dashboard.css';
 
 const REFRESH_MS = 30_000;
@@ -28,9 +31,8 @@ interface Bar {
 }
 
 /** Horizontal bars scaled to `max` (default: the largest value), drawn at any width. */
-function HBars({ bars, max, testId, label, marker }: { bars: Bar[]; max?: number; testId: string; label: string; marker?: number }) {
+function HBars({ bars, max, testId, label, marker, labelW = 150 }: { bars: Bar[]; max?: number; testId: string; label: string; marker?: number; labelW?: number }) {
   const rowH = 28;
-  const labelW = 150;
   const barW = 300;
   const textW = 250;
   const top = Math.max(1, max ?? Math.max(0, ...bars.map((b) => b.value)));
@@ -75,6 +77,68 @@ function HBars({ bars, max, testId, label, marker }: { bars: Bar[]; max?: number
   );
 }
 
+/**
+ * Arrivals per hour as columns and the average wait of the customers who arrived in that hour as a
+ * line (its own scale on the right), over the working day (at least 09:00 to 17:00, wider if
+ * tickets were taken outside it).
+ */
+function HourlyChart({ hours, label, waitLabel, arrivalsLabel }: { hours: HourMeasure[]; label: string; waitLabel: string; arrivalsLabel: string }) {
+  const byHour = new Map(hours.map((h) => [h.hour, h]));
+  const first = Math.min(9, ...hours.map((h) => h.hour));
+  const last = Math.max(17, ...hours.map((h) => h.hour));
+  const all: HourMeasure[] = [];
+  for (let h = first; h <= last; h++) all.push(byHour.get(h) ?? { hour: h, arrivals: 0, called: 0, averageWaitSeconds: null, longestWaitSeconds: null });
+  const left = 36;
+  const right = 52;
+  const colW = 40;
+  const plotH = 140;
+  const top = 18;
+  const width = left + right + all.length * colW;
+  const height = top + plotH + 26;
+  const maxArrivals = Math.max(1, ...all.map((h) => h.arrivals));
+  const maxWait = Math.max(60, ...all.map((h) => h.averageWaitSeconds ?? 0));
+  const x = (i: number) => left + i * colW + colW / 2;
+  const yA = (n: number) => top + plotH - (n / maxArrivals) * plotH;
+  const yW = (sec: number) => top + plotH - (sec / maxWait) * plotH;
+  const hh = (h: number) => `${String(h).padStart(2, '0')}:00`;
+  const points = all.flatMap((h, i) => (h.averageWaitSeconds === null ? [] : [`${x(i)},${yW(h.averageWaitSeconds)}`]));
+  return (
+    <figure className="dash-hourly">
+      <svg className="dash-chart" viewBox={`0 0 ${width} ${height}`} width={width} style={{ maxWidth: '100%', height: 'auto' }} role="img" aria-label={label} data-testid="dash-hourly">
+        <line x1={left} x2={width - right} y1={top + plotH} y2={top + plotH} stroke="#94a3b8" />
+        <text x={left - 6} y={top + 4} textAnchor="end" fontSize="11" fill="currentColor">
+          {maxArrivals}
+        </text>
+        <text x={width - right + 6} y={top + 4} fontSize="11" fill="#9a3412">
+          {formatDuration(maxWait)}
+        </text>
+        {all.map((h, i) => (
+          <g key={h.hour} data-testid={`dash-hour-${h.hour}`} data-arrivals={h.arrivals} data-wait={h.averageWaitSeconds ?? ''}>
+            {h.arrivals > 0 && (
+              <>
+                <rect x={x(i) - colW * 0.3} y={yA(h.arrivals)} width={colW * 0.6} height={top + plotH - yA(h.arrivals)} rx={2} fill="#2563eb" />
+                <text x={x(i)} y={yA(h.arrivals) - 4} textAnchor="middle" fontSize="11" fill="currentColor">
+                  {h.arrivals}
+                </text>
+              </>
+            )}
+            <text x={x(i)} y={top + plotH + 16} textAnchor="middle" fontSize="11" fill="currentColor">
+              {hh(h.hour)}
+            </text>
+            <title>{`${hh(h.hour)} · ${arrivalsLabel} ${h.arrivals} · ${waitLabel} ${h.averageWaitSeconds === null ? '—' : formatDuration(h.averageWaitSeconds)}`}</title>
+          </g>
+        ))}
+        {points.length > 1 && <polyline points={points.join(' ')} fill="none" stroke="#c2410c" strokeWidth={2} />}
+        {all.map((h, i) => (h.averageWaitSeconds === null ? null : <circle key={`w${h.hour}`} cx={x(i)} cy={yW(h.averageWaitSeconds)} r={3.5} fill="#c2410c" />))}
+      </svg>
+      <figcaption className="dash-legend">
+        <span className="dash-legend-bar">{arrivalsLabel}</span>
+        <span className="dash-legend-line">{waitLabel}</span>
+      </figcaption>
+    </figure>
+  );
+}
+
 function Tile({ label, value, sub, testId, tone }: { label: string; value: string; sub?: string; testId: string; tone?: 'warn' | 'ok' }) {
   return (
     <div className={`dash-tile ${tone ? `is-${tone}` : ''}`} data-testid={testId}>
@@ -115,16 +179,7 @@ export function DashboardView({ call, auth, branch }: { call: StaffCall; auth: S
     setDownloadError(null);
     try {
       const csv = await guard(request('measuresCsv', token));
-      // The byte-order mark (which reading the answer as text drops) makes spreadsheet programs read UTF-8.
-      const blob = new Blob([csv.startsWith('\uFEFF') ? csv : `\uFEFF${csv}`], { type: 'text/csv;charset=utf-8' });
-      const url = URL.createObjectURL(blob);
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = `measures-${m?.businessDate ?? 'today'}.csv`;
-      document.body.appendChild(a);
-      a.click();
-      a.remove();
-      window.setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      saveCsv(csv, `measures-${m?.businessDate ?? 'today'}.csv`);
     } catch (err) {
       setDownloadError(errorMessage(err));
     } finally {
@@ -204,7 +259,18 @@ export function DashboardView({ call, auth, branch }: { call: StaffCall; auth: S
           sub={t('dashboard.noShowOf', { noShows: m.noShow.noShows, ended: m.noShow.ended })}
           testId="dash-no-show"
         />
+        <Tile label={t('dashboard.cancelled')} value={String(m.cancelled)} sub={t('dashboard.cancelledSub')} testId="dash-cancelled" />
       </div>
+
+      <section className="mgr-sec">
+        <h4>{t('dashboard.byHour')}</h4>
+        {m.byHour.length === 0 ? (
+          <p className="mgr-empty">{t('dashboard.noArrivals')}</p>
+        ) : (
+          <HourlyChart hours={m.byHour} label={t('dashboard.byHour')} arrivalsLabel={t('dashboard.arrivals')} waitLabel={t('dashboard.avgWaitShort')} />
+        )}
+        <p className="dash-note">{t('dashboard.byHourNote')}</p>
+      </section>
 
       <section className="mgr-sec">
         <h4>{t('dashboard.waitingNow')}</h4>
@@ -249,10 +315,11 @@ export function DashboardView({ call, auth, branch }: { call: StaffCall; auth: S
           <HBars
             testId="dash-tellers"
             label={t('dashboard.tellers')}
+            labelW={260}
             max={maxTeller}
             bars={m.tellers.map((x) => ({
               key: x.teller,
-              label: `${x.teller} · ${x.counterIds.map((c) => t('dashboard.counter', { id: c })).join(', ')}`,
+              label: `${m.staffNames[x.teller] ?? x.teller} · ${x.counterIds.map((c) => counterName(branch, c, t)).join(', ')}`,
               value: x.completed,
               text: t('dashboard.tellerLine', {
                 completed: x.completed,

@@ -289,7 +289,8 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
         </div>
       </StaffHeader>
 
-      <nav className="mgr-tabs" role="tablist" aria-label={t('tabs.label')}>
+      <nav className="mgr-tabs" aria-label={t('tabs.label')}>
+        <div className="mgr-tablist" role="tablist" aria-label={t('tabs.label')}>
         <button
           type="button"
           role="tab"
@@ -318,6 +319,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
             </button>
           );
         })}
+        </div>
       </nav>
 
       <main className="mgr-main">

@@ -329,7 +329,7 @@ export default function PhoneScreen({ token }: { token: string }) {
           <span className="ph-header__branch" data-testid="phone-branch-name">
             {data ? data.branchName[lang] || data.branchName['zh-CN'] : t('common:appName')}
           </span>
-          <span className="ph-header__title">{t('phone:title')}</span>
+          <h1 className="ph-header__title">{t('phone:title')}</h1>
         </div>
         <div className="ph-lang" role="group" aria-label={t('phone:languageSwitch')}>
           {SUPPORTED_LANGUAGES.map((l) => (
@@ -348,7 +348,7 @@ export default function PhoneScreen({ token }: { token: string }) {
         </div>
       </header>
       <main className="ph-main">{body}</main>
-      <p className="ph-privacy">{t('phone:privacy')}</p>
+      <footer className="ph-privacy">{t('phone:privacy')}</footer>
     </div>
   );
 }

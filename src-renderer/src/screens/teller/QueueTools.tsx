@@ -49,7 +49,7 @@ export function TicketTools({
   const canSend = serviceCode !== '' || target !== '';
 
   return (
-    <div className="tlr-tools" data-testid="teller-tools">
+    <div className="tlr-ticket-tools" data-testid="teller-tools">
       <div className="tlr-tools-row">
         <button
           type="button"

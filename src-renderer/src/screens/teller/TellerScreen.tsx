@@ -405,20 +405,23 @@ function TellerDesk({ auth }: { auth: StaffAuth }) {
             </button>
           </div>
           {current && (
-            <TicketTools
-              ticket={current}
-              branch={branch}
-              counterId={counterId}
-              disabled={busy !== null}
-              busyLabel={busy === 'recall' || busy === 'park' || busy === 'transfer' ? busy : null}
-              canRecall={!current.servingAt}
-              onRecall={() => void recall()}
-              onPark={() => void park()}
-              onTransfer={(choice) => void transfer(choice)}
-            />
+            // Tools and the customer's form scroll here; the ticket and the buttons above never move.
+            <div className="tlr-more" data-testid="teller-more">
+              <TicketTools
+                ticket={current}
+                branch={branch}
+                counterId={counterId}
+                disabled={busy !== null}
+                busyLabel={busy === 'recall' || busy === 'park' || busy === 'transfer' ? busy : null}
+                canRecall={!current.servingAt}
+                onRecall={() => void recall()}
+                onPark={() => void park()}
+                onTransfer={(choice) => void transfer(choice)}
+              />
+              <p className="tlr-hint">{t('hint.finishFirst')}</p>
+              <PrefilledForm ticketId={current.id} call={call} />
+            </div>
           )}
-          {current && <p className="tlr-hint">{t('hint.finishFirst')}</p>}
-          {current && <PrefilledForm ticketId={current.id} call={call} />}
         </section>
 
         <aside className="tlr-side" aria-label={t('side.label')}>
@@ -569,11 +572,6 @@ function CurrentTicket({
           </div>
         </div>
       )}
-      {ticket.identification && ticket.identification.strength !== 'typed' && (
-        <span className={`tlr-idchip is-${ticket.identification.strength}`} data-testid="teller-identification" data-strength={ticket.identification.strength}>
-          {t(`identity.strength.${ticket.identification.strength}`)}
-        </span>
-      )}
       {green && (
         <div className="tlr-green" data-testid="green-channel-banner">
           <strong>{t('green.title')}</strong>
@@ -593,6 +591,11 @@ function CurrentTicket({
               {t(`common:ticketClass.${ticket.ticketClass}`)}
             </span>
             <AppointmentBadge appointment={ticket.appointment} className="tlr-appt" />
+            {ticket.identification && ticket.identification.strength !== 'typed' && (
+              <span className={`tlr-idchip is-${ticket.identification.strength}`} data-testid="teller-identification" data-strength={ticket.identification.strength}>
+                {t(`identity.strength.${ticket.identification.strength}`)}
+              </span>
+            )}
             {!ticket.vip && ticket.customerName && <span className="tlr-name">{ticket.customerName}</span>}
           </div>
           <dl className="tlr-times">
