@@ -367,14 +367,16 @@ export interface PublicQueueSnapshot {
 export interface HoldingLine {
   productCode: string;
   productName: { 'zh-CN': string; en: string };
-  amount: number;
+  /** Integer fen. */
+  amountFen: number;
   openedOn: string;
   maturityOn: string | null;
   asOf: string;
 }
 export interface HoldingGroup {
   category: ProductCategory;
-  total: number;
+  /** Integer fen. */
+  totalFen: number;
   items: HoldingLine[];
 }
 export interface CardOffer {
@@ -429,7 +431,8 @@ export interface CustomerCard {
     relationshipManager: string | null;
     /** Null while the card is locked (identity not confirmed). */
     productCount: number | null;
-    aum: number | null;
+    /** Assets under management, integer fen. */
+    aumFen: number | null;
     resident: boolean;
     /** Risk tolerance from the last risk assessment (风险测评), 1 (cautious) to 5 (aggressive). */
     riskTolerance: number;
@@ -538,6 +541,13 @@ export const AUDIT_ACTIONS = [
   'device.rekey',
   'device.retire',
   'marketing.conversion_import',
+  'feed.import',
+  'branch.setup',
+  'staff.add',
+  'staff.update',
+  'staff.disable',
+  'staff.reset_pin',
+  'auth.pin_changed',
   'retention.purge',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -22,7 +22,8 @@ export interface Reminder {
   /** Days from today (0 = today, negative = in the past). */
   daysUntil: number;
   productCode?: string;
-  amount?: number;
+  /** Integer fen: the holding maturing, the amount due or overdue, the balance after a large flow. */
+  amountFen?: number;
   /** large_inflow / large_outflow: change of the balance against the window's average, in percent. */
   percent?: number;
   /** other_bank_transfers: how many within the window. */
@@ -42,7 +43,7 @@ export type MaturityKind = 'deposit' | 'wealth';
 
 export interface ReminderHolding {
   productCode: string;
-  amount: number;
+  amountFen: number;
   maturityOn: string | null;
   /** Which maturity window applies; deposit when omitted. */
   maturityKind?: MaturityKind;
@@ -52,7 +53,7 @@ export interface ReminderHolding {
 export interface CreditState {
   productCode: string;
   nextDueOn: string | null;
-  dueAmount: number;
+  dueFen: number;
   overdueDays: number;
   classification: LoanClass;
   previousClassification: LoanClass | null;
@@ -60,11 +61,11 @@ export interface CreditState {
   classifiedOn: string | null;
 }
 
-/** One account movement (demand account), YYYY-MM-DD; amount > 0. */
+/** One account movement (demand account), YYYY-MM-DD; amount > 0, integer fen. */
 export interface AccountMovement {
   on: string;
   direction: 'in' | 'out';
-  amount: number;
+  amountFen: number;
   /** Transfer to or from another bank. */
   otherBank: boolean;
 }
@@ -86,8 +87,8 @@ export interface ReminderInput extends ReminderWindows {
   birthDate: string;
   holdings: readonly ReminderHolding[];
   credit?: readonly CreditState[];
-  /** Demand-account balance today (end of day) and the movements that led to it. */
-  balance?: number;
+  /** Demand-account balance today (end of day, integer fen) and the movements that led to it. */
+  balanceFen?: number;
   movements?: readonly AccountMovement[];
 }
 
@@ -119,16 +120,16 @@ export function nextBirthday(birthDate: string, today: string): string {
  * backwards from today's balance and the movements. Returns the change in percent (null when the
  * average is not positive: nothing to compare with).
  */
-export function balanceChangePercent(balance: number, movements: readonly AccountMovement[], today: string, days: number): number | null {
+export function balanceChangePercent(balanceFen: number, movements: readonly AccountMovement[], today: string, days: number): number | null {
   // Net flow per day offset (1 = yesterday ... days).
   const net = new Float64Array(days + 1);
   for (const m of movements) {
     const back = daysBetween(m.on, today);
     if (back < 0 || back > days) continue;
-    net[back]! += m.direction === 'in' ? m.amount : -m.amount;
+    net[back]! += m.direction === 'in' ? m.amountFen : -m.amountFen;
   }
   // End of day `k` days ago = balance - net flows of the days after it (k-1 .. 0).
-  let eod = balance;
+  let eod = balanceFen;
   let sum = 0;
   for (let k = 1; k <= days; k++) {
     eod -= net[k - 1]!;
@@ -136,7 +137,7 @@ export function balanceChangePercent(balance: number, movements: readonly Accoun
   }
   const avg = sum / days;
   if (!(avg > 0)) return null;
-  return ((balance - avg) / avg) * 100;
+  return ((balanceFen - avg) / avg) * 100;
 }
 
 export function remindersFor(input: ReminderInput): Reminder[] {
@@ -152,16 +153,16 @@ export function remindersFor(input: ReminderInput): Reminder[] {
     const days = daysBetween(today, h.maturityOn);
     const window = h.maturityKind === 'wealth' ? (input.wealthMaturityWithinDays ?? input.maturityWithinDays) : input.maturityWithinDays;
     if (days >= 0 && days <= window) {
-      out.push({ kind: 'maturity', date: h.maturityOn, daysUntil: days, productCode: h.productCode, amount: h.amount });
+      out.push({ kind: 'maturity', date: h.maturityOn, daysUntil: days, productCode: h.productCode, amountFen: h.amountFen });
     }
   }
   for (const c of input.credit ?? []) {
     if (c.overdueDays > 0) {
-      out.push({ kind: 'overdue', date: addDaysIso(today, -c.overdueDays), daysUntil: -c.overdueDays, productCode: c.productCode, amount: c.dueAmount, overdueDays: c.overdueDays });
+      out.push({ kind: 'overdue', date: addDaysIso(today, -c.overdueDays), daysUntil: -c.overdueDays, productCode: c.productCode, amountFen: c.dueFen, overdueDays: c.overdueDays });
     } else if (c.nextDueOn) {
       const days = daysBetween(today, c.nextDueOn);
       if (days >= 0 && days <= (input.repaymentDueWithinDays ?? 7)) {
-        out.push({ kind: 'repayment_due', date: c.nextDueOn, daysUntil: days, productCode: c.productCode, amount: c.dueAmount });
+        out.push({ kind: 'repayment_due', date: c.nextDueOn, daysUntil: days, productCode: c.productCode, amountFen: c.dueFen });
       }
     }
     if (c.previousClassification && c.classifiedOn) {
@@ -172,11 +173,11 @@ export function remindersFor(input: ReminderInput): Reminder[] {
       }
     }
   }
-  if (input.balance !== undefined && input.movements) {
-    const pct = balanceChangePercent(input.balance, input.movements, today, input.flowAverageDays ?? 30);
+  if (input.balanceFen !== undefined && input.movements) {
+    const pct = balanceChangePercent(input.balanceFen, input.movements, today, input.flowAverageDays ?? 30);
     const threshold = input.largeFlowPercent ?? 30;
     if (pct !== null && Math.abs(pct) >= threshold) {
-      out.push({ kind: pct > 0 ? 'large_inflow' : 'large_outflow', date: today, daysUntil: 0, percent: Math.round(pct), amount: input.balance });
+      out.push({ kind: pct > 0 ? 'large_inflow' : 'large_outflow', date: today, daysUntil: 0, percent: Math.round(pct), amountFen: input.balanceFen });
     }
   }
   if (input.movements) {

@@ -4,6 +4,7 @@
  * Thresholds are branch configuration (see branch-config.ts), never constants here.
  */
 import type { ProductCategory } from './products';
+import { yuanToFen } from './money';
 
 export type Tier = 'top' | 'gold' | 'general' | 'drop';
 export const TIERS: readonly Tier[] = ['top', 'gold', 'general', 'drop'];
@@ -35,45 +36,50 @@ export const DEPOSIT_CATEGORIES: readonly ProductCategory[] = ['demand_deposit',
 
 export interface HoldingAmount {
   category: ProductCategory;
-  amount: number;
+  /** Integer fen. */
+  amountFen: number;
 }
 
+/** Sums in integer fen. */
 export interface CustomerTotals {
-  aum: number;
-  deposits: number;
-  loans: number;
+  aumFen: number;
+  depositsFen: number;
+  loansFen: number;
 }
 
 export function totalsOf(holdings: readonly HoldingAmount[]): CustomerTotals {
-  let aum = 0;
-  let deposits = 0;
-  let loans = 0;
+  let aumFen = 0;
+  let depositsFen = 0;
+  let loansFen = 0;
   for (const h of holdings) {
-    if (ASSET_CATEGORIES.includes(h.category)) aum += h.amount;
-    if (DEPOSIT_CATEGORIES.includes(h.category)) deposits += h.amount;
-    if (h.category === 'loan') loans += h.amount;
+    if (ASSET_CATEGORIES.includes(h.category)) aumFen += h.amountFen;
+    if (DEPOSIT_CATEGORIES.includes(h.category)) depositsFen += h.amountFen;
+    if (h.category === 'loan') loansFen += h.amountFen;
   }
-  return { aum, deposits, loans };
+  return { aumFen, depositsFen, loansFen };
 }
 
-export function tierFor(aum: number, rules: TieringRules): Tier {
-  if (aum >= rules.tierMinAum.top) return 'top';
-  if (aum >= rules.tierMinAum.gold) return 'gold';
-  if (aum >= rules.tierMinAum.general) return 'general';
+/** The tier of an AUM in fen (the rules' thresholds are yuan). */
+export function tierFor(aumFen: number, rules: TieringRules): Tier {
+  if (aumFen >= yuanToFen(rules.tierMinAum.top)) return 'top';
+  if (aumFen >= yuanToFen(rules.tierMinAum.gold)) return 'gold';
+  if (aumFen >= yuanToFen(rules.tierMinAum.general)) return 'general';
   return 'drop';
 }
 
-export function starsFor(aum: number, rules: TieringRules): 1 | 2 | 3 | 4 | 5 {
+export function starsFor(aumFen: number, rules: TieringRules): 1 | 2 | 3 | 4 | 5 {
   let stars: 1 | 2 | 3 | 4 | 5 = 1;
   rules.starMinAum.forEach((min, i) => {
-    if (aum >= min) stars = (i + 2) as 2 | 3 | 4 | 5;
+    if (aumFen >= yuanToFen(min)) stars = (i + 2) as 2 | 3 | 4 | 5;
   });
   return stars;
 }
 
 export interface KeyCustomerFacts {
-  deposits: number;
-  loans: number;
+  /** Integer fen. */
+  depositsFen: number;
+  /** Integer fen. */
+  loansFen: number;
   /** Last date (YYYY-MM-DD) anything was overdue, or null. */
   lastOverdueOn: string | null;
   /** Today, YYYY-MM-DD in the branch time zone. */
@@ -85,8 +91,8 @@ export type KeyCustomerReason = 'deposits' | 'loans' | null;
 /** Which arm of the key-customer rule matched, or null. */
 export function keyCustomerReason(f: KeyCustomerFacts, rules: TieringRules): KeyCustomerReason {
   const k = rules.keyCustomer;
-  if (f.deposits > k.depositOverWan * 10_000) return 'deposits';
-  if (f.loans > k.loanOverWan * 10_000) {
+  if (f.depositsFen > yuanToFen(k.depositOverWan * 10_000)) return 'deposits';
+  if (f.loansFen > yuanToFen(k.loanOverWan * 10_000)) {
     if (f.lastOverdueOn === null) return 'loans';
     const cutoff = shiftYears(f.today, -k.noOverdueYears);
     if (f.lastOverdueOn < cutoff) return 'loans';

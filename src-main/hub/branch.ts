@@ -19,14 +19,14 @@ export function loadBranch(db: Db): Branch | null {
   const rules = BranchRulesSchema.parse(JSON.parse(row.rules_json));
   const services = (
     db
-      .prepare('SELECT code, prefix, name_zh, name_en, vip_only FROM service WHERE branch_id = ? ORDER BY sort_order, code')
+      .prepare('SELECT code, prefix, name_zh, name_en, vip_only FROM service WHERE branch_id = ? AND active = 1 ORDER BY sort_order, code')
       .all(row.id) as { code: string; prefix: string; name_zh: string; name_en: string; vip_only: number }[]
   ).map<ServiceInfo>((s) => ({ code: s.code, prefix: s.prefix, name: { 'zh-CN': s.name_zh, en: s.name_en }, vipOnly: s.vip_only === 1 }));
   const links = db
     .prepare('SELECT counter_id, service_code FROM counter_service WHERE branch_id = ? ORDER BY counter_id, weight DESC, service_code')
     .all(row.id) as { counter_id: number; service_code: string }[];
   const counters = (
-    db.prepare('SELECT id, name_zh, name_en, vip FROM counter WHERE branch_id = ? ORDER BY id').all(row.id) as {
+    db.prepare('SELECT id, name_zh, name_en, vip FROM counter WHERE branch_id = ? AND active = 1 ORDER BY id').all(row.id) as {
       id: number;
       name_zh: string;
       name_en: string;
@@ -55,6 +55,21 @@ export function loadBranch(db: Db): Branch | null {
     counterById: new Map(counters.map((c) => [c.id, c])),
     countersForService,
   };
+}
+
+/** The set-up's revision (raised by every change); a running hub reloads when it moves. */
+export function branchRevision(db: Db, branchId: string): number {
+  return (db.prepare('SELECT revision FROM branch WHERE id = ?').pluck().get(branchId) as number | undefined) ?? 0;
+}
+
+/**
+ * Reads the branch again into the same object every service holds (rules, services, counters
+ * and their maps), so a change of the set-up applies at once without a restart.
+ */
+export function reloadBranch(db: Db, branch: Branch): void {
+  const fresh = loadBranch(db);
+  if (!fresh || fresh.id !== branch.id) return;
+  Object.assign(branch, fresh);
 }
 
 export function branchInfo(b: Branch): BranchInfo {

@@ -31,6 +31,8 @@ import { createHttpServer, registerScreens } from './http/server';
 import { registerRouteTable } from './http/route-table';
 import { createHandlers } from './http/handlers';
 import { DEMO_BRANCH_ID, seedDemoBranch } from './demo/seed';
+import { BranchKey } from './customers/branch-key';
+import { CustomerSnapshots } from './customers/customer-snapshots';
 import { seedDemoAppointments } from './demo/appointments';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
 import { ROUTES } from '../domain/routes';
@@ -62,6 +64,8 @@ export class NoBranchError extends Error {
 
 /** Pre-filled forms past their retention are purged this often (and at start). */
 const FORM_PURGE_MS = 3600_000;
+/** How often the hub looks whether an import switched the customer snapshot. */
+const SNAPSHOT_FOLLOW_MS = 2_000;
 /** Missed appointments are swept this often (and at start). */
 const APPOINTMENT_SWEEP_MS = 60_000;
 /** Counters whose tellers have all gone are closed this often. */
@@ -81,7 +85,20 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     db.close();
   });
   try {
-    const branch = openBranch(db, config, now);
+    const branch = await openBranch(db, config, now);
+    // The bank's customers: the branch key for identifiers at rest, and the live snapshot attached.
+    const key = BranchKey.loadOrCreate(config.dataDir);
+    const snapshots = new CustomerSnapshots(
+      db,
+      config.dataDir,
+      branch.id,
+      () => branch.rules,
+      () => businessDate(new Date(now()), branch.rules.timeZone),
+      () => life.tick(),
+    );
+    snapshots.open();
+    life.onDispose(() => snapshots.close());
+    await snapshots.tierIfStale();
     const app = createHttpServer({ logLevel: config.logLevel });
     log = (err, msg) => app.log.error({ err }, msg);
     life.onDispose(() => app.close());
@@ -89,7 +106,8 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     // Stores and the socket server.
     const journal = new Journal(db, now);
     const sessions = new Sessions(db, now, { journal, branchId: branch.id });
-    const customers = new CustomerDirectory(db, branch);
+    const customers = new CustomerDirectory(db, branch, key);
+    snapshots.onSwitched(() => customers.snapshotSwitched());
     const urls = { public: config.publicUrl ?? '' };
     const tickets = new TicketStore(db, branch, customers, journal, now, () => urls.public);
     const visits = new Visits(db, branch, tickets, customers, journal, now);
@@ -118,7 +136,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     });
     const notices = new Notices(db, branch.id, journal, now, announcer, life);
     const devices = new Devices(db, branch.id, sessions, journal, now, announcer);
-    const forms = new Forms(db, branch.id, branch.rules.timeZone, journal, now, () => branch.rules.identification);
+    const forms = new Forms(db, branch.id, branch.rules.timeZone, journal, now, () => branch.rules.identification, key);
     const printers = new Map<string, PrinterTransport>(Object.entries(config.printers).map(([id, c]) => [id, createPrinter(c)]));
     const printing = new TicketPrinting(branch, tickets, printers, () => urls.public);
 
@@ -132,6 +150,8 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
       },
       { runNow: true },
     );
+    // An import (another process) switched the snapshot: attach the new one within seconds.
+    life.job('customers.follow', SNAPSHOT_FOLLOW_MS, () => snapshots.follow());
     life.job('appointments.sweep', APPOINTMENT_SWEEP_MS, () => appointments.sweep(), { runNow: true });
     // A counter opened by a teller's sign-in closes once no teller is signed in at it (expired sessions too).
     life.job('counters.unattended', COUNTER_SWEEP_MS, () => queue.closeAllUnattended());
@@ -171,10 +191,10 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
 }
 
 /** The branch in the database; an empty database becomes the demo branch when the demo is on. */
-function openBranch(db: Db, config: HubConfig, now: () => number): Branch {
+async function openBranch(db: Db, config: HubConfig, now: () => number): Promise<Branch> {
   let branch = loadBranch(db);
   if (!branch && config.demo) {
-    seedDemoBranch(db, { customers: config.demoCustomers, today: businessDate(new Date(now()), DEFAULT_BRANCH_RULES.timeZone) });
+    await seedDemoBranch(db, config.dataDir, { customers: config.demoCustomers, today: businessDate(new Date(now()), DEFAULT_BRANCH_RULES.timeZone) });
     branch = loadBranch(db);
     if (branch) seedDemoNotices(db, branch.id, now());
   }

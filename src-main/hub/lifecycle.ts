@@ -95,7 +95,7 @@ export class Lifecycle implements Scheduler {
    * A named background job: run now (when `runNow`), then every `ms`. A failure is reported and the
    * job goes on at its next turn.
    */
-  job(name: string, ms: number, fn: () => void, options: { runNow?: boolean; firstAfterMs?: number } = {}): Scheduled {
+  job(name: string, ms: number, fn: () => unknown, options: { runNow?: boolean; firstAfterMs?: number } = {}): Scheduled {
     const safe = () => this.run(name, fn);
     if (options.runNow) safe();
     if (options.firstAfterMs !== undefined) {
@@ -106,13 +106,20 @@ export class Lifecycle implements Scheduler {
     return this.every(ms, safe);
   }
 
-  private run(job: string, fn: () => void): void {
+  private run(job: string, fn: () => unknown): void {
     if (this.disposed) return;
     try {
-      fn();
+      const done = fn();
+      // An asynchronous job's failure is reported like a synchronous one's.
+      if (done instanceof Promise) done.catch((err: unknown) => this.onError(err, job));
     } catch (err) {
       this.onError(err, job);
     }
+  }
+
+  /** Resolves after the event loop has run what is waiting (a long job lets requests through). */
+  tick(): Promise<void> {
+    return new Promise((resolve) => setImmediate(resolve));
   }
 
   /** Ends everything, newest first; errors are reported, not thrown, so every step runs. */

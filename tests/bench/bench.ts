@@ -26,9 +26,7 @@ import Database from 'better-sqlite3';
 import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { createHub } from '../../src-main/hub/create-hub';
-import { openDatabase } from '../../src-main/hub/db/open';
-import { seedDemoBranch } from '../../src-main/hub/demo/seed';
-import { loadBranch } from '../../src-main/hub/branch';
+import { openDemoDatabase } from '../../src-main/hub/demo/demo-database';
 import { Journal } from '../../src-main/hub/journal';
 import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/visits/customer-directory';
 import { TicketStore } from '../../src-main/hub/queue/ticket-store';
@@ -143,23 +141,24 @@ async function rawEchoLatencies(n: number, clients: number, payload: unknown): P
 }
 
 /** Section 3: the card with ranking on a large base, in-process (no HTTP / socket in the measurement). */
-function cardAtScale(): string[] {
+async function cardAtScale(): Promise<string[]> {
   if (CUSTOMERS <= 0) return [];
-  const db = openDatabase(join(dir, 'scale.db'));
+  const scaleDir = join(dir, 'scale');
   const today = businessDate(new Date(), 'Asia/Shanghai');
   const t0 = performance.now();
   const extraHoldingsPerCustomer = Math.max(0, HOLDINGS_PER_CUSTOMER - DEMO_HOLDINGS_PER_CUSTOMER);
-  const seeded = seedDemoBranch(db, { today, customers: CUSTOMERS, extraHoldingsPerCustomer });
+  const demo = await openDemoDatabase(scaleDir, { today, customers: CUSTOMERS, extraHoldingsPerCustomer });
+  const { db, branch, key } = demo;
+  const seeded = demo.summary;
   const seedS = (performance.now() - t0) / 1000;
-  const branch = loadBranch(db)!;
   const now = () => Date.now();
   const journal = new Journal(db, now);
-  const customers = new CustomerDirectory(db, branch);
+  const customers = new CustomerDirectory(db, branch, key);
   const desk = new TicketStore(db, branch, customers, journal, now, () => 'http://bench');
   const byId = db.prepare('SELECT * FROM customer WHERE id = ?');
-  const cardStmt = db.prepare('SELECT card_number FROM card WHERE customer_id = ? LIMIT 1');
+  const cardStmt = db.prepare('SELECT card_sealed FROM card WHERE customer_id = ? LIMIT 1');
   // The card read at the kiosk's reader: a read identification shows the whole card.
-  const cardOf = (id: number) => (cardStmt.get(id) as { card_number: string }).card_number;
+  const cardOf = (id: number) => key.open((cardStmt.get(id) as { card_sealed: Buffer }).card_sealed);
   const total = seeded.counts.customer;
   // Random customers across the whole base (a fixed LCG: the same sample every run).
   let x = 12345;
@@ -194,7 +193,7 @@ function cardAtScale(): string[] {
     customers.card({ ...row, customer_id: row.customer_id!, identification: desk.identificationOf(row)! }, today, null, now());
     card.push(performance.now() - s);
   }
-  db.close();
+  demo.close();
   const per = (ms: number) => `${fmt((ms / CARD_SAMPLES) * 1000, 1)} µs`;
   return [
     `customer base: ${total.toLocaleString('en')} customers, ${seeded.counts.holding.toLocaleString('en')} holdings ` +
@@ -323,7 +322,7 @@ async function main() {
   console.log('');
   if (SCALE && CUSTOMERS > 0) {
     console.log(`Customer card with ranking at scale (BENCH_CUSTOMERS=${CUSTOMERS}):`);
-    for (const line of cardAtScale()) console.log(`  ${line}`);
+    for (const line of await cardAtScale()) console.log(`  ${line}`);
   } else {
     console.log('Customer card with ranking at scale: skipped (BENCH_SCALE=1 runs it; BENCH_CUSTOMERS sets the size, default 1,000,000).');
   }

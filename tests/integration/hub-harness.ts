@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { io, type Socket } from 'socket.io-client';
 import { createHub, type Hub, type HubOptions } from '../../src-main/hub/create-hub';
 import type { ClientToServerEvents, LoginResponse, ServerToClientEvents } from '../../src-main/domain/contracts';
+import { openBranchData } from '../helpers/branch-data';
 
 export type TestSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -78,10 +78,10 @@ export async function startHarness(options: HubOptions & { customers?: number; d
       rmSync(dataDir, { recursive: true, force: true });
     },
     cardRead(phone) {
-      const db = new Database(join(dataDir, 'branch.db'), { readonly: true, fileMustExist: true });
+      const db = openBranchData(dataDir);
       try {
         const row = db
-          .prepare(`SELECT k.card_number FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.phone = ? ORDER BY k.kind = 'debit' DESC, k.card_number LIMIT 1`)
+          .prepare(`SELECT k.card_number FROM card_plain k JOIN customer_plain c ON c.id = k.customer_id WHERE c.phone = ? ORDER BY k.kind = 'debit' DESC, k.card_number LIMIT 1`)
           .get(phone) as { card_number: string } | undefined;
         if (!row) throw new Error(`no card for ${phone}`);
         return { kind: 'card', value: row.card_number, method: 'reader' };

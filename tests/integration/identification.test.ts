@@ -81,7 +81,7 @@ describe('a typed number', () => {
     const c = await pushed;
     expect(c).toMatchObject({ ticketId: t.id, locked: true, identification: { strength: 'typed', confirmedAt: null, confirmedBy: null } });
     expect(c).toMatchObject({ holdings: [], reminders: [], offers: [], actions: [] });
-    expect(c.customer).toMatchObject({ aum: null, productCount: null, maskedCardNumbers: [], tier: 'gold' });
+    expect(c.customer).toMatchObject({ aumFen: null, productCount: null, maskedCardNumbers: [], tier: 'gold' });
     // No answer can be recorded for offers nobody saw.
     const code = (await h.request<CustomerCard>('GET', `/api/v1/tickets/${t.id}/card`, { token: manager })).body.offers[0]?.productCode ?? 'WM-R2';
     const refused = await h.request<ErrorBody>('POST', `/api/v1/tickets/${t.id}/offers/${code}/outcome`, { token: manager, body: { outcome: 'accepted' } });
@@ -100,7 +100,7 @@ describe('a typed number', () => {
     expect((await routed).ticketId).toBe(t.id);
     const full = await unlocked;
     expect(full.holdings.length).toBeGreaterThan(0);
-    expect(full.customer.aum).toBeGreaterThan(0);
+    expect(full.customer.aumFen).toBeGreaterThan(0);
     expect(full.offers.length).toBeGreaterThan(0);
     // Confirming again changes nothing; a bad check is a 400.
     const again = await h.request<ConfirmIdentityResponse>('POST', `/api/v1/tickets/${t.id}/identity/confirm`, { token: manager, body: { check: 'bank_card' } });

@@ -3,13 +3,12 @@
  * actions), the contact policy (per-visit cap, suppression after a decline), no_response at the
  * end of a visit, control groups, reveal with a reason, the campaign report.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallNextResponse, CampaignReport, CreateTicketResponse, CustomerCard, ErrorBody, ImportConversionsResponse, RevealResponse } from '../../src-main/domain/contracts';
 import { controlGroupOf } from '../../src-main/domain/control-groups';
 import { DEFAULT_BRANCH_RULES } from '../../src-main/domain/branch-config';
 import { businessDate } from '../../src-main/domain/ticket-number';
+import { openBranchData } from '../helpers/branch-data';
 import { requestId, startHarness, type Harness } from './hub-harness';
 
 let h: Harness;
@@ -42,7 +41,7 @@ async function drain() {
     }
   }
 }
-const db = () => new Database(join(h.dataDir, 'branch.db'), { readonly: true });
+const db = () => openBranchData(h.dataDir);
 
 beforeAll(async () => {
   h = await startHarness();
@@ -94,26 +93,26 @@ describe('customer card completeness', () => {
 });
 
 describe('primary / secondary branch (主办 / 协办)', () => {
-  type Held = { customer_id: number; phone: string; product_code: string; amount: number; category: string; branch_id: string | null };
+  type Held = { customer_id: number; phone: string; product_code: string; amount_fen: number; category: string; branch_id: string };
   const holdingsBy = (where: string) => {
     const d = db();
     const rows = d
       .prepare(
-        `SELECT h.customer_id, c.phone, h.product_code, h.amount, p.category, h.branch_id FROM holding h
-         JOIN customer c ON c.id = h.customer_id JOIN product p ON p.code = h.product_code
+        `SELECT h.customer_id, c.phone, h.product_code, h.amount_fen, p.category, h.branch_id FROM holding h
+         JOIN customer_plain c ON c.id = h.customer_id JOIN product p ON p.code = h.product_code
          WHERE h.customer_id = (SELECT customer_id FROM holding h2 JOIN customer c2 ON c2.id = h2.customer_id WHERE ${where} ORDER BY h2.customer_id LIMIT 1)`,
       )
       .all() as Held[];
     d.close();
     return rows;
   };
-  const shown = (card: CustomerCard) => card.holdings.flatMap((g) => g.items.map((i) => `${i.productCode}:${i.amount}`)).sort();
+  const shown = (card: CustomerCard) => card.holdings.flatMap((g) => g.items.map((i) => `${i.productCode}:${i.amountFen}`)).sort();
 
   it('a secondary branch sees only what is held at it: holdings, product count, AUM, reminders and offers', async () => {
     // A visitor whose home is another branch, holding some products here and some at home.
     const all = holdingsBy(
       `c2.home_branch_id <> 'demo-001' AND h2.branch_id = 'demo-001'
-       AND EXISTS (SELECT 1 FROM holding h3 WHERE h3.customer_id = h2.customer_id AND h3.branch_id IS NULL)`,
+       AND EXISTS (SELECT 1 FROM holding h3 WHERE h3.customer_id = h2.customer_id AND h3.branch_id = c2.home_branch_id)`,
     );
     const here = all.filter((h) => h.branch_id === 'demo-001');
     expect(here.length).toBeGreaterThan(0);
@@ -121,10 +120,10 @@ describe('primary / secondary branch (主办 / 协办)', () => {
     const card = await cardOf((await take('A', all[0]!.phone)).id);
     expect(card.customer.branchRole).toBe('secondary');
     expect(card.holdingsScope).toBe('this_branch');
-    expect(shown(card)).toEqual(here.map((h) => `${h.product_code}:${h.amount}`).sort());
+    expect(shown(card)).toEqual(here.map((h) => `${h.product_code}:${h.amount_fen}`).sort());
     expect(card.customer.productCount).toBe(here.length);
     const assets = ['demand_deposit', 'time_deposit', 'wealth', 'fund', 'insurance'];
-    expect(card.customer.aum).toBeCloseTo(here.filter((h) => assets.includes(h.category)).reduce((s, h) => s + h.amount, 0), 2);
+    expect(card.customer.aumFen).toBe(here.filter((h) => assets.includes(h.category)).reduce((s, h) => s + h.amount_fen, 0));
     const hereCodes = new Set(here.map((h) => h.product_code));
     for (const r of card.reminders) if (r.productCode) expect(hereCodes.has(r.productCode)).toBe(true);
     for (const r of card.reminders) expect(['large_inflow', 'large_outflow', 'other_bank_transfers']).not.toContain(r.kind);
@@ -140,12 +139,12 @@ describe('primary / secondary branch (主办 / 协办)', () => {
   });
 
   it('the primary branch sees everything, products held at other branches included', async () => {
-    const all = holdingsBy(`c2.home_branch_id = 'demo-001' AND h2.branch_id IS NOT NULL AND h2.branch_id <> 'demo-001'`);
-    expect(all.some((h) => h.branch_id !== null)).toBe(true);
+    const all = holdingsBy(`c2.home_branch_id = 'demo-001' AND h2.branch_id <> 'demo-001'`);
+    expect(all.some((h) => h.branch_id !== 'demo-001')).toBe(true);
     const card = await cardOf((await take('A', all[0]!.phone)).id);
     expect(card.customer.branchRole).toBe('primary');
     expect(card.holdingsScope).toBe('all');
-    expect(shown(card)).toEqual(all.map((h) => `${h.product_code}:${h.amount}`).sort());
+    expect(shown(card)).toEqual(all.map((h) => `${h.product_code}:${h.amount_fen}`).sort());
     expect(card.customer.productCount).toBe(all.length);
     await drain();
   });
@@ -212,7 +211,7 @@ describe('contact policy, outcomes and no response', () => {
   it('the holdout gets no pitch and the random arm one offer (hash of customer + month)', async () => {
     const today = businessDate(new Date(), DEFAULT_BRANCH_RULES.timeZone);
     const d = db();
-    const people = d.prepare('SELECT id, phone FROM customer WHERE control_exempt = 0 AND marketing_consent = 1 ORDER BY id').all() as { id: number; phone: string }[];
+    const people = d.prepare('SELECT id, phone FROM customer_plain WHERE control_exempt = 0 AND marketing_consent = 1 ORDER BY id').all() as { id: number; phone: string }[];
     d.close();
     const rules = DEFAULT_BRANCH_RULES.marketing.controlGroups;
     const holdout = people.find((p) => controlGroupOf(`C${p.id}`, today, rules) === 'holdout');

@@ -6,6 +6,7 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEntry, CountersResponse, CreateTicketResponse, ErrorBody, TrackResponse } from '../../src-main/domain/contracts';
+import { businessDate } from '../../src-main/domain/ticket-number';
 import { requestId, startHarness, type Harness } from './hub-harness';
 
 let h: Harness;
@@ -94,7 +95,8 @@ describe('the audit log', () => {
     for (let i = 0; i < 5; i++) await h.request('POST', '/api/v1/auth/login', { body: { staffId: 't03', pin: '0000' } });
     const t3 = await h.request('POST', '/api/v1/auth/login', { body: { staffId: 't03', pin: '2222' } });
     expect(t3.status).toBe(429);
-    const today = new Date().toISOString().slice(0, 10);
+    // The branch's business date (Asia/Shanghai), not UTC's.
+    const today = businessDate(new Date(), 'Asia/Shanghai');
     const auth = (await h.request<{ entries: AuditEntry[] }>('GET', `/api/v1/audit?action=auth.&limit=500`, { token: admin })).body.entries;
     expect(auth.every((e) => e.action.startsWith('auth.'))).toBe(true);
     expect(auth.filter((e) => e.action === 'auth.sign_in_failed' && e.actor === 't03')).toHaveLength(5);

@@ -3,8 +3,8 @@
  * investment of risk 2 or more, and a customer with a loan classified below normal is offered
  * nothing above the branch's credit-warning risk level; the manager's card says why.
  */
-import Database from 'better-sqlite3';
-import { join } from 'node:path';
+import type { Db } from '../../src-main/hub/db/open';
+import { openBranchData } from '../helpers/branch-data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateTicketResponse, CustomerCard } from '../../src-main/domain/contracts';
 import { requestId, startHarness, type Harness } from './hub-harness';
@@ -14,8 +14,8 @@ let kiosk: string;
 let manager: string;
 let products: Map<string, { category: string; risk_level: number }>;
 
-const write = <T>(fn: (db: Database.Database) => T): T => {
-  const db = new Database(join(h.dataDir, 'branch.db'));
+const write = <T>(fn: (db: Db) => T): T => {
+  const db = openBranchData(h.dataDir, { readonly: false });
   try {
     return fn(db);
   } finally {
@@ -43,7 +43,7 @@ describe('suitability from the risk assessment and the credit state', () => {
     const before = await visit('13800000001');
     expect(before.customer).toMatchObject({ riskAssessmentExpired: false, riskTolerance: 4 });
     expect(before.customer.riskAssessedOn).toMatch(/^\d{4}-\d{2}-\d{2}$/);
-    write((db) => db.prepare("UPDATE customer SET risk_assessed_on = date('now', '-400 days') WHERE phone = '13800000001'").run());
+    write((db) => db.prepare("UPDATE customer SET risk_assessed_on = date('now', '-400 days') WHERE id = 1").run());
     const after = await visit('13800000001');
     expect(after.customer.riskAssessmentExpired).toBe(true);
     const risky = after.offers.filter((o) => {
@@ -56,7 +56,7 @@ describe('suitability from the risk assessment and the credit state', () => {
   it('a loan below normal anywhere in the bank is a credit warning: nothing above risk 2 is offered', async () => {
     const phone = write((db) => {
       const row = db
-        .prepare(`SELECT c.id, c.phone FROM customer c JOIN card k ON k.customer_id = c.id WHERE c.marketing_consent = 1 AND c.id > 6 AND c.id NOT IN (SELECT customer_id FROM credit_status) LIMIT 1`)
+        .prepare(`SELECT c.id, c.phone FROM customer_plain c JOIN card k ON k.customer_id = c.id WHERE c.marketing_consent = 1 AND c.id > 6 AND c.id NOT IN (SELECT customer_id FROM credit_status) LIMIT 1`)
         .get() as { id: number; phone: string };
       db.prepare("UPDATE customer SET risk_tolerance = 5, risk_assessed_on = date('now'), last_overdue_on = NULL WHERE id = ?").run(row.id);
       return row.phone;
@@ -66,9 +66,12 @@ describe('suitability from the risk assessment and the credit state', () => {
     // With tolerance 5 and a fresh assessment, something above risk 2 is worth offering...
     expect(before.offers.some((o) => products.get(o.productCode)!.risk_level > 2)).toBe(true);
     write((db) => {
-      const c = db.prepare('SELECT id FROM customer WHERE phone = ?').get(phone) as { id: number };
+      const c = db.prepare('SELECT id FROM customer_plain WHERE phone = ?').get(phone) as { id: number };
       const holding = db
-        .prepare(`INSERT INTO holding (customer_id, product_code, amount, branch_id, as_of, opened_on) VALUES (?, 'LN-CONSUMER', 50000, 'other-branch', date('now'), date('now', '-200 days'))`)
+        .prepare(
+          `INSERT INTO holding (account_id, customer_id, product_code, amount_fen, branch_id, as_of, opened_on)
+           VALUES ('test-loan', ?, 'LN-CONSUMER', 5000000, 'other-branch', date('now'), date('now', '-200 days'))`,
+        )
         .run(c.id).lastInsertRowid;
       db.prepare(`INSERT INTO credit_status (holding_id, customer_id, product_code, classification, previous_classification, classified_on) VALUES (?, ?, 'LN-CONSUMER', 'special_mention', 'normal', date('now', '-200 days'))`).run(holding, c.id);
     });

@@ -43,7 +43,7 @@ import {
 } from '../../domain/appointments';
 import { businessDate } from '../../domain/ticket-number';
 import { addDaysIso } from '../../domain/reminders';
-import { maskName, maskPhone } from '../../domain/masking';
+import { maskName } from '../../domain/masking';
 import { HubError, conflict, invalid, notFound } from '../errors';
 
 type CreateAppointment = z.output<typeof CreateAppointmentSchema>;
@@ -81,7 +81,7 @@ interface ListedRow extends AppointmentRow {
   ticket_number: string | null;
   ticket_status: TicketRow['status'] | null;
   customer_name: string | null;
-  customer_phone: string | null;
+  customer_phone_masked: string | null;
 }
 
 /** A refused check-in: the usual error with its `reason` and values (when check-in opens, for too early). */
@@ -147,12 +147,12 @@ export class Appointments {
          ORDER BY business_date < @today, abs(julianday(business_date) - julianday(@today)) LIMIT 1`,
       ),
       list: db.prepare(
-        `SELECT a.*, t.number AS ticket_number, t.status AS ticket_status, c.name AS customer_name, c.phone AS customer_phone
+        `SELECT a.*, t.number AS ticket_number, t.status AS ticket_status, c.name AS customer_name, c.phone_masked AS customer_phone_masked
          FROM appointment a LEFT JOIN ticket t ON t.id = a.ticket_id LEFT JOIN customer c ON c.id = a.customer_id
          WHERE a.branch_id = ? AND a.business_date = ? ORDER BY a.booked_at, a.id`,
       ),
       listOne: db.prepare(
-        `SELECT a.*, t.number AS ticket_number, t.status AS ticket_status, c.name AS customer_name, c.phone AS customer_phone
+        `SELECT a.*, t.number AS ticket_number, t.status AS ticket_status, c.name AS customer_name, c.phone_masked AS customer_phone_masked
          FROM appointment a LEFT JOIN ticket t ON t.id = a.ticket_id LEFT JOIN customer c ON c.id = a.customer_id
          WHERE a.id = ?`,
       ),
@@ -301,7 +301,7 @@ export class Appointments {
       status: effectiveStatus(r.status, r.booked_at, now, this.rules),
       customer:
         r.customer_id !== null
-          ? { ref: `C${r.customer_id}`, maskedName: maskName(r.customer_name ?? ''), maskedPhone: maskPhone(r.customer_phone ?? '') }
+          ? { ref: `C${r.customer_id}`, maskedName: maskName(r.customer_name ?? ''), maskedPhone: r.customer_phone_masked ?? '' }
           : null,
       ticket: r.ticket_id && r.ticket_number && r.ticket_status ? { id: r.ticket_id, number: r.ticket_number, status: r.ticket_status } : null,
       checkedInAt: iso(r.checked_in_at),
@@ -364,7 +364,7 @@ export class Appointments {
     const status = decision.kind === 'on_time' ? 'checked_in' : 'late';
     // The customer of the appointment is treated as an identified walk-in (green channel, card,
     // offers): the issue path finds them by their phone number.
-    const customer = a.customer_id !== null ? this.customers.get(a.customer_id) : null;
+    const customer = a.customer_id !== null ? this.customers.getOrNull(a.customer_id) : null;
     // One transaction: the ticket (through the queue, which then tells the screens) and the appointment.
     const result = this.queue.issue(
       {
@@ -372,10 +372,9 @@ export class Appointments {
         requestId: req.requestId,
         ...(req.language ? { language: req.language } : {}),
         // A booking code is something the customer knows, like a typed number: staff check the person.
-        ...(customer ? { identity: { kind: 'phone' as const, value: customer.phone, method: 'keypad' as const } } : {}),
       },
       kiosk,
-      { queuedAt: decision.queuedAt, appointmentId: a.id },
+      { queuedAt: decision.queuedAt, appointmentId: a.id, ...(customer ? { customer: { id: customer.id, strength: 'typed' as const } } : {}) },
       (issued) => {
       const changed = this.s.checkIn.run({ status, ticket_id: issued.row.id, now, by: kiosk.subjectId, id: a.id }).changes;
       if (changed !== 1) throw conflict('appointment_changed', 'the appointment changed while checking in; try again');

@@ -1,3 +1,4 @@
+import { moveCustomersToSnapshot } from '../customers/move-to-snapshot';
 import type Database from 'better-sqlite3';
 
 type Db = Database.Database;
@@ -14,6 +15,8 @@ export interface Migration {
   sql: string;
   /** Steps SQL text cannot say (a table rebuilt with a changed constraint); runs after `sql`, in the same transaction. */
   run?: (db: Db) => void;
+  /** Runs once the transaction committed (what cannot run inside one, such as VACUUM). */
+  after?: (db: Db) => void;
 }
 
 /**
@@ -553,6 +556,67 @@ ALTER TABLE customer ADD COLUMN risk_assessed_on TEXT;
       rebuildTable(db, 'ticket', (sql) =>
         sql.replace("CHECK (status IN ('waiting', 'called', 'completed', 'no_show'))", "CHECK (status IN ('waiting', 'called', 'completed', 'no_show', 'cancelled'))"),
       ),
+  },
+  // The bank's own customer data: it moves out of branch.db into snapshot files (one per import,
+  // attached as schema `customers`), identifiers hashed and sealed, money in integer fen; the visit
+  // tables keep customer ids (stable across snapshots) without a foreign key into the snapshot.
+  // Staff PINs set by an administrator must be changed at the first sign-in.
+  {
+    version: 12,
+    name: 'customer data in snapshots, feed runs, PIN change on first sign-in',
+    sql: `
+CREATE TABLE feed_state (
+  branch_id    TEXT PRIMARY KEY REFERENCES branch(id),
+  live_file    TEXT NOT NULL,
+  feed_id      TEXT NOT NULL,
+  as_of        TEXT,
+  switched_at  INTEGER NOT NULL
+) STRICT;
+-- Each import of the warehouse feed: live progress while it runs, then its outcome.
+CREATE TABLE feed_run (
+  id            INTEGER PRIMARY KEY,
+  branch_id     TEXT NOT NULL REFERENCES branch(id),
+  feed_id       TEXT NOT NULL,
+  as_of         TEXT,
+  mode          TEXT CHECK (mode IN ('full', 'delta')),
+  status        TEXT NOT NULL CHECK (status IN ('running', 'done', 'refused', 'failed', 'interrupted', 'duplicate')),
+  started_at    INTEGER NOT NULL,
+  heartbeat_at  INTEGER NOT NULL,
+  finished_at   INTEGER,
+  started_by    TEXT NOT NULL,
+  -- host:pid of the importing process: a run whose process is gone was interrupted.
+  owner         TEXT NOT NULL,
+  progress_json TEXT NOT NULL DEFAULT '{}',
+  counts_json   TEXT NOT NULL DEFAULT '{}',
+  rows_read     INTEGER NOT NULL DEFAULT 0,
+  rejected      INTEGER NOT NULL DEFAULT 0,
+  rejects_file  TEXT,
+  reason        TEXT,
+  snapshot_file TEXT
+) STRICT;
+CREATE INDEX feed_run_feed ON feed_run(branch_id, feed_id, status);
+ALTER TABLE staff ADD COLUMN must_change_pin INTEGER NOT NULL DEFAULT 0 CHECK (must_change_pin IN (0, 1));
+ALTER TABLE staff ADD COLUMN pin_changed_at INTEGER;
+-- A session opened with a PIN that must be changed may only change it.
+ALTER TABLE session ADD COLUMN pin_change_only INTEGER NOT NULL DEFAULT 0 CHECK (pin_change_only IN (0, 1));
+-- Set up from a branch file: a service or counter taken out is kept (old tickets name it) but inactive;
+-- every change of the set-up raises the revision, which a running hub follows.
+ALTER TABLE service ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+ALTER TABLE counter ADD COLUMN active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1));
+ALTER TABLE branch ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+`,
+    run: (db) => {
+      for (const table of ['ticket', 'green_channel_routing', 'offer_decision', 'offer_outcome', 'conversion', 'appointment']) {
+        rebuildTable(db, table, (sql) => sql.replace(/\s+REFERENCES customer\(id\)/g, ''));
+      }
+      moveCustomersToSnapshot(db);
+      for (const table of ['credit_status', 'account_movement', 'product_application', 'card', 'holding', 'product', 'customer']) db.exec(`DROP TABLE ${table}`);
+    },
+    // The dropped tables' pages still hold the identifiers in clear: rewrite the file without them.
+    after: (db) => {
+      db.exec('VACUUM');
+      db.pragma('wal_checkpoint(TRUNCATE)');
+    },
   },
 ];
 

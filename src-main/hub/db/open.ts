@@ -41,6 +41,7 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
       db.pragma(`user_version = ${m.version}`);
     }
   })();
+  for (const m of pending) m.after?.(db);
   return latest;
 }
 

@@ -23,8 +23,11 @@ export interface DemoMovement {
   otherBank: boolean;
 }
 /** The core-banking repayment state the card's reminders read, tied to the holding it belongs to. */
-export interface DemoCreditStatus extends CreditState {
+export interface DemoCreditStatus extends Omit<CreditState, 'dueFen'> {
+  /** Index of the holding among the customer's (its account id in the feed). */
   holdingId: number;
+  /** Yuan, as the generator makes it; the feed writes it with two decimals. */
+  dueAmount: number;
 }
 export interface DemoActivity {
   movements: DemoMovement[];

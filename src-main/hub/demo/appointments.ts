@@ -4,6 +4,7 @@
  * one row per code and day; a booking not checked in or cancelled yet is re-timed relative to the
  * start, so each code shows its case again after a restart.
  */
+import { demoCif } from './seed';
 import type { Db } from '../db/open';
 import { BranchRulesSchema } from '../../domain/branch-config';
 import { startOfBusinessDate } from '../../domain/appointments';
@@ -11,8 +12,8 @@ import { businessDate } from '../../domain/ticket-number';
 
 export interface DemoAppointment {
   code: string;
-  /** Fixed identity (README "Demo customers") by phone, or null for a booking without a customer. */
-  phone: string | null;
+  /** Fixed identity (README "Demo customers") by its number 1-6, or null for a booking without a customer. */
+  persona: number | null;
   serviceCode: string;
   /** Booked this many minutes after the start time rounded up to 5 minutes. */
   offsetMinutes: number;
@@ -21,13 +22,13 @@ export interface DemoAppointment {
 
 export const DEMO_APPOINTMENTS: readonly DemoAppointment[] = [
   // On time: check-in is open (30 min early window), queued at the booked time.
-  { code: '100001', phone: '13800000003', serviceCode: 'A', offsetMinutes: 10, note: '演示：准时 demo: on time' },
+  { code: '100001', persona: 3, serviceCode: 'A', offsetMinutes: 10, note: '演示：准时 demo: on time' },
   // Too early: check-in opens 30 minutes before, in about an hour and a half.
-  { code: '100002', phone: '13800000002', serviceCode: 'E', offsetMinutes: 120, note: '演示：来早了 demo: too early' },
+  { code: '100002', persona: 2, serviceCode: 'E', offsetMinutes: 120, note: '演示：来早了 demo: too early' },
   // Already late: the 10-minute late window has passed; checking in joins as a walk-in.
-  { code: '100003', phone: null, serviceCode: 'B', offsetMinutes: -60, note: '演示：迟到 demo: late' },
+  { code: '100003', persona: null, serviceCode: 'B', offsetMinutes: -60, note: '演示：迟到 demo: late' },
   // A second late one (a customer this time), so the late case can be shown twice in a day.
-  { code: '100004', phone: '13800000004', serviceCode: 'C', offsetMinutes: -45, note: '演示：迟到 demo: late' },
+  { code: '100004', persona: 4, serviceCode: 'C', offsetMinutes: -45, note: '演示：迟到 demo: late' },
 ];
 
 const MINUTE = 60_000;
@@ -41,7 +42,7 @@ export function seedDemoAppointments(db: Db, branchId: string, now: number): num
   const dayStart = startOfBusinessDate(today, tz);
   const dayEnd = startOfBusinessDate(businessDate(new Date(dayStart + 36 * 3600_000), tz), tz) - STEP;
   const base = Math.ceil(now / STEP) * STEP;
-  const customerByPhone = db.prepare('SELECT id FROM customer WHERE phone = ?');
+  const customerByCif = db.prepare('SELECT id FROM customer WHERE cif = ?');
   const existing = db.prepare('SELECT id, status FROM appointment WHERE branch_id = ? AND business_date = ? AND code = ?');
   const retime = db.prepare("UPDATE appointment SET booked_at = ?, status = 'booked' WHERE id = ? AND status IN ('booked', 'missed')");
   const insert = db.prepare(
@@ -60,7 +61,7 @@ export function seedDemoAppointments(db: Db, branchId: string, now: number): num
         written += retime.run(bookedAt, found.id).changes;
         continue;
       }
-      const customer = d.phone ? ((customerByPhone.get(d.phone) as { id: number } | undefined)?.id ?? null) : null;
+      const customer = d.persona ? ((customerByCif.get(demoCif(d.persona)) as { id: number } | undefined)?.id ?? null) : null;
       insert.run(branchId, today, d.code, bookedAt, d.serviceCode, customer, d.note, now);
       written++;
     }

@@ -1,14 +1,21 @@
 /**
- * The embedded demo branch, filled into an empty database on first start: branch, services,
- * counters, staff, devices, a product catalogue, six fixed identities and a deterministic
- * synthetic customer base with holdings and cards.
+ * The embedded demo branch, made on first start of an empty data directory the way a bank makes
+ * its own: the branch (services, counters, staff, devices) is set up, then a synthetic warehouse
+ * feed — a product catalogue, six fixed identities and a deterministic customer base with cards,
+ * holdings, credit state, account movements and applications — is written as CSV files and
+ * imported through the same path as a bank's feed (feed/import.ts). Tier, stars, key-customer
+ * flag and AUM are computed by that import from the branch rules, never written by hand.
  *
- * Everything is inserted in ONE transaction and only when the database has no branch yet.
  * Customers are generated and written one at a time (streaming), so a million of them need no
- * more memory than ten. Tier, stars, key-customer flag and AUM are computed from each
- * customer's holdings with the domain functions, never written by hand.
+ * more memory than ten.
  */
 import type Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { FEED_COLUMNS } from '../../domain/feed';
+import { fenToYuanText } from '../../domain/money';
+import { FeedWriter } from '../feed/feed-writer';
+import { importFeed } from '../feed/import';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from '../../domain/branch-config';
 
 /**
@@ -22,8 +29,8 @@ export const DEMO_BRANCH_RULES: BranchRules = {
 };
 import { residentIdCheckChar } from '../../domain/identity';
 import { lifeStageOf, type CustomerProfileFacts, type LifeStage, type ProductCategory } from '../../domain/products';
-import { keyCustomerReason, shiftYears, starsFor, tierFor, totalsOf, type Tier, type TieringRules } from '../../domain/tiering';
-import { hashSecret } from '../auth/secrets';
+import { keyCustomerReason, shiftYears, tierFor, totalsOf, type Tier, type TieringRules } from '../../domain/tiering';
+import { applySetup, checkBranchFile, planSetup } from '../setup/branch-setup';
 import { DEMO_PRODUCTS, demoProduct } from './catalogue';
 import { demoCardNumber16, demoCardNumber19, fixedCustomerSpecs, type HoldingDraft } from './fixed';
 import {
@@ -37,7 +44,7 @@ import {
   SURNAME_WEIGHTS,
   SURNAMES,
 } from './names';
-import { demoActivity, fixedActivity, type ActivityHolding, type DemoActivity } from './activity';
+import { demoActivity, fixedActivity, type ActivityHolding } from './activity';
 import { addMonths, dayNumber, isoDate, makePermutation, Rng, weightedTable } from './random';
 import { isCalendarDate } from '../../domain/dates';
 
@@ -125,7 +132,7 @@ export interface DemoSummary {
 
 // ---------------------------------------------------------------- entry point
 
-export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): DemoSummary {
+export async function seedDemoBranch(db: Database.Database, dataDir: string, opts: DemoSeedOptions): Promise<DemoSummary> {
   const started = performance.now();
   if (!isCalendarDate(opts.today)) throw new RangeError(`today must be YYYY-MM-DD, got ${JSON.stringify(opts.today)}`);
   const customers = opts.customers ?? DEFAULT_DEMO_CUSTOMERS;
@@ -140,37 +147,52 @@ export function seedDemoBranch(db: Database.Database, opts: DemoSeedOptions): De
 
   if (hasBranch(db)) return skipped(db, started);
 
-  // scrypt costs ~50 ms per secret: hash before the write transaction starts.
-  const staffHashes = new Map(DEMO_STAFF.map((s) => [s.id, hashSecret(s.pin)]));
-  const deviceHashes = new Map(DEMO_DEVICES.map((d) => [d.id, hashSecret(d.secret)]));
+  // The branch is set up like a bank's: from a branch file (made in memory), through the same code.
+  const checked = checkBranchFile(demoBranchFile(rules));
+  if (!checked.ok) throw new Error(`demo branch file: ${checked.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  applySetup(db, planSetup(db, checked.file, checked.rules), { actor: 'demo', role: 'system' });
+  const summary = emptySummary();
+  summary.counts.branch = 1;
+  summary.counts.service = DEMO_SERVICES.length;
+  summary.counts.counter = DEMO_COUNTERS.length;
+  summary.counts.counterService = DEMO_COUNTERS.reduce((n, c) => n + Object.keys(c.services).length, 0);
+  summary.counts.staff = DEMO_STAFF.length;
+  summary.counts.device = DEMO_DEVICES.length;
 
-  const run = db.transaction((): DemoSummary | null => {
-    if (hasBranch(db)) return null; // someone else seeded meanwhile
-    const summary = emptySummary();
+  // The customers arrive like a bank's: a feed written to disk, then imported.
+  const feedDir = join(dataDir, 'feeds', `demo-${opts.today}`);
+  try {
+    const feed = new FeedWriter(feedDir);
+    writeDemoFeed(feed, rules.tiering, opts.today, customers, extra);
+    feed.finish({ feedId: `demo-${opts.today}`, asOf: opts.today, mode: 'full', branchId: DEMO_BRANCH_ID });
+    const result = await importFeed({ dataDir, feedDir, by: 'demo', db, maxRejectPercent: 0, today: opts.today });
+    if (result.status !== 'done') throw new Error(`the demo feed was not loaded: ${result.reason}`);
     summary.seeded = true;
     summary.branchId = DEMO_BRANCH_ID;
-    insertBranch(db, rules, staffHashes, deviceHashes, summary);
-    insertCustomers(db, rules.tiering, opts.today, customers, summary, extra);
-    // Risk assessments (风险测评) spread over the last 18 months: about a third are older than a year
-    // (expired); the six personas were assessed three months ago.
-    const hasAssessment = (db.prepare('PRAGMA table_info(customer)').all() as { name: string }[]).some((c) => c.name === 'risk_assessed_on');
-    if (hasAssessment) db.prepare(
-      `UPDATE customer SET risk_assessed_on = CASE WHEN id <= 6 THEN date(@today, '-90 days') ELSE date(@today, '-' || ((id * 37) % 540) || ' days') END`,
-    ).run({ today: opts.today });
-    return summary;
-  });
-
-  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  // Random-order inserts into the unique indexes (phone, resident ID) want a bigger page cache.
-  if (customers > 50_000) db.pragma('cache_size = -262144'); // 256 MiB
-  try {
-    const summary = run.immediate();
-    if (!summary) return skipped(db, started);
-    summary.durationMs = Math.round(performance.now() - started);
-    return summary;
+    summary.counts.product = result.counts['products.csv'] ?? 0;
+    summary.counts.customer = result.counts['customers.csv'] ?? 0;
+    summary.counts.card = result.counts['cards.csv'] ?? 0;
+    summary.counts.holding = result.counts['holdings.csv'] ?? 0;
+    summary.tiers = result.tiers.tiers;
+    summary.keyCustomers = result.tiers.keyCustomers;
+  } catch (err) {
+    // Nothing half made: without its customers the demo branch is removed, and the next start tries again.
+    removeDemoBranch(db);
+    throw err;
   } finally {
-    db.pragma(`cache_size = ${cacheSize}`);
+    rmSync(feedDir, { recursive: true, force: true });
   }
+  summary.durationMs = Math.round(performance.now() - started);
+  return summary;
+}
+
+function removeDemoBranch(db: Database.Database): void {
+  db.transaction(() => {
+    for (const table of ['feed_state', 'feed_run', 'counter_service', 'staff', 'device', 'counter', 'service']) {
+      db.prepare(`DELETE FROM ${table} WHERE branch_id = ?`).run(DEMO_BRANCH_ID);
+    }
+    db.prepare('DELETE FROM branch WHERE id = ?').run(DEMO_BRANCH_ID);
+  })();
 }
 
 function hasBranch(db: Database.Database): boolean {
@@ -195,7 +217,10 @@ function skipped(db: Database.Database, started: number): DemoSummary {
   return s;
 }
 
-/** Counts what the database holds, in the DemoSummary shape (full scans: for tools and tests, not every start). */
+/**
+ * Counts what the database holds, in the DemoSummary shape (full scans: for tools and tests, not
+ * every start). The customer snapshot must be attached (the hub's connection, or attachSnapshot).
+ */
 export function countDemoData(db: Database.Database): DemoSummary {
   const started = performance.now();
   const s = emptySummary();
@@ -223,73 +248,22 @@ export function countDemoData(db: Database.Database): DemoSummary {
 
 // ---------------------------------------------------------------- branch, services, staff, products
 
-function insertBranch(
-  db: Database.Database,
-  rules: BranchRules,
-  staffHashes: Map<string, string>,
-  deviceHashes: Map<string, string>,
-  s: DemoSummary,
-): void {
-  db.prepare('INSERT INTO branch (id, name_zh, name_en, rules_json) VALUES (?, ?, ?, ?)').run(
-    DEMO_BRANCH_ID,
-    DEMO_BRANCH_NAME['zh-CN'],
-    DEMO_BRANCH_NAME.en,
-    JSON.stringify(rules),
-  );
-  s.counts.branch = 1;
-
-  const service = db.prepare(
-    'INSERT INTO service (branch_id, code, prefix, name_zh, name_en, vip_only, sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  DEMO_SERVICES.forEach((sv, i) => {
-    service.run(DEMO_BRANCH_ID, sv.code, sv.code, sv.zh, sv.en, sv.vipOnly ? 1 : 0, i + 1);
-    s.counts.service++;
-  });
-
-  const counter = db.prepare('INSERT INTO counter (id, branch_id, name_zh, name_en, vip) VALUES (?, ?, ?, ?, ?)');
-  const counterService = db.prepare('INSERT INTO counter_service (counter_id, branch_id, service_code, weight) VALUES (?, ?, ?, ?)');
-  for (const c of DEMO_COUNTERS) {
-    counter.run(c.id, DEMO_BRANCH_ID, c.zh, c.en, c.vip ? 1 : 0);
-    s.counts.counter++;
-    for (const [code, weight] of Object.entries(c.services)) {
-      counterService.run(c.id, DEMO_BRANCH_ID, code, weight);
-      s.counts.counterService++;
-    }
-  }
-
-  const staff = db.prepare('INSERT INTO staff (id, branch_id, name, role, pin_hash, counter_id, active) VALUES (?, ?, ?, ?, ?, ?, 1)');
-  for (const st of DEMO_STAFF) {
-    staff.run(st.id, DEMO_BRANCH_ID, st.name, st.role, staffHashes.get(st.id)!, st.counterId);
-    s.counts.staff++;
-  }
-  const device = db.prepare('INSERT INTO device (id, branch_id, kind, secret_hash, active) VALUES (?, ?, ?, ?, 1)');
-  for (const d of DEMO_DEVICES) {
-    device.run(d.id, DEMO_BRANCH_ID, d.kind, deviceHashes.get(d.id)!);
-    s.counts.device++;
-  }
-
-  const product = db.prepare(
-    `INSERT INTO product (code, category, name_zh, name_en, risk_level, is_credit, life_stages, min_age, max_age,
-       base_propensity, value, lever, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  for (const p of DEMO_PRODUCTS) {
-    product.run(
-      p.code,
-      p.category,
-      p.name['zh-CN'],
-      p.name.en,
-      p.riskLevel,
-      p.isCredit ? 1 : 0,
-      JSON.stringify(p.lifeStages),
-      p.minAge,
-      p.maxAge,
-      p.basePropensity,
-      p.value,
-      p.lever,
-      p.active ? 1 : 0,
-    );
-    s.counts.product++;
-  }
+/** The demo branch as a branch file (docs/SETUP.md), with its published sign-ins. */
+export function demoBranchFile(rules: BranchRules): unknown {
+  return {
+    demo: true,
+    branch: { id: DEMO_BRANCH_ID, name: DEMO_BRANCH_NAME, timeZone: rules.timeZone, defaultLanguage: rules.defaultLanguage },
+    services: DEMO_SERVICES.map((s) => ({ code: s.code, prefix: s.code, name: { 'zh-CN': s.zh, en: s.en }, vipOnly: s.vipOnly })),
+    counters: DEMO_COUNTERS.map((c) => ({
+      id: c.id,
+      name: { 'zh-CN': c.zh, en: c.en },
+      vip: c.vip,
+      services: Object.entries(c.services).map(([code, weight]) => ({ code, weight })),
+    })),
+    staff: DEMO_STAFF.map((s) => ({ id: s.id, name: s.name, role: s.role, pin: s.pin, ...(s.counterId !== null ? { counter: s.counterId } : {}) })),
+    devices: DEMO_DEVICES.map((d) => ({ id: d.id, kind: d.kind, secret: d.secret })),
+    rules,
+  };
 }
 
 // ---------------------------------------------------------------- customers
@@ -322,105 +296,136 @@ function round2(x: number): number {
   return Math.round(x * 100) / 100;
 }
 
-function insertCustomers(db: Database.Database, tiering: TieringRules, today: string, count: number, s: DemoSummary, extraHoldings = 0): void {
-  const insertCustomer = db.prepare(
-    `INSERT INTO customer (id, cif, name, gender, birth_date, phone, id_number, marital_status, occupation, risk_tolerance,
-       marketing_consent, home_branch_id, relationship_manager, last_overdue_on, tier, stars, key_customer, aum, tier_computed_on)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertCard = db.prepare('INSERT INTO card (card_number, customer_id, kind) VALUES (?, ?, ?)');
-  const insertHolding = db.prepare(
-    'INSERT INTO holding (customer_id, product_code, amount, opened_on, maturity_on, as_of, branch_id) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertMovement = db.prepare('INSERT INTO account_movement (customer_id, on_date, direction, amount, other_bank) VALUES (?, ?, ?, ?, ?)');
-  const insertCredit = db.prepare(
-    `INSERT INTO credit_status (holding_id, customer_id, product_code, next_due_on, due_amount, overdue_days, classification,
-       previous_classification, classified_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertApplication = db.prepare('INSERT INTO product_application (customer_id, product_code, status, applied_on) VALUES (?, ?, ?, ?)');
-  const markNonResident = db.prepare('UPDATE customer SET resident = 0 WHERE id = ?');
-  const markExempt = db.prepare('UPDATE customer SET control_exempt = 1 WHERE id = ?');
-  const writeActivity = (customerId: number, a: DemoActivity) => {
-    for (const m of a.movements) insertMovement.run(customerId, m.onDate, m.direction, m.amount, m.otherBank ? 1 : 0);
-    for (const c of a.credit) {
-      insertCredit.run(c.holdingId, customerId, c.productCode, c.nextDueOn, c.dueAmount, c.overdueDays, c.classification, c.previousClassification, c.classifiedOn);
-    }
-    for (const ap of a.applications) insertApplication.run(customerId, ap.productCode, ap.status, ap.appliedOn);
-    if (!a.resident) markNonResident.run(customerId);
-  };
+const DEMO_COLUMNS = {
+  customers: [...FEED_COLUMNS['customers.csv'].required, ...FEED_COLUMNS['customers.csv'].optional],
+} as const;
+
+/** The demo branch's product catalogue, as a feed's products.csv. */
+function writeProducts(feed: FeedWriter): void {
+  for (const p of DEMO_PRODUCTS) {
+    feed.row('products.csv', {
+      product_code: p.code,
+      category: p.category,
+      name_zh: p.name['zh-CN'],
+      name_en: p.name.en,
+      risk_level: p.riskLevel,
+      is_credit: p.isCredit,
+      life_stages: p.lifeStages.join('|'),
+      min_age: p.minAge,
+      max_age: p.maxAge,
+      base_propensity: p.basePropensity,
+      value: p.value,
+      lever: p.lever,
+      active: p.active,
+    });
+  }
+}
+
+const yuan = (amount: number) => fenToYuanText(Math.round(amount * 100));
+
+/** Writes the six fixed identities, then `count` synthetic customers, with everything they hold. */
+function writeDemoFeed(feed: FeedWriter, tiering: TieringRules, today: string, count: number, extraHoldings = 0): void {
+  writeProducts(feed);
+  for (const f of ['credit.csv', 'movements.csv', 'applications.csv'] as const) feed.touch(f);
+  const todayDay = dayNumber(today);
 
   const write = (c: CustomerRecord, fixedIndex = 0) => {
     // The fixed identities keep everything at their home branch (what the README promises).
     if (fixedIndex === 0 && extraHoldings > 0) splitIntoTranches(c, extraHoldings);
     const heldAt = fixedIndex > 0 ? c.holdings.map(() => null) : heldAtBranches(c);
-    const totals = totalsOf(c.holdings.map((h) => ({ category: CATEGORY.get(h.productCode)!, amount: h.amount })));
-    const tier = tierFor(totals.aum, tiering);
-    const stars = starsFor(totals.aum, tiering);
-    const key = keyCustomerReason({ deposits: totals.deposits, loans: totals.loans, lastOverdueOn: c.lastOverdueOn, today }, tiering) !== null;
-    insertCustomer.run(
-      c.id,
-      demoCif(c.id),
-      c.name,
-      c.gender,
-      c.birthDate,
-      c.phone,
-      c.idNumber,
-      c.maritalStatus,
-      c.occupation,
-      c.riskTolerance,
-      c.marketingConsent ? 1 : 0,
-      c.homeBranchId,
-      c.relationshipManager,
-      c.lastOverdueOn,
-      tier,
-      stars,
-      key ? 1 : 0,
-      round2(totals.aum),
-      today,
-    );
-    for (const card of c.cards) insertCard.run(card.cardNumber, c.id, card.kind);
-    const held: ActivityHolding[] = c.holdings.map((h, i) => ({
-      holdingId: Number(insertHolding.run(c.id, h.productCode, h.amount, h.openedOn, h.maturityOn, today, heldAt[i] ?? null).lastInsertRowid),
+    const cif = demoCif(c.id);
+    const activityHoldings: ActivityHolding[] = c.holdings.map((h, i) => ({
+      holdingId: i,
       productCode: h.productCode,
       category: CATEGORY.get(h.productCode)!,
       amount: h.amount,
     }));
-    if (fixedIndex > 0) {
-      // Demo personas stay out of control groups so a tester always sees what the README says.
-      markExempt.run(c.id);
-      writeActivity(c.id, fixedActivity(fixedIndex, held, today));
-    } else writeActivity(c.id, demoActivity(c.id, held, c.lastOverdueOn, today));
-    s.counts.customer++;
-    s.counts.card += c.cards.length;
-    s.counts.holding += c.holdings.length;
-    s.tiers[tier]++;
-    if (key) s.keyCustomers++;
+    const activity = fixedIndex > 0 ? fixedActivity(fixedIndex, activityHoldings, today) : demoActivity(c.id, activityHoldings, c.lastOverdueOn, today);
+    // Risk assessments spread over the last 18 months (about a third older than a year: expired);
+    // the six personas were assessed three months ago.
+    const assessedOn = isoDate(todayDay - (fixedIndex > 0 ? 90 : (c.id * 37) % 540));
+    feed.row(
+      'customers.csv',
+      {
+        cif,
+        name: c.name,
+        gender: c.gender,
+        birth_date: c.birthDate,
+        phone: c.phone,
+        resident_id: c.idNumber,
+        marital_status: c.maritalStatus,
+        occupation: c.occupation,
+        risk_tolerance: c.riskTolerance,
+        marketing_consent: c.marketingConsent,
+        home_branch_id: c.homeBranchId,
+        relationship_manager: c.relationshipManager,
+        risk_assessed_on: assessedOn,
+        last_overdue_on: c.lastOverdueOn,
+        resident: activity.resident,
+        // Demo personas stay out of control groups so a tester always sees what the README says.
+        control_group_exempt: fixedIndex > 0,
+      },
+      DEMO_COLUMNS.customers,
+    );
+    for (const card of c.cards) feed.row('cards.csv', { card_number: card.cardNumber, cif, kind: card.kind });
+    const accountOf = (i: number) => `${cif}-${String(i + 1).padStart(3, '0')}`;
+    c.holdings.forEach((h, i) =>
+      feed.row('holdings.csv', {
+        cif,
+        product_code: h.productCode,
+        account_id: accountOf(i),
+        branch_id: heldAt[i] ?? c.homeBranchId,
+        amount: yuan(h.amount),
+        opened_on: h.openedOn,
+        maturity_on: h.maturityOn,
+      }),
+    );
+    for (const m of activity.movements) feed.row('movements.csv', { cif, on_date: m.onDate, direction: m.direction, amount: yuan(m.amount), other_bank: m.otherBank });
+    for (const k of activity.credit) {
+      feed.row('credit.csv', {
+        account_id: accountOf(k.holdingId),
+        next_due_on: k.nextDueOn,
+        due_amount: yuan(k.dueAmount),
+        overdue_days: k.overdueDays,
+        classification: k.classification,
+        previous_classification: k.previousClassification,
+        classified_on: k.classifiedOn,
+      });
+    }
+    for (const a of activity.applications) feed.row('applications.csv', { cif, product_code: a.productCode, status: a.status, applied_on: a.appliedOn });
   };
 
-  // The six fixed identities are customers 1..6.
+  // The six fixed identities come first: customers 1..6.
   for (const [i, f] of fixedCustomerSpecs(today).entries()) {
-    write({
-      id: i + 1,
-      name: f.name,
-      gender: f.gender,
-      birthDate: f.birthDate,
-      phone: f.phone,
-      idNumber: f.idNumber,
-      maritalStatus: f.maritalStatus,
-      occupation: f.occupation,
-      riskTolerance: f.riskTolerance,
-      marketingConsent: f.marketingConsent,
-      homeBranchId: DEMO_BRANCH_ID,
-      relationshipManager: f.relationshipManager,
-      lastOverdueOn: f.lastOverdueOn,
-      cards: [{ cardNumber: f.cardNumber, kind: 'debit' }, ...f.extraCards],
-      holdings: f.holdings,
-    }, i + 1);
+    write(
+      {
+        id: i + 1,
+        name: f.name,
+        gender: f.gender,
+        birthDate: f.birthDate,
+        phone: f.phone,
+        idNumber: f.idNumber,
+        maritalStatus: f.maritalStatus,
+        occupation: f.occupation,
+        riskTolerance: f.riskTolerance,
+        marketingConsent: f.marketingConsent,
+        homeBranchId: DEMO_BRANCH_ID,
+        relationshipManager: f.relationshipManager,
+        lastOverdueOn: f.lastOverdueOn,
+        cards: [{ cardNumber: f.cardNumber, kind: 'debit' }, ...f.extraCards],
+        holdings: f.holdings,
+      },
+      i + 1,
+    );
   }
 
-  const idTaken = db.prepare('SELECT 1 FROM customer WHERE id_number = ?').pluck();
-  const gen = new CustomerGenerator(today, tiering, (id) => idTaken.get(id) !== undefined);
-  for (let k = 0; k < count; k++) write(gen.next(FIXED_COUNT + 1 + k));
+  const taken = new Set(fixedCustomerSpecs(today).map((f) => f.idNumber));
+  const gen = new CustomerGenerator(today, tiering, (id) => taken.has(id));
+  for (let k = 0; k < count; k++) {
+    const c = gen.next(FIXED_COUNT + 1 + k);
+    taken.add(c.idNumber);
+    write(c);
+  }
 }
 
 const FIXED_COUNT = 6;
@@ -611,10 +616,10 @@ class CustomerGenerator {
 
   /** Wealthy and key customers have a relationship manager (from the same outcome the tiering will compute). */
   private relationshipManagerFor(c: CustomerRecord): string | null {
-    const totals = totalsOf(c.holdings.map((h) => ({ category: CATEGORY.get(h.productCode)!, amount: h.amount })));
-    const tier = tierFor(totals.aum, this.tiering);
+    const totals = totalsOf(c.holdings.map((h) => ({ category: CATEGORY.get(h.productCode)!, amountFen: Math.round(h.amount * 100) })));
+    const tier = tierFor(totals.aumFen, this.tiering);
     const key =
-      keyCustomerReason({ deposits: totals.deposits, loans: totals.loans, lastOverdueOn: c.lastOverdueOn, today: this.today }, this.tiering) !== null;
+      keyCustomerReason({ depositsFen: totals.depositsFen, loansFen: totals.loansFen, lastOverdueOn: c.lastOverdueOn, today: this.today }, this.tiering) !== null;
     const odds = tier === 'top' ? 1 : tier === 'gold' ? 0.85 : key ? 0.7 : 0;
     return odds > 0 && this.rng.chance(odds) ? this.rng.pick(RELATIONSHIP_MANAGERS) : null;
   }

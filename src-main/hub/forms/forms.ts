@@ -5,6 +5,7 @@
  * and marks them used. Form data is kept for a retention period and then purged.
  */
 import type { Db } from '../db/open';
+import type { BranchKey } from '../customers/branch-key';
 import type { Identity } from '../auth/sessions';
 import type { Journal } from '../journal';
 import type { KioskFormInfo, SubmitFormResponse, TellerFormResponse } from '../../domain/contracts';
@@ -67,6 +68,8 @@ export class Forms {
     private readonly now: () => number,
     /** What each identification strength allows (pre-filling needs a read or confirmed identity by default). */
     private readonly identification: () => IdentificationRules,
+    /** Opens the customer's sealed identifiers for pre-filling, and seals the saved form at rest. */
+    private readonly key: BranchKey,
   ) {
     this.s = {
       ticket: db.prepare(
@@ -74,8 +77,8 @@ export class Forms {
            identification, id_confirmed_at
          FROM ticket WHERE id = ?`,
       ),
-      customer: db.prepare('SELECT name, phone, id_number FROM customer WHERE id = ?'),
-      card: db.prepare(`SELECT card_number FROM card WHERE customer_id = ? ORDER BY kind = 'debit' DESC, card_number LIMIT 1`),
+      customer: db.prepare('SELECT name, phone_sealed, id_sealed FROM customer WHERE id = ?'),
+      card: db.prepare(`SELECT card_sealed FROM card WHERE customer_id = ? ORDER BY kind = 'debit' DESC, card_masked LIMIT 1`),
       form: db.prepare('SELECT * FROM ticket_form WHERE ticket_id = ?'),
       upsert: db.prepare(
         `INSERT INTO ticket_form (ticket_id, branch_id, form_id, values_json, prefilled_json, used_json, submitted_at, updated_at)
@@ -113,10 +116,15 @@ export class Forms {
     const customerId = t.customer_id;
     if (customerId === null) return {};
     if (!allows(this.identification(), 'prefill', effectiveStrength(t.identification ?? 'typed', t.id_confirmed_at))) return {};
-    const c = this.s.customer.get(customerId) as { name: string; phone: string; id_number: string } | undefined;
+    const c = this.s.customer.get(customerId) as { name: string; phone_sealed: Buffer; id_sealed: Buffer } | undefined;
     if (!c) return {};
-    const card = this.s.card.get(customerId) as { card_number: string } | undefined;
-    return { name: c.name, phone: c.phone, idNumber: c.id_number, ...(card ? { cardNumber: card.card_number } : {}) };
+    const card = this.s.card.get(customerId) as { card_sealed: Buffer } | undefined;
+    return {
+      name: c.name,
+      phone: this.key.open(c.phone_sealed),
+      idNumber: this.key.open(c.id_sealed),
+      ...(card ? { cardNumber: this.key.open(card.card_sealed) } : {}),
+    };
   }
 
   private static mask(source: PrefillSource, value: string): string {
@@ -178,7 +186,7 @@ export class Forms {
         ticket_id: t.id,
         branch_id: t.branch_id,
         form_id: formId,
-        values_json: JSON.stringify(values),
+        values_json: sealValues(this.key, values),
         prefilled_json: JSON.stringify(prefilledKeys),
         now,
       });
@@ -203,7 +211,7 @@ export class Forms {
     this.checkCalledHere(t, teller);
     const row = this.s.form.get(t.id) as FormRow | undefined;
     if (!row) throw notFound('form_not_found', 'form not found');
-    const values = JSON.parse(row.values_json) as FormValues;
+    const values = openValues(this.key, row.values_json) as FormValues;
     const unknown = keys.filter((k) => !(k in values));
     if (unknown.length) throw notFound('form_field_not_found', `form field ${unknown.join(', ')} not found`, { fields: unknown.join(', ') });
     const used = new Set<string>(JSON.parse(row.used_json) as string[]);
@@ -224,7 +232,7 @@ export class Forms {
 
   private view(t: TicketRef, row: FormRow): TellerFormResponse {
     const form = FORM_BY_ID.get(row.form_id)!;
-    const values = JSON.parse(row.values_json) as Record<string, FieldValue>;
+    const values = openValues(this.key, row.values_json) as Record<string, FieldValue>;
     const prefilled = new Set(JSON.parse(row.prefilled_json) as string[]);
     const used = new Set(JSON.parse(row.used_json) as string[]);
     return {
@@ -250,4 +258,16 @@ export class Forms {
         }),
     };
   }
+}
+
+/**
+ * A saved form holds identifiers (ID number, card and account numbers) as the customer typed them:
+ * at rest it is sealed with the branch key, like the customer snapshot's identifiers.
+ */
+export function sealValues(key: BranchKey, values: unknown): string {
+  return `sealed:${key.seal(JSON.stringify(values)).toString('base64')}`;
+}
+
+export function openValues(key: BranchKey, stored: string): unknown {
+  return JSON.parse(stored.startsWith('sealed:') ? key.open(Buffer.from(stored.slice(7), 'base64')) : stored);
 }

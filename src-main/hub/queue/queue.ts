@@ -152,6 +152,7 @@ export class Queue {
             method: req.identity.method,
             strength: r.row.identification,
             matched: r.row.customer_id !== null,
+            ...(r.sharedIdentifier ? { shared: true } : {}),
             ...(r.row.customer_id !== null ? { customer: `C${r.row.customer_id}` } : {}),
           });
         }

@@ -95,6 +95,8 @@ export interface IssuePlacement {
   /** Queued at this instant instead of now: the booked time of an on-time appointment. */
   queuedAt?: number;
   appointmentId?: number;
+  /** The customer is known already (an appointment booked for them): no identifier is looked up. */
+  customer?: { id: number; strength: 'typed' | 'read' };
 }
 
 export interface IssueResult {
@@ -102,6 +104,8 @@ export interface IssueResult {
   created: boolean;
   row: TicketRow;
   greenChannel: GreenChannelDecision | null;
+  /** The identifier given belongs to several customers (a family's phone): nobody was picked. */
+  sharedIdentifier: boolean;
 }
 
 /**
@@ -257,7 +261,7 @@ export class TicketStore {
 
   issue(req: CreateTicket, device: Identity, placement: IssuePlacement = {}): IssueResult {
     const existing = this.byRequestId(req.requestId);
-    if (existing) return { ticket: this.issued(existing), created: false, row: existing, greenChannel: this.routingFor(existing.id) };
+    if (existing) return { ticket: this.issued(existing), created: false, row: existing, greenChannel: this.routingFor(existing.id), sharedIdentifier: false };
 
     const requested = this.branch.serviceByCode.get(req.serviceCode);
     if (!requested) throw notFound('service_not_found', `service ${req.serviceCode} not found`, { serviceCode: req.serviceCode });
@@ -265,10 +269,16 @@ export class TicketStore {
       throw invalid('vip_only_service', `serviceCode: ${req.serviceCode} is assigned by the green channel, not chosen`, { serviceCode: req.serviceCode });
     }
 
-    const customer = req.identity ? this.customers.find(req.identity.kind, req.identity.value) : null;
+    // An identifier shared by several customers picks nobody: the ticket is not identified.
+    const matched = placement.customer
+      ? { customer: this.customers.getOrNull(placement.customer.id), shared: false }
+      : req.identity
+        ? this.customers.match(req.identity.kind, req.identity.value)
+        : { customer: null, shared: false };
+    const customer = matched.customer;
     // A typed number is not a customer: no green channel and no VIP class until staff check the
     // person (domain/identification.ts); the branch rules say which strengths are trusted.
-    const entered = req.identity ? strengthOf(req.identity.method, req.identity.kind) : null;
+    const entered = placement.customer ? placement.customer.strength : req.identity ? strengthOf(req.identity.method, req.identity.kind) : null;
     const trusted = customer !== null && allows(this.branch.rules.identification, 'greenChannel', entered);
     const rule = customer && trusted ? this.greenChannelRule(customer) : null;
     const gc = this.branch.rules.greenChannel;
@@ -334,7 +344,7 @@ export class TicketStore {
       this.journal.event(this.branch.id, 'ticket.issued', { ticketId: ticket.id, number: ticket.number, serviceCode: ticket.service_code });
       return ticket;
     })();
-    return { ticket: this.issued(row), created: true, row, greenChannel: this.routingFor(row.id) };
+    return { ticket: this.issued(row), created: true, row, greenChannel: this.routingFor(row.id), sharedIdentifier: matched.shared };
   }
 
   /** The rule that routes this customer into the green channel, or null. */

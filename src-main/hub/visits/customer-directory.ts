@@ -7,7 +7,8 @@ import type { Db } from '../db/open';
 import type { CardAction, CardOffer, ControlGroup, CustomerCard, GreenChannelDecision, HoldingGroup, OfferOutcome, OfferResponse, TicketIdentification } from '../../domain/contracts';
 import { allows } from '../../domain/identification';
 import { ageOn, lifeStageOf, PRODUCT_CATEGORIES, type Product, type ProductCategory, type LifeStage } from '../../domain/products';
-import { maskCardNumber, maskIdNumber, maskName, maskPhone } from '../../domain/masking';
+import { maskName } from '../../domain/masking';
+import type { BranchKey } from '../customers/branch-key';
 import { addDaysIso, LOAN_CLASSES, remindersFor, type AccountMovement, type CreditState, type LoanClass, type Reminder } from '../../domain/reminders';
 import { riskAssessmentExpired, type OfferCustomer } from '../../domain/offers';
 import { decideNextBestAction, type NbaDecision, type NbaOffer, type StageTimings } from '../../domain/next-best-action';
@@ -23,8 +24,9 @@ export interface CustomerRow {
   name: string;
   gender: 'M' | 'F';
   birth_date: string;
-  phone: string;
-  id_number: string;
+  /** Masked forms only: the identifiers themselves are sealed (customers/branch-key.ts). */
+  phone_masked: string;
+  id_masked: string;
   marital_status: 'single' | 'married' | 'divorced' | 'widowed';
   occupation: string;
   risk_tolerance: number;
@@ -35,7 +37,8 @@ export interface CustomerRow {
   tier: Tier;
   stars: number;
   key_customer: number;
-  aum: number;
+  /** Assets under management, integer fen. */
+  aum_fen: number;
   resident: number;
   control_exempt: number;
   /** Date of the last risk assessment (风险测评), null if never assessed. */
@@ -77,13 +80,14 @@ interface HoldingRow {
   category: ProductCategory;
   name_zh: string;
   name_en: string;
-  amount: number;
+  amount_fen: number;
   opened_on: string;
   maturity_on: string | null;
   as_of: string;
 }
 
-interface ProductRow {
+/** A row of the catalogue table (snapshot `product`). */
+export interface ProductRow {
   code: string;
   category: ProductCategory;
   name_zh: string;
@@ -116,6 +120,7 @@ export class CustomerDirectory {
   private readonly byIdNumber;
   private readonly byCard;
   private readonly customer;
+  private readonly sealedOf;
   private readonly holdingsOf;
   private readonly holdingsHeldAt;
   private readonly cardsOf;
@@ -136,21 +141,24 @@ export class CustomerDirectory {
   constructor(
     private readonly db: Db,
     private readonly branch: Branch,
+    private readonly key: BranchKey,
   ) {
-    this.byPhone = db.prepare('SELECT * FROM customer WHERE phone = ?');
-    this.byIdNumber = db.prepare('SELECT * FROM customer WHERE id_number = ?');
-    this.byCard = db.prepare('SELECT c.* FROM card k JOIN customer c ON c.id = k.customer_id WHERE k.card_number = ?');
+    // At most two rows: one is a customer, two means the identifier is shared (a family's phone).
+    this.byPhone = db.prepare('SELECT * FROM customer WHERE phone_lookup = ? LIMIT 2');
+    this.byIdNumber = db.prepare('SELECT * FROM customer WHERE id_lookup = ? LIMIT 2');
+    this.byCard = db.prepare('SELECT c.* FROM card k JOIN customer c ON c.id = k.customer_id WHERE k.card_lookup = ? LIMIT 2');
+    this.sealedOf = db.prepare('SELECT phone_sealed, id_sealed FROM customer WHERE id = ?');
     this.customer = db.prepare('SELECT * FROM customer WHERE id = ?');
     this.holdingsOf = db.prepare(
-      `SELECT h.product_code, p.category, p.name_zh, p.name_en, h.amount, h.opened_on, h.maturity_on, h.as_of
-       FROM holding h JOIN product p ON p.code = h.product_code WHERE h.customer_id = ? ORDER BY h.amount DESC`,
+      `SELECT h.product_code, p.category, p.name_zh, p.name_en, h.amount_fen, h.opened_on, h.maturity_on, h.as_of
+       FROM holding h JOIN product p ON p.code = h.product_code WHERE h.customer_id = ? ORDER BY h.amount_fen DESC`,
     );
-    // branch_id NULL = held at the home branch, so a secondary branch sees only rows naming it.
+    // A secondary branch sees only the holdings held at it.
     this.holdingsHeldAt = db.prepare(
-      `SELECT h.product_code, p.category, p.name_zh, p.name_en, h.amount, h.opened_on, h.maturity_on, h.as_of
-       FROM holding h JOIN product p ON p.code = h.product_code WHERE h.customer_id = ? AND h.branch_id = ? ORDER BY h.amount DESC`,
+      `SELECT h.product_code, p.category, p.name_zh, p.name_en, h.amount_fen, h.opened_on, h.maturity_on, h.as_of
+       FROM holding h JOIN product p ON p.code = h.product_code WHERE h.customer_id = ? AND h.branch_id = ? ORDER BY h.amount_fen DESC`,
     );
-    this.cardsOf = db.prepare('SELECT card_number FROM card WHERE customer_id = ? ORDER BY card_number');
+    this.cardsOf = db.prepare("SELECT card_masked, card_sealed FROM card WHERE customer_id = ? ORDER BY kind = 'debit' DESC, card_masked");
     this.insertDecision = db.prepare(
       `INSERT INTO offer_decision (ticket_id, customer_id, service_only, offers_json, dropped_json, decided_at,
          control_group, segment, period, pitch_allowance, actions_json, trace_json)
@@ -167,9 +175,9 @@ export class CustomerDirectory {
       `INSERT INTO offer_outcome (decision_id, customer_id, product_code, outcome, segment, counts_toward_cap, note, staff_id, device, recorded_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.movementsOf = db.prepare('SELECT on_date, direction, amount, other_bank FROM account_movement WHERE customer_id = ? AND on_date >= ?');
+    this.movementsOf = db.prepare('SELECT on_date, direction, amount_fen, other_bank FROM account_movement WHERE customer_id = ? AND on_date >= ?');
     this.creditOf = db.prepare(
-      `SELECT cs.product_code, cs.next_due_on, cs.due_amount, cs.overdue_days, cs.classification, cs.previous_classification,
+      `SELECT cs.product_code, cs.next_due_on, cs.due_fen, cs.overdue_days, cs.classification, cs.previous_classification,
          cs.classified_on, h.branch_id AS held_at
        FROM credit_status cs LEFT JOIN holding h ON h.id = cs.holding_id WHERE cs.customer_id = ?`,
     );
@@ -185,9 +193,29 @@ export class CustomerDirectory {
     this.closeDecisionStmt = db.prepare('UPDATE offer_decision SET closed_at = ? WHERE id = ? AND closed_at IS NULL');
   }
 
-  find(kind: 'phone' | 'card' | 'idNumber', value: string): CustomerRow | null {
+  /**
+   * The customer an identifier belongs to, by its lookup hash. `shared` when it belongs to more
+   * than one (a family's phone): then nobody is picked.
+   */
+  match(kind: 'phone' | 'card' | 'idNumber', value: string): { customer: CustomerRow | null; shared: boolean } {
     const stmt = kind === 'phone' ? this.byPhone : kind === 'card' ? this.byCard : this.byIdNumber;
-    return (stmt.get(value) as CustomerRow | undefined) ?? null;
+    const rows = stmt.all(this.key.lookup(kind, value)) as CustomerRow[];
+    return rows.length === 1 ? { customer: rows[0]!, shared: false } : { customer: null, shared: rows.length > 1 };
+  }
+
+  /** The one customer an identifier belongs to, or null (none, or shared by several). */
+  find(kind: 'phone' | 'card' | 'idNumber', value: string): CustomerRow | null {
+    return this.match(kind, value).customer;
+  }
+
+  /** Forget what was read from the previous snapshot (the hub switched to another). */
+  snapshotSwitched(): void {
+    this.products = null;
+  }
+
+  /** The customer, or null when the snapshot no longer has them (removed by a feed). */
+  getOrNull(customerId: number): CustomerRow | null {
+    return (this.customer.get(customerId) as CustomerRow | undefined) ?? null;
   }
 
   get(customerId: number): CustomerRow {
@@ -248,15 +276,15 @@ export class CustomerDirectory {
     const since = addDaysIso(today, -Math.max(w.flowAverageDays, w.otherBankTransfersDays));
     const movements =
       scope === 'all'
-        ? (this.movementsOf.all(c.id, since) as { on_date: string; direction: 'in' | 'out'; amount: number; other_bank: number }[]).map<AccountMovement>(
-            (m) => ({ on: m.on_date, direction: m.direction, amount: m.amount, otherBank: m.other_bank === 1 }),
+        ? (this.movementsOf.all(c.id, since) as { on_date: string; direction: 'in' | 'out'; amount_fen: number; other_bank: number }[]).map<AccountMovement>(
+            (m) => ({ on: m.on_date, direction: m.direction, amountFen: m.amount_fen, otherBank: m.other_bank === 1 }),
           )
         : [];
     const allCredit = (
       this.creditOf.all(c.id) as {
         product_code: string;
         next_due_on: string | null;
-        due_amount: number;
+        due_fen: number;
         overdue_days: number;
         classification: LoanClass;
         previous_classification: LoanClass | null;
@@ -267,25 +295,25 @@ export class CustomerDirectory {
       heldHere: scope === 'all' || r.held_at === this.branch.id,
       productCode: r.product_code,
       nextDueOn: r.next_due_on,
-      dueAmount: r.due_amount,
+      dueFen: r.due_fen,
       overdueDays: r.overdue_days,
       classification: r.classification,
       previousClassification: r.previous_classification,
       classifiedOn: r.classified_on,
     }));
     const credit: CreditState[] = allCredit.filter((x) => x.heldHere).map(({ heldHere: _, ...x }) => x);
-    const balance = holdings.filter((h) => h.category === 'demand_deposit').reduce((sum, h) => sum + h.amount, 0);
+    const balanceFen = holdings.filter((h) => h.category === 'demand_deposit').reduce((sum, h) => sum + h.amount_fen, 0);
     const reminders = remindersFor({
       today,
       birthDate: c.birth_date,
       holdings: holdings.map((h) => ({
         productCode: h.product_code,
-        amount: h.amount,
+        amountFen: h.amount_fen,
         maturityOn: h.maturity_on,
         maturityKind: h.category === 'demand_deposit' || h.category === 'time_deposit' ? 'deposit' : 'wealth',
       })),
       credit,
-      balance,
+      balanceFen,
       movements,
       ...w,
     });
@@ -449,11 +477,11 @@ export class CustomerDirectory {
       if (items.length === 0) continue;
       groups.push({
         category,
-        total: items.reduce((s, h) => s + h.amount, 0),
+        totalFen: items.reduce((s, h) => s + h.amount_fen, 0),
         items: items.map((h) => ({
           productCode: h.product_code,
           productName: { 'zh-CN': h.name_zh, en: h.name_en },
-          amount: h.amount,
+          amountFen: h.amount_fen,
           openedOn: h.opened_on,
           maturityOn: h.maturity_on,
           asOf: h.as_of,
@@ -482,7 +510,7 @@ export class CustomerDirectory {
       outcome: outcomes.get(o.productCode) ?? null,
       countsTowardCap: o.countsTowardCap !== false,
     }));
-    const cards = (this.cardsOf.all(c.id) as { card_number: string }[]).map((k) => maskCardNumber(k.card_number));
+    const cards = (this.cardsOf.all(c.id) as { card_masked: string }[]).map((k) => k.card_masked);
     const asOf = holdings.reduce((m, h) => (h.as_of > m ? h.as_of : m), '');
     const inWindow = pitchesInWindow(this.history(c.id, now), now, this.branch.rules.marketing.caps.windowDays);
     const card: CustomerCard = {
@@ -496,8 +524,8 @@ export class CustomerDirectory {
         maskedName: maskName(c.name),
         gender: c.gender,
         age: ageOn(c.birth_date, today),
-        maskedPhone: maskPhone(c.phone),
-        maskedIdNumber: maskIdNumber(c.id_number),
+        maskedPhone: c.phone_masked,
+        maskedIdNumber: c.id_masked,
         maskedCardNumbers: cards,
         tier: c.tier,
         stars: c.stars,
@@ -510,7 +538,7 @@ export class CustomerDirectory {
         relationshipManager: c.relationship_manager,
         productCount: holdings.length,
         // The stored AUM is the customer's whole relationship: a secondary branch shows what it holds.
-        aum: f.scope === 'all' ? c.aum : Math.round(totalsOf(holdings).aum * 100) / 100,
+        aumFen: f.scope === 'all' ? c.aum_fen : totalsOf(holdings.map((h) => ({ category: h.category, amountFen: h.amount_fen }))).aumFen,
         resident: c.resident !== 0,
         riskTolerance: c.risk_tolerance,
         riskAssessedOn: c.risk_assessed_on,
@@ -536,7 +564,7 @@ export class CustomerDirectory {
     return {
       ...card,
       locked: true,
-      customer: { ...card.customer, maskedCardNumbers: [], productCount: null, aum: null, creditWarning: false },
+      customer: { ...card.customer, maskedCardNumbers: [], productCount: null, aumFen: null, creditWarning: false },
       holdings: [],
       reminders: [],
       offers: [],
@@ -593,9 +621,9 @@ export class CustomerDirectory {
 
   /** Full identifiers for a reveal (the caller checks purpose and audits). */
   identifiers(customerId: number, field: 'phone' | 'idNumber' | 'card'): string[] {
-    const c = this.get(customerId);
-    if (field === 'phone') return [c.phone];
-    if (field === 'idNumber') return [c.id_number];
-    return (this.cardsOf.all(c.id) as { card_number: string }[]).map((k) => k.card_number);
+    if (field === 'card') return (this.cardsOf.all(customerId) as { card_sealed: Buffer }[]).map((k) => this.key.open(k.card_sealed));
+    const sealed = this.sealedOf.get(customerId) as { phone_sealed: Buffer; id_sealed: Buffer } | undefined;
+    if (!sealed) throw notFound('customer_not_found', 'customer not found');
+    return [this.key.open(field === 'phone' ? sealed.phone_sealed : sealed.id_sealed)];
   }
 }

@@ -25,6 +25,7 @@ import type {
   RevealResponse,
 } from '../../domain/contracts';
 import { ATTRIBUTION_DAYS, CONVERSION_COLUMNS, ConversionRowSchema, type ConversionRow } from '../../domain/conversions';
+import { recordConversions } from './conversions';
 import type { TraceEntry } from '../../domain/next-best-action';
 import { CsvFileError, readCsvText } from '../feed/csv-rows';
 import type { ControlGroup } from '../../domain/control-groups';
@@ -288,9 +289,8 @@ export class Visits {
   }
 
   /**
-   * Stores checked conversion rows (an upload, or the warehouse feed's conversions.csv): each one is
-   * joined to the customer's latest lobby visit at this branch within ATTRIBUTION_DAYS before the
-   * opening; the import is recorded with the date its data covers up to.
+   * Stores checked conversion rows of an upload: each cif found in the customer snapshot, then
+   * recorded (recordConversions).
    */
   storeConversions(
     rows: readonly { line: number; row: ConversionRow }[],
@@ -300,57 +300,19 @@ export class Visits {
     source: 'upload' | 'feed',
     who: { subjectId: string; role: Identity['role'] | 'system'; device?: string | null },
   ): ImportConversionsResponse {
-    const rejected: FileRowReject[] = [...rejectedBefore];
-    const byCif = this.db.prepare('SELECT id FROM customer WHERE cif = ?');
-    const visit = this.db.prepare(
-      `SELECT d.id FROM offer_decision d JOIN ticket t ON t.id = d.ticket_id
-       WHERE d.customer_id = ? AND t.branch_id = ? AND t.business_date BETWEEN ? AND ?
-       ORDER BY t.business_date DESC, d.decided_at DESC LIMIT 1`,
+    const byCif = this.db.prepare('SELECT id FROM customer WHERE cif = ?').pluck();
+    return recordConversions(
+      this.db,
+      this.journal,
+      this.branch.id,
+      rows.map((r) => ({ ...r, customerId: (byCif.get(r.row.cif) as number | undefined) ?? null })),
+      rejectedBefore,
+      warnings,
+      asOf,
+      source,
+      who,
+      this.now(),
     );
-    const insert = this.db.prepare(
-      `INSERT INTO conversion (customer_id, product_code, opened_on, decision_id, imported_at, imported_by, account_id) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (customer_id, product_code, opened_on) DO NOTHING`,
-    );
-    const record = this.db.prepare(
-      `INSERT INTO conversion_import (branch_id, source, as_of, imported_at, imported_by, rows, imported, rejected) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
-    let imported = 0;
-    let matched = 0;
-    let skipped = 0;
-    const at = this.now();
-    const file = 'conversions.csv';
-    this.db.transaction(() => {
-      for (const { line, row } of rows) {
-        if (row.opened_on > asOf) {
-          rejected.push({ file, line, column: 'opened_on', reason: `${row.opened_on} is after the date the file covers (${asOf})` });
-          continue;
-        }
-        const c = byCif.get(row.cif) as { id: number } | undefined;
-        if (!c) {
-          rejected.push({ file, line, column: 'cif', reason: `no customer with cif ${row.cif}` });
-          continue;
-        }
-        const d = visit.get(c.id, this.branch.id, addDaysIso(row.opened_on, -ATTRIBUTION_DAYS), row.opened_on) as { id: number } | undefined;
-        const changes = insert.run(c.id, row.product_code, row.opened_on, d?.id ?? null, at, who.subjectId, row.account_id ?? null).changes;
-        if (changes === 0) skipped++;
-        else {
-          imported++;
-          if (d) matched++;
-        }
-      }
-      record.run(this.branch.id, source, asOf, at, who.subjectId, rows.length + rejectedBefore.length, imported, rejected.length);
-      this.journal.audit({
-        branchId: this.branch.id,
-        actor: who.subjectId,
-        role: who.role,
-        device: who.device ?? null,
-        action: 'marketing.conversion_import',
-        subject: `branch:${this.branch.id}`,
-        detail: { source, asOf, imported, matched, skipped, rejected: rejected.length },
-      });
-    })();
-    rejected.sort((a, b) => a.line - b.line);
-    return { asOf, rows: rows.length + rejectedBefore.length, imported, matched, skipped, rejected, warnings: [...warnings] };
   }
 
   /**

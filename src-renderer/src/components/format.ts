@@ -42,6 +42,16 @@ export function formatMoney(amount: number | null | undefined): string {
   return nf('cny', () => new Intl.NumberFormat(currentLanguage(), { style: 'currency', currency: 'CNY' })).format(amount);
 }
 
+/** Integer fen (how the hub sends money) as CNY: ¥1,234,567.00. */
+export function formatFen(fen: number | null | undefined): string {
+  return fen == null || !Number.isFinite(fen) ? '—' : formatMoney(fen / 100);
+}
+
+/** Integer fen as whole CNY (AUM, totals): ¥6,480,000. */
+export function formatFenWhole(fen: number | null | undefined): string {
+  return fen == null || !Number.isFinite(fen) ? '—' : formatMoneyWhole(fen / 100);
+}
+
 /** A large amount in CNY without decimals (AUM, totals): ¥6,480,000. */
 export function formatMoneyWhole(amount: number | null | undefined): string {
   if (amount == null || !Number.isFinite(amount)) return '—';

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +9,9 @@ import { daysBetween, remindersFor } from '../../../src-main/domain/reminders';
 import { keyCustomerReason, starsFor, tierFor, totalsOf, type Tier } from '../../../src-main/domain/tiering';
 import { verifySecret } from '../../../src-main/hub/auth/secrets';
 import { openDatabase, type Db } from '../../../src-main/hub/db/open';
+import { openDemoDatabase, type DemoDatabase } from '../../../src-main/hub/demo/demo-database';
+import type { DemoSeedOptions } from '../../../src-main/hub/demo/seed';
+import { addPlainViews } from '../../helpers/branch-data';
 import {
   DEMO_BRANCH_ID,
   DEMO_BRANCH_RULES,
@@ -53,39 +56,58 @@ interface HoldingRow {
   customer_id: number;
   product_code: string;
   amount: number;
+  amount_fen: number;
   opened_on: string;
   maturity_on: string | null;
   as_of: string;
 }
 
 function recompute(c: CustomerRow, holdings: HoldingRow[], today = TODAY, rules = RULES) {
-  const totals = totalsOf(holdings.map((h) => ({ category: CATEGORY.get(h.product_code)!, amount: h.amount })));
+  const fen = totalsOf(holdings.map((h) => ({ category: CATEGORY.get(h.product_code)!, amountFen: h.amount_fen })));
   return {
-    totals,
-    tier: tierFor(totals.aum, rules),
-    stars: starsFor(totals.aum, rules),
-    key: keyCustomerReason({ deposits: totals.deposits, loans: totals.loans, lastOverdueOn: c.last_overdue_on, today }, rules),
+    totals: { aum: fen.aumFen / 100, deposits: fen.depositsFen / 100, loans: fen.loansFen / 100 },
+    tier: tierFor(fen.aumFen, rules),
+    stars: starsFor(fen.aumFen, rules),
+    key: keyCustomerReason({ depositsFen: fen.depositsFen, loansFen: fen.loansFen, lastOverdueOn: c.last_overdue_on, today }, rules),
   };
 }
 
+/** Identifiers unsealed and money in yuan, so the assertions below read plainly (tests/helpers/branch-data.ts). */
+const plainViews = (d: DemoDatabase): Db => addPlainViews(d.db, d.key);
+
+const opened: { d: DemoDatabase; dir: string }[] = [];
+/** A demo branch of its own (a fresh data directory), with the plain views. */
+async function seeded(opts: DemoSeedOptions): Promise<Db> {
+  const dir = mkdtempSync(join(tmpdir(), 'demo-seed-'));
+  const d = await openDemoDatabase(dir, opts);
+  opened.push({ d, dir });
+  return plainViews(d);
+}
+
 const tmp = mkdtempSync(join(tmpdir(), 'demo-seed-'));
+let demo: DemoDatabase;
 let db: Db;
 let summary: DemoSummary;
 let seconds: number;
 
-beforeAll(() => {
-  db = openDatabase(join(tmp, 'branch.db'));
+beforeAll(async () => {
   const t = performance.now();
-  summary = seedDemoBranch(db, { today: TODAY, customers: 10_000 });
+  demo = await openDemoDatabase(tmp, { today: TODAY, customers: 10_000 });
   seconds = (performance.now() - t) / 1000;
+  summary = demo.summary;
+  db = plainViews(demo);
 });
 afterAll(() => {
-  db?.close();
+  demo?.close();
   rmSync(tmp, { recursive: true, force: true });
+  for (const o of opened) {
+    o.d.close();
+    rmSync(o.dir, { recursive: true, force: true });
+  }
 });
 
-const customer = (phone: string) => db.prepare('SELECT * FROM customer WHERE phone = ?').get(phone) as CustomerRow;
-const holdingsOf = (id: number) => db.prepare('SELECT * FROM holding WHERE customer_id = ? ORDER BY id').all(id) as HoldingRow[];
+const customer = (phone: string) => db.prepare('SELECT * FROM customer_plain WHERE phone = ?').get(phone) as CustomerRow;
+const holdingsOf = (id: number) => db.prepare('SELECT * FROM holding_plain WHERE customer_id = ? ORDER BY id').all(id) as HoldingRow[];
 const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 describe('seedDemoBranch: branch set-up', () => {
@@ -106,11 +128,11 @@ describe('seedDemoBranch: branch set-up', () => {
     });
     expect(summary.counts.customer).toBe(10_006); // 10,000 generated + 6 fixed identities
     const tiers = Object.fromEntries(
-      (db.prepare('SELECT tier, count(*) AS n FROM customer GROUP BY tier').all() as { tier: Tier; n: number }[]).map((r) => [r.tier, r.n]),
+      (db.prepare('SELECT tier, count(*) AS n FROM customer_plain GROUP BY tier').all() as { tier: Tier; n: number }[]).map((r) => [r.tier, r.n]),
     );
     expect(summary.tiers).toEqual({ top: 0, gold: 0, general: 0, drop: 0, ...tiers });
     expect(countDemoData(db).counts).toEqual(summary.counts);
-    expect(summary.keyCustomers).toBe((db.prepare('SELECT count(*) AS n FROM customer WHERE key_customer = 1').get() as { n: number }).n);
+    expect(summary.keyCustomers).toBe((db.prepare('SELECT count(*) AS n FROM customer_plain WHERE key_customer = 1').get() as { n: number }).n);
   });
 
   it('creates the demo branch with the default rules, but more identification attempts for people trying it', () => {
@@ -231,9 +253,9 @@ describe('seedDemoBranch: branch set-up', () => {
 });
 
 describe('seedDemoBranch: guard and transaction', () => {
-  it('is idempotent: a second call writes nothing and says so', () => {
+  it('is idempotent: a second call writes nothing and says so', async () => {
     const before = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
-    const again = seedDemoBranch(db, { today: '2027-01-01', customers: 50 });
+    const again = await seedDemoBranch(db, tmp, { today: '2027-01-01', customers: 50 });
     const after = (db.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     expect(after).toBe(before);
     expect(again.seeded).toBe(false);
@@ -247,84 +269,81 @@ describe('seedDemoBranch: guard and transaction', () => {
     expect(held.keyCustomers).toBe(summary.keyCustomers);
   });
 
-  it('leaves a database that already has any branch alone', () => {
-    const other = openDatabase(':memory:');
+  it('leaves a database that already has any branch alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-seed-'));
+    const other = openDatabase(join(dir, 'branch.db'));
     other.prepare("INSERT INTO branch (id, name_zh, name_en, rules_json) VALUES ('sh-002', '某支行', 'Some branch', '{}')").run();
-    const s = seedDemoBranch(other, { today: TODAY, customers: 10 });
+    const s = await seedDemoBranch(other, dir, { today: TODAY, customers: 10 });
     expect(s.seeded).toBe(false);
     expect(s.branchId).toBe('sh-002');
-    expect(countDemoData(other).counts.customer).toBe(0);
     expect((other.prepare('SELECT count(*) AS n FROM service').get() as { n: number }).n).toBe(0);
+    expect((other.prepare('SELECT count(*) AS n FROM feed_run').get() as { n: number }).n).toBe(0);
+    expect(readdirSync(dir)).not.toContain('snapshots');
     other.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes everything or nothing (one transaction)', () => {
-    const other = openDatabase(':memory:');
-    other.exec(`CREATE TRIGGER boom BEFORE INSERT ON holding WHEN NEW.customer_id = 40
-                BEGIN SELECT RAISE(ABORT, 'boom'); END;`);
-    expect(() => seedDemoBranch(other, { today: TODAY, customers: 100 })).toThrow(/boom/);
-    for (const table of ['branch', 'service', 'staff', 'product', 'customer', 'card', 'holding']) {
+  it('leaves nothing behind when its feed cannot be written or loaded (the next start tries again)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-seed-'));
+    writeFileSync(join(dir, 'feeds'), 'not a directory');
+    const other = openDatabase(join(dir, 'branch.db'));
+    await expect(seedDemoBranch(other, dir, { today: TODAY, customers: 20 })).rejects.toThrow();
+    for (const table of ['branch', 'service', 'counter', 'staff', 'device', 'feed_state']) {
       expect((other.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n).toBe(0);
     }
-    other.exec('DROP TRIGGER boom');
-    expect(seedDemoBranch(other, { today: TODAY, customers: 100 }).counts.customer).toBe(106);
+    rmSync(join(dir, 'feeds'));
+    expect((await seedDemoBranch(other, dir, { today: TODAY, customers: 20 })).counts.customer).toBe(26);
     other.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
-  it('rejects a malformed today or customer count', () => {
+  it('rejects a malformed today or customer count', async () => {
     const other = openDatabase(':memory:');
-    expect(() => seedDemoBranch(other, { today: '2026-13-01' })).toThrow(/today/);
-    expect(() => seedDemoBranch(other, { today: '22/11/2026' })).toThrow(/today/);
-    expect(() => seedDemoBranch(other, { today: TODAY, customers: -1 })).toThrow(/customers/);
-    expect(() => seedDemoBranch(other, { today: TODAY, customers: 1.5 })).toThrow(/customers/);
+    await expect(seedDemoBranch(other, tmp, { today: '2026-13-01' })).rejects.toThrow(/today/);
+    await expect(seedDemoBranch(other, tmp, { today: '22/11/2026' })).rejects.toThrow(/today/);
+    await expect(seedDemoBranch(other, tmp, { today: TODAY, customers: -1 })).rejects.toThrow(/customers/);
+    await expect(seedDemoBranch(other, tmp, { today: TODAY, customers: 1.5 })).rejects.toThrow(/customers/);
     other.close();
   });
 
-  it('stores and tiers with the rules it is given', () => {
+  it('stores and tiers with the rules it is given', async () => {
     const rules: BranchRules = structuredClone(DEFAULT_BRANCH_RULES);
     rules.tiering.tierMinAum = { top: 2_000_000, gold: 200_000, general: 500 };
-    const other = openDatabase(':memory:');
-    const s = seedDemoBranch(other, { today: TODAY, customers: 300, rules });
+    const other = await seeded({ today: TODAY, customers: 300, rules });
+    const s = { tiers: countDemoData(other).tiers };
     expect(JSON.parse((other.prepare('SELECT rules_json FROM branch').get() as { rules_json: string }).rules_json)).toEqual(rules);
     // #2 has 2,330,000 of assets: top under these rules.
-    expect((other.prepare("SELECT tier FROM customer WHERE phone = '13800000002'").get() as { tier: string }).tier).toBe('top');
-    const rows = other.prepare('SELECT * FROM customer').all() as CustomerRow[];
+    expect((other.prepare("SELECT tier FROM customer_plain WHERE phone = '13800000002'").get() as { tier: string }).tier).toBe('top');
+    const rows = other.prepare('SELECT * FROM customer_plain').all() as CustomerRow[];
     for (const c of rows) {
-      const h = other.prepare('SELECT * FROM holding WHERE customer_id = ?').all(c.id) as HoldingRow[];
+      const h = other.prepare('SELECT * FROM holding_plain WHERE customer_id = ?').all(c.id) as HoldingRow[];
       expect(c.tier).toBe(recompute(c, h, TODAY, rules.tiering).tier);
     }
     expect(s.tiers.top).toBeGreaterThan(0);
-    other.close();
   });
 });
 
 describe('seedDemoBranch: determinism', () => {
   const dump = (d: Db) => ({
-    customers: d.prepare('SELECT * FROM customer ORDER BY id').all(),
-    cards: d.prepare('SELECT * FROM card ORDER BY customer_id, card_number').all(),
-    holdings: d.prepare('SELECT * FROM holding ORDER BY id').all(),
+    customers: d.prepare('SELECT * FROM customer_plain ORDER BY id').all(),
+    cards: d.prepare('SELECT * FROM card_plain ORDER BY customer_id, card_number').all(),
+    holdings: d.prepare('SELECT * FROM holding_plain ORDER BY id').all(),
   });
 
-  it('gives the same data for the same size, in two databases', () => {
-    const a = openDatabase(':memory:');
-    const b = openDatabase(':memory:');
-    seedDemoBranch(a, { today: TODAY, customers: 500 });
-    seedDemoBranch(b, { today: TODAY, customers: 500 });
+  it('gives the same data for the same size, in two databases', async () => {
+    const a = await seeded({ today: TODAY, customers: 500 });
+    const b = await seeded({ today: TODAY, customers: 500 });
     expect(dump(a)).toEqual(dump(b));
-    a.close();
-    b.close();
   });
 
-  it('gives customer #k the same cif, phone, name and IDs whatever the size', () => {
-    const small = openDatabase(':memory:');
-    seedDemoBranch(small, { today: TODAY, customers: 300 });
-    const smallRows = small.prepare('SELECT * FROM customer ORDER BY id').all() as CustomerRow[];
-    const bigRows = db.prepare('SELECT * FROM customer WHERE id <= 306 ORDER BY id').all() as CustomerRow[];
+  it('gives customer #k the same cif, phone, name and IDs whatever the size', async () => {
+    const small = await seeded({ today: TODAY, customers: 300 });
+    const smallRows = small.prepare('SELECT * FROM customer_plain ORDER BY id').all() as CustomerRow[];
+    const bigRows = db.prepare('SELECT * FROM customer_plain WHERE id <= 306 ORDER BY id').all() as CustomerRow[];
     expect(bigRows).toEqual(smallRows);
     for (const k of [1, 7, 100, 306]) expect(smallRows[k - 1]!.cif).toBe(demoCif(k));
-    const cardsOf = (d: Db) => d.prepare('SELECT * FROM card WHERE customer_id <= 306 ORDER BY card_number').all();
+    const cardsOf = (d: Db) => d.prepare('SELECT * FROM card_plain WHERE customer_id <= 306 ORDER BY card_number').all();
     expect(cardsOf(db)).toEqual(cardsOf(small));
-    small.close();
   });
 });
 
@@ -340,7 +359,7 @@ describe('seedDemoBranch: the fixed identities', () => {
       expect(residentIdBirthDate(f.idNumber, NOW)).toBe(c.birth_date);
       expect(isValidResidentId(f.idNumber, NOW)).toBe(true);
       expect(isValidCardNumber(f.cardNumber)).toBe(true);
-      const card = db.prepare('SELECT customer_id, kind FROM card WHERE card_number = ?').get(f.cardNumber) as { customer_id: number; kind: string };
+      const card = db.prepare('SELECT customer_id, kind FROM card_plain WHERE card_number = ?').get(f.cardNumber) as { customer_id: number; kind: string };
       expect(card).toEqual({ customer_id: c.id, kind: 'debit' });
       expect(f.description.length).toBeGreaterThan(10);
       // stored tier, stars, key flag and AUM are what the domain functions give for the holdings
@@ -363,7 +382,7 @@ describe('seedDemoBranch: the fixed identities', () => {
     const reminders = remindersFor({
       today: TODAY,
       birthDate: c.birth_date,
-      holdings: h.map((x) => ({ productCode: x.product_code, amount: x.amount, maturityOn: x.maturity_on })),
+      holdings: h.map((x) => ({ productCode: x.product_code, amountFen: x.amount_fen, maturityOn: x.maturity_on })),
       birthdayWithinDays: 7,
       maturityWithinDays: 30,
     });
@@ -418,7 +437,7 @@ describe('seedDemoBranch: the fixed identities', () => {
     expect([c.key_customer, c.tier]).toEqual([0, 'general']);
   });
 
-  it('moves #1 and #4 with the date and keeps everything else fixed', () => {
+  it('moves #1 and #4 with the date and keeps everything else fixed', async () => {
     const base = fixedIdentities(TODAY);
     for (const day of ['2027-03-01', '2028-02-29', '2030-06-15', '2026-01-01']) {
       const ids = fixedIdentities(day);
@@ -432,9 +451,8 @@ describe('seedDemoBranch: the fixed identities', () => {
       expect(ageOn(ids[0]!.birthDate, day)).toBe(52);
       expect(ageOn(ids[3]!.birthDate, day)).toBe(21);
     }
-    const d = openDatabase(':memory:');
-    seedDemoBranch(d, { today: '2028-02-29', customers: 20 });
-    const one = d.prepare("SELECT * FROM customer WHERE phone = '13800000001'").get() as CustomerRow;
+    const d = await seeded({ today: '2028-02-29', customers: 20 });
+    const one = d.prepare("SELECT * FROM customer_plain WHERE phone = '13800000001'").get() as CustomerRow;
     expect(one.birth_date).toBe('1976-02-29');
     expect([one.tier, one.stars, one.key_customer]).toEqual(['top', 5, 1]);
     d.close();
@@ -443,7 +461,7 @@ describe('seedDemoBranch: the fixed identities', () => {
 
 describe('seedDemoBranch: the synthetic customer base', () => {
   it('has a valid, unique resident ID, phone and Luhn card numbers for everybody', () => {
-    const rows = db.prepare('SELECT id, gender, birth_date, phone, id_number FROM customer').all() as CustomerRow[];
+    const rows = db.prepare('SELECT id, gender, birth_date, phone, id_number FROM customer_plain').all() as CustomerRow[];
     const bad: unknown[] = [];
     for (const c of rows) {
       if (!isValidResidentId(c.id_number, NOW)) bad.push(['invalid id', c.id_number]);
@@ -452,7 +470,7 @@ describe('seedDemoBranch: the synthetic customer base', () => {
       if (!isValidPhone(c.phone)) bad.push(['phone', c.phone]);
       if (c.id > 6 && c.phone >= '13800000001' && c.phone <= '13800000099') bad.push(['reserved phone', c.phone]);
     }
-    const cards = db.prepare('SELECT card_number, customer_id, kind FROM card').all() as { card_number: string; customer_id: number; kind: string }[];
+    const cards = db.prepare('SELECT card_number, customer_id, kind FROM card_plain').all() as { card_number: string; customer_id: number; kind: string }[];
     for (const card of cards) {
       if (!isValidCardNumber(card.card_number)) bad.push(['card', card.card_number]);
       if (!card.card_number.startsWith('622588') || ![16, 19].includes(card.card_number.length)) bad.push(['card format', card.card_number]);
@@ -460,21 +478,21 @@ describe('seedDemoBranch: the synthetic customer base', () => {
     expect(bad).toEqual([]);
     expect(cards.length).toBe(summary.counts.card);
     const perCustomer = db
-      .prepare("SELECT c.id, count(k.card_number) AS n, sum(k.kind = 'debit') AS debit FROM customer c LEFT JOIN card k ON k.customer_id = c.id GROUP BY c.id")
+      .prepare("SELECT c.id, count(k.card_number) AS n, sum(k.kind = 'debit') AS debit FROM customer_plain c LEFT JOIN card_plain k ON k.customer_id = c.id GROUP BY c.id")
       .all() as { id: number; n: number; debit: number }[];
     expect(perCustomer.filter((p) => p.n < 1 || p.n > 3 || p.debit < 1)).toEqual([]);
     expect(perCustomer.filter((p) => p.n === 1).length).toBeGreaterThan(perCustomer.length / 3);
   });
 
   it('stores tier, stars, key flag and AUM exactly as the domain functions compute them', () => {
-    const all = db.prepare('SELECT * FROM holding ORDER BY customer_id, id').all() as HoldingRow[];
+    const all = db.prepare('SELECT * FROM holding_plain ORDER BY customer_id, id').all() as HoldingRow[];
     const byCustomer = new Map<number, HoldingRow[]>();
     for (const h of all) {
       let list = byCustomer.get(h.customer_id);
       if (!list) byCustomer.set(h.customer_id, (list = []));
       list.push(h);
     }
-    const rows = db.prepare('SELECT * FROM customer').all() as CustomerRow[];
+    const rows = db.prepare('SELECT * FROM customer_plain').all() as CustomerRow[];
     const bad: unknown[] = [];
     for (const c of rows) {
       const r = recompute(c, byCustomer.get(c.id) ?? []);
@@ -497,16 +515,16 @@ describe('seedDemoBranch: the synthetic customer base', () => {
     expect(share('gold')).toBeLessThan(0.21);
     expect(share('top')).toBeGreaterThanOrEqual(0.01);
     expect(share('top')).toBeLessThanOrEqual(0.035);
-    const stars = db.prepare('SELECT stars, count(*) AS n FROM customer GROUP BY stars ORDER BY stars').all() as { stars: number; n: number }[];
+    const stars = db.prepare('SELECT stars, count(*) AS n FROM customer_plain GROUP BY stars ORDER BY stars').all() as { stars: number; n: number }[];
     expect(stars.map((s) => s.stars)).toEqual([1, 2, 3, 4, 5]);
     // every top customer has a relationship manager; most general ones do not
-    expect(db.prepare("SELECT count(*) AS n FROM customer WHERE tier = 'top' AND relationship_manager IS NULL").get()).toEqual({ n: 0 });
-    const rmGeneral = db.prepare("SELECT avg(relationship_manager IS NOT NULL) AS p FROM customer WHERE tier = 'general' AND key_customer = 0").get() as { p: number };
+    expect(db.prepare("SELECT count(*) AS n FROM customer_plain WHERE tier = 'top' AND relationship_manager IS NULL").get()).toEqual({ n: 0 });
+    const rmGeneral = db.prepare("SELECT avg(relationship_manager IS NOT NULL) AS p FROM customer_plain WHERE tier = 'general' AND key_customer = 0").get() as { p: number };
     expect(rmGeneral.p).toBe(0);
   });
 
   it('has plausible people: ages 18-85, occupations that fit the age, ~92% marketing consent', () => {
-    const rows = db.prepare('SELECT * FROM customer WHERE id > 6').all() as CustomerRow[];
+    const rows = db.prepare('SELECT * FROM customer_plain WHERE id > 6').all() as CustomerRow[];
     let consent = 0;
     let home = 0;
     const names = new Set<string>();
@@ -531,55 +549,55 @@ describe('seedDemoBranch: the synthetic customer base', () => {
     expect(home / rows.length).toBeGreaterThan(0.8);
     expect(home).toBeLessThan(rows.length);
     expect(names.size).toBeGreaterThan(rows.length / 3);
-    const overdue = db.prepare('SELECT count(*) AS n FROM customer WHERE last_overdue_on IS NOT NULL').get() as { n: number };
+    const overdue = db.prepare('SELECT count(*) AS n FROM customer_plain WHERE last_overdue_on IS NOT NULL').get() as { n: number };
     expect(overdue.n).toBeGreaterThan(0);
     expect(overdue.n).toBeLessThan(rows.length * 0.05);
     const overdueWithoutCredit = db
       .prepare(
-        `SELECT count(*) AS n FROM customer c WHERE last_overdue_on IS NOT NULL AND NOT EXISTS (
-           SELECT 1 FROM holding h JOIN product p ON p.code = h.product_code WHERE h.customer_id = c.id AND p.is_credit = 1)`,
+        `SELECT count(*) AS n FROM customer_plain c WHERE last_overdue_on IS NOT NULL AND NOT EXISTS (
+           SELECT 1 FROM holding_plain h JOIN product p ON p.code = h.product_code WHERE h.customer_id = c.id AND p.is_credit = 1)`,
       )
       .get();
     expect(overdueWithoutCredit).toEqual({ n: 0 });
   });
 
   it('has holdings with past opening dates, as_of today, and time deposits maturing ahead', () => {
-    expect(db.prepare('SELECT count(*) AS n FROM holding WHERE opened_on > ? OR as_of <> ?').get(TODAY, TODAY)).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM holding_plain WHERE opened_on > ? OR as_of <> ?').get(TODAY, TODAY)).toEqual({ n: 0 });
     const opened = db
-      .prepare("SELECT count(*) AS n FROM holding h JOIN customer c ON c.id = h.customer_id WHERE h.opened_on < date(c.birth_date, '+18 years')")
+      .prepare("SELECT count(*) AS n FROM holding_plain h JOIN customer_plain c ON c.id = h.customer_id WHERE h.opened_on < date(c.birth_date, '+18 years')")
       .get();
     expect(opened).toEqual({ n: 0 });
     const td = db
       .prepare(
         `SELECT count(*) AS n, sum(maturity_on IS NULL) AS open_ended, sum(maturity_on < ?) AS past,
                 sum(maturity_on <= date(?, '+30 days')) AS soon
-         FROM holding h JOIN product p ON p.code = h.product_code WHERE p.category = 'time_deposit'`,
+         FROM holding_plain h JOIN product p ON p.code = h.product_code WHERE p.category = 'time_deposit'`,
       )
       .get(TODAY, TODAY) as { n: number; open_ended: number; past: number; soon: number };
     expect(td.n).toBeGreaterThan(1_000);
     expect(td.open_ended).toBe(0);
     expect(td.past).toBe(0);
     expect(td.soon).toBeGreaterThan(td.n * 0.05);
-    const demand = db.prepare("SELECT count(DISTINCT customer_id) AS n FROM holding WHERE product_code = 'DD-SAVE'").get() as { n: number };
+    const demand = db.prepare("SELECT count(DISTINCT customer_id) AS n FROM holding_plain WHERE product_code = 'DD-SAVE'").get() as { n: number };
     expect(demand.n / summary.counts.customer).toBeGreaterThan(0.95);
     const perCategory = new Map(
       (
-        db.prepare('SELECT p.category, count(*) AS n FROM holding h JOIN product p ON p.code = h.product_code GROUP BY p.category').all() as {
+        db.prepare('SELECT p.category, count(*) AS n FROM holding_plain h JOIN product p ON p.code = h.product_code GROUP BY p.category').all() as {
           category: ProductCategory;
           n: number;
         }[]
       ).map((r) => [r.category, r.n]),
     );
     for (const category of PRODUCT_CATEGORIES) expect(perCategory.get(category) ?? 0).toBeGreaterThan(0);
-    expect(db.prepare('SELECT count(*) AS n FROM holding WHERE amount < 0').get()).toEqual({ n: 0 });
-    const used = db.prepare('SELECT count(DISTINCT product_code) AS n FROM holding').get() as { n: number };
+    expect(db.prepare('SELECT count(*) AS n FROM holding_plain WHERE amount < 0').get()).toEqual({ n: 0 });
+    const used = db.prepare('SELECT count(DISTINCT product_code) AS n FROM holding_plain').get() as { n: number };
     expect(used.n).toBe(DEMO_PRODUCTS.length);
   });
 
   it('offers wealth and funds to customers within their risk tolerance only', () => {
     const bad = db
       .prepare(
-        `SELECT count(*) AS n FROM holding h JOIN product p ON p.code = h.product_code JOIN customer c ON c.id = h.customer_id
+        `SELECT count(*) AS n FROM holding_plain h JOIN product p ON p.code = h.product_code JOIN customer_plain c ON c.id = h.customer_id
          WHERE p.category IN ('wealth', 'fund') AND p.risk_level > c.risk_tolerance AND c.id > 6`,
       )
       .get();
@@ -589,44 +607,43 @@ describe('seedDemoBranch: the synthetic customer base', () => {
 
 describe('seedDemoBranch: where holdings are held (primary / secondary branch)', () => {
   it('keeps the fixed identities at home and puts a deterministic minority of holdings at another branch', () => {
-    expect(db.prepare('SELECT count(*) AS n FROM holding WHERE customer_id <= 6 AND branch_id IS NOT NULL').get()).toEqual({ n: 0 });
+    expect(db.prepare("SELECT count(*) AS n FROM holding_plain WHERE customer_id <= 6 AND branch_id <> 'demo-001'").get()).toEqual({ n: 0 });
     const rows = db
       .prepare(
         `SELECT c.home_branch_id = ? AS home, count(*) AS n,
-           sum(h.branch_id IS NOT NULL) AS elsewhere, sum(h.branch_id = ?) AS here, sum(h.branch_id = c.home_branch_id) AS at_home
-         FROM holding h JOIN customer c ON c.id = h.customer_id GROUP BY home ORDER BY home`,
+           sum(h.branch_id <> c.home_branch_id) AS elsewhere, sum(h.branch_id = ?) AS here, sum(h.branch_id = c.home_branch_id) AS at_home
+         FROM holding_plain h JOIN customer_plain c ON c.id = h.customer_id GROUP BY home ORDER BY home`,
       )
       .all(DEMO_BRANCH_ID, DEMO_BRANCH_ID) as { home: number; n: number; elsewhere: number; here: number; at_home: number }[];
     const [secondary, primary] = rows;
-    // Our own customers: some products opened at another branch (never here, never named as home).
+    // Our own customers: most products here (home), some opened at another branch.
     expect(primary!.elsewhere).toBeGreaterThan(0);
     expect(primary!.elsewhere / primary!.n).toBeLessThan(0.1);
-    expect(primary!.here).toBe(0);
+    expect(primary!.here).toBe(primary!.at_home);
+    expect(primary!.at_home + primary!.elsewhere).toBe(primary!.n);
     // Visitors whose home is elsewhere: a minority of their products are held here, the rest at home.
     expect(secondary!.here).toBeGreaterThan(0);
     expect(secondary!.here).toBe(secondary!.elsewhere);
     expect(secondary!.here / secondary!.n).toBeLessThan(0.5);
-    expect(secondary!.at_home).toBe(0);
+    expect(secondary!.at_home).toBe(secondary!.n - secondary!.here);
   });
 
-  it('bench option: extra holdings as tranches that leave customers, AUM and tiers unchanged', () => {
-    const plain = openDatabase(':memory:');
-    const more = openDatabase(':memory:');
-    const a = seedDemoBranch(plain, { today: TODAY, customers: 400 });
-    const b = seedDemoBranch(more, { today: TODAY, customers: 400, extraHoldingsPerCustomer: 1.2 });
-    const customers = (d: Db) => d.prepare('SELECT * FROM customer ORDER BY id').all();
+  it('bench option: extra holdings as tranches that leave customers, AUM and tiers unchanged', async () => {
+    const plain = await seeded({ today: TODAY, customers: 400 });
+    const more = await seeded({ today: TODAY, customers: 400, extraHoldingsPerCustomer: 1.2 });
+    const a = countDemoData(plain);
+    const b = countDemoData(more);
+    const customers = (d: Db) => d.prepare('SELECT * FROM customer_plain ORDER BY id').all();
     expect(customers(more)).toEqual(customers(plain));
     expect(b.tiers).toEqual(a.tiers);
     const extra = b.counts.holding - a.counts.holding;
     expect(extra).toBeGreaterThan(400 * 1.2 * 0.85);
     expect(extra).toBeLessThan(400 * 1.2 * 1.15);
-    const sums = (d: Db) => d.prepare('SELECT customer_id, product_code, round(sum(amount), 2) AS total FROM holding GROUP BY customer_id, product_code ORDER BY 1, 2').all();
+    const sums = (d: Db) => d.prepare('SELECT customer_id, product_code, round(sum(amount), 2) AS total FROM holding_plain GROUP BY customer_id, product_code ORDER BY 1, 2').all();
     const [x, y] = [sums(plain) as { total: number }[], sums(more) as { total: number }[]];
     expect(y.length).toBe(x.length);
     for (let i = 0; i < x.length; i++) expect(y[i]!.total).toBeCloseTo(x[i]!.total, 1);
-    expect(() => seedDemoBranch(openDatabase(':memory:'), { today: TODAY, extraHoldingsPerCustomer: -1 })).toThrow(RangeError);
-    plain.close();
-    more.close();
+    await expect(seedDemoBranch(openDatabase(':memory:'), tmp, { today: TODAY, extraHoldingsPerCustomer: -1 })).rejects.toThrow(RangeError);
   });
 });
 

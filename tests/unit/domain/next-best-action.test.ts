@@ -109,7 +109,7 @@ describe('the whole pipeline', () => {
   it('opted out: service information only — greetings and service actions, no offers', () => {
     const reminders: Reminder[] = [
       { kind: 'birthday', date: '2026-06-15', daysUntil: 0 },
-      { kind: 'maturity', date: '2026-06-20', daysUntil: 5, productCode: 'TD-1Y', amount: 1 },
+      { kind: 'maturity', date: '2026-06-20', daysUntil: 5, productCode: 'TD-1Y', amountFen: 1 },
     ];
     const d = decideNextBestAction(input({ customer: customer({ marketingConsent: false }), reminders }));
     expect(d.serviceOnly).toBe(true);

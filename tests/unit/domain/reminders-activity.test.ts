@@ -14,7 +14,7 @@ const kinds = (i: ReminderInput) => remindersFor(i).map((r) => r.kind);
 const credit = (o: Partial<CreditState>): CreditState => ({
   productCode: 'LN-CAR',
   nextDueOn: null,
-  dueAmount: 3000,
+  dueFen: 3000,
   overdueDays: 0,
   classification: 'normal',
   previousClassification: null,
@@ -24,9 +24,9 @@ const credit = (o: Partial<CreditState>): CreditState => ({
 
 describe('maturity windows by kind (ahead only)', () => {
   const holdings = [
-    { productCode: 'TD-1Y', amount: 1, maturityOn: '2026-07-25', maturityKind: 'deposit' as const }, // 40 days
-    { productCode: 'WM-R3', amount: 1, maturityOn: '2026-07-25', maturityKind: 'wealth' as const }, // 40 days
-    { productCode: 'WM-R2', amount: 1, maturityOn: '2026-08-15', maturityKind: 'wealth' as const }, // 61 days
+    { productCode: 'TD-1Y', amountFen: 1, maturityOn: '2026-07-25', maturityKind: 'deposit' as const }, // 40 days
+    { productCode: 'WM-R3', amountFen: 1, maturityOn: '2026-07-25', maturityKind: 'wealth' as const }, // 40 days
+    { productCode: 'WM-R2', amountFen: 1, maturityOn: '2026-08-15', maturityKind: 'wealth' as const }, // 61 days
   ];
   it('deposits within 30 days, wealth within 60 days', () => {
     expect(remindersFor(input({ holdings })).map((r) => r.productCode)).toEqual(['WM-R3']);
@@ -38,7 +38,7 @@ describe('maturity windows by kind (ahead only)', () => {
 describe('large inflow / outflow against the 30-day average', () => {
   it('rebuilds the average backwards from today and the movements', () => {
     // steady 10,000 for 30 days, then +5,000 today: average 10,000, now 15,000 -> +50%
-    expect(balanceChangePercent(15_000, [{ on: TODAY, direction: 'in', amount: 5_000, otherBank: false }], TODAY, 30)).toBeCloseTo(50);
+    expect(balanceChangePercent(15_000, [{ on: TODAY, direction: 'in', amountFen: 5_000, otherBank: false }], TODAY, 30)).toBeCloseTo(50);
     // no movements: no change
     expect(balanceChangePercent(10_000, [], TODAY, 30)).toBe(0);
     // nothing to compare with
@@ -46,26 +46,26 @@ describe('large inflow / outflow against the 30-day average', () => {
   });
 
   it('±30% by default, threshold from the rules, exactly at the threshold counts', () => {
-    const inflow = [{ on: '2026-06-14', direction: 'in' as const, amount: 3_000, otherBank: false }];
+    const inflow = [{ on: '2026-06-14', direction: 'in' as const, amountFen: 3_000, otherBank: false }];
     // 29 days at 10,000 and 1 day at 13,000 before today: average 10,100; 13,000 is +28.7%
-    expect(kinds(input({ balance: 13_000, movements: inflow }))).toEqual([]);
-    expect(kinds(input({ balance: 13_000, movements: inflow, largeFlowPercent: 25 }))).toEqual(['large_inflow']);
-    const today = [{ on: TODAY, direction: 'in' as const, amount: 3_000, otherBank: false }];
-    expect(remindersFor(input({ balance: 13_000, movements: today }))).toEqual([
-      { kind: 'large_inflow', date: TODAY, daysUntil: 0, percent: 30, amount: 13_000 },
+    expect(kinds(input({ balanceFen: 13_000, movements: inflow }))).toEqual([]);
+    expect(kinds(input({ balanceFen: 13_000, movements: inflow, largeFlowPercent: 25 }))).toEqual(['large_inflow']);
+    const today = [{ on: TODAY, direction: 'in' as const, amountFen: 3_000, otherBank: false }];
+    expect(remindersFor(input({ balanceFen: 13_000, movements: today }))).toEqual([
+      { kind: 'large_inflow', date: TODAY, daysUntil: 0, percent: 30, amountFen: 13_000 },
     ]);
-    const out = [{ on: '2026-06-13', direction: 'out' as const, amount: 8_000, otherBank: false }];
-    expect(kinds(input({ balance: 2_000, movements: out }))).toEqual(['large_outflow']);
+    const out = [{ on: '2026-06-13', direction: 'out' as const, amountFen: 8_000, otherBank: false }];
+    expect(kinds(input({ balanceFen: 2_000, movements: out }))).toEqual(['large_outflow']);
   });
 
   it('movements older than the window do not count', () => {
-    const old = [{ on: '2026-04-01', direction: 'in' as const, amount: 9_000, otherBank: false }];
-    expect(kinds(input({ balance: 10_000, movements: old }))).toEqual([]);
+    const old = [{ on: '2026-04-01', direction: 'in' as const, amountFen: 9_000, otherBank: false }];
+    expect(kinds(input({ balanceFen: 10_000, movements: old }))).toEqual([]);
   });
 });
 
 describe('frequent transfers to other banks (looking back)', () => {
-  const t = (on: string, otherBank = true, direction: 'in' | 'out' = 'out') => ({ on, direction, amount: 100, otherBank });
+  const t = (on: string, otherBank = true, direction: 'in' | 'out' = 'out') => ({ on, direction, amountFen: 100, otherBank });
   it('at least 3 outgoing transfers to other banks within 30 days', () => {
     const m = [t('2026-06-14'), t('2026-06-01'), t('2026-05-20')];
     expect(remindersFor(input({ movements: m })).find((r) => r.kind === 'other_bank_transfers')).toEqual({
@@ -81,7 +81,7 @@ describe('frequent transfers to other banks (looking back)', () => {
 describe('credit: repayment due (ahead), overdue (now), downgrade (looking back)', () => {
   it('repayment due within 7 days, not after, not in the past', () => {
     expect(remindersFor(input({ credit: [credit({ nextDueOn: '2026-06-22' })] }))).toEqual([
-      { kind: 'repayment_due', date: '2026-06-22', daysUntil: 7, productCode: 'LN-CAR', amount: 3000 },
+      { kind: 'repayment_due', date: '2026-06-22', daysUntil: 7, productCode: 'LN-CAR', amountFen: 3000 },
     ]);
     expect(kinds(input({ credit: [credit({ nextDueOn: '2026-06-23' })] }))).toEqual([]);
     expect(kinds(input({ credit: [credit({ nextDueOn: '2026-06-14' })] }))).toEqual([]);
@@ -89,7 +89,7 @@ describe('credit: repayment due (ahead), overdue (now), downgrade (looking back)
 
   it('an overdue replaces the due reminder', () => {
     expect(remindersFor(input({ credit: [credit({ nextDueOn: '2026-06-16', overdueDays: 12 })] }))).toEqual([
-      { kind: 'overdue', date: '2026-06-03', daysUntil: -12, productCode: 'LN-CAR', amount: 3000, overdueDays: 12 },
+      { kind: 'overdue', date: '2026-06-03', daysUntil: -12, productCode: 'LN-CAR', amountFen: 3000, overdueDays: 12 },
     ]);
   });
 

@@ -75,17 +75,17 @@ describe('remindersFor: birthday', () => {
 
 describe('remindersFor: maturity', () => {
   const holdings = [
-    { productCode: 'TD-1Y', amount: 100_000, maturityOn: '2026-06-15' }, // today
-    { productCode: 'WM-R2', amount: 50_000, maturityOn: '2026-07-15' }, // in 30 days
-    { productCode: 'TD-3Y', amount: 80_000, maturityOn: '2026-07-16' }, // in 31 days
-    { productCode: 'TD-3M', amount: 20_000, maturityOn: '2026-06-14' }, // yesterday
-    { productCode: 'DD-SAVE', amount: 5_000, maturityOn: null }, // no maturity
+    { productCode: 'TD-1Y', amountFen: 100_000, maturityOn: '2026-06-15' }, // today
+    { productCode: 'WM-R2', amountFen: 50_000, maturityOn: '2026-07-15' }, // in 30 days
+    { productCode: 'TD-3Y', amountFen: 80_000, maturityOn: '2026-07-16' }, // in 31 days
+    { productCode: 'TD-3M', amountFen: 20_000, maturityOn: '2026-06-14' }, // yesterday
+    { productCode: 'DD-SAVE', amountFen: 5_000, maturityOn: null }, // no maturity
   ];
 
   it('inside the window (today .. N days) with product and amount; past maturity and none excluded', () => {
     expect(remindersFor(input({ holdings }))).toEqual([
-      { kind: 'maturity', date: '2026-06-15', daysUntil: 0, productCode: 'TD-1Y', amount: 100_000 },
-      { kind: 'maturity', date: '2026-07-15', daysUntil: 30, productCode: 'WM-R2', amount: 50_000 },
+      { kind: 'maturity', date: '2026-06-15', daysUntil: 0, productCode: 'TD-1Y', amountFen: 100_000 },
+      { kind: 'maturity', date: '2026-07-15', daysUntil: 30, productCode: 'WM-R2', amountFen: 50_000 },
     ]);
   });
 
@@ -100,8 +100,8 @@ describe('remindersFor: maturity', () => {
       input({
         birthDate: '1980-06-18',
         holdings: [
-          { productCode: 'B', amount: 1, maturityOn: '2026-06-20' },
-          { productCode: 'A', amount: 1, maturityOn: '2026-06-16' },
+          { productCode: 'B', amountFen: 1, maturityOn: '2026-06-20' },
+          { productCode: 'A', amountFen: 1, maturityOn: '2026-06-16' },
         ],
       }),
     );

@@ -14,6 +14,9 @@ import {
 } from '@domain/tiering';
 import { DEFAULT_BRANCH_RULES } from '@domain/branch-config';
 
+/** Yuan as fen (money is integer fen; the rules' thresholds are yuan). */
+const fen = (yuan: number) => Math.round(yuan * 100);
+
 const RULES: TieringRules = {
   tierMinAum: { top: 6_000_000, gold: 500_000, general: 1_000 },
   starMinAum: [50_000, 200_000, 1_000_000, 6_000_000],
@@ -32,12 +35,17 @@ describe('tierFor', () => {
     [0, 'drop'],
     [-5_000, 'drop'],
   ] as const)('AUM %d -> %s', (aum, tier) => {
-    expect(tierFor(aum, RULES)).toBe(tier);
+    expect(tierFor(fen(aum), RULES)).toBe(tier);
+  });
+
+  it('compares integer fen with thresholds in yuan: one fen below is the tier below', () => {
+    expect(tierFor(600_000_000, RULES)).toBe('top');
+    expect(tierFor(599_999_999, RULES)).toBe('gold');
   });
 
   it('follows the branch configuration, not constants', () => {
     const strict = { ...RULES, tierMinAum: { top: 10_000_000, gold: 1_000_000, general: 0 } };
-    expect(tierFor(6_000_000, strict)).toBe('gold');
+    expect(tierFor(fen(6_000_000), strict)).toBe('gold');
     expect(tierFor(0, strict)).toBe('general');
   });
 
@@ -60,28 +68,28 @@ describe('starsFor', () => {
     [1e9, 5],
     [-1, 1],
   ] as const)('AUM %d -> %d stars', (aum, stars) => {
-    expect(starsFor(aum, RULES)).toBe(stars);
+    expect(starsFor(fen(aum), RULES)).toBe(stars);
   });
 });
 
 describe('totalsOf', () => {
   it('counts deposits, wealth, funds and insurance as AUM; loans apart; cards not at all', () => {
     const t = totalsOf([
-      { category: 'demand_deposit', amount: 10_000 },
-      { category: 'time_deposit', amount: 200_000 },
-      { category: 'wealth', amount: 300_000 },
-      { category: 'fund', amount: 50_000 },
-      { category: 'insurance', amount: 20_000 },
-      { category: 'loan', amount: 1_500_000 },
-      { category: 'loan', amount: 100_000 },
-      { category: 'credit_card', amount: 30_000 },
-      { category: 'debit_card', amount: 999 },
+      { category: 'demand_deposit', amountFen: 10_000 },
+      { category: 'time_deposit', amountFen: 200_000 },
+      { category: 'wealth', amountFen: 300_000 },
+      { category: 'fund', amountFen: 50_000 },
+      { category: 'insurance', amountFen: 20_000 },
+      { category: 'loan', amountFen: 1_500_000 },
+      { category: 'loan', amountFen: 100_000 },
+      { category: 'credit_card', amountFen: 30_000 },
+      { category: 'debit_card', amountFen: 999 },
     ]);
-    expect(t).toEqual({ aum: 580_000, deposits: 210_000, loans: 1_600_000 });
+    expect(t).toEqual({ aumFen: 580_000, depositsFen: 210_000, loansFen: 1_600_000 });
   });
 
   it('is zero for no holdings', () => {
-    expect(totalsOf([])).toEqual({ aum: 0, deposits: 0, loans: 0 });
+    expect(totalsOf([])).toEqual({ aumFen: 0, depositsFen: 0, loansFen: 0 });
   });
 
   it('category lists', () => {
@@ -95,55 +103,60 @@ describe('totalsOf', () => {
 describe('keyCustomerReason', () => {
   const today = '2026-06-15';
   const facts = (f: Partial<KeyCustomerFacts>): KeyCustomerFacts => ({
-    deposits: 0,
-    loans: 0,
+    depositsFen: 0,
+    loansFen: 0,
     lastOverdueOn: null,
     today,
     ...f,
   });
 
   describe('deposit arm: deposits > N ten-thousand CNY', () => {
+    it('one fen above N is enough', () => {
+      expect(keyCustomerReason(facts({ depositsFen: 50_000_001 }), RULES)).toBe('deposits');
+      expect(keyCustomerReason(facts({ depositsFen: 50_000_000 }), RULES)).toBeNull();
+    });
+
     it('matches strictly above N', () => {
-      expect(keyCustomerReason(facts({ deposits: 500_001 }), RULES)).toBe('deposits');
-      expect(keyCustomerReason(facts({ deposits: 500_000 }), RULES)).toBeNull();
-      expect(keyCustomerReason(facts({ deposits: 499_999 }), RULES)).toBeNull();
+      expect(keyCustomerReason(facts({ depositsFen: fen(500_001) }), RULES)).toBe('deposits');
+      expect(keyCustomerReason(facts({ depositsFen: fen(500_000) }), RULES)).toBeNull();
+      expect(keyCustomerReason(facts({ depositsFen: fen(499_999) }), RULES)).toBeNull();
     });
 
     it('is not affected by an overdue', () => {
-      expect(keyCustomerReason(facts({ deposits: 600_000, lastOverdueOn: '2026-06-01' }), RULES)).toBe('deposits');
+      expect(keyCustomerReason(facts({ depositsFen: fen(600_000), lastOverdueOn: '2026-06-01' }), RULES)).toBe('deposits');
     });
 
     it('wins when both arms match', () => {
-      expect(keyCustomerReason(facts({ deposits: 600_000, loans: 2_000_000 }), RULES)).toBe('deposits');
+      expect(keyCustomerReason(facts({ depositsFen: fen(600_000), loansFen: fen(2_000_000) }), RULES)).toBe('deposits');
     });
   });
 
   describe('loan arm: loans > N with no overdue in the last N years', () => {
     it('matches strictly above N with a clean record', () => {
-      expect(keyCustomerReason(facts({ loans: 1_000_001 }), RULES)).toBe('loans');
-      expect(keyCustomerReason(facts({ loans: 1_000_000 }), RULES)).toBeNull();
+      expect(keyCustomerReason(facts({ loansFen: fen(1_000_001) }), RULES)).toBe('loans');
+      expect(keyCustomerReason(facts({ loansFen: fen(1_000_000) }), RULES)).toBeNull();
     });
 
     it('an overdue inside the window disqualifies', () => {
-      expect(keyCustomerReason(facts({ loans: 2_000_000, lastOverdueOn: '2026-06-14' }), RULES)).toBeNull();
-      expect(keyCustomerReason(facts({ loans: 2_000_000, lastOverdueOn: '2025-01-01' }), RULES)).toBeNull();
+      expect(keyCustomerReason(facts({ loansFen: fen(2_000_000), lastOverdueOn: '2026-06-14' }), RULES)).toBeNull();
+      expect(keyCustomerReason(facts({ loansFen: fen(2_000_000), lastOverdueOn: '2025-01-01' }), RULES)).toBeNull();
       // exactly N years ago still counts as within the last N years
-      expect(keyCustomerReason(facts({ loans: 2_000_000, lastOverdueOn: '2024-06-15' }), RULES)).toBeNull();
+      expect(keyCustomerReason(facts({ loansFen: fen(2_000_000), lastOverdueOn: '2024-06-15' }), RULES)).toBeNull();
     });
 
     it('an overdue outside the window does not', () => {
-      expect(keyCustomerReason(facts({ loans: 2_000_000, lastOverdueOn: '2024-06-14' }), RULES)).toBe('loans');
-      expect(keyCustomerReason(facts({ loans: 2_000_000, lastOverdueOn: '2019-03-01' }), RULES)).toBe('loans');
+      expect(keyCustomerReason(facts({ loansFen: fen(2_000_000), lastOverdueOn: '2024-06-14' }), RULES)).toBe('loans');
+      expect(keyCustomerReason(facts({ loansFen: fen(2_000_000), lastOverdueOn: '2019-03-01' }), RULES)).toBe('loans');
     });
 
     it('the window length comes from the rules', () => {
       const fiveYears = { ...RULES, keyCustomer: { ...RULES.keyCustomer, noOverdueYears: 5 } };
-      expect(keyCustomerReason(facts({ loans: 2_000_000, lastOverdueOn: '2022-01-01' }), fiveYears)).toBeNull();
-      expect(keyCustomerReason(facts({ loans: 2_000_000, lastOverdueOn: '2021-06-14' }), fiveYears)).toBe('loans');
+      expect(keyCustomerReason(facts({ loansFen: fen(2_000_000), lastOverdueOn: '2022-01-01' }), fiveYears)).toBeNull();
+      expect(keyCustomerReason(facts({ loansFen: fen(2_000_000), lastOverdueOn: '2021-06-14' }), fiveYears)).toBe('loans');
     });
 
     it('small loans never qualify whatever the record', () => {
-      expect(keyCustomerReason(facts({ loans: 900_000 }), RULES)).toBeNull();
+      expect(keyCustomerReason(facts({ loansFen: fen(900_000) }), RULES)).toBeNull();
     });
   });
 
@@ -152,8 +165,8 @@ describe('keyCustomerReason', () => {
   });
 
   it('works with the default branch rules', () => {
-    expect(keyCustomerReason(facts({ deposits: 500_001 }), DEFAULT_BRANCH_RULES.tiering)).toBe('deposits');
-    expect(keyCustomerReason(facts({ loans: 1_000_001 }), DEFAULT_BRANCH_RULES.tiering)).toBe('loans');
+    expect(keyCustomerReason(facts({ depositsFen: fen(500_001) }), DEFAULT_BRANCH_RULES.tiering)).toBe('deposits');
+    expect(keyCustomerReason(facts({ loansFen: fen(1_000_001) }), DEFAULT_BRANCH_RULES.tiering)).toBe('loans');
   });
 });
 

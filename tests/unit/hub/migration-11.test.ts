@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src-main/hub/db/migrations';
 import { migrate, openDatabase } from '../../../src-main/hub/db/open';
-import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
+import { writeLegacyBranch } from './legacy-branch';
 
 const upTo = (v: number) => MIGRATIONS.filter((m) => m.version <= v);
 
@@ -20,7 +20,7 @@ describe('migration 11: cancelled tickets, counters opened by sign-in, risk asse
       migrate(old, upTo(10));
       old.close();
       const db10 = openDatabase(file, { migrations: upTo(10) });
-      seedDemoBranch(db10, { today: '2026-03-02', customers: 30 });
+      writeLegacyBranch(db10);
       db10.exec(`
         INSERT INTO ticket (id, branch_id, business_date, service_code, requested_service_code, seq, number, ticket_class, route, vip,
           customer_id, language, request_id, device_id, track_token, status, issued_at, queued_at)
@@ -31,8 +31,8 @@ describe('migration 11: cancelled tickets, counters opened by sign-in, risk asse
       const indexesBefore = (db10.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);
       db10.close();
 
-      const db = openDatabase(file);
-      expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.at(-1)!.version);
+      const db = openDatabase(file, { migrations: upTo(11) });
+      expect(db.pragma('user_version', { simple: true })).toBe(11);
       expect(db.prepare("SELECT id, number, status FROM ticket").all()).toEqual([{ id: 't1', number: 'V001', status: 'waiting' }]);
       expect(db.prepare('SELECT ticket_id FROM green_channel_routing').all()).toEqual([{ ticket_id: 't1' }]);
       const indexesAfter = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'ticket' AND sql IS NOT NULL ORDER BY name").all() as { name: string }[]).map((r) => r.name);

@@ -12,9 +12,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreateTicketRequestSchema } from '../../../src-main/domain/contracts';
 import { DEFAULT_QUEUE_POLICY, type QueuePolicy } from '../../../src-main/domain/queue-policy';
-import { loadBranch, type Branch } from '../../../src-main/hub/branch';
-import { openDatabase, type Db } from '../../../src-main/hub/db/open';
-import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
+import type { Branch } from '../../../src-main/hub/branch';
+import type { Db } from '../../../src-main/hub/db/open';
+import { openDemoDatabase, type DemoDatabase } from '../../../src-main/hub/demo/demo-database';
 import { Rng } from '../../../src-main/hub/demo/random';
 import { Announcer, SILENT } from '../../../src-main/hub/broadcast';
 import { Journal } from '../../../src-main/hub/journal';
@@ -24,6 +24,7 @@ import { CustomerDirectory } from '../../../src-main/hub/visits/customer-directo
 import { Visits } from '../../../src-main/hub/visits/visits';
 
 let dir: string;
+let demo: DemoDatabase;
 let db: Db;
 let clock: number;
 let branch: Branch;
@@ -33,25 +34,28 @@ const kiosk = { role: 'kiosk' as const, subjectId: 'kiosk-01', branchId: 'demo-0
 const manager = { role: 'manager' as const, subjectId: 'm01', branchId: 'demo-001', counterId: null };
 const teller = (counterId: number) => ({ role: 'teller' as const, subjectId: `t0${counterId}`, branchId: 'demo-001', counterId });
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lobby-place-'));
-  db = openDatabase(join(dir, 'branch.db'));
   clock = Date.parse('2026-03-02T01:30:00Z'); // 09:30 in the branch
-  seedDemoBranch(db, { today: '2026-03-02', customers: 60 });
-  branch = loadBranch(db)!;
+  demo = await openDemoDatabase(dir, { today: '2026-03-02', customers: 60 });
+  db = demo.db;
+  branch = demo.branch;
   const journal = new Journal(db, () => clock);
-  const customers = new CustomerDirectory(db, branch);
+  const customers = new CustomerDirectory(db, branch, demo.key);
   tickets = new TicketStore(db, branch, customers, journal, () => clock, () => 'http://x');
   const visits = new Visits(db, branch, tickets, customers, journal, () => clock);
   queue = new Queue(db, branch, tickets, visits, journal, new Announcer(SILENT, (e) => { throw e; }), () => clock);
 });
 afterEach(() => {
-  db.close();
+  demo.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const waitingRows = () => db.prepare("SELECT * FROM ticket WHERE status = 'waiting'").all() as TicketRow[];
-const cards = () => (db.prepare("SELECT card_number FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.tier IN ('top', 'gold') LIMIT 20").all() as { card_number: string }[]).map((r) => r.card_number);
+const cards = () =>
+  (db.prepare("SELECT card_sealed FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.tier IN ('top', 'gold') LIMIT 20").all() as { card_sealed: Buffer }[]).map((r) =>
+    demo.key.open(r.card_sealed),
+  );
 
 function run(policy: QueuePolicy, seed: number): number {
   branch.rules.queue.policy = policy;

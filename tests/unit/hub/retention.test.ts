@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CreateTicketRequestSchema } from '../../../src-main/domain/contracts';
-import { loadBranch, type Branch } from '../../../src-main/hub/branch';
-import { openDatabase, type Db } from '../../../src-main/hub/db/open';
-import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
+import type { Branch } from '../../../src-main/hub/branch';
+import type { Db } from '../../../src-main/hub/db/open';
+import { openDemoDatabase, type DemoDatabase } from '../../../src-main/hub/demo/demo-database';
 import { CustomerDirectory } from '../../../src-main/hub/visits/customer-directory';
 import { TicketStore } from '../../../src-main/hub/queue/ticket-store';
 import { Journal } from '../../../src-main/hub/journal';
@@ -18,6 +18,7 @@ import { Visits } from '../../../src-main/hub/visits/visits';
 
 const DAY = 86_400_000;
 let dir: string;
+let demo: DemoDatabase;
 let db: Db;
 let clock: number;
 let branch: Branch;
@@ -28,24 +29,26 @@ let marketing: Visits;
 const kiosk = { role: 'kiosk' as const, subjectId: 'kiosk-01', branchId: 'demo-001', counterId: null };
 const count = (table: string) => (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lobby-retention-'));
-  db = openDatabase(join(dir, 'branch.db'));
   clock = Date.parse('2026-01-10T02:00:00Z');
-  seedDemoBranch(db, { today: '2026-01-10', customers: 20 });
-  branch = loadBranch(db)!;
+  demo = await openDemoDatabase(dir, { today: '2026-01-10', customers: 20 });
+  db = demo.db;
+  branch = demo.branch;
   journal = new Journal(db, () => clock);
-  customers = new CustomerDirectory(db, branch);
+  customers = new CustomerDirectory(db, branch, demo.key);
   desk = new TicketStore(db, branch, customers, journal, () => clock, () => 'http://x');
   marketing = new Visits(db, branch, desk, customers, journal, () => clock);
 });
 afterEach(() => {
-  db.close();
+  demo.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
 const cardOf = (phone: string) =>
-  (db.prepare('SELECT k.card_number FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.phone = ? LIMIT 1').get(phone) as { card_number: string }).card_number;
+  demo.key.open(
+    (db.prepare("SELECT k.card_sealed FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.phone_lookup = ? ORDER BY k.kind = 'debit' DESC LIMIT 1").get(demo.key.lookup('phone', phone)) as { card_sealed: Buffer }).card_sealed,
+  );
 const issue = (phone?: string) =>
   desk.issue(
     CreateTicketRequestSchema.parse({

@@ -8,15 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CreateTicketRequestSchema } from '../../../src-main/domain/contracts';
-import { loadBranch, type Branch } from '../../../src-main/hub/branch';
-import { openDatabase, type Db } from '../../../src-main/hub/db/open';
-import { seedDemoBranch } from '../../../src-main/hub/demo/seed';
+import type { Branch } from '../../../src-main/hub/branch';
+import type { Db } from '../../../src-main/hub/db/open';
+import { openDemoDatabase, type DemoDatabase } from '../../../src-main/hub/demo/demo-database';
 import { CustomerDirectory } from '../../../src-main/hub/visits/customer-directory';
 import { TicketStore, type TicketRow } from '../../../src-main/hub/queue/ticket-store';
 import { Journal } from '../../../src-main/hub/journal';
 
 const MIN = 60_000;
 let dir: string;
+let demo: DemoDatabase;
 let db: Db;
 let clock: number;
 let branch: Branch;
@@ -29,22 +30,22 @@ const issue = (serviceCode: string, priority?: 'elderly') =>
 
 /** A second desk on the same database: no cache shared, so its forecast is read afresh. */
 function fresh(): Map<string, unknown> {
-  const other = new TicketStore(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
+  const other = new TicketStore(db, branch, new CustomerDirectory(db, branch, demo.key), new Journal(db, () => clock), () => clock, () => 'http://x');
   return other.forecast();
 }
 
-beforeEach(() => {
+beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lobby-forecast-'));
-  db = openDatabase(join(dir, 'branch.db'));
   clock = Date.parse('2026-01-10T02:00:00Z');
-  seedDemoBranch(db, { today: '2026-01-10', customers: 20 });
-  branch = loadBranch(db)!;
-  desk = new TicketStore(db, branch, new CustomerDirectory(db, branch), new Journal(db, () => clock), () => clock, () => 'http://x');
+  demo = await openDemoDatabase(dir, { today: '2026-01-10', customers: 20 });
+  db = demo.db;
+  branch = demo.branch;
+  desk = new TicketStore(db, branch, new CustomerDirectory(db, branch, demo.key), new Journal(db, () => clock), () => clock, () => 'http://x');
   // Every counter open, as when the tellers have signed in.
   for (const c of branch.counters) desk.counters.set(c.id, 'open', null, null, 'test', clock);
 });
 afterEach(() => {
-  db.close();
+  demo.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -40,6 +40,7 @@ function subjectText(e: AuditEntry, branch: BranchInfo | null, t: TFunction): st
     case 'device':
     case 'appointment':
     case 'branch':
+    case 'feed':
       return t(`audit.subjects.${kind}`, { id });
     case 'notice':
       return t('audit.subjects.notice');

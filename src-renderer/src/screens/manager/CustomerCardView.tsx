@@ -21,8 +21,8 @@ import {
   formatDate,
   formatDecimal,
   formatDuration,
-  formatMoney,
-  formatMoneyWhole,
+  formatFen,
+  formatFenWhole,
   formatTime,
   localized,
   secondsSince,
@@ -71,7 +71,7 @@ function reminderText(r: Reminder, card: CustomerCard, t: TFunction): string {
   }
   const line = (card.holdings ?? []).flatMap((g) => g.items ?? []).find((i) => i.productCode === r.productCode);
   const product = line ? localized(line.productName) : (r.productCode ?? '');
-  const amount = formatMoney(r.amount ?? line?.amount ?? null);
+  const amount = formatFen(r.amountFen ?? line?.amountFen ?? null);
   switch (r.kind) {
     case 'large_inflow':
       return t('reminder.largeInflow', { percent: Math.abs(r.percent ?? 0) });
@@ -310,7 +310,7 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
               <div>
                 <dt>{t('card.aum')}</dt>
                 <dd className="mgr-aum" data-testid="card-aum">
-                  {formatMoneyWhole(c.aum)}
+                  {formatFenWhole(c.aumFen)}
                 </dd>
               </div>
               <div>
@@ -400,13 +400,13 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
                     <div key={g.category} className="mgr-hgroup" data-testid="holding-group" data-category={g.category}>
                       <div className="mgr-hgroup-head">
                         <span className={`mgr-cat is-${g.category}`}>{t(`common:category.${g.category}`)}</span>
-                        <span className="mgr-hgroup-total">{formatMoney(g.total)}</span>
+                        <span className="mgr-hgroup-total">{formatFen(g.totalFen)}</span>
                       </div>
                       <ul>
                         {g.items.map((h) => (
                           <li key={`${h.productCode}-${h.openedOn}`}>
                             <span className="mgr-h-name">{localized(h.productName)}</span>
-                            <span className="mgr-h-amt">{formatMoney(h.amount)}</span>
+                            <span className="mgr-h-amt">{formatFen(h.amountFen)}</span>
                             {h.maturityOn && (
                               <span className="mgr-h-mat">{t('card.maturesOn', { date: formatDate(h.maturityOn) })}</span>
                             )}

@@ -1,0 +1,249 @@
+/**
+ * Writes checked customer data into a snapshot file being built: identifiers as lookup hash,
+ * sealed copy and masked form, money as integer fen, customer ids from the carried-forward
+ * `customer_key` registry. Used by the feed import (every row of every file) and by the migration
+ * that moved an older branch database's customers into their first snapshot.
+ *
+ * The caller batches transactions (`batch`): rows go in thousands at a time.
+ */
+import type { Db } from '../db/open';
+import type { LoanClass } from '../../domain/reminders';
+import { maskCardNumber, maskIdNumber, maskPhone } from '../../domain/masking';
+import { normalizeIdentityValue } from '../../domain/identity';
+import type { BranchKey } from './branch-key';
+
+export interface CustomerInput {
+  cif: string;
+  name: string;
+  gender: 'M' | 'F';
+  birthDate: string;
+  phone: string;
+  residentId: string;
+  maritalStatus: 'single' | 'married' | 'divorced' | 'widowed';
+  occupation: string;
+  riskTolerance: number;
+  riskAssessedOn: string | null;
+  marketingConsent: boolean;
+  homeBranchId: string;
+  relationshipManager: string | null;
+  lastOverdueOn: string | null;
+  resident: boolean;
+  controlExempt: boolean;
+}
+
+export interface CardInput {
+  cardNumber: string;
+  customerId: number;
+  kind: 'debit' | 'credit';
+}
+
+export interface ProductInput {
+  code: string;
+  category: string;
+  nameZh: string;
+  nameEn: string;
+  riskLevel: number;
+  isCredit: boolean;
+  lifeStages: string[];
+  minAge: number;
+  maxAge: number;
+  basePropensity: number;
+  value: number;
+  lever: number;
+  active: boolean;
+}
+
+export interface HoldingInput {
+  accountId: string;
+  customerId: number;
+  productCode: string;
+  branchId: string;
+  amountFen: number;
+  openedOn: string;
+  maturityOn: string | null;
+}
+
+export interface MovementInput {
+  customerId: number;
+  onDate: string;
+  direction: 'in' | 'out';
+  amountFen: number;
+  otherBank: boolean;
+}
+
+export interface CreditInput {
+  holdingId: number;
+  customerId: number;
+  productCode: string;
+  nextDueOn: string | null;
+  dueFen: number;
+  overdueDays: number;
+  classification: LoanClass;
+  previousClassification: LoanClass | null;
+  classifiedOn: string | null;
+}
+
+export interface ApplicationInput {
+  customerId: number;
+  productCode: string;
+  status: 'open' | 'approved' | 'rejected' | 'withdrawn';
+  appliedOn: string;
+}
+
+export class SnapshotWriter {
+  /** cif → customer id, for every customer the registry knows (carried forward, never reused). */
+  readonly ids = new Map<string, number>();
+  private nextId: number;
+  private readonly s;
+
+  /**
+   * `insert` (a full feed, from nothing): a key seen twice is an error the import reports as a
+   * rejected row. `upsert` (a delta): a key seen before is updated.
+   */
+  constructor(
+    readonly db: Db,
+    private readonly key: BranchKey,
+    private readonly asOf: string,
+    mode: 'insert' | 'upsert' = 'insert',
+  ) {
+    const upsert = (clause: string) => (mode === 'upsert' ? clause : '');
+    for (const r of db.prepare('SELECT id, cif FROM customer_key').iterate() as IterableIterator<{ id: number; cif: string }>) this.ids.set(r.cif, r.id);
+    this.nextId = ((db.prepare('SELECT max(id) FROM customer_key').pluck().get() as number | null) ?? 0) + 1;
+    this.s = {
+      key: db.prepare('INSERT INTO customer_key (id, cif) VALUES (?, ?)'),
+      customer: db.prepare(
+        `INSERT INTO customer (id, cif, name, gender, birth_date, phone_lookup, phone_sealed, phone_masked, id_lookup, id_sealed, id_masked,
+           marital_status, occupation, risk_tolerance, risk_assessed_on, marketing_consent, home_branch_id, relationship_manager,
+           last_overdue_on, resident, control_exempt)
+         VALUES (@id, @cif, @name, @gender, @birth_date, @phone_lookup, @phone_sealed, @phone_masked, @id_lookup, @id_sealed, @id_masked,
+           @marital_status, @occupation, @risk_tolerance, @risk_assessed_on, @marketing_consent, @home_branch_id, @relationship_manager,
+           @last_overdue_on, @resident, @control_exempt)${upsert(`
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date,
+           phone_lookup = excluded.phone_lookup, phone_sealed = excluded.phone_sealed, phone_masked = excluded.phone_masked,
+           id_lookup = excluded.id_lookup, id_sealed = excluded.id_sealed, id_masked = excluded.id_masked,
+           marital_status = excluded.marital_status, occupation = excluded.occupation, risk_tolerance = excluded.risk_tolerance,
+           risk_assessed_on = excluded.risk_assessed_on, marketing_consent = excluded.marketing_consent,
+           home_branch_id = excluded.home_branch_id, relationship_manager = excluded.relationship_manager,
+           last_overdue_on = excluded.last_overdue_on, resident = excluded.resident, control_exempt = excluded.control_exempt`)}`,
+      ),
+      card: db.prepare(
+        `INSERT INTO card (card_lookup, card_sealed, card_masked, customer_id, kind) VALUES (?, ?, ?, ?, ?)${upsert(`
+         ON CONFLICT (card_lookup) DO UPDATE SET customer_id = excluded.customer_id, kind = excluded.kind`)}`,
+      ),
+      product: db.prepare(
+        `INSERT INTO product (code, category, name_zh, name_en, risk_level, is_credit, life_stages, min_age, max_age, base_propensity, value, lever, active)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
+         ON CONFLICT (code) DO UPDATE SET category = excluded.category, name_zh = excluded.name_zh, name_en = excluded.name_en,
+           risk_level = excluded.risk_level, is_credit = excluded.is_credit, life_stages = excluded.life_stages, min_age = excluded.min_age,
+           max_age = excluded.max_age, base_propensity = excluded.base_propensity, value = excluded.value, lever = excluded.lever, active = excluded.active`)}`,
+      ),
+      holding: db.prepare(
+        `INSERT INTO holding (account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
+         ON CONFLICT (account_id) DO UPDATE SET customer_id = excluded.customer_id, product_code = excluded.product_code,
+           branch_id = excluded.branch_id, amount_fen = excluded.amount_fen, opened_on = excluded.opened_on,
+           maturity_on = excluded.maturity_on, as_of = excluded.as_of`)}
+         RETURNING id`,
+      ),
+      movement: db.prepare('INSERT INTO account_movement (customer_id, on_date, direction, amount_fen, other_bank) VALUES (?, ?, ?, ?, ?)'),
+      credit: db.prepare(
+        `INSERT INTO credit_status (holding_id, customer_id, product_code, next_due_on, due_fen, overdue_days, classification,
+           previous_classification, classified_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
+         ON CONFLICT (holding_id) DO UPDATE SET next_due_on = excluded.next_due_on, due_fen = excluded.due_fen,
+           overdue_days = excluded.overdue_days, classification = excluded.classification,
+           previous_classification = excluded.previous_classification, classified_on = excluded.classified_on`)}`,
+      ),
+      application: db.prepare(
+        `INSERT INTO product_application (customer_id, product_code, status, applied_on) VALUES (?, ?, ?, ?)${upsert(
+          ' ON CONFLICT (customer_id, product_code, applied_on) DO UPDATE SET status = excluded.status',
+        )}`,
+      ),
+    };
+  }
+
+  /** The lookup hash of an identifier (deletions find a card by it). */
+  lookup(kind: 'phone' | 'card' | 'idNumber', value: string): Buffer {
+    return this.key.lookup(kind, value);
+  }
+
+  /** The customer id of a cif, registered (and never reused) the first time it is seen. */
+  idFor(cif: string): number {
+    let id = this.ids.get(cif);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.s.key.run(id, cif);
+      this.ids.set(cif, id);
+    }
+    return id;
+  }
+
+  customer(c: CustomerInput): number {
+    const id = this.idFor(c.cif);
+    const phone = normalizeIdentityValue('phone', c.phone);
+    const residentId = normalizeIdentityValue('idNumber', c.residentId);
+    this.s.customer.run({
+      id,
+      cif: c.cif,
+      name: c.name,
+      gender: c.gender,
+      birth_date: c.birthDate,
+      phone_lookup: this.key.lookup('phone', phone),
+      phone_sealed: this.key.seal(phone),
+      phone_masked: maskPhone(phone),
+      id_lookup: this.key.lookup('idNumber', residentId),
+      id_sealed: this.key.seal(residentId),
+      id_masked: maskIdNumber(residentId),
+      marital_status: c.maritalStatus,
+      occupation: c.occupation,
+      risk_tolerance: c.riskTolerance,
+      risk_assessed_on: c.riskAssessedOn,
+      marketing_consent: c.marketingConsent ? 1 : 0,
+      home_branch_id: c.homeBranchId,
+      relationship_manager: c.relationshipManager,
+      last_overdue_on: c.lastOverdueOn,
+      resident: c.resident ? 1 : 0,
+      control_exempt: c.controlExempt ? 1 : 0,
+    });
+    return id;
+  }
+
+  card(c: CardInput): void {
+    const number = normalizeIdentityValue('card', c.cardNumber);
+    this.s.card.run(this.key.lookup('card', number), this.key.seal(number), maskCardNumber(number), c.customerId, c.kind);
+  }
+
+  product(p: ProductInput): void {
+    this.s.product.run(
+      p.code,
+      p.category,
+      p.nameZh,
+      p.nameEn,
+      p.riskLevel,
+      p.isCredit ? 1 : 0,
+      JSON.stringify(p.lifeStages),
+      p.minAge,
+      p.maxAge,
+      p.basePropensity,
+      p.value,
+      p.lever,
+      p.active ? 1 : 0,
+    );
+  }
+
+  /** Inserts or replaces a holding (by account id); its row id, which credit rows refer to. */
+  holding(h: HoldingInput): number {
+    return (this.s.holding.get(h.accountId, h.customerId, h.productCode, h.branchId, h.amountFen, h.openedOn, h.maturityOn, this.asOf) as { id: number }).id;
+  }
+
+  movement(m: MovementInput): void {
+    this.s.movement.run(m.customerId, m.onDate, m.direction, m.amountFen, m.otherBank ? 1 : 0);
+  }
+
+  credit(c: CreditInput): void {
+    this.s.credit.run(c.holdingId, c.customerId, c.productCode, c.nextDueOn, c.dueFen, c.overdueDays, c.classification, c.previousClassification, c.classifiedOn);
+  }
+
+  application(a: ApplicationInput): void {
+    this.s.application.run(a.customerId, a.productCode, a.status, a.appliedOn);
+  }
+}
