@@ -59,69 +59,83 @@ export const BranchFileDeviceSchema = z.strictObject({
 
 const DeepPartial = z.record(z.string(), z.unknown());
 
-export const BranchFileSchema = z
-  .strictObject({
-    branch: z.strictObject({
-      id: id('branch id'),
-      name: Name,
-      timeZone: z.string().min(1).default('Asia/Shanghai'),
-      defaultLanguage: LanguageSchema.optional(),
-    }),
-    services: z.array(BranchFileServiceSchema).min(1, 'at least one service'),
-    counters: z.array(BranchFileCounterSchema).min(1, 'at least one counter'),
-    staff: z.array(BranchFileStaffSchema).default([]),
-    devices: z.array(BranchFileDeviceSchema).default([]),
-    /** Any part of the branch rules (domain/branch-config.ts); the rest keeps its defaults. */
-    rules: DeepPartial.optional(),
-    /**
-     * The built-in demo branch only: its published sign-ins (PINs 1111, 2222, 9999, device secret
-     * "demo") are exempt from the PIN and secret rules and never have to be changed. A real branch
-     * never sets this.
-     */
-    demo: z.boolean().default(false),
-  })
-  .superRefine((f, ctx) => {
-    if (!f.demo) {
-      f.staff.forEach((s, i) => {
-        const problem = pinProblem(s.pin);
-        if (problem) ctx.addIssue({ code: 'custom', path: ['staff', i, 'pin'], message: problem });
-      });
-      f.devices.forEach((d, i) => {
-        if (d.secret.length < 12) ctx.addIssue({ code: 'custom', path: ['devices', i, 'secret'], message: 'secret is at least 12 characters' });
-      });
-    }
-    const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (i: number) => (string | number)[], what: string) => {
-      const seen = new Map<string | number, number>();
-      items.forEach((t, i) => {
-        const k = key(t);
-        if (seen.has(k)) ctx.addIssue({ code: 'custom', path: path(i), message: `${what} ${JSON.stringify(k)} appears twice (first at index ${seen.get(k)})` });
-        else seen.set(k, i);
-      });
-    };
-    dup(f.services, (s) => s.code, (i) => ['services', i, 'code'], 'service');
-    dup(f.services, (s) => s.prefix ?? s.code, (i) => ['services', i, 'prefix'], 'ticket prefix');
-    dup(f.counters, (c) => c.id, (i) => ['counters', i, 'id'], 'counter');
-    dup(f.staff, (s) => s.id, (i) => ['staff', i, 'id'], 'staff id');
-    dup(f.devices, (d) => d.id, (i) => ['devices', i, 'id'], 'device');
-    const codes = new Set(f.services.map((s) => s.code));
-    f.counters.forEach((c, i) => {
-      c.services.forEach((s, j) => {
-        if (!codes.has(s.code)) ctx.addIssue({ code: 'custom', path: ['counters', i, 'services', j, 'code'], message: `unknown service "${s.code}"` });
-      });
-      dup(c.services, (s) => s.code, (j) => ['counters', i, 'services', j, 'code'], 'service');
+const BranchFileBase = z.strictObject({
+  branch: z.strictObject({
+    id: id('branch id'),
+    name: Name,
+    timeZone: z.string().min(1).default('Asia/Shanghai'),
+    defaultLanguage: LanguageSchema.optional(),
+  }),
+  services: z.array(BranchFileServiceSchema).min(1, 'at least one service'),
+  counters: z.array(BranchFileCounterSchema).min(1, 'at least one counter'),
+  staff: z.array(BranchFileStaffSchema).default([]),
+  devices: z.array(BranchFileDeviceSchema).default([]),
+  /** Any part of the branch rules (domain/branch-config.ts); the rest keeps its defaults. */
+  rules: DeepPartial.optional(),
+  /**
+   * The built-in demo branch only: its published sign-ins (PINs 1111, 2222, 9999, device secret
+   * "demo") are exempt from the PIN and secret rules and never have to be changed. A real branch
+   * never sets this.
+   */
+  demo: z.boolean().default(false),
+});
+type BranchFileBaseOut = z.output<typeof BranchFileBase>;
+
+function checkFile(f: BranchFileBaseOut, ctx: z.RefinementCtx, people: boolean): void {
+  const dup = <T>(items: readonly T[], key: (t: T) => string | number, path: (i: number) => (string | number)[], what: string) => {
+    const seen = new Map<string | number, number>();
+    items.forEach((t, i) => {
+      const k = key(t);
+      if (seen.has(k)) ctx.addIssue({ code: 'custom', path: path(i), message: `${what} ${JSON.stringify(k)} appears twice (first at index ${seen.get(k)})` });
+      else seen.set(k, i);
     });
-    const counterIds = new Set(f.counters.map((c) => c.id));
-    f.staff.forEach((s, i) => {
-      if (s.counter !== undefined && !counterIds.has(s.counter)) ctx.addIssue({ code: 'custom', path: ['staff', i, 'counter'], message: `unknown counter ${s.counter}` });
-      if (s.counter !== undefined && s.role !== 'teller') ctx.addIssue({ code: 'custom', path: ['staff', i, 'counter'], message: 'only a teller has a usual counter' });
+  };
+  dup(f.services, (s) => s.code, (i) => ['services', i, 'code'], 'service');
+  dup(f.services, (s) => s.prefix ?? s.code, (i) => ['services', i, 'prefix'], 'ticket prefix');
+  dup(f.counters, (c) => c.id, (i) => ['counters', i, 'id'], 'counter');
+  const codes = new Set(f.services.map((s) => s.code));
+  f.counters.forEach((c, i) => {
+    c.services.forEach((s, j) => {
+      if (!codes.has(s.code)) ctx.addIssue({ code: 'custom', path: ['counters', i, 'services', j, 'code'], message: `unknown service "${s.code}"` });
     });
-    if (!f.staff.some((s) => s.role === 'admin')) ctx.addIssue({ code: 'custom', path: ['staff'], message: 'at least one admin (someone must be able to sign in to the admin screen)' });
-    for (const [i, s] of f.services.entries()) {
-      if (!f.counters.some((c) => c.services.some((x) => x.code === s.code))) {
-        ctx.addIssue({ code: 'custom', path: ['services', i, 'code'], message: `no counter serves service "${s.code}"` });
-      }
-    }
+    dup(c.services, (s) => s.code, (j) => ['counters', i, 'services', j, 'code'], 'service');
   });
+  for (const [i, s] of f.services.entries()) {
+    if (!f.counters.some((c) => c.services.some((x) => x.code === s.code))) {
+      ctx.addIssue({ code: 'custom', path: ['services', i, 'code'], message: `no counter serves service "${s.code}"` });
+    }
+  }
+  if (!people) return;
+  dup(f.staff, (s) => s.id, (i) => ['staff', i, 'id'], 'staff id');
+  dup(f.devices, (d) => d.id, (i) => ['devices', i, 'id'], 'device');
+  const counterIds = new Set(f.counters.map((c) => c.id));
+  f.staff.forEach((s, i) => {
+    if (s.counter !== undefined && !counterIds.has(s.counter)) ctx.addIssue({ code: 'custom', path: ['staff', i, 'counter'], message: `unknown counter ${s.counter}` });
+    if (s.counter !== undefined && s.role !== 'teller') ctx.addIssue({ code: 'custom', path: ['staff', i, 'counter'], message: 'only a teller has a usual counter' });
+  });
+  if (!f.staff.some((s) => s.role === 'admin')) ctx.addIssue({ code: 'custom', path: ['staff'], message: 'at least one admin (someone must be able to sign in to the admin screen)' });
+  if (!f.demo) {
+    f.staff.forEach((s, i) => {
+      const problem = pinProblem(s.pin);
+      if (problem) ctx.addIssue({ code: 'custom', path: ['staff', i, 'pin'], message: problem });
+    });
+    f.devices.forEach((d, i) => {
+      if (d.secret.length < 12) ctx.addIssue({ code: 'custom', path: ['devices', i, 'secret'], message: 'secret is at least 12 characters' });
+    });
+  }
+}
+
+/** The whole branch file: the branch, its services and counters, its staff and devices, rules. */
+export const BranchFileSchema = BranchFileBase.superRefine((f, ctx) => checkFile(f, ctx, true));
+
+/**
+ * The branch's set-up without its people: what the admin screen's Branch tab edits (staff and
+ * devices have their own tabs and keep their PINs and secrets).
+ */
+export const BranchSetupSchema = BranchFileBase.omit({ staff: true, devices: true, demo: true })
+  .transform((f) => ({ ...f, staff: [], devices: [], demo: false }))
+  .superRefine((f, ctx) => checkFile(f, ctx, false));
+
 export type BranchFile = z.output<typeof BranchFileSchema>;
 
 /** Deep merge of plain objects: `over` wins, arrays are replaced whole. */

@@ -4,6 +4,7 @@
  * with these schemas; screens use the inferred types.
  */
 import { z } from 'zod';
+import type { FeedRunInfo } from './feed';
 import { LanguageSchema } from './branch-config';
 import { isValidIdentity, normalizeIdentityValue, type IdentityKind } from './identity';
 import { isBookingCode, normalizeBookingCode, type AppointmentRules, type AppointmentStatus } from './appointments';
@@ -52,9 +53,24 @@ export interface LoginResponse {
   branchId: string;
   /** Staff name or device id. */
   displayName: string;
+  /** The staff id or device id signed in. */
+  subjectId: string;
   counterId: number | null;
   expiresAt: string;
+  /**
+   * The PIN was set by an administrator (the branch file, a reset): this session may only change
+   * it (POST /api/v1/auth/change-pin) and sign out until it is changed.
+   */
+  mustChangePin: boolean;
 }
+
+export const ChangePinRequestSchema = z.strictObject({
+  currentPin: z.string().regex(/^\d{4,8}$/, 'currentPin is 4-8 digits'),
+  newPin: z.string().regex(/^\d{4,8}$/, 'newPin is 4-8 digits'),
+});
+export type ChangePinRequest = z.infer<typeof ChangePinRequestSchema>;
+/** The session after a PIN change: the same token, no longer limited to changing the PIN. */
+export type ChangePinResponse = Omit<LoginResponse, 'token'>;
 
 // ---------------------------------------------------------------- errors
 
@@ -79,6 +95,18 @@ export type ErrorReason =
   | 'wrong_credentials'
   | 'too_many_sign_ins'
   | 'role_not_allowed'
+  | 'pin_change_required'
+  | 'wrong_pin'
+  | 'pin_format'
+  | 'pin_repeated'
+  | 'pin_run'
+  | 'pin_unchanged'
+  | 'not_a_teller'
+  | 'staff_exists'
+  | 'staff_not_found'
+  | 'own_account'
+  | 'last_admin'
+  | 'setup_changed'
   | 'counter_required'
   | 'unknown_counter'
   | 'other_counter'
@@ -967,4 +995,74 @@ export interface DeviceRetireResponse {
   device: DeviceInfo;
   /** Sessions revoked. */
   revoked: number;
+}
+
+// ---------------------------------------------------------------- staff, branch set-up, feeds (admin)
+
+export interface StaffInfo {
+  id: string;
+  name: string;
+  role: 'manager' | 'teller' | 'admin';
+  /** A teller's usual counter. */
+  counterId: number | null;
+  active: boolean;
+  /** Still on a PIN an administrator set (they choose their own at the next sign-in). */
+  mustChangePin: boolean;
+  pinChangedAt: string | null;
+  /** Signed in now (an open session). */
+  signedIn: boolean;
+}
+export interface StaffListResponse {
+  staff: StaffInfo[];
+}
+
+const StaffIdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/, 'id is 1-32 letters, digits, - or _');
+export const StaffIdParamSchema = StaffIdSchema;
+export const AddStaffRequestSchema = z.strictObject({
+  id: StaffIdSchema,
+  name: z.string().trim().min(1, 'name is empty').max(40),
+  role: StaffRoleSchema,
+  counterId: z.number().int().positive().nullable().optional(),
+});
+export type AddStaffRequest = z.infer<typeof AddStaffRequestSchema>;
+export const UpdateStaffRequestSchema = z
+  .strictObject({
+    name: z.string().trim().min(1, 'name is empty').max(40).optional(),
+    role: StaffRoleSchema.optional(),
+    counterId: z.number().int().positive().nullable().optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((r) => Object.keys(r).length > 0, 'say what changes: name, role, counterId or active');
+export type UpdateStaffRequest = z.infer<typeof UpdateStaffRequestSchema>;
+/** A new initial PIN: shown once, to give to the person; they choose their own at the next sign-in. */
+export interface StaffPinResponse {
+  staff: StaffInfo;
+  pin: string;
+}
+
+/** The branch's set-up (branch, services, counters, rules) as a branch file without staff and devices. */
+export interface BranchSetupResponse {
+  yaml: string;
+  /** Changes when anyone changes the set-up: an apply names the revision it was edited from. */
+  revision: number;
+}
+export const BranchSetupRequestSchema = z.strictObject({
+  yaml: z.string().min(1, 'yaml is empty').max(200_000),
+  /** The revision the text was edited from (refused when someone changed the set-up meanwhile). */
+  revision: z.number().int().min(0).optional(),
+});
+export interface BranchSetupCheckResponse {
+  ok: boolean;
+  issues: { path: string; line: number | null; message: string }[];
+  changes: string[];
+  refusals: string[];
+  applied: boolean;
+  revision: number;
+}
+
+export interface FeedsResponse {
+  /** The snapshot the lobby serves now. */
+  live: { feedId: string; asOf: string | null; switchedAt: string; customers: number } | null;
+  running: FeedRunInfo | null;
+  history: FeedRunInfo[];
 }

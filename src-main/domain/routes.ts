@@ -73,8 +73,9 @@ import {
   type SubmitFormResponse,
   type TellerFormResponse,
   type TrackResponse,
-  type TransferResponse,
-} from './contracts';
+  type TransferResponse, ChangePinRequestSchema, type ChangePinResponse,
+  AddStaffRequestSchema, UpdateStaffRequestSchema, StaffIdParamSchema, BranchSetupRequestSchema,
+  type StaffListResponse, type StaffPinResponse, type StaffInfo, type BranchSetupResponse, type BranchSetupCheckResponse, type FeedsResponse } from './contracts';
 import type { MeasuresResponse } from './measures';
 import { calendarDate } from './dates';
 
@@ -96,6 +97,8 @@ export interface RouteSpec {
   produces?: Produces;
   /** Largest body accepted (bytes); the server's default (64 KB) otherwise. */
   bodyLimit?: number;
+  /** Allowed to a session that must change its PIN first (changing it, signing out). */
+  duringPinChange?: true;
 }
 
 declare const ANSWER: unique symbol;
@@ -137,7 +140,14 @@ export const ROUTES = {
   // ------------------------------------------------------------ health, sign-in, branch
   health: answer<{ status: 'ok' }>()({ method: 'GET', path: '/healthz', access: 'public' }),
   login: answer<LoginResponse>()({ method: 'POST', path: '/api/v1/auth/login', access: 'public', body: LoginRequestSchema }),
-  logout: answer<null>()({ method: 'POST', path: '/api/v1/auth/logout', access: anyone }),
+  logout: answer<null>()({ method: 'POST', path: '/api/v1/auth/logout', access: anyone, duringPinChange: true }),
+  changePin: answer<ChangePinResponse>()({
+    method: 'POST',
+    path: '/api/v1/auth/change-pin',
+    access: ['manager', 'teller', 'admin'],
+    body: ChangePinRequestSchema,
+    duringPinChange: true,
+  }),
   branch: answer<BranchInfo>()({ method: 'GET', path: '/api/v1/branch', access: anyone }),
 
   // ------------------------------------------------------------ tickets and the queue
@@ -343,6 +353,22 @@ export const ROUTES = {
 
   // ------------------------------------------------------------ devices (kiosks and displays)
   devices: answer<DeviceListResponse>()({ method: 'GET', path: '/api/v1/devices', access: ['admin'] }),
+  // ------------------------------------------------------------ staff, branch set-up, feeds (admin)
+  listStaff: answer<StaffListResponse>()({ method: 'GET', path: '/api/v1/staff', access: ['admin'] }),
+  addStaff: answer<StaffPinResponse>()({ method: 'POST', path: '/api/v1/staff', access: ['admin'], body: AddStaffRequestSchema }),
+  updateStaff: answer<StaffInfo>()({
+    method: 'PUT',
+    path: '/api/v1/staff/:id',
+    access: ['admin'],
+    params: z.strictObject({ id: StaffIdParamSchema }),
+    body: UpdateStaffRequestSchema,
+  }),
+  resetStaffPin: answer<StaffPinResponse>()({ method: 'POST', path: '/api/v1/staff/:id/reset-pin', access: ['admin'], params: z.strictObject({ id: StaffIdParamSchema }) }),
+  branchSetup: answer<BranchSetupResponse>()({ method: 'GET', path: '/api/v1/branch/setup', access: ['admin'] }),
+  checkBranchSetup: answer<BranchSetupCheckResponse>()({ method: 'POST', path: '/api/v1/branch/setup/check', access: ['admin'], body: BranchSetupRequestSchema }),
+  applyBranchSetup: answer<BranchSetupCheckResponse>()({ method: 'PUT', path: '/api/v1/branch/setup', access: ['admin'], body: BranchSetupRequestSchema }),
+  feeds: answer<FeedsResponse>()({ method: 'GET', path: '/api/v1/feeds', access: ['admin'] }),
+
   pairDevice: answer<DeviceSecretResponse>()({ method: 'POST', path: '/api/v1/devices', access: ['admin'], body: PairDeviceRequestSchema }),
   rekeyDevice: answer<DeviceSecretResponse>()({
     method: 'POST',

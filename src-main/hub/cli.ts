@@ -1,21 +1,33 @@
 /**
- * `npm start`: runs the branch hub under Node and prints where every screen is.
- * Configuration: LOBBY_PORT, LOBBY_HOST, LOBBY_DATA_DIR, LOBBY_PUBLIC_URL, LOBBY_DEMO_CUSTOMERS,
- * LOBBY_LOG_LEVEL, or the flags --port= --host= --data-dir= --public-url= --demo-customers= --no-demo.
- * Device pairing (device-cli.ts), without starting the server: `list-devices`,
- * `pair-device <id> --kind=kiosk|display`, `rekey-device <id>`, `retire-device <id>`.
+ * `node out/main/hub.js`: the hub's command line (commands.ts). Without a command (or with
+ * `serve`) it runs the branch hub under Node and prints where every screen is. Configuration:
+ * LOBBY_PORT, LOBBY_HOST, LOBBY_DATA_DIR, LOBBY_PUBLIC_URL, LOBBY_DEMO_CUSTOMERS, LOBBY_LOG_LEVEL,
+ * or the flags --port= --host= --data-dir= --public-url= --demo-customers= --no-demo. The other
+ * commands (setup, import-feed, reset-pin, the device commands) work on the data directory and
+ * exit; `--help` lists them.
  */
 import { configFromEnv } from './config';
 import { createHub } from './create-hub';
-import { deviceCommandOf, runDeviceCommand } from './device-cli';
+import { parseCommandLine, runCommand, usage } from './commands';
 
 async function main() {
   const argv = process.argv.slice(2);
-  if (deviceCommandOf(argv)) {
-    process.exitCode = runDeviceCommand(argv, process.env, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) });
+  const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t), tty: process.stdout.isTTY === true };
+  const parsed = parseCommandLine(argv);
+  if (parsed.kind === 'help') {
+    io.out(usage());
     return;
   }
-  const hub = await createHub(configFromEnv(process.env, process.argv.slice(2)));
+  if (parsed.kind === 'error') {
+    io.err(`${parsed.message}\n\n${usage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (parsed.command.name !== 'serve') {
+    process.exitCode = await runCommand(parsed, process.env, io);
+    return;
+  }
+  const hub = await createHub(configFromEnv(process.env, argv));
   const screens = [
     ['Kiosk (取号机)', '/kiosk?device=kiosk-01'],
     ['Lobby manager (大堂经理)', '/manager'],

@@ -11,7 +11,8 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { HubConfigSchema, type HubConfig, type HubConfigInput } from './config';
 import { openDatabase, type Db } from './db/open';
-import { loadBranch, type Branch } from './branch';
+import { branchRevision, loadBranch, reloadBranch, type Branch } from './branch';
+import { BranchAdmin } from './setup/branch-admin';
 import { Sessions } from './auth/sessions';
 import { Journal } from './journal';
 import { Lifecycle } from './lifecycle';
@@ -55,8 +56,8 @@ export interface HubOptions {
 export class NoBranchError extends Error {
   constructor(dataDir: string) {
     super(
-      `The database in ${dataDir} has no branch. Start once without --no-demo to create the demo branch, ` +
-        `or point LOBBY_DATA_DIR at a configured branch database.`,
+      `No branch is set up in ${dataDir}. Set one up from its branch file (node out/main/hub.js setup <branch-file> ` +
+        `--data-dir=${dataDir}, see docs/SETUP.md), or start without --no-demo to create the demo branch.`,
     );
     this.name = 'NoBranchError';
   }
@@ -139,6 +140,16 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     const forms = new Forms(db, branch.id, branch.rules.timeZone, journal, now, () => branch.rules.identification, key);
     const printers = new Map<string, PrinterTransport>(Object.entries(config.printers).map(([id, c]) => [id, createPrinter(c)]));
     const printing = new TicketPrinting(branch, tickets, printers, () => urls.public);
+    // The set-up changed (the admin screen here, or `hub.js setup` in another process): read the
+    // branch again into the object every service holds, tier under new rules, tell the screens.
+    let revision = branchRevision(db, branch.id);
+    const setupChanged = async () => {
+      revision = branchRevision(db, branch.id);
+      reloadBranch(db, branch);
+      await snapshots.tierIfStale();
+      announcer.tell((b) => b.queueChanged());
+    };
+    const branchAdmin = new BranchAdmin(db, branch, sessions, journal, now, setupChanged);
 
     // Background jobs, all owned by the lifecycle.
     life.job(
@@ -152,6 +163,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     );
     // An import (another process) switched the snapshot: attach the new one within seconds.
     life.job('customers.follow', SNAPSHOT_FOLLOW_MS, () => snapshots.follow());
+    life.job('branch.follow', SNAPSHOT_FOLLOW_MS, () => (branchRevision(db, branch.id) !== revision ? setupChanged() : undefined));
     life.job('appointments.sweep', APPOINTMENT_SWEEP_MS, () => appointments.sweep(), { runNow: true });
     // A counter opened by a teller's sign-in closes once no teller is signed in at it (expired sessions too).
     life.job('counters.unattended', COUNTER_SWEEP_MS, () => queue.closeAllUnattended());
@@ -171,7 +183,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     registerRouteTable(
       app,
       ROUTES,
-      createHandlers({ branch, sessions, journal, queue, visits, appointments, notices, devices, forms, printing, log: app.log }),
+      createHandlers({ branch, sessions, journal, queue, visits, appointments, notices, devices, forms, printing, branchAdmin, log: app.log }),
       sessions,
     );
     await registerScreens(app, config.staticDir);

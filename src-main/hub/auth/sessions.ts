@@ -5,7 +5,8 @@
 import type { AuditAction, LoginRequest, LoginResponse, Role } from '../../domain/contracts';
 import type { Db } from '../db/open';
 import { HubError, forbidden, invalid, unauthenticated } from '../errors';
-import { newToken, tokenDigest, verifySecret } from './secrets';
+import { hashSecret, newToken, tokenDigest, verifySecret } from './secrets';
+import { pinProblem, pinRefusal } from '../../domain/pin-policy';
 import type { AuditRecord, Journal } from '../journal';
 
 export interface Identity {
@@ -20,6 +21,8 @@ export interface Identity {
   sessionId?: string;
   /** When the session expires (epoch ms). */
   expiresAt?: number;
+  /** Signed in with a PIN an administrator set: may only change it (and sign out). */
+  pinChangeOnly?: boolean;
 }
 
 const STAFF_SESSION_MS = 12 * 3600_000;
@@ -71,17 +74,69 @@ export class Sessions {
     const expires = created + (identity.role === 'kiosk' || identity.role === 'display' ? DEVICE_SESSION_MS : STAFF_SESSION_MS);
     this.db
       .prepare(
-        `INSERT INTO session (token_hash, role, subject_id, branch_id, counter_id, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO session (token_hash, role, subject_id, branch_id, counter_id, created_at, expires_at, pin_change_only)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(tokenDigest(token), identity.role, identity.subjectId, identity.branchId, identity.counterId, new Date(created).toISOString(), new Date(expires).toISOString());
+      .run(
+        tokenDigest(token),
+        identity.role,
+        identity.subjectId,
+        identity.branchId,
+        identity.counterId,
+        new Date(created).toISOString(),
+        new Date(expires).toISOString(),
+        identity.mustChangePin ? 1 : 0,
+      );
     return {
       token,
       role: identity.role,
       branchId: identity.branchId,
       displayName: identity.displayName,
+      subjectId: identity.subjectId,
       counterId: identity.counterId,
       expiresAt: new Date(expires).toISOString(),
+      mustChangePin: identity.mustChangePin,
+    };
+  }
+
+  /**
+   * Changes the signed-in person's PIN: the current one checked (failures count like sign-ins),
+   * the new one by the PIN rules and different from the current one. A session that had to change
+   * its PIN becomes a normal one. Audited.
+   */
+  async changePin(who: Identity, currentPin: string, newPin: string, from: { address: string | null } = { address: null }): Promise<void> {
+    const key = `staff:${who.subjectId}`;
+    this.checkRateLimit(key);
+    const row = this.db.prepare('SELECT pin_hash FROM staff WHERE id = ? AND active = 1').get(who.subjectId) as { pin_hash: string } | undefined;
+    if (!row || !(await verifySecret(currentPin, row.pin_hash))) {
+      const locked = this.recordFailure(key);
+      this.record(who.subjectId, who.role, from.address, 'auth.sign_in_failed', { kind: 'staff', during: 'pin_change' });
+      if (locked) this.record(who.subjectId, 'system', from.address, 'auth.locked', { kind: 'staff', failures: MAX_FAILURES, minutes: FAILURE_WINDOW_MS / 60_000 });
+      throw forbidden('wrong_pin', 'the current PIN is not right');
+    }
+    const refusal = pinRefusal(newPin, currentPin);
+    if (refusal) throw invalid(refusal, `newPin: ${pinProblem(newPin) ?? 'the new PIN is the same as the current one'}`);
+    const hash = hashSecret(newPin);
+    this.db.transaction(() => {
+      this.db.prepare('UPDATE staff SET pin_hash = ?, must_change_pin = 0, pin_changed_at = ? WHERE id = ?').run(hash, this.now(), who.subjectId);
+      if (who.sessionId) this.db.prepare('UPDATE session SET pin_change_only = 0 WHERE token_hash = ?').run(who.sessionId);
+      this.record(who.subjectId, who.role, from.address, 'auth.pin_changed', { kind: 'staff' });
+    })();
+    if (who.sessionId) this.cache.delete(who.sessionId);
+    this.failures.delete(key);
+  }
+
+  /** The signed-in session as a sign-in answers it, without the token (after a PIN change). */
+  describe(who: Identity): Omit<LoginResponse, 'token'> {
+    const name = (this.db.prepare('SELECT name FROM staff WHERE id = ?').pluck().get(who.subjectId) as string | undefined) ?? who.subjectId;
+    return {
+      role: who.role,
+      branchId: who.branchId,
+      displayName: name,
+      subjectId: who.subjectId,
+      counterId: who.counterId,
+      expiresAt: new Date(who.expiresAt ?? this.now()).toISOString(),
+      mustChangePin: false,
     };
   }
 
@@ -153,8 +208,8 @@ export class Sessions {
       this.cache.delete(digest);
     }
     const row = this.db
-      .prepare('SELECT role, subject_id, branch_id, counter_id, expires_at FROM session WHERE token_hash = ?')
-      .get(digest) as { role: Role; subject_id: string; branch_id: string; counter_id: number | null; expires_at: string } | undefined;
+      .prepare('SELECT role, subject_id, branch_id, counter_id, expires_at, pin_change_only FROM session WHERE token_hash = ?')
+      .get(digest) as { role: Role; subject_id: string; branch_id: string; counter_id: number | null; expires_at: string; pin_change_only: number } | undefined;
     if (!row) return null;
     const expiresAt = Date.parse(row.expires_at);
     if (expiresAt <= now) return null;
@@ -165,25 +220,27 @@ export class Sessions {
       counterId: row.counter_id,
       sessionId: digest,
       expiresAt,
+      ...(row.pin_change_only === 1 ? { pinChangeOnly: true } : {}),
     };
     this.cache.set(digest, { identity, expiresAt, checkedAt: now });
     return identity;
   }
 
-  /** Resolves a request's bearer token and checks its role. */
-  require(authorization: string | undefined, roles: readonly Role[]): Identity {
+  /** Resolves a request's bearer token and checks its role (and that its PIN need not be changed first). */
+  require(authorization: string | undefined, roles: readonly Role[], duringPinChange = false): Identity {
     const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
     const identity = this.verify(m?.[1]);
     if (!identity) throw unauthenticated();
     if (!roles.includes(identity.role)) throw forbidden('role_not_allowed', `this needs the role ${roles.join(' or ')}`, { roles: roles.join(',') });
+    if (identity.pinChangeOnly && !duringPinChange) throw forbidden('pin_change_required', 'change your PIN first (POST /api/v1/auth/change-pin)');
     return identity;
   }
 
   private async staffIdentity(req: Extract<LoginRequest, { staffId: string }>) {
     const row = this.db
-      .prepare('SELECT id, branch_id, name, role, pin_hash, counter_id FROM staff WHERE id = ? AND active = 1')
+      .prepare('SELECT id, branch_id, name, role, pin_hash, counter_id, must_change_pin FROM staff WHERE id = ? AND active = 1')
       .get(req.staffId) as
-      | { id: string; branch_id: string; name: string; role: 'manager' | 'teller' | 'admin'; pin_hash: string; counter_id: number | null }
+      | { id: string; branch_id: string; name: string; role: 'manager' | 'teller' | 'admin'; pin_hash: string; counter_id: number | null; must_change_pin: number }
       | undefined;
     // Verify against a dummy hash for unknown ids so timing does not reveal which ids exist.
     const ok = await verifySecret(req.pin, row?.pin_hash ?? DUMMY_HASH);
@@ -195,7 +252,7 @@ export class Sessions {
       const counter = this.db.prepare('SELECT id FROM counter WHERE id = ? AND branch_id = ?').get(counterId, row.branch_id);
       if (!counter) throw invalid('unknown_counter', `counterId: no counter ${counterId} in this branch`, { counterId });
     }
-    return { role: row.role as Role, subjectId: row.id, branchId: row.branch_id, counterId, displayName: row.name };
+    return { role: row.role as Role, subjectId: row.id, branchId: row.branch_id, counterId, displayName: row.name, mustChangePin: row.must_change_pin === 1 };
   }
 
   private async deviceIdentity(req: Extract<LoginRequest, { deviceId: string }>) {
@@ -204,7 +261,7 @@ export class Sessions {
       .get(req.deviceId) as { id: string; branch_id: string; kind: 'kiosk' | 'display'; secret_hash: string } | undefined;
     const ok = await verifySecret(req.secret, row?.secret_hash ?? DUMMY_HASH);
     if (!row || !ok) return null;
-    return { role: row.kind as Role, subjectId: row.id, branchId: row.branch_id, counterId: null, displayName: row.id };
+    return { role: row.kind as Role, subjectId: row.id, branchId: row.branch_id, counterId: null, displayName: row.id, mustChangePin: false };
   }
 
   private checkRateLimit(key: string): void {

@@ -154,7 +154,7 @@ export async function importFeed(opts: ImportOptions): Promise<ImportResult> {
     if (manifest.branchId && manifest.branchId !== branch.id) {
       return { status: 'refused', feedId: manifest.feedId, reason: `the feed is for branch ${manifest.branchId}, this data directory is branch ${branch.id}` };
     }
-    const runs = new FeedRuns(db, branch.id, now);
+    const runs = new FeedRuns(db, branch.id, now, opts.dataDir);
     const done = runs.doneAt(manifest.feedId);
     if (done !== null) {
       const reason = `feed ${manifest.feedId} was loaded already (${new Date(done).toISOString()}): nothing to do`;
@@ -169,7 +169,7 @@ export async function importFeed(opts: ImportOptions): Promise<ImportResult> {
       return { ...result, durationMs: now() - started };
     } catch (err) {
       const reason = err instanceof FeedRefused || err instanceof CsvFileError ? err.message : `import failed: ${(err as Error).message}`;
-      job.abandon();
+      await job.abandon();
       runs.finish(err instanceof FeedRefused || err instanceof CsvFileError ? 'refused' : 'failed', reason);
       return { status: 'refused', feedId: manifest.feedId, reason, rejectsFile: job.rejectsPath() };
     }
@@ -204,6 +204,7 @@ class FeedRuns {
     private readonly db: Db,
     private readonly branchId: string,
     private readonly now: () => number,
+    private readonly dataDir: string,
   ) {}
 
   doneAt(feedId: string): number | null {
@@ -223,15 +224,18 @@ class FeedRuns {
   /** Claims the branch for this import; the reason it cannot, when another is running. */
   claim(m: FeedManifest, by: string): string | null {
     return this.db.transaction((): string | null => {
-      const running = this.db.prepare("SELECT id, feed_id, owner, heartbeat_at FROM feed_run WHERE branch_id = ? AND status = 'running'").all(this.branchId) as {
+      const running = this.db.prepare("SELECT id, feed_id, owner, heartbeat_at, snapshot_file FROM feed_run WHERE branch_id = ? AND status = 'running'").all(this.branchId) as {
         id: number;
         feed_id: string;
         owner: string;
         heartbeat_at: number;
+        snapshot_file: string | null;
       }[];
       for (const r of running) {
         if (this.alive(r.owner) && this.now() - r.heartbeat_at < STALE_MS) return `another import (feed ${r.feed_id}, process ${r.owner}) is running: wait for it to end`;
+        // Its process is gone (killed, the machine restarted): the half-built snapshot goes too.
         this.db.prepare("UPDATE feed_run SET status = 'interrupted', finished_at = ?, reason = 'the importing process stopped' WHERE id = ?").run(this.now(), r.id);
+        if (r.snapshot_file) removeSnapshotFile(join(snapshotsDir(this.dataDir), r.snapshot_file));
       }
       const at = this.now();
       this.id = Number(
@@ -255,6 +259,11 @@ class FeedRuns {
     } catch (err) {
       return (err as NodeJS.ErrnoException).code === 'EPERM';
     }
+  }
+
+  /** The snapshot file this run builds (removed if the run is found interrupted). */
+  building(path: string): void {
+    if (this.id !== null) this.db.prepare('UPDATE feed_run SET snapshot_file = ? WHERE id = ?').run(basename(path), this.id);
   }
 
   progress(p: { file: string | null; rows: number; totalRows: number; percent: number }, rowsRead: number, rejected: number): void {
@@ -348,6 +357,7 @@ class FeedJob {
     const key = BranchKey.loadOrCreate(this.opts.dataDir);
     const live = liveSnapshot(this.db, this.branch.id);
     const livePath = live ? join(snapshotsDir(this.opts.dataDir), live.file) : null;
+    this.runs.building(this.path);
     this.snap = this.openBuild(livePath);
     this.writer = new SnapshotWriter(this.snap, key, m.asOf, m.mode === 'full' ? 'insert' : 'upsert');
     if (m.mode === 'delta') {
@@ -445,11 +455,12 @@ class FeedJob {
     }
   }
 
-  abandon(): void {
+  /** Drops the half-built snapshot; the rejects file is kept (it says why) and closed. */
+  async abandon(): Promise<void> {
     if (this.snap?.open) this.snap.close();
     this.snap = null;
     removeSnapshotFile(this.path);
-    this.rejects?.end();
+    await this.closeRejects();
   }
 
   // ------------------------------------------------------------ files

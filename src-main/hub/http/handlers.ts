@@ -19,6 +19,7 @@ import type { Appointments } from '../appointments/appointments';
 import type { Notices } from '../notices/notices';
 import type { Devices } from '../devices/devices';
 import type { Forms } from '../forms/forms';
+import type { BranchAdmin } from '../setup/branch-admin';
 import { RECEIPT_CONTENT_TYPES, type TicketPrinting } from '../printer/ticket-printing';
 import type { Handlers } from './route-table';
 
@@ -33,6 +34,7 @@ export interface HandlerServices {
   devices: Devices;
   forms: Forms;
   printing: TicketPrinting;
+  branchAdmin: BranchAdmin;
   log: FastifyBaseLogger;
 }
 
@@ -61,8 +63,14 @@ export function createHandlers(s: HandlerServices): Handlers {
     health: () => ({ status: 'ok' }),
     login: async ({ body, address }) => {
       const res = await s.sessions.login(body, { address });
-      if (res.role === 'teller' && 'staffId' in body) queue.tellerSignedIn({ subjectId: body.staffId, role: res.role, counterId: res.counterId });
+      // A teller who must change their PIN first is not at the counter yet.
+      if (res.role === 'teller' && 'staffId' in body && !res.mustChangePin) queue.tellerSignedIn({ subjectId: body.staffId, role: res.role, counterId: res.counterId });
       return res;
+    },
+    changePin: async ({ body, who, address }) => {
+      await s.sessions.changePin(who, body.currentPin, body.newPin, { address });
+      if (who.role === 'teller' && who.counterId !== null) queue.tellerSignedIn({ subjectId: who.subjectId, role: who.role, counterId: who.counterId });
+      return s.sessions.describe(who);
     },
     logout: ({ who }) => {
       s.sessions.logoutSession(who);
@@ -181,6 +189,23 @@ export function createHandlers(s: HandlerServices): Handlers {
 
     // ---------------------------------------------------------- devices
     devices: () => ({ devices: s.devices.list() }),
+    // ---------------------------------------------------------- staff, branch set-up, feeds
+    listStaff: () => ({ staff: s.branchAdmin.staffList() }),
+    addStaff: ({ body, who, answer }) => {
+      answer.status(201);
+      answer.header('cache-control', NO_STORE);
+      return s.branchAdmin.addStaff(body, who);
+    },
+    updateStaff: ({ params, body, who }) => s.branchAdmin.updateStaff(params.id, body, who),
+    resetStaffPin: ({ params, who, answer }) => {
+      answer.header('cache-control', NO_STORE);
+      return s.branchAdmin.resetPin(params.id, who);
+    },
+    branchSetup: () => s.branchAdmin.setupText(),
+    checkBranchSetup: ({ body }) => s.branchAdmin.checkSetup(body.yaml),
+    applyBranchSetup: ({ body, who }) => s.branchAdmin.applySetup(body.yaml, body.revision, who),
+    feeds: () => s.branchAdmin.feeds(),
+
     pairDevice: ({ body, who, answer }) => {
       answer.status(201);
       answer.header('cache-control', NO_STORE);

@@ -54,7 +54,7 @@ export function registerRouteTable(app: FastifyInstance, routes: Routes, handler
       url: spec.path,
       ...(spec.bodyLimit ? { bodyLimit: spec.bodyLimit } : {}),
       handler: async (req: FastifyRequest, reply: FastifyReply) => {
-        const identity = spec.access === 'public' ? null : sessions.require(req.headers.authorization, spec.access);
+        const identity = spec.access === 'public' ? null : sessions.require(req.headers.authorization, spec.access, spec.duringPinChange === true);
         // A kiosk or display is its own device; a person's screen is told apart by its id header and address.
         const who = identity && { ...identity, device: identity.role === 'kiosk' || identity.role === 'display' ? identity.subjectId : deviceOf(req) };
         const input = {

@@ -66,6 +66,8 @@ export class LobbyRealtime implements LobbyBroadcast {
       }
       const identity = this.sessions.verify(typeof auth?.token === 'string' ? auth.token : null);
       if (!identity || identity.branchId !== this.branchId) return next(new Error('unauthenticated'));
+      // A session that must change its PIN gets nothing live until it has.
+      if (identity.pinChangeOnly) return next(new Error('pin_change_required'));
       socket.data.identity = identity;
       next();
     });

@@ -9,7 +9,7 @@
  */
 import { LineCounter, parseDocument, isNode } from 'yaml';
 import type { z } from 'zod';
-import { BranchFileSchema, rulesOf, type BranchFile } from '../../domain/branch-file';
+import { BranchFileSchema, BranchSetupSchema, rulesOf, type BranchFile } from '../../domain/branch-file';
 import { BranchRulesSchema, type BranchRules } from '../../domain/branch-config';
 import type { Db } from '../db/open';
 import { hashSecret } from '../auth/secrets';
@@ -28,8 +28,11 @@ export type ReadResult = { ok: true; file: BranchFile; rules: BranchRules } | { 
 const pathText = (path: readonly PropertyKey[]) =>
   path.reduce<string>((out, p) => (typeof p === 'number' ? `${out}[${p}]` : out ? `${out}.${String(p)}` : String(p)), '');
 
-/** Reads and checks a branch file's text; problems come with their path and line. */
-export function readBranchFile(text: string): ReadResult {
+/**
+ * Reads and checks a branch file's text; problems come with their path and line. `people: false`
+ * reads the set-up without staff and devices (the admin screen's Branch tab).
+ */
+export function readBranchFile(text: string, options: { people?: boolean } = {}): ReadResult {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   if (doc.errors.length) {
@@ -51,7 +54,7 @@ export function readBranchFile(text: string): ReadResult {
       const path = [...prefix, ...i.path];
       return { path: pathText(path), line: lineOf(path), message: i.message };
     });
-  const parsed = BranchFileSchema.safeParse(doc.toJS());
+  const parsed = (options.people === false ? BranchSetupSchema : BranchFileSchema).safeParse(doc.toJS());
   if (!parsed.success) return { ok: false, issues: issues(parsed.error) };
   const rules = rulesOf(parsed.data);
   if (!rules.success) return { ok: false, issues: issues(rules.error, ['rules']) };
@@ -126,6 +129,8 @@ export interface SetupPlan {
   refusals: string[];
   file: BranchFile;
   rules: BranchRules;
+  /** Staff and devices are part of it (the branch file); false for the set-up alone (the Branch tab). */
+  people: boolean;
 }
 
 /** Another branch already lives in this data directory. */
@@ -138,7 +143,8 @@ const linkTextOf = (c: BranchFile['counters'][number]) =>
     .join(' ');
 
 /** Compares the file with the data directory: what would change, and what refuses the change. */
-export function planSetup(db: Db, file: BranchFile, rules: BranchRules): SetupPlan {
+export function planSetup(db: Db, file: BranchFile, rules: BranchRules, options: { people?: boolean } = {}): SetupPlan {
+  const people = options.people ?? true;
   const id = file.branch.id;
   const other = db.prepare('SELECT id FROM branch WHERE id <> ? LIMIT 1').pluck().get(id) as string | undefined;
   if (other) throw new OtherBranchError(`this data directory holds branch ${other}; the file is for branch ${id} (one branch per data directory)`);
@@ -199,6 +205,7 @@ export function planSetup(db: Db, file: BranchFile, rules: BranchRules): SetupPl
     changes.push(`- counter ${cid} ${was.name_zh} / ${was.name_en}`);
   }
 
+  if (!people) return { branchId: id, created, changes, refusals, file, rules, people };
   const fileStaff = new Set(file.staff.map((s) => s.id));
   for (const s of file.staff) {
     const was = cur.staff.get(s.id);
@@ -222,7 +229,7 @@ export function planSetup(db: Db, file: BranchFile, rules: BranchRules): SetupPl
   }
   for (const [did, was] of cur.devices) if (was.active && !fileDevices.has(did)) changes.push(`- device ${did} (retired, signed out)`);
 
-  return { branchId: id, created, changes, refusals, file, rules };
+  return { branchId: id, created, changes, refusals, file, rules, people };
 }
 
 /** Leaf-by-leaf differences of two rule sets: `queue.targetWaitMinutes 15 → 12`. */
@@ -255,8 +262,8 @@ export function applySetup(db: Db, plan: SetupPlan, who: SetupActor, now = Date.
   // scrypt (~50 ms a secret) before the write transaction, for the new ones only.
   const existingStaff = new Set(db.prepare('SELECT id FROM staff WHERE branch_id = ?').pluck().all(id) as string[]);
   const existingDevices = new Set(db.prepare('SELECT id FROM device WHERE branch_id = ?').pluck().all(id) as string[]);
-  const pinHashes = new Map(file.staff.filter((s) => !existingStaff.has(s.id)).map((s) => [s.id, hashSecret(s.pin)]));
-  const secretHashes = new Map(file.devices.filter((d) => !existingDevices.has(d.id)).map((d) => [d.id, hashSecret(d.secret)]));
+  const pinHashes = new Map(plan.people ? file.staff.filter((s) => !existingStaff.has(s.id)).map((s) => [s.id, hashSecret(s.pin)]) : []);
+  const secretHashes = new Map(plan.people ? file.devices.filter((d) => !existingDevices.has(d.id)).map((d) => [d.id, hashSecret(d.secret)]) : []);
   const journal = new Journal(db, () => now);
   db.transaction(() => {
     db.prepare(
@@ -286,6 +293,15 @@ export function applySetup(db: Db, plan: SetupPlan, who: SetupActor, now = Date.
     const keepCounters = file.counters.map((c) => c.id);
     db.prepare(`UPDATE counter SET active = 0 WHERE branch_id = ? AND id NOT IN (${keepCounters.map(() => '?').join(', ')})`).run(id, ...keepCounters);
 
+    if (plan.people) applyPeople(db, plan, pinHashes, secretHashes);
+    journal.audit({ branchId: id, actor: who.actor, role: who.role, device: who.device ?? null, action: 'branch.setup', subject: `branch:${id}`, detail: { created: plan.created, changes: plan.changes } });
+  })();
+}
+
+function applyPeople(db: Db, plan: SetupPlan, pinHashes: Map<string, string>, secretHashes: Map<string, string>): void {
+  const { file } = plan;
+  const id = plan.branchId;
+  {
     const addStaff = db.prepare(
       'INSERT INTO staff (id, branch_id, name, role, pin_hash, counter_id, active, must_change_pin) VALUES (?, ?, ?, ?, ?, ?, 1, ?)',
     );
@@ -312,16 +328,14 @@ export function applySetup(db: Db, plan: SetupPlan, who: SetupActor, now = Date.
       db.prepare('UPDATE device SET active = 0 WHERE id = ?').run(did);
       db.prepare('DELETE FROM session WHERE subject_id = ? AND branch_id = ?').run(did, id);
     }
-
-    journal.audit({ branchId: id, actor: who.actor, role: who.role, device: who.device ?? null, action: 'branch.setup', subject: `branch:${id}`, detail: { created: plan.created, changes: plan.changes } });
-  })();
+  }
 }
 
 /** For tests and the admin screen: the whole path from a file's text. */
-export function setupFromText(db: Db, text: string, who: SetupActor, now = Date.now()): { plan: SetupPlan } | { issues: SetupIssue[] } {
-  const read = readBranchFile(text);
+export function setupFromText(db: Db, text: string, who: SetupActor, now = Date.now(), options: { people?: boolean } = {}): { plan: SetupPlan } | { issues: SetupIssue[] } {
+  const read = readBranchFile(text, options);
   if (!read.ok) return { issues: read.issues };
-  const plan = planSetup(db, read.file, read.rules);
+  const plan = planSetup(db, read.file, read.rules, options);
   if (plan.refusals.length === 0 && plan.changes.length) applySetup(db, plan, who, now);
   return { plan };
 }

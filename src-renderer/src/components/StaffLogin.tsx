@@ -3,6 +3,7 @@
  * the session hook and gate (401 / expiry -> back to sign-in), the language switch and the
  * connection badge.
  */
+import { pinRefusal } from '@domain/pin-policy';
 import { Component, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import i18next from 'i18next';
@@ -179,6 +180,8 @@ export function StaffLogin({ scope, onSignedIn, withCounter = false, notice = nu
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const pinRef = useRef<HTMLInputElement>(null);
+  /** Signed in with a PIN an administrator set: choose one's own before going on. */
+  const [changing, setChanging] = useState<{ res: LoginResponse; currentPin: string } | null>(null);
 
   async function submit(e: FormEvent) {
     e.preventDefault();
@@ -209,6 +212,11 @@ export function StaffLogin({ scope, onSignedIn, withCounter = false, notice = nu
         setError(t('login.counterRequired'));
         return;
       }
+      if (res.mustChangePin) {
+        setChanging({ res, currentPin: pin });
+        setPin('');
+        return;
+      }
       onSignedIn(res);
     } catch (err) {
       setPin('');
@@ -219,6 +227,21 @@ export function StaffLogin({ scope, onSignedIn, withCounter = false, notice = nu
     } finally {
       setBusy(false);
     }
+  }
+
+  if (changing) {
+    return (
+      <ChangePinForm
+        scope={scope}
+        session={changing.res}
+        currentPin={changing.currentPin}
+        onDone={(res) => onSignedIn(res)}
+        onCancel={() => {
+          void request('logout', changing.res.token).catch(() => undefined);
+          setChanging(null);
+        }}
+      />
+    );
   }
 
   return (
@@ -296,6 +319,102 @@ export function StaffLogin({ scope, onSignedIn, withCounter = false, notice = nu
   );
 }
 
+/**
+ * First sign-in with a PIN an administrator set (the branch file, a reset): the person chooses
+ * their own, twice, by the PIN rules, before the screen opens.
+ */
+function ChangePinForm({
+  scope,
+  session,
+  currentPin,
+  onDone,
+  onCancel,
+}: {
+  scope: StaffScope;
+  session: LoginResponse;
+  currentPin: string;
+  onDone: (s: LoginResponse) => void;
+  onCancel: () => void;
+}) {
+  const { t } = useTranslation('common');
+  const [pin, setPin] = useState('');
+  const [again, setAgain] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  async function submit(e: FormEvent) {
+    e.preventDefault();
+    if (busy) return;
+    const refusal = pinRefusal(pin, currentPin);
+    if (refusal) return setError(t(`reasons.${refusal}`));
+    if (pin !== again) return setError(t('login.pinMismatch'));
+    setBusy(true);
+    setError(null);
+    try {
+      const res = await request('changePin', session.token, { body: { currentPin, newPin: pin } });
+      onDone({ ...session, ...res, token: session.token, mustChangePin: false });
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="staff-login" data-testid={`${scope}-change-pin`}>
+      <StaffStyles />
+      <div className="staff-login-top">
+        <LanguageSwitch />
+      </div>
+      <form className="staff-login-card" onSubmit={submit} noValidate data-testid="change-pin-form">
+        <h1>{t('login.changePinTitle', { name: session.displayName })}</h1>
+        <p className="staff-login-notice" role="status">
+          {t('login.changePinHint')}
+        </p>
+        <label>
+          <span>{t('login.newPin')}</span>
+          <input
+            name="newPin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="new-password"
+            autoFocus
+            maxLength={8}
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+            data-testid="change-pin-new"
+          />
+          <small>{t('login.newPinRules')}</small>
+        </label>
+        <label>
+          <span>{t('login.newPinAgain')}</span>
+          <input
+            name="newPinAgain"
+            type="password"
+            inputMode="numeric"
+            autoComplete="new-password"
+            maxLength={8}
+            value={again}
+            onChange={(e) => setAgain(e.target.value.replace(/\D/g, ''))}
+            data-testid="change-pin-again"
+          />
+        </label>
+        {error && (
+          <p className="staff-login-error" role="alert" data-testid="change-pin-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="staff-login-submit" disabled={busy} data-testid="change-pin-submit">
+          {busy ? t('login.changingPin') : t('login.changePin')}
+        </button>
+        <button type="button" className="staff-login-cancel" onClick={onCancel} data-testid="change-pin-cancel">
+          {t('login.logout')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
 export default StaffLogin;
 
 /**
@@ -351,6 +470,7 @@ const STAFF_CSS = `
 .staff-login h2{margin:4px 0 0;font-size:16px;font-weight:600;color:#34495e}
 .staff-login label{display:flex;flex-direction:column;gap:6px;font-size:14px;color:#34495e}
 .staff-login label small{color:#505e6e;font-size:12px}
+.staff-login-cancel{margin-top:8px;min-height:44px;border:1px solid #c5ceda;background:#fff;border-radius:10px;font:inherit;cursor:pointer}
 .staff-login input{font:inherit;font-size:18px;padding:11px 12px;border:1px solid #c5ceda;border-radius:8px;outline:none;min-height:46px}
 .staff-login input:focus{border-color:#1d4e89;box-shadow:0 0 0 3px rgba(29,78,137,.18)}
 .staff-login-submit{font:inherit;font-size:18px;font-weight:600;min-height:50px;border:0;border-radius:8px;background:#1d4e89;color:#fff;cursor:pointer;margin-top:6px}

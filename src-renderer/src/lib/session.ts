@@ -58,5 +58,5 @@ export function shellDeviceSession(
   if (!s || typeof s.token !== 'string' || !s.token) return null;
   const expires = Date.parse(s.expiresAt);
   if (!Number.isFinite(expires) || expires <= now) return null;
-  return { token: s.token, role: 'kiosk', branchId: s.branchId, displayName: s.deviceId, counterId: null, expiresAt: s.expiresAt };
+  return { token: s.token, role: 'kiosk', branchId: s.branchId, displayName: s.deviceId, subjectId: s.deviceId, counterId: null, expiresAt: s.expiresAt, mustChangePin: false };
 }

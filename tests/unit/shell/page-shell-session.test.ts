@@ -13,8 +13,10 @@ describe("shellDeviceSession: the kiosk page uses the shell's sign-in", () => {
       role: 'kiosk',
       branchId: 'demo-001',
       displayName: 'kiosk-01',
+      subjectId: 'kiosk-01',
       counterId: null,
       expiresAt: session.expiresAt,
+      mustChangePin: false,
     });
   });
 

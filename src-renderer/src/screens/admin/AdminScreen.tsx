@@ -17,9 +17,12 @@ import { counterName, serviceName } from '../manager/labels';
 import { GreenChannelList, useGreenChannel } from '../manager/GreenChannelList';
 import { NoticesPanel } from './NoticesPanel';
 import { DevicesPanel } from './DevicesPanel';
+import { StaffPanel } from './StaffPanel';
+import { SetupPanel } from './SetupPanel';
+import { FeedsPanel } from './FeedsPanel';
 import './admin.css';
 
-type Tab = 'audit' | 'green' | 'branch' | 'notices' | 'devices';
+type Tab = 'audit' | 'green' | 'branch' | 'staff' | 'feeds' | 'notices' | 'devices';
 const PAGE = 100;
 /** The audit areas offered as a filter: the hub matches actions that start with the value. */
 const AUDIT_AREAS = ['', 'auth.', 'ticket.', 'identity.', 'green_channel.', 'customer', 'offer.', 'form.', 'counter.', 'appointment.', 'notice.', 'device.'] as const;
@@ -161,7 +164,7 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
     <div className="staff-screen adm" data-testid="admin-screen">
       <StaffHeader scope="admin" title={t('title')} branch={branch} auth={auth}>
         <nav className="adm-tabs" role="tablist" aria-label={t('tabs.label')}>
-          {(['audit', 'green', 'branch', 'notices', 'devices'] as const).map((k) => (
+          {(['audit', 'green', 'branch', 'staff', 'feeds', 'notices', 'devices'] as const).map((k) => (
             <button
               key={k}
               type="button"
@@ -402,10 +405,13 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
                     </table>
                   </div>
                 </div>
+                <SetupPanel call={call} onApplied={loadBranch} />
               </>
             )}
           </section>
         )}
+        {tab === 'staff' && <StaffPanel call={call} branch={branch} me={auth.session.subjectId ?? ''} />}
+        {tab === 'feeds' && <FeedsPanel call={call} />}
       </main>
     </div>
   );
