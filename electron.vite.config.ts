@@ -23,6 +23,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/shell/main.ts'),
           hub: resolve(__dirname, 'src-main/hub/cli.ts'),
+          // The feed import reads and checks files in this worker thread while it writes.
+          'feed-worker': resolve(__dirname, 'src-main/hub/feed/feed-worker.ts'),
         },
       },
     },

@@ -13,6 +13,10 @@
  *  4. the waiting-time forecast (domain/queue-forecast.ts) of a busy lobby, BENCH_FORECAST_WAITING (300)
  *     tickets at BENCH_FORECAST_COUNTERS (12) counters, interleave policy, p50/p99, vs one sort of the same
  *     tickets by the policy comparator (a single counter's view of the queue) -> ratio.
+ *  5. the warehouse feed (tests/bench/feed-bench.ts; BENCH_FEED=0 skips it): import of
+ *     BENCH_FEED_CUSTOMERS (1,000,000) customers with their cards and BENCH_FEED_HOLDINGS (5) holdings
+ *     each, time, rows/s and peak RSS vs a raw bulk insert of the same rows; ticket p99 during the
+ *     import vs without.
  * Options: BENCH_TICKETS (default 2000), BENCH_CONCURRENCY (16), BENCH_SOCKETS (200), BENCH_CARDS (200),
  * BENCH_QUEUE (40: tickets already waiting while cards are measured, a busy lobby).
  */
@@ -27,6 +31,7 @@ import { Server } from 'socket.io';
 import { io, type Socket } from 'socket.io-client';
 import { createHub } from '../../src-main/hub/create-hub';
 import { openDemoDatabase } from '../../src-main/hub/demo/demo-database';
+import { feedBench } from './feed-bench';
 import { Journal } from '../../src-main/hub/journal';
 import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/visits/customer-directory';
 import { TicketStore } from '../../src-main/hub/queue/ticket-store';
@@ -325,6 +330,11 @@ async function main() {
     for (const line of await cardAtScale()) console.log(`  ${line}`);
   } else {
     console.log('Customer card with ranking at scale: skipped (BENCH_SCALE=1 runs it; BENCH_CUSTOMERS sets the size, default 1,000,000).');
+  }
+  if (process.env.BENCH_FEED !== '0') {
+    console.log('');
+    console.log(`The warehouse feed (BENCH_FEED_CUSTOMERS=${process.env.BENCH_FEED_CUSTOMERS ?? 1_000_000}):`);
+    for (const line of await feedBench(dir)) console.log(`  ${line}`);
   }
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);

@@ -322,7 +322,7 @@ test('admin: audit actions and subjects in words, dates and area filter, CSV exp
     expect(subjects.filter((s) => s.startsWith('ticket:'))).toEqual([]);
     expect(subjects.some((s) => s.includes(number))).toBe(true);
     await axe(admin, `first-day-admin-audit-${lang}`);
-    for (const tab of ['green', 'branch', 'notices', 'devices'] as const) {
+    for (const tab of ['green', 'branch', 'staff', 'feeds', 'notices', 'devices'] as const) {
       await admin.getByTestId(`admin-tab-${tab}`).click();
       await admin.waitForTimeout(300);
       await axe(admin, `first-day-admin-${tab}-${lang}`);

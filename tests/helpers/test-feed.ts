@@ -38,6 +38,24 @@ export const TEST_PRODUCTS = [
   { product_code: 'LN-CAR', category: 'loan', name_zh: '汽车贷款', name_en: 'Car loan', risk_level: 1, is_credit: 'Y' },
 ];
 
+/** The customers.csv row of test customer k, at home in `homeBranch`. */
+export function testCustomerRow(k: number, homeBranch: string): Record<string, string | number> {
+  const c = testCustomer(k);
+  return {
+    cif: c.cif,
+    name: c.name,
+    gender: k % 2 ? 'M' : 'F',
+    birth_date: `${1960 + (k % 40)}-0${1 + (k % 9)}-1${k % 10}`,
+    phone: c.phone,
+    resident_id: c.residentId,
+    marital_status: 'married',
+    occupation: 'employee',
+    risk_tolerance: 3,
+    marketing_consent: 'Y',
+    home_branch_id: homeBranch,
+  };
+}
+
 /**
  * A full feed of `n` customers, each with a debit card, a savings account of `10,000 × k` yuan and
  * one time deposit (customer 1 is rich: top tier). `extra` adds rows after the generated ones.
@@ -48,20 +66,7 @@ export function writeFullFeed(dir: string, opts: { feedId: string; asOf: string;
   const home = opts.homeBranch ?? opts.branchId ?? '350102001';
   for (let k = 1; k <= opts.n; k++) {
     const c = testCustomer(k);
-    w.row('customers.csv', {
-      cif: c.cif,
-      name: c.name,
-      gender: k % 2 ? 'M' : 'F',
-      birth_date: `${1960 + (k % 40)}-0${1 + (k % 9)}-1${k % 10}`,
-      phone: c.phone,
-      resident_id: c.residentId,
-      marital_status: 'married',
-      occupation: 'employee',
-      risk_tolerance: 3,
-      marketing_consent: 'Y',
-      home_branch_id: home,
-      risk_assessed_on: opts.asOf,
-    });
+    w.row('customers.csv', { ...testCustomerRow(k, home), risk_assessed_on: opts.asOf });
     w.row('cards.csv', { card_number: c.card, cif: c.cif, kind: 'debit' });
     w.row('holdings.csv', { cif: c.cif, product_code: 'DD-SAVE', account_id: `${c.cif}-1`, branch_id: home, amount: k === 1 ? '6500000.50' : `${10000 * k}.00`, opened_on: '2020-01-01' });
     w.row('holdings.csv', { cif: c.cif, product_code: 'TD-1Y', account_id: `${c.cif}-2`, branch_id: home, amount: '50000.00', opened_on: '2025-06-01', maturity_on: '2027-06-01' });

@@ -11,7 +11,7 @@
  * the first start, or the migration that converts an older database). Losing it loses the sealed
  * copies and the lookups; back it up with the data directory, apart from it (docs/SETUP.md).
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, createSecretKey, hkdfSync, randomBytes, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { normalizeIdentityValue, type IdentityKind } from '../../domain/identity';
@@ -28,13 +28,24 @@ export class BranchKeyError extends Error {
 }
 
 export class BranchKey {
-  private readonly macKey: Buffer;
+  private readonly macKey: KeyObject;
   private readonly sealKey: Buffer;
 
-  private constructor(master: Buffer) {
+  private constructor(private readonly master: Buffer) {
     // Two independent keys from one secret: one for lookups, one for sealing.
-    this.macKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'branch-lobby lookup', 32));
+    this.macKey = createSecretKey(Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'branch-lobby lookup', 32)));
     this.sealKey = Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), 'branch-lobby seal', 32));
+  }
+
+  /** The secret, for the import's worker thread only (never written anywhere). */
+  secretForWorker(): Buffer {
+    return Buffer.from(this.master);
+  }
+
+  /** The key from its secret (the import's worker thread). */
+  static fromSecret(secret: Buffer): BranchKey {
+    if (secret.length !== 32) throw new BranchKeyError('a branch key secret is 32 bytes');
+    return new BranchKey(secret);
   }
 
   /** `<dataDir>/branch.key` */
@@ -78,12 +89,25 @@ export class BranchKey {
 
   /** The lookup hash of an identifier (normalized first: spaces and dashes dropped, X upper-cased). */
   lookup(kind: IdentityKind, value: string): Buffer {
-    return createHmac('sha256', this.macKey).update(kind).update('\0').update(normalizeIdentityValue(kind, value)).digest();
+    return createHmac('sha256', this.macKey).update(`${kind}\0${normalizeIdentityValue(kind, value)}`).digest();
   }
 
-  /** The sealed copy: nonce ‖ tag ‖ ciphertext. */
+  /** Random nonces, drawn from the CSPRNG a few thousand at a time (one call per nonce is slow). */
+  private pool = Buffer.alloc(0);
+  private poolAt = 0;
+  private nonce(): Buffer {
+    if (this.poolAt + NONCE > this.pool.length) {
+      this.pool = randomBytes(NONCE * 4096);
+      this.poolAt = 0;
+    }
+    const n = this.pool.subarray(this.poolAt, this.poolAt + NONCE);
+    this.poolAt += NONCE;
+    return n;
+  }
+
+  /** The sealed copy: nonce ‖ tag ‖ ciphertext (a fresh random nonce each time). */
   seal(plain: string): Buffer {
-    const nonce = randomBytes(NONCE);
+    const nonce = this.nonce();
     const cipher = createCipheriv('aes-256-gcm', this.sealKey, nonce);
     const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
     return Buffer.concat([nonce, cipher.getAuthTag(), body]);

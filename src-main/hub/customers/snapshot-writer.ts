@@ -11,6 +11,7 @@ import type { LoanClass } from '../../domain/reminders';
 import { maskCardNumber, maskIdNumber, maskPhone } from '../../domain/masking';
 import { normalizeIdentityValue } from '../../domain/identity';
 import type { BranchKey } from './branch-key';
+import type { SealedIdentifiers } from '../feed/feed-parse';
 
 export interface CustomerInput {
   cif: string;
@@ -177,7 +178,8 @@ export class SnapshotWriter {
     return id;
   }
 
-  customer(c: CustomerInput): number {
+  /** A customer; `sealed` carries their identifiers already hashed, sealed and masked (the import's worker). */
+  customer(c: CustomerInput, sealed?: SealedIdentifiers): number {
     const id = this.idFor(c.cif);
     const phone = normalizeIdentityValue('phone', c.phone);
     const residentId = normalizeIdentityValue('idNumber', c.residentId);
@@ -187,12 +189,12 @@ export class SnapshotWriter {
       name: c.name,
       gender: c.gender,
       birth_date: c.birthDate,
-      phone_lookup: this.key.lookup('phone', phone),
-      phone_sealed: this.key.seal(phone),
-      phone_masked: maskPhone(phone),
-      id_lookup: this.key.lookup('idNumber', residentId),
-      id_sealed: this.key.seal(residentId),
-      id_masked: maskIdNumber(residentId),
+      phone_lookup: sealed?.phoneLookup ?? this.key.lookup('phone', phone),
+      phone_sealed: sealed?.phoneSealed ?? this.key.seal(phone),
+      phone_masked: sealed?.phoneMasked ?? maskPhone(phone),
+      id_lookup: sealed?.idLookup ?? this.key.lookup('idNumber', residentId),
+      id_sealed: sealed?.idSealed ?? this.key.seal(residentId),
+      id_masked: sealed?.idMasked ?? maskIdNumber(residentId),
       marital_status: c.maritalStatus,
       occupation: c.occupation,
       risk_tolerance: c.riskTolerance,
@@ -207,9 +209,15 @@ export class SnapshotWriter {
     return id;
   }
 
-  card(c: CardInput): void {
+  card(c: CardInput, sealed?: SealedIdentifiers): void {
     const number = normalizeIdentityValue('card', c.cardNumber);
-    this.s.card.run(this.key.lookup('card', number), this.key.seal(number), maskCardNumber(number), c.customerId, c.kind);
+    this.s.card.run(
+      sealed?.cardLookup ?? this.key.lookup('card', number),
+      sealed?.cardSealed ?? this.key.seal(number),
+      sealed?.cardMasked ?? maskCardNumber(number),
+      c.customerId,
+      c.kind,
+    );
   }
 
   product(p: ProductInput): void {

@@ -45,8 +45,21 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): 
   return latest;
 }
 
+/**
+ * Every transaction on this connection begins IMMEDIATE: it takes the write lock at BEGIN (waiting up
+ * to busy_timeout) instead of at its first write. A deferred transaction that read first and then
+ * writes fails at once with SQLITE_BUSY, without waiting, whenever another process (an import, a
+ * set-up) committed in between; the lobby must never answer a ticket with that. Nested calls still
+ * become savepoints.
+ */
+function immediateTransactions(db: Db): void {
+  const transaction = db.transaction.bind(db);
+  db.transaction = ((fn: (...args: never[]) => unknown) => transaction(fn).immediate) as Db['transaction'];
+}
+
 export function openDatabase(file: string, options: { migrations?: readonly Migration[] } = {}): Db {
   const db = new Database(file);
+  immediateTransactions(db);
   try {
     applyPragmas(db);
     migrate(db, options.migrations ?? MIGRATIONS);

@@ -27,18 +27,14 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSyn
 import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
-import type { Readable } from 'node:stream';
-import iconv from 'iconv-lite';
 import type { z } from 'zod';
 import type { FileRowReject } from '../../domain/contracts';
 import {
   ApplicationRowSchema,
   CardRowSchema,
-  ConversionRowSchema,
   CreditRowSchema,
   CustomerRowSchema,
   DeletionRowSchema,
-  FEED_COLUMNS,
   FEED_FILES,
   FeedManifestSchema,
   FULL_FEED_REQUIRED,
@@ -69,7 +65,9 @@ import {
 import { SnapshotWriter } from '../customers/snapshot-writer';
 import { computeTiers, type TierCounts } from '../customers/tiers';
 import { recordConversions } from '../visits/conversions';
-import { checkRecord, CsvFileError, readHeader, streamCsv } from './csv-rows';
+import { CsvFileError } from './csv-rows';
+import { FeedParser } from './feed-parser';
+import type { ParsedItem, SealedIdentifiers } from './feed-parse';
 import Database from 'better-sqlite3';
 
 export interface ImportProgress {
@@ -106,6 +104,8 @@ export interface ImportOptions {
   batch?: number;
   /** The business date tiers are computed for (default: today in the branch's time zone). */
   today?: string;
+  /** Read the files in this thread, not a worker. */
+  inThread?: boolean;
 }
 
 export type ImportResult =
@@ -320,6 +320,7 @@ class FeedJob {
   private conversions: { line: number; row: ConversionRow; customerId: number | null }[] = [];
   private readonly batch: number;
   private readonly today: string;
+  private parser: FeedParser | null = null;
 
   constructor(
     private readonly db: Db,
@@ -355,6 +356,7 @@ class FeedJob {
     }
     this.removeStale();
     const key = BranchKey.loadOrCreate(this.opts.dataDir);
+    this.parser = FeedParser.start(key, { inThread: this.opts.inThread === true });
     const live = liveSnapshot(this.db, this.branch.id);
     const livePath = live ? join(snapshotsDir(this.opts.dataDir), live.file) : null;
     this.runs.building(this.path);
@@ -366,7 +368,11 @@ class FeedJob {
     }
 
     // Order matters: the catalogue and the customers before what refers to them.
-    for (const f of files) await this.load(f);
+    try {
+      for (const f of files) await this.load(f);
+    } finally {
+      await this.parser.close();
+    }
     this.checkRefusals(files);
 
     const tiers = await computeTiers(this.snap, this.branch.rules.tiering, this.today, { batch: 50_000 });
@@ -457,6 +463,7 @@ class FeedJob {
 
   /** Drops the half-built snapshot; the rejects file is kept (it says why) and closed. */
   async abandon(): Promise<void> {
+    await this.parser?.close();
     if (this.snap?.open) this.snap.close();
     this.snap = null;
     removeSnapshotFile(this.path);
@@ -470,21 +477,15 @@ class FeedJob {
     this.counts.set(file, c);
     this.fileStarted = this.now();
     const handler = this.handlerFor(file);
-    const path = join(this.opts.feedDir, file);
-    const source = this.open(path);
-    let header: ReturnType<typeof readHeader> | null = null;
-    let width = 0;
-    let pending: { line: number; record: string[] }[] = [];
-    const flush = () => {
-      const rows = pending;
-      pending = [];
+    const write = (items: ParsedItem[]) => {
       this.snap!.transaction(() => {
-        for (const { line, record } of rows) {
-          const checked = checkRecord(file, line, record, header!, width, handler.schema);
-          let reason: FileRowReject | null = 'reject' in checked ? checked.reject : null;
-          if ('row' in checked) {
-            const refused = handler.apply(checked.row as never, line);
-            if (refused) reason = { file, line, column: refused.column, reason: refused.reason };
+        for (const it of items) {
+          c.rows++;
+          this.rowsRead++;
+          let reason: FileRowReject | null = 'reject' in it ? it.reject : null;
+          if ('row' in it) {
+            const refused = handler.apply(it.row as never, it.line, it.sealed);
+            if (refused) reason = { file, line: it.line, column: refused.column, reason: refused.reason };
           }
           if (reason) {
             c.rejected++;
@@ -493,40 +494,21 @@ class FeedJob {
           } else c.loaded++;
         }
       })();
+      this.tick(file);
     };
-    try {
-      await streamCsv(
-        source,
-        (h) => {
-          header = readHeader(file, h, FEED_COLUMNS[file]);
-          width = h.length;
-          for (const u of header.unknown) this.warnings.push(`${file}: unknown column ${u} ignored`);
+    await this.parser!.parse(
+      { path: join(this.opts.feedDir, file), file, encoding: this.m.encoding, batch: this.batch },
+      {
+        header: (unknown) => {
+          for (const u of unknown) this.warnings.push(`${file}: unknown column ${u} ignored`);
         },
-        (record, line) => {
-          c.rows++;
-          this.rowsRead++;
-          pending.push({ line, record });
-          if (pending.length >= this.batch) {
-            flush();
-            this.tick(file);
-          }
-        },
-      );
-    } catch (err) {
-      if (err instanceof CsvFileError) throw err;
-      throw new FeedRefused(`${file}: ${(err as Error).message}`);
-    }
-    if (pending.length) flush();
+        batch: write,
+      },
+    );
     this.tick(file, true);
     const expected = this.m.files[file]!.rows;
     if (c.rows !== expected) throw new FeedRefused(`${file} has ${c.rows} rows, the manifest says ${expected}`);
     this.opts.onFile?.({ file, rows: c.rows, loaded: c.loaded, rejected: c.rejected, warnings: this.warnings.filter((w) => w.startsWith(file)), ms: this.now() - this.fileStarted });
-  }
-
-  private open(path: string): Readable {
-    const raw = createReadStream(path, { highWaterMark: 1 << 20 });
-    const enc = this.m.encoding;
-    return enc === 'gb18030' || enc === 'gbk' ? (raw.pipe(iconv.decodeStream('gb18030')) as unknown as Readable) : raw;
   }
 
   private tick(file: FeedFile, force = false): void {
@@ -575,7 +557,7 @@ class FeedJob {
     return id !== undefined && this.present.has(id) ? id : null;
   }
 
-  private handlerFor(file: FeedFile): { schema: z.ZodType; apply: (row: never, line: number) => { column: string | null; reason: string } | null } {
+  private handlerFor(file: FeedFile): { apply: (row: never, line: number, sealed?: SealedIdentifiers) => { column: string | null; reason: string } | null } {
     const w = this.writer;
     const unknownCif = (cif: string) => ({ column: 'cif', reason: `no customer with cif ${cif}` });
     const duplicate = (column: string, value: string) => ({ column, reason: `${column} ${value} appears more than once` });
@@ -583,7 +565,6 @@ class FeedJob {
     switch (file) {
       case 'products.csv':
         return {
-          schema: ProductRowSchema,
           apply: (r: z.output<typeof ProductRowSchema>) => {
             try {
               w.product({
@@ -611,8 +592,7 @@ class FeedJob {
         };
       case 'customers.csv':
         return {
-          schema: CustomerRowSchema,
-          apply: (r: z.output<typeof CustomerRowSchema>) => {
+          apply: (r: z.output<typeof CustomerRowSchema>, _line: number, sealed?: SealedIdentifiers) => {
             try {
               const id = w.customer({
                 cif: r.cif,
@@ -631,7 +611,7 @@ class FeedJob {
                 lastOverdueOn: r.last_overdue_on ?? null,
                 resident: r.resident ?? true,
                 controlExempt: r.control_group_exempt ?? false,
-              });
+              }, sealed);
               this.present.add(id);
             } catch (err) {
               if (isDuplicate(err)) return duplicate('cif', r.cif);
@@ -642,12 +622,11 @@ class FeedJob {
         };
       case 'cards.csv':
         return {
-          schema: CardRowSchema,
-          apply: (r: z.output<typeof CardRowSchema>) => {
+          apply: (r: z.output<typeof CardRowSchema>, _line: number, sealed?: SealedIdentifiers) => {
             const id = this.customerId(r.cif);
             if (id === null) return unknownCif(r.cif);
             try {
-              w.card({ cardNumber: r.card_number, customerId: id, kind: r.kind });
+              w.card({ cardNumber: r.card_number, customerId: id, kind: r.kind }, sealed);
             } catch (err) {
               if (isDuplicate(err)) return { column: 'card_number', reason: 'card_number appears more than once' };
               throw err;
@@ -657,7 +636,6 @@ class FeedJob {
         };
       case 'holdings.csv':
         return {
-          schema: HoldingRowSchema,
           apply: (r: z.output<typeof HoldingRowSchema>) => {
             const id = this.customerId(r.cif);
             if (id === null) return unknownCif(r.cif);
@@ -674,7 +652,6 @@ class FeedJob {
       case 'credit.csv': {
         const holding = this.snap!.prepare('SELECT id, customer_id, product_code FROM holding WHERE account_id = ?');
         return {
-          schema: CreditRowSchema,
           apply: (r: z.output<typeof CreditRowSchema>) => {
             const h = holding.get(r.account_id) as { id: number; customer_id: number; product_code: string } | undefined;
             if (!h) return { column: 'account_id', reason: `no holding with account_id ${r.account_id}` };
@@ -701,7 +678,6 @@ class FeedJob {
       }
       case 'movements.csv':
         return {
-          schema: MovementRowSchema,
           apply: (r: z.output<typeof MovementRowSchema>) => {
             const id = this.customerId(r.cif);
             if (id === null) return unknownCif(r.cif);
@@ -711,7 +687,6 @@ class FeedJob {
         };
       case 'applications.csv':
         return {
-          schema: ApplicationRowSchema,
           apply: (r: z.output<typeof ApplicationRowSchema>) => {
             const id = this.customerId(r.cif);
             if (id === null) return unknownCif(r.cif);
@@ -726,7 +701,6 @@ class FeedJob {
         };
       case 'conversions.csv':
         return {
-          schema: ConversionRowSchema,
           apply: (r: ConversionRow, line: number) => {
             if (r.opened_on > this.m.asOf) return { column: 'opened_on', reason: `${r.opened_on} is after the feed's asOf (${this.m.asOf})` };
             const id = this.customerId(r.cif);
@@ -737,7 +711,6 @@ class FeedJob {
         };
       case 'deletions.csv':
         return {
-          schema: DeletionRowSchema,
           apply: (r: z.output<typeof DeletionRowSchema>) => {
             if (this.m.mode !== 'delta') return { column: 'entity', reason: 'deletions belong to a delta feed (a full feed replaces everything)' };
             const gone = this.delete(r.entity, r.key);

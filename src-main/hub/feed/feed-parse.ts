@@ -1,0 +1,133 @@
+/**
+ * One feed file read and checked: streamed through csv-parse (GB18030 decoded with iconv-lite when
+ * the manifest says so), its header checked for the required columns, every record checked with
+ * its zod schema (domain/feed.ts) and, for customers and cards, its identifiers already hashed,
+ * sealed and masked with the branch key. Handed on in batches of rows with their line, or rejects.
+ *
+ * The import runs this in a worker thread (feed-worker.ts) so that reading, checking and sealing
+ * one batch overlaps with writing the previous one; where no worker can be started it runs here.
+ * Either way it is this one function.
+ */
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import iconv from 'iconv-lite';
+import type { z } from 'zod';
+import type { FileRowReject } from '../../domain/contracts';
+import {
+  ApplicationRowSchema,
+  CardRowSchema,
+  ConversionRowSchema,
+  CreditRowSchema,
+  CustomerRowSchema,
+  DeletionRowSchema,
+  FEED_COLUMNS,
+  HoldingRowSchema,
+  MovementRowSchema,
+  ProductRowSchema,
+  type FeedFile,
+} from '../../domain/feed';
+import { maskCardNumber, maskIdNumber, maskPhone } from '../../domain/masking';
+import type { BranchKey } from '../customers/branch-key';
+import { checkRecord, CsvFileError, readHeader, streamCsv } from './csv-rows';
+
+export const SCHEMAS: Record<FeedFile, z.ZodType> = {
+  'products.csv': ProductRowSchema,
+  'customers.csv': CustomerRowSchema,
+  'cards.csv': CardRowSchema,
+  'holdings.csv': HoldingRowSchema,
+  'credit.csv': CreditRowSchema,
+  'movements.csv': MovementRowSchema,
+  'applications.csv': ApplicationRowSchema,
+  'conversions.csv': ConversionRowSchema,
+  'deletions.csv': DeletionRowSchema,
+};
+
+/** Identifiers as the snapshot keeps them, made beside the parsing. */
+export interface SealedIdentifiers {
+  phoneLookup?: Uint8Array;
+  phoneSealed?: Uint8Array;
+  phoneMasked?: string;
+  idLookup?: Uint8Array;
+  idSealed?: Uint8Array;
+  idMasked?: string;
+  cardLookup?: Uint8Array;
+  cardSealed?: Uint8Array;
+  cardMasked?: string;
+}
+
+export type ParsedItem = { line: number; row: Record<string, unknown>; sealed?: SealedIdentifiers } | { line: number; reject: FileRowReject };
+
+export interface ParseSink {
+  header(unknownColumns: string[]): void;
+  /** A batch of checked records; the next batch is read while this one is written. */
+  batch(items: ParsedItem[]): Promise<void> | void;
+}
+
+export interface ParseOptions {
+  path: string;
+  file: FeedFile;
+  encoding: string;
+  batch: number;
+  key: BranchKey;
+}
+
+/** Reads one feed file to the end; the number of data records. Throws CsvFileError for a bad header or a file that is not CSV. */
+export async function parseFeedFile(o: ParseOptions, sink: ParseSink): Promise<number> {
+  const raw = createReadStream(o.path, { highWaterMark: 1 << 20 });
+  const source: Readable = o.encoding === 'gb18030' || o.encoding === 'gbk' ? (raw.pipe(iconv.decodeStream('gb18030')) as unknown as Readable) : raw;
+  const schema = SCHEMAS[o.file];
+  let header: ReturnType<typeof readHeader> | null = null;
+  let width = 0;
+  let items: ParsedItem[] = [];
+  const seal = sealerFor(o.file, o.key);
+  try {
+    const n = await streamCsv(
+      source,
+      (h) => {
+        header = readHeader(o.file, h, FEED_COLUMNS[o.file]);
+        width = h.length;
+        sink.header(header.unknown);
+      },
+      (record, line) => {
+        const checked = checkRecord(o.file, line, record, header!, width, schema);
+        if ('row' in checked) {
+          const row = checked.row as Record<string, unknown>;
+          items.push(seal ? { line, row, sealed: seal(row) } : { line, row });
+        } else items.push({ line, reject: checked.reject });
+        if (items.length < o.batch) return;
+        const full = items;
+        items = [];
+        return sink.batch(full);
+      },
+    );
+    if (items.length) await sink.batch(items);
+    return n;
+  } catch (err) {
+    if (err instanceof CsvFileError) throw err;
+    throw new CsvFileError(o.file, (err as Error).message);
+  }
+}
+
+function sealerFor(file: FeedFile, key: BranchKey): ((row: Record<string, unknown>) => SealedIdentifiers) | null {
+  if (file === 'customers.csv') {
+    return (r) => {
+      const phone = r.phone as string;
+      const id = r.resident_id as string;
+      return {
+        phoneLookup: key.lookup('phone', phone),
+        phoneSealed: key.seal(phone),
+        phoneMasked: maskPhone(phone),
+        idLookup: key.lookup('idNumber', id),
+        idSealed: key.seal(id),
+        idMasked: maskIdNumber(id),
+      };
+    };
+  }
+  if (file === 'cards.csv') {
+    return (r) => {
+      const card = r.card_number as string;
+      return { cardLookup: key.lookup('card', card), cardSealed: key.seal(card), cardMasked: maskCardNumber(card) };
+    };
+  }
+  return null;
+}

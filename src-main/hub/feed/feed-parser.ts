@@ -1,0 +1,116 @@
+/**
+ * Where the import reads its files: a worker thread running parseFeedFile (feed-worker.ts), so that
+ * reading, checking and sealing overlap with writing the snapshot on a machine with two cores; or,
+ * where no worker can be started, the same function in this thread.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { BranchKey } from '../customers/branch-key';
+import { CsvFileError } from './csv-rows';
+import { parseFeedFile, type ParsedItem, type ParseOptions, type ParseSink } from './feed-parse';
+
+type Message =
+  | { type: 'header'; unknown: string[] }
+  | { type: 'batch'; items: ParsedItem[] }
+  | { type: 'end'; n: number }
+  | { type: 'error'; message: string; csv: boolean; file: string };
+
+/**
+ * The worker's script: the built one beside the hub's bundle; from the TypeScript sources (tests,
+ * the bench), the source through tsx's loader.
+ */
+function workerScript(): { code: string; eval: boolean } | null {
+  for (const dir of [__dirname, join(__dirname, '..')]) {
+    const js = join(dir, 'feed-worker.js');
+    if (existsSync(js)) return { code: js, eval: false };
+  }
+  const ts = join(__dirname, 'feed-worker.ts');
+  if (!existsSync(ts)) return null;
+  return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(ts)});`, eval: true };
+}
+
+export class FeedParser {
+  private constructor(
+    private readonly key: BranchKey,
+    private readonly worker: Worker | null,
+  ) {}
+
+  static start(key: BranchKey, opts: { inThread?: boolean } = {}): FeedParser {
+    const script = opts.inThread ? null : workerScript();
+    if (!script) return new FeedParser(key, null);
+    try {
+      const worker = new Worker(script.code, { eval: script.eval, workerData: { secret: key.secretForWorker() } });
+      worker.unref();
+      return new FeedParser(key, worker);
+    } catch {
+      return new FeedParser(key, null);
+    }
+  }
+
+  /** Whether files are read in a worker thread. */
+  get threaded(): boolean {
+    return this.worker !== null;
+  }
+
+  parse(o: Omit<ParseOptions, 'key'>, sink: ParseSink): Promise<number> {
+    const worker = this.worker;
+    if (!worker) return parseFeedFile({ ...o, key: this.key }, sink);
+    return new Promise<number>((resolve, reject) => {
+      let failed = false;
+      const fail = (err: Error) => {
+        if (failed) return;
+        failed = true;
+        cleanup();
+        reject(err);
+      };
+      const onMessage = (m: Message) => {
+        if (failed) return;
+        switch (m.type) {
+          case 'header':
+            try {
+              sink.header(m.unknown);
+            } catch (err) {
+              fail(err as Error);
+            }
+            return;
+          case 'batch':
+            Promise.resolve()
+              .then(() => sink.batch(m.items.map(toBuffers)))
+              .then(() => worker.postMessage({ type: 'ack' }))
+              .catch((err: unknown) => fail(err as Error));
+            return;
+          case 'end':
+            cleanup();
+            resolve(m.n);
+            return;
+          case 'error':
+            fail(m.csv ? new CsvFileError(m.file, m.message.replace(`${m.file}: `, '')) : new Error(m.message));
+        }
+      };
+      const onError = (err: Error) => fail(err);
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.postMessage({ type: 'parse', opts: o });
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.terminate();
+  }
+}
+
+/** Sealed identifiers arrive as Uint8Array views: Buffers again, without copying. */
+function toBuffers(item: ParsedItem): ParsedItem {
+  if (!('row' in item) || !item.sealed) return item;
+  const s = item.sealed as Record<string, unknown>;
+  for (const k of Object.keys(s)) {
+    const v = s[k];
+    if (v instanceof Uint8Array && !Buffer.isBuffer(v)) s[k] = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  }
+  return item;
+}
