@@ -82,6 +82,10 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'rate_limited'
+  | 'uri_too_long'
+  | 'headers_too_large'
+  | 'request_timeout'
+  | 'unavailable'
   | 'internal';
 
 /**
@@ -164,6 +168,15 @@ export type ErrorReason =
   | 'invalid_file'
   | 'body_too_large'
   | 'too_many_requests'
+  | 'bad_url'
+  | 'url_too_long'
+  | 'malformed_request'
+  | 'not_ready'
+  | 'overloaded'
+  | 'database_unwritable'
+  | 'account_locked'
+  | 'address_throttled'
+  | 'no_free_number'
   | 'not_found'
   | 'state_conflict'
   // appointment check-in at the kiosk
@@ -180,9 +193,68 @@ export interface ErrorBody {
     message: string;
     reason?: ErrorReason;
     details?: { path: string; message: string }[];
+    /** The request's id, the same as in the hub's log lines about it (`reqId`). */
+    requestId?: string;
     /** The reason's values, when it has any. */
     [param: string]: unknown;
   };
+}
+
+// ---------------------------------------------------------------- operations
+
+/** `GET /livez`: the process runs. */
+export interface LiveAnswer {
+  status: 'alive';
+  uptimeSeconds: number;
+  version: string;
+}
+
+/** `GET /readyz` (and `/healthz`): the hub can do its work now; 503 in the error shape otherwise. */
+export interface ReadyAnswer {
+  status: 'ready';
+  schemaVersion: number;
+  database: { file: string; writable: boolean; checkedAt: string };
+  pressure: { eventLoopDelayMs: number; heapUsedBytes: number; rssBytes: number };
+}
+
+// ---------------------------------------------------------------- the kiosk fleet
+
+export const FLEET_PRINTER_STATES = ['ok', 'paper_low', 'paper_out', 'offline', 'none'] as const;
+export type FleetPrinterState = (typeof FLEET_PRINTER_STATES)[number];
+
+/** What a kiosk or display says about itself every 30 seconds over its socket (`device:heartbeat`). */
+export const DeviceHeartbeatSchema = z.strictObject({
+  appVersion: z.string().min(1).max(40),
+  uptimeSeconds: z.number().int().min(0).max(10 * 365 * 24 * 3600),
+  /** null: not known on this side (a kiosk page that has not printed since it loaded); the last known state stays. */
+  printer: z.enum(FLEET_PRINTER_STATES).nullable(),
+  /** The number on the last ticket printed here (null: none since it started; the last known stays). */
+  lastTicketPrinted: z.string().max(16).nullable(),
+  /** The screen in front: start, identify, ticket, form, appointment, display, sign-in ... */
+  screen: z.string().regex(/^[a-z][a-z0-9_-]{0,31}$/, 'screen is a lower-case name'),
+  freeDiskMb: z.number().int().min(0).max(1e9).nullable(),
+});
+export type DeviceHeartbeat = z.infer<typeof DeviceHeartbeatSchema>;
+
+export interface FleetDevice {
+  id: string;
+  kind: 'kiosk' | 'display';
+  /** Connected and heard from within the last two minutes. */
+  online: boolean;
+  /** Since when online, or since when offline (null: never seen). */
+  since: string | null;
+  lastSeenAt: string | null;
+  appVersion: string | null;
+  uptimeSeconds: number | null;
+  printer: FleetPrinterState | null;
+  lastTicketPrinted: string | null;
+  screen: string | null;
+  freeDiskMb: number | null;
+  /** What the lobby managers were told about it, until it is resolved. */
+  alert: 'printer_paper_out' | 'printer_offline' | 'device_silent' | null;
+}
+export interface FleetResponse {
+  devices: FleetDevice[];
 }
 
 // ---------------------------------------------------------------- branch
@@ -499,14 +571,28 @@ export interface CustomerCard {
   contact: { pitchAllowance: number; pitchesUsed: number; pitchesInWindow: number };
 }
 /** Something in the lobby a manager should look at now (a toast and a badge on the tablet). */
-export type LobbyAlert = {
-  kind: 'identification_burst';
-  /** The kiosk where numbers are being tried. */
-  deviceId: string;
-  attempts: number;
-  windowMinutes: number;
-  at: string;
-};
+export type LobbyAlert =
+  | {
+      kind: 'identification_burst';
+      /** The kiosk where numbers are being tried. */
+      deviceId: string;
+      attempts: number;
+      windowMinutes: number;
+      at: string;
+    }
+  | {
+      /** A kiosk's printer ran out of paper (or went offline): tickets are not printed there. */
+      kind: 'printer_paper_out' | 'printer_offline';
+      deviceId: string;
+      at: string;
+    }
+  | {
+      /** A kiosk or display sent nothing for `minutes` minutes. */
+      kind: 'device_silent';
+      deviceId: string;
+      minutes: number;
+      at: string;
+    };
 
 export interface CardWithdrawn {
   ticketId: string;
@@ -568,6 +654,8 @@ export const AUDIT_ACTIONS = [
   'device.pair',
   'device.rekey',
   'device.retire',
+  'device.reload',
+  'auth.unlocked',
   'marketing.conversion_import',
   'feed.import',
   'branch.setup',
@@ -1011,6 +1099,8 @@ export interface StaffInfo {
   pinChangedAt: string | null;
   /** Signed in now (an open session). */
   signedIn: boolean;
+  /** Held after failed sign-ins (somewhere); a manager or administrator can unlock. Only in the staff list. */
+  locked?: boolean;
 }
 export interface StaffListResponse {
   staff: StaffInfo[];

@@ -9,7 +9,9 @@ import type {
   CardWithdrawn,
   CatchUp,
   CustomerCard,
+  DeviceHeartbeat,
   ErrorBody,
+  FleetDevice,
   GreenChannelDecision,
   LobbyAlert,
   PublicQueueSnapshot,
@@ -47,6 +49,10 @@ export interface ServerToClientEvents {
   'ticket:track': (t: TrackResponse) => void;
   /** Every connected screen, whenever the notices showing change (an edit, or a start / end time passing). */
   'notices:changed': (n: ActiveNotices) => void;
+  /** Administrators: a kiosk or display changed (online, offline, printer, version ...). */
+  'fleet:changed': (d: FleetDevice) => void;
+  /** One kiosk or display: an administrator asked its screen to reload. */
+  'device:reload': () => void;
 }
 
 export interface ClientToServerEvents {
@@ -56,4 +62,9 @@ export interface ClientToServerEvents {
   'cards:list': (ack: Ack<CustomerCard[]>) => void;
   /** What happened after `offset`, for the caller's audience. */
   'events:since': (offset: number, ack: Ack<CatchUp>) => void;
+  /** Kiosks and displays, every 30 s: how they are (the admin's Fleet tab). */
+  'device:heartbeat': (hb: DeviceHeartbeat, ack?: Ack<null>) => void;
 }
+
+/** Events a socket may send per 10 seconds, each kind and all together; the excess is refused with `rate_limited`. */
+export const SOCKET_EVENT_LIMITS = { perEvent: 20, total: 40, windowMs: 10_000, disconnectAfterRefusals: 200 } as const;

@@ -75,7 +75,7 @@ import {
   type TrackResponse,
   type TransferResponse, ChangePinRequestSchema, type ChangePinResponse,
   AddStaffRequestSchema, UpdateStaffRequestSchema, StaffIdParamSchema, BranchSetupRequestSchema,
-  type StaffListResponse, type StaffPinResponse, type StaffInfo, type BranchSetupResponse, type BranchSetupCheckResponse, type FeedsResponse } from './contracts';
+  type StaffListResponse, type StaffPinResponse, type LiveAnswer, type ReadyAnswer, type FleetResponse, type FleetDevice, type StaffInfo, type BranchSetupResponse, type BranchSetupCheckResponse, type FeedsResponse } from './contracts';
 import type { MeasuresResponse } from './measures';
 import { calendarDate } from './dates';
 
@@ -138,7 +138,12 @@ const counter = z.strictObject({ counterId: CounterIdParamSchema });
 
 export const ROUTES = {
   // ------------------------------------------------------------ health, sign-in, branch
-  health: answer<{ status: 'ok' }>()({ method: 'GET', path: '/healthz', access: 'public' }),
+  live: answer<LiveAnswer>()({ method: 'GET', path: '/livez', access: 'public' }),
+  ready: answer<ReadyAnswer>()({ method: 'GET', path: '/readyz', access: 'public' }),
+  /** The same as /readyz (the name the kiosk shell and older scripts probe). */
+  health: answer<ReadyAnswer>()({ method: 'GET', path: '/healthz', access: 'public' }),
+  /** Prometheus text format; also on a separate scraper address without a token (docs/OPERATIONS.md). */
+  metrics: answer<string>()({ method: 'GET', path: '/metrics', access: ['admin'], produces: 'document' }),
   login: answer<LoginResponse>()({ method: 'POST', path: '/api/v1/auth/login', access: 'public', body: LoginRequestSchema }),
   logout: answer<null>()({ method: 'POST', path: '/api/v1/auth/logout', access: anyone, duringPinChange: true }),
   changePin: answer<ChangePinResponse>()({
@@ -381,6 +386,22 @@ export const ROUTES = {
     path: '/api/v1/devices/:id/retire',
     access: ['admin'],
     params: z.strictObject({ id: DeviceIdSchema }),
+  }),
+  /** The kiosk fleet: every paired device with its last heartbeat (live over socket.io `fleet:changed`). */
+  fleet: answer<FleetResponse>()({ method: 'GET', path: '/api/v1/fleet', access: ['admin'] }),
+  /** Asks a kiosk's or display's screen to reload (audited); a kiosk shell signs in again if its session expired. */
+  reloadDevice: answer<FleetDevice>()({
+    method: 'POST',
+    path: '/api/v1/devices/:id/reload',
+    access: ['admin'],
+    params: z.strictObject({ id: DeviceIdSchema }),
+  }),
+  /** Lifts a staff id's lock after failed sign-ins (audited). */
+  unlockStaff: answer<{ unlocked: boolean }>()({
+    method: 'POST',
+    path: '/api/v1/staff/:id/unlock',
+    access: ['manager', 'admin'],
+    params: z.strictObject({ id: StaffIdParamSchema }),
   }),
 } as const;
 

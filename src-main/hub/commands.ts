@@ -16,6 +16,8 @@ import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { randomPin } from './pins';
+import { listBackups, restoreBackup, RestoreRefusedError, takeBackup } from './operations/backups';
+import { attachSnapshot, snapshotsDir } from './customers/snapshot';
 import { configFromEnv } from './config';
 import { openDatabase } from './db/open';
 import { loadBranch } from './branch';
@@ -38,7 +40,22 @@ interface CommandSpec {
   positional: number;
 }
 
-const SERVE_FLAGS = ['port=', 'host=', 'public-url=', 'demo-customers=', 'no-demo', 'log-level=', 'printers=', 'form-retention-days='];
+const SERVE_FLAGS = [
+  'port=',
+  'host=',
+  'public-url=',
+  'demo-customers=',
+  'no-demo',
+  'log-level=',
+  'printers=',
+  'form-retention-days=',
+  'tls-cert=',
+  'tls-key=',
+  'insecure-lan',
+  'metrics-listen=',
+  'backup-at=',
+  'backup-keep=',
+];
 
 export const COMMANDS: readonly CommandSpec[] = [
   { name: 'serve', args: '', summary: 'run the branch hub (the default): the screens, the API and the live lobby', flags: SERVE_FLAGS, positional: 0 },
@@ -55,6 +72,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   { name: 'pair-device', args: '<device-id> --kind=kiosk|display', summary: 'pair a kiosk or display (its secret is shown once)', flags: ['kind='], positional: 1 },
   { name: 'rekey-device', args: '<device-id>', summary: 'a new secret for a device (the old one stops working)', flags: [], positional: 1 },
   { name: 'retire-device', args: '<device-id>', summary: 'a device may no longer sign in', flags: [], positional: 1 },
+  { name: 'backup', args: '', summary: 'an online backup now (database, customer snapshot, key), checked; safe while the hub runs', flags: ['to='], positional: 0 },
+  { name: 'list-backups', args: '', summary: 'the backups in <data-dir>/backups, newest first', flags: [], positional: 0 },
+  {
+    name: 'restore',
+    args: '<backup>',
+    summary: 'restore a backup directory (or a database file); refused while a hub runs here; the replaced files are kept aside',
+    flags: [],
+    positional: 1,
+  },
 ];
 
 export function usage(): string {
@@ -117,6 +143,12 @@ export async function runCommand(p: Extract<Parsed, { kind: 'run' }>, env: NodeJ
       return importCommand(p.positional[0]!, dataDir, p.argv, io);
     case 'reset-pin':
       return resetPinCommand(p.positional[0]!, dataDir, io);
+    case 'backup':
+      return backupCommand(dataDir, flagValue(p.argv, 'to'), io);
+    case 'list-backups':
+      return listBackupsCommand(dataDir, io);
+    case 'restore':
+      return restoreCommand(p.positional[0]!, dataDir, io);
     default:
       if ((DEVICE_COMMANDS as readonly string[]).includes(p.command.name)) return runDeviceCommand(p.argv, env, io);
       io.err(usage());
@@ -272,5 +304,49 @@ function resetPinCommand(staffId: string, dataDir: string, io: CliIo): number {
     return 0;
   } finally {
     db.close();
+  }
+}
+
+async function backupCommand(dataDir: string, to: string | undefined, io: CliIo): Promise<number> {
+  const file = join(dataDir, 'branch.db');
+  if (!existsSync(file)) {
+    io.err(`${file} does not exist: nothing to back up\n`);
+    return 1;
+  }
+  const db = openDatabase(file);
+  try {
+    const live = liveSnapshot(db, (db.prepare('SELECT id FROM branch LIMIT 1').pluck().get() as string | undefined) ?? '');
+    if (live) attachSnapshot(db, join(snapshotsDir(dataDir), live.file));
+    const b = await takeBackup(db, dataDir, 'command', { to });
+    if (!b.check.ok) {
+      io.err(`backup written to ${b.dir} but its integrity check failed: ${b.check.problems.join('; ')}\n`);
+      return 1;
+    }
+    io.out(`backup ${b.dir}: schema version ${b.schemaVersion}, ${b.bytes.toLocaleString('en')} bytes, integrity check ok${b.files.snapshot ? `, customer snapshot ${b.files.snapshot}` : ''}${b.files.key ? ', branch.key' : ''}\n`);
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+function listBackupsCommand(dataDir: string, io: CliIo): number {
+  const all = listBackups(dataDir);
+  if (all.length === 0) io.out(`no backups in ${join(dataDir, 'backups')}\n`);
+  for (const b of all) io.out(`${b.at}  ${b.reason.padEnd(8)} v${b.schemaVersion}  ${b.check.ok ? 'ok     ' : 'FAILED '} ${b.dir}\n`);
+  return 0;
+}
+
+function restoreCommand(source: string, dataDir: string, io: CliIo): number {
+  try {
+    const r = restoreBackup(dataDir, source);
+    io.out(`restored ${r.from} (schema version ${r.schemaVersion}) into ${dataDir}: ${r.restored.join(', ')}\n`);
+    if (r.setAside) io.out(`the replaced files are kept in ${r.setAside}\n`);
+    return 0;
+  } catch (err) {
+    if (err instanceof RestoreRefusedError) {
+      io.err(`restore refused: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
   }
 }

@@ -25,7 +25,27 @@ export const HubConfigSchema = z.object({
   printers: z.record(z.string().min(1), PrinterConfigSchema).default({}),
   /** Days a pre-filled form is kept after it was submitted; then it is purged. */
   formRetentionDays: z.number().int().min(1).max(3650).default(7),
-});
+  /** Certificate chain and private key (PEM files) for HTTPS on the branch network. */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
+  /** Plain HTTP on an address other than loopback (no certificate): only when branch IT says so. */
+  insecureLan: z.boolean().default(false),
+  /** A second address for the Prometheus scraper (`host:port`), answering /metrics without a token. */
+  metricsListen: z
+    .string()
+    .regex(/^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'host:port, e.g. 127.0.0.1:9464')
+    .optional(),
+  /** Branch-local time of the nightly backup (HH:MM); "off" for none. */
+  backupAt: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM (24 hours, branch time) or "off"')
+    .default('02:30'),
+  /** How many nightly backups are kept. */
+  backupKeep: z.number().int().min(1).max(365).default(14),
+  /** Readiness fails above these (the hub keeps answering; a supervisor or load balancer is told). */
+  maxEventLoopDelayMs: z.number().int().min(10).max(60_000).default(1000),
+  maxRssMb: z.number().int().min(64).max(65_536).default(1536),
+}).refine((c) => (c.tlsCert === undefined) === (c.tlsKey === undefined), { message: 'tlsCert and tlsKey go together', path: ['tlsKey'] });
 export type HubConfigInput = z.input<typeof HubConfigSchema>;
 export type HubConfig = z.output<typeof HubConfigSchema>;
 
@@ -48,6 +68,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     logLevel: (value('log-level') ?? env.LOBBY_LOG_LEVEL) as HubConfigInput['logLevel'],
     printers: jsonOrRaw(value('printers') ?? env.LOBBY_PRINTERS) as HubConfigInput['printers'],
     formRetentionDays: num(value('form-retention-days') ?? env.LOBBY_FORM_RETENTION_DAYS),
+    tlsCert: value('tls-cert') ?? (env.LOBBY_TLS_CERT || undefined),
+    tlsKey: value('tls-key') ?? (env.LOBBY_TLS_KEY || undefined),
+    insecureLan: flag('insecure-lan') || env.LOBBY_INSECURE_LAN === '1',
+    metricsListen: value('metrics-listen') ?? (env.LOBBY_METRICS_LISTEN || undefined),
+    backupAt: value('backup-at') ?? (env.LOBBY_BACKUP_AT || undefined),
+    backupKeep: num(value('backup-keep') ?? env.LOBBY_BACKUP_KEEP),
   };
 }
 

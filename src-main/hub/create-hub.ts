@@ -6,7 +6,8 @@
  * through one Lifecycle that close() empties. Plain Node: runs under `npm start`, under vitest and
  * inside the Electron kiosk. docs/ARCHITECTURE.md draws the rooms.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer as createPlainServer, type Server as PlainServer } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { HubConfigSchema, type HubConfig, type HubConfigInput } from './config';
@@ -36,8 +37,18 @@ import { BranchKey } from './customers/branch-key';
 import { CustomerSnapshots } from './customers/customer-snapshots';
 import { seedDemoAppointments } from './demo/appointments';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
+import type { FastifyInstance } from 'fastify';
+import type { LobbyBroadcast } from './broadcast';
+import type { CustomerCard } from '../domain/contracts';
 import { ROUTES } from '../domain/routes';
 import { businessDate } from '../domain/ticket-number';
+import underPressure from '@fastify/under-pressure';
+import { Readiness } from './operations/readiness';
+import { SnapshotCache } from './realtime/snapshot-cache';
+import { Fleet } from './devices/fleet';
+import { HubMetrics } from './operations/metrics';
+import { lockDataDir, takeBackup } from './operations/backups';
+import { nightlyBackupDue } from './operations/nightly';
 
 export interface Hub {
   /** Base URL the hub answers on, e.g. http://127.0.0.1:8080 */
@@ -71,6 +82,12 @@ const SNAPSHOT_FOLLOW_MS = 2_000;
 const APPOINTMENT_SWEEP_MS = 60_000;
 /** Counters whose tellers have all gone are closed this often. */
 const COUNTER_SWEEP_MS = 60_000;
+/** Kiosks and displays gone silent are looked for this often. */
+const FLEET_SWEEP_MS = 30_000;
+/** The database takes a small write this often (readiness). */
+const WRITE_PROBE_MS = 5_000;
+/** The nightly backup's time is looked at this often. */
+const BACKUP_CHECK_MS = 60_000;
 /** Visit-linked data past its retention is purged daily, first a minute after start. */
 const RETENTION_MS = 24 * 3600_000;
 const RETENTION_FIRST_MS = 60_000;
@@ -79,11 +96,20 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
   const config = HubConfigSchema.parse(input);
   const now = options.now ?? Date.now;
   mkdirSync(config.dataDir, { recursive: true });
-  const db = openDatabase(join(config.dataDir, 'branch.db'));
+  const unlock = lockDataDir(config.dataDir);
+  const dbFile = join(config.dataDir, 'branch.db');
+  let db: Db;
+  try {
+    db = openDatabase(dbFile);
+  } catch (err) {
+    unlock();
+    throw err;
+  }
   let log: (err: unknown, msg: string) => void = () => {};
   const life = new Lifecycle((err, job) => log(err, `background job ${job} failed`));
   life.onDispose(() => {
     db.close();
+    unlock();
   });
   try {
     const branch = await openBranch(db, config, now);
@@ -100,9 +126,26 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     snapshots.open();
     life.onDispose(() => snapshots.close());
     await snapshots.tierIfStale();
-    const app = createHttpServer({ logLevel: config.logLevel });
+    const readiness = new Readiness(db, dbFile, now);
+    const { host, warning } = listenAddress(config);
+    const app = createHttpServer({
+      logLevel: config.logLevel,
+      https: config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : null,
+      onDatabaseFault: (err) => readiness.databaseFault(err),
+    });
     log = (err, msg) => app.log.error({ err }, msg);
     life.onDispose(() => app.close());
+    if (warning) app.log.warn(warning);
+    // Event-loop delay and memory, measured for readiness; the lobby itself is never refused for being slow.
+    await app.register(underPressure, {
+      maxEventLoopDelay: config.maxEventLoopDelayMs,
+      maxRssBytes: config.maxRssMb * 1024 * 1024,
+      pressureHandler: () => undefined,
+    });
+    readiness.measurePressureWith(() => {
+      const m = app.memoryUsage();
+      return { underPressure: app.isUnderPressure(), eventLoopDelayMs: Math.round(m.eventLoopDelay), heapUsedBytes: m.heapUsed, rssBytes: m.rssBytes };
+    });
 
     // Stores and the socket server.
     const journal = new Journal(db, now);
@@ -112,23 +155,46 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     const urls = { public: config.publicUrl ?? '' };
     const tickets = new TicketStore(db, branch, customers, journal, now, () => urls.public);
     const visits = new Visits(db, branch, tickets, customers, journal, now);
+    // Queue snapshots are built once per journal offset (and at most a few seconds old), however many screens ask.
+    const snapshotCache = new SnapshotCache(() => journal.latestOffset(branch.id), now, {
+      staff: (offset) => tickets.staffSnapshot(offset),
+      public: (offset) => tickets.publicSnapshot(offset),
+    });
+    const fleet = new Fleet(db, branch.id, journal, now, (kind) => metrics.deviceAlert(kind));
     const realtime = new LobbyRealtime(
       app.server,
       branch.id,
       sessions,
       journal,
       {
-        staffSnapshot: () => tickets.staffSnapshot(journal.latestOffset(branch.id)),
-        publicSnapshot: () => tickets.publicSnapshot(journal.latestOffset(branch.id)),
+        staffSnapshot: () => snapshotCache.staff(),
+        publicSnapshot: () => snapshotCache.public(),
         liveCards: () => visits.liveCards(),
         trackedTicket: (token) => tickets.byTrackToken(token)?.id ?? null,
         track: (token) => tickets.track(token),
+        deviceConnected: (id) => fleet.connected(id),
+        deviceDisconnected: (id) => fleet.disconnected(id),
+        deviceHeartbeat: (id, hb) => fleet.heartbeat(id, hb),
       },
       now,
       life,
     );
     life.onDispose(() => realtime.close());
-    const announcer = new Announcer(realtime, (err) => app.log.error({ err }, 'could not tell the screens about a change'));
+    const metrics = new HubMetrics({
+      db,
+      branchId: branch.id,
+      timeZone: () => branch.rules.timeZone,
+      now,
+      socketsByRole: () => realtime.connectionsByRole(),
+      fleet: () => fleet.counts(),
+    });
+    instrumentHttp(app, metrics);
+    fleet.tell({
+      changed: (d) => realtime.fleetChanged(d),
+      alert: (a) => announcer.tell((b) => b.lobbyAlert(a)),
+      reload: (id) => realtime.reloadDevice(id),
+    });
+    const announcer = new Announcer(meteredBroadcast(realtime, metrics), (err) => app.log.error({ err }, 'could not tell the screens about a change'));
 
     // The use cases of each area.
     const queue = new Queue(db, branch, tickets, visits, journal, announcer, now);
@@ -165,6 +231,22 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     life.job('customers.follow', SNAPSHOT_FOLLOW_MS, () => snapshots.follow());
     life.job('branch.follow', SNAPSHOT_FOLLOW_MS, () => (branchRevision(db, branch.id) !== revision ? setupChanged() : undefined));
     life.job('appointments.sweep', APPOINTMENT_SWEEP_MS, () => appointments.sweep(), { runNow: true });
+    life.job('fleet.sweep', FLEET_SWEEP_MS, () => fleet.sweep());
+    life.job('database.probe', WRITE_PROBE_MS, () => {
+      if (!readiness.probe()) app.log.error({ problem: readiness.state().database.problem }, 'the branch database does not take writes');
+    });
+    // The nightly backup, at the configured branch time, once per business day.
+    let lastBackupDate: string | null = null;
+    if (config.backupAt !== 'off') {
+      life.job('backup.nightly', BACKUP_CHECK_MS, async () => {
+        const due = nightlyBackupDue(new Date(now()), branch.rules.timeZone, config.backupAt, lastBackupDate);
+        if (!due) return;
+        lastBackupDate = due;
+        const b = await takeBackup(db, config.dataDir, 'nightly', { keep: config.backupKeep, now: new Date(now()) });
+        if (b.check.ok) app.log.info({ dir: b.dir, bytes: b.bytes }, 'nightly backup taken and checked');
+        else app.log.error({ dir: b.dir, problems: b.check.problems }, 'nightly backup taken but its integrity check failed');
+      });
+    }
     // A counter opened by a teller's sign-in closes once no teller is signed in at it (expired sessions too).
     life.job('counters.unattended', COUNTER_SWEEP_MS, () => queue.closeAllUnattended());
     life.job(
@@ -183,23 +265,115 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     registerRouteTable(
       app,
       ROUTES,
-      createHandlers({ branch, sessions, journal, queue, visits, appointments, notices, devices, forms, printing, branchAdmin, log: app.log }),
+      createHandlers({
+        branch,
+        sessions,
+        journal,
+        queue,
+        visits,
+        appointments,
+        notices,
+        devices,
+        forms,
+        printing,
+        branchAdmin,
+        log: app.log,
+        readiness,
+        metrics,
+        fleet,
+        startedAt: now(),
+        now,
+      }),
       sessions,
     );
     await registerScreens(app, config.staticDir);
 
-    await app.listen({ port: config.port, host: config.host });
+    await app.listen({ port: config.port, host });
+    if (config.metricsListen) await listenForScraper(config.metricsListen, metrics, life);
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.port;
-    const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
-    const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-    urls.public = config.publicUrl ?? (config.host === '0.0.0.0' ? `http://${lanAddress() ?? host}:${port}` : url);
+    const scheme = config.tlsCert ? 'https' : 'http';
+    const local = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    const url = `${scheme}://${local.includes(':') ? `[${local}]` : local}:${port}`;
+    urls.public = config.publicUrl ?? (host === '0.0.0.0' ? `${scheme}://${lanAddress() ?? local}:${port}` : url);
 
     return { url, publicUrl: urls.public, config, close: () => life.dispose() };
   } catch (err) {
     await life.dispose();
     throw err;
   }
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/**
+ * Where the hub listens: on the branch network only over HTTPS (a certificate and key configured),
+ * or over plain HTTP when branch IT says so (`--insecure-lan`); otherwise on loopback only, with a warning.
+ */
+export function listenAddress(config: Pick<HubConfig, 'host' | 'tlsCert' | 'insecureLan'>): { host: string; warning: string | null } {
+  if (config.tlsCert || LOOPBACK.has(config.host)) return { host: config.host, warning: null };
+  if (config.insecureLan) {
+    return { host: config.host, warning: `plain HTTP on ${config.host} (--insecure-lan): PINs, tokens and customer cards cross the branch network unencrypted. Configure a certificate (docs/OPERATIONS.md).` };
+  }
+  return {
+    host: '127.0.0.1',
+    warning:
+      `no certificate configured: the hub answers plain HTTP on 127.0.0.1 only, not on ${config.host}. Tablets, displays and kiosks on the ` +
+      'branch network need HTTPS: set LOBBY_TLS_CERT and LOBBY_TLS_KEY (docs/OPERATIONS.md), or --insecure-lan to allow plain HTTP there.',
+  };
+}
+
+/** HTTP latency by route pattern and refusals by code, from fastify's hooks. */
+function instrumentHttp(app: FastifyInstance, metrics: HubMetrics): void {
+  app.addHook('onResponse', async (req, reply) => {
+    const route = req.routeOptions.url ?? 'unmatched';
+    metrics.httpAnswered(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
+  });
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"error"')) {
+      const code = /"code":"([a-z_]+)"/.exec(payload)?.[1];
+      if (code) metrics.refused(code);
+    }
+    return payload;
+  });
+}
+
+/** What the metrics see of the screens: card deliveries timed from the ticket's issue. */
+function meteredBroadcast(target: LobbyBroadcast, metrics: HubMetrics): LobbyBroadcast {
+  return new Proxy(target, {
+    get(t, prop, receiver) {
+      if (prop === 'pushCard') {
+        return (card: CustomerCard) => {
+          t.pushCard(card);
+          metrics.cardPushed(card.issuedAt);
+        };
+      }
+      const v = Reflect.get(t, prop, receiver) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
+    },
+  });
+}
+
+/** The scraper's own address: /metrics without a token, nothing else. */
+async function listenForScraper(address: string, metrics: HubMetrics, life: Lifecycle): Promise<void> {
+  const at = address.lastIndexOf(':');
+  const host = address.slice(0, at).replace(/^\[|\]$/g, '');
+  const port = Number(address.slice(at + 1));
+  const server: PlainServer = createPlainServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'not_found', reason: 'no_route', message: 'only GET /metrics here' } }));
+      return;
+    }
+    metrics.text().then(
+      (text) => res.writeHead(200, { 'content-type': metrics.contentType, 'cache-control': 'no-store' }).end(text),
+      () => res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'internal', reason: 'internal', message: 'metrics failed' } })),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  life.onDispose(() => new Promise<void>((resolve) => server.close(() => resolve())));
 }
 
 /** The branch in the database; an empty database becomes the demo branch when the demo is on. */

@@ -37,6 +37,16 @@ export const KioskConfigFileSchema = z
       .default({ warnAfterSeconds: 60, warningSeconds: 20 }),
     /** The card / ID reader: one that types like a keyboard (default), or one on a serial port. */
     reader: IdentityReaderConfigSchema.default({ kind: 'keyboard' }),
+    /**
+     * The branch's own certificate authority for an https hubUrl (docs/OPERATIONS.md
+     * "Certificates"): SHA-256 fingerprints of the CA certificate (or of the hub's own), as
+     * `openssl x509 -noout -fingerprint -sha256` prints them. A hub certificate the operating system
+     * already trusts needs none.
+     */
+    trustedCertificates: z
+      .array(z.string().regex(/^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$/, 'a SHA-256 fingerprint, 32 hex pairs joined by ":"'))
+      .max(8)
+      .default([]),
     /** In-process hub only: its port (0 = any free port) and data directory (default: <userData>/data). */
     port: z.number().int().min(0).max(65535).default(0),
     dataDir: z.string().trim().min(1).nullable().default(null),
@@ -59,6 +69,8 @@ export interface KioskSettings extends ShellConfig {
   languages: KioskConfigFile['languages'];
   idle: KioskConfigFile['idle'];
   reader: IdentityReaderConfig;
+  /** kiosk.json `trustedCertificates`: the branch CA for an https hub. */
+  trustedCertificates: string[];
   /** Where the settings came from, for the log. */
   source: string;
 }
@@ -154,6 +166,7 @@ export function resolveKioskSettings(input: ResolveKioskInput): KioskSettingsRes
       languages: file?.languages ?? { default: 'zh-CN', offered: ['zh-CN', 'en'] },
       idle: file?.idle ?? { warnAfterSeconds: 60, warningSeconds: 20 },
       reader: file?.reader ?? { kind: 'keyboard' },
+      trustedCertificates: file?.trustedCertificates ?? [],
       source: text === null ? 'environment (no file)' : path,
     },
   };
@@ -176,4 +189,42 @@ function argValue(argv: readonly string[], name: string): string | undefined {
     else if (a === `--${name}` && argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('--')) found = argv[++i];
   }
   return found;
+}
+
+/** The parts of a certificate the decision reads (Electron's Certificate: fingerprint "sha256/<base64>", issuer chain). */
+export interface CertificateLike {
+  fingerprint: string;
+  issuerCert?: CertificateLike | null;
+}
+
+/** "AB:CD:…" (openssl's form) as Electron's "sha256/<base64>". */
+export function electronFingerprint(hexPairs: string): string {
+  return `sha256/${Buffer.from(hexPairs.replace(/:/g, ''), 'hex').toString('base64')}`;
+}
+
+/**
+ * Whether the shell accepts a TLS certificate the operating system did not: only for the hub's own
+ * host, and only when the hub's certificate or one of its issuers is one of kiosk.json's
+ * `trustedCertificates`. 0 accepts, -3 keeps the system's verdict (Electron's setCertificateVerifyProc).
+ */
+export function certificateDecision(
+  request: { hostname: string; verificationResult: string; certificate: CertificateLike },
+  hubUrl: string | null,
+  trusted: readonly string[],
+): 0 | -3 {
+  if (request.verificationResult === 'net::OK' || !hubUrl || trusted.length === 0) return -3;
+  let host: string;
+  try {
+    const u = new URL(hubUrl);
+    if (u.protocol !== 'https:') return -3;
+    host = u.hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return -3;
+  }
+  if (request.hostname.replace(/^\[|\]$/g, '') !== host) return -3;
+  const wanted = new Set(trusted.map(electronFingerprint));
+  for (let c: CertificateLike | null | undefined = request.certificate, depth = 0; c && depth < 8; c = c.issuerCert, depth++) {
+    if (wanted.has(c.fingerprint)) return 0;
+  }
+  return -3;
 }

@@ -10,11 +10,11 @@ import { app, BrowserWindow, ipcMain, Menu, net, powerSaveBlocker, protocol, ses
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, planAppResponse, shellConfigReply } from './app-protocol';
-import { SHELL_CONFIG_CHANNEL, type ShellPageSession } from './shell-bridge';
+import { APP_ORIGIN, APP_SCHEME, appResponseHeaders, isTrustedIpcSender, planAppResponse, shellConfigReply } from './app-protocol';
+import { SHELL_CONFIG_CHANNEL, SHELL_RELOAD_CHANNEL, type ShellPageSession } from './shell-bridge';
 import { checkKioskLogin, KIOSK_LOGIN_TIMEOUT_MS, kioskLoginRequest, kioskLogoutRequest } from './kiosk-session';
 import { chooseSerialPort, devicePermission, readerPageConfig, serialPermissionCheck, type IdentityReaderConfig } from './identity-reader';
-import { kioskConfigPath, kioskPageUrl, resolveKioskSettings, type KioskSettings } from './kiosk-config';
+import { certificateDecision, kioskConfigPath, kioskPageUrl, resolveKioskSettings, type KioskSettings } from './kiosk-config';
 import {
   blockedShortcut,
   configErrorPageUrl,
@@ -108,6 +108,7 @@ async function start(): Promise<void> {
   // The page's only IPC: its configuration. Synchronous on purpose: the preload must expose the hub
   // URL before the page's scripts run (an awaited reply could arrive after them).
   ipcMain.on(SHELL_CONFIG_CHANNEL, onShellConfig);
+  ipcMain.on(SHELL_RELOAD_CHANNEL, onShellReload);
   powerSaveId = powerSaveBlocker.start('prevent-display-sleep');
 
   const win = createWindow();
@@ -153,6 +154,22 @@ function onShellConfig(event: IpcMainEvent): void {
     log('shell:config failed', err);
     event.returnValue = null; // a sync sender must always get an answer
   }
+}
+
+/**
+ * shell:reload from the kiosk page (an administrator asked, or the hub refused the page's session):
+ * sign in again from kiosk.json and load the page, as at start. Only the kiosk window's main frame.
+ */
+function onShellReload(event: IpcMainEvent): void {
+  const frame = event.senderFrame;
+  const sender = { webContentsId: event.sender.id, frameUrl: frame?.url, isMainFrame: frame !== null && frame.parent === null };
+  const kioskId = mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents.id : null;
+  if (!isTrustedIpcSender(sender, kioskId)) {
+    log(`shell:reload refused for ${(sender.frameUrl ?? '(no frame)').slice(0, 80)}`);
+    return;
+  }
+  log('the kiosk page asked to be loaded again (signing in from kiosk.json)');
+  loadKiosk();
 }
 
 /** The configured hub, or one started in-process (retried with back-off until it starts). */
@@ -278,6 +295,9 @@ function hardenSession(): void {
     callback(chosen);
   });
   ses.on('will-download', (event) => event.preventDefault());
+  // An https hub with the branch's own CA: accepted for the hub's host only, by kiosk.json's fingerprints.
+  const trusted = configResult.ok ? configResult.settings.trustedCertificates : [];
+  if (trusted.length > 0) ses.setCertificateVerifyProc((request, callback) => callback(certificateDecision(request, hubUrl, trusted)));
 }
 
 function loadKiosk(): void {

@@ -5,8 +5,13 @@
  * Unit-tested in tests/unit/shell/shell-bridge.test.ts.
  */
 
-/** The one IPC channel of the shell: the page asks for its configuration (hub URL, reader, session, languages). */
+/** The page asks for its configuration (hub URL, reader, session, languages). */
 export const SHELL_CONFIG_CHANNEL = 'shell:config';
+/**
+ * The page asks the shell to load it again (an administrator's reload, or the hub refused its
+ * session): the shell signs in again from kiosk.json and loads the kiosk page. No data either way.
+ */
+export const SHELL_RELOAD_CHANNEL = 'shell:reload';
 
 /** What the preload hands to the page (read-only, via contextBridge): never the kiosk secret. */
 export interface ShellPageConfig {

@@ -2,6 +2,7 @@
  * The walk-in path through a real hub: kiosk ticket -> green channel -> manager card -> teller call,
  * over HTTP and socket.io, with the privacy rules of each role.
  */
+import { LATEST_SCHEMA_VERSION } from '../../src-main/hub/db/open';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   CallNextResponse,
@@ -55,9 +56,12 @@ beforeAll(async () => {
 afterAll(async () => h?.stop());
 
 describe('contract basics', () => {
-  it('answers /healthz', async () => {
-    const res = await h.request('GET', '/healthz');
-    expect(res).toEqual({ status: 200, body: { status: 'ok' } });
+  it('answers /healthz (the same as /readyz)', async () => {
+    const res = await h.request<{ status: string; schemaVersion: number; database: { writable: boolean } }>('GET', '/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body.status).toBe('ready');
+    expect(res.body.database.writable).toBe(true);
+    expect(res.body.schemaVersion).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it('answers unknown routes and bad JSON with the error shape and no stack', async () => {

@@ -8,6 +8,14 @@ import { HubError, forbidden, invalid, unauthenticated } from '../errors';
 import { hashSecret, newToken, tokenDigest, verifySecret } from './secrets';
 import { pinProblem, pinRefusal } from '../../domain/pin-policy';
 import type { AuditRecord, Journal } from '../journal';
+import { SignInGuard, type Reservation } from './sign-in-guard';
+
+/** The network address in an audit address (`device-id@ip` or `ip`): the part a client cannot choose. */
+function networkAddress(address: string | null): string {
+  if (!address) return 'local';
+  const at = address.lastIndexOf('@');
+  return at >= 0 ? address.slice(at + 1) : address;
+}
 
 export interface Identity {
   role: Role;
@@ -27,13 +35,11 @@ export interface Identity {
 
 const STAFF_SESSION_MS = 12 * 3600_000;
 const DEVICE_SESSION_MS = 30 * 24 * 3600_000;
-const MAX_FAILURES = 5;
 /** A cached session is re-read from the database after this long (a session revoked from the command line ends then). */
 const CACHE_RECHECK_MS = 30_000;
-const FAILURE_WINDOW_MS = 5 * 60_000;
 
 export class Sessions {
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  private readonly guard: SignInGuard;
   private readonly cache = new Map<string, { identity: Identity; expiresAt: number; checkedAt: number }>();
   private readonly endedListeners = new Set<(sessionIds: readonly string[]) => void>();
 
@@ -42,7 +48,9 @@ export class Sessions {
     private readonly now: () => number,
     /** Where sign-ins, sign-outs and failures are written (the branch's audit log); none on the command line. */
     private readonly audit: { journal: Journal; branchId: string } | null = null,
-  ) {}
+  ) {
+    this.guard = new SignInGuard(now);
+  }
 
   private record(actor: string, role: AuditRecord['role'], address: string | null, action: AuditAction, detail: Record<string, unknown>): void {
     if (!this.audit) return;
@@ -54,20 +62,27 @@ export class Sessions {
     const kind = 'staffId' in req ? 'staff' : 'device';
     const id = 'staffId' in req ? req.staffId : req.deviceId;
     const key = `${kind}:${id}`;
+    let reservation: Reservation;
     try {
-      this.checkRateLimit(key);
+      reservation = this.guard.reserve(key, networkAddress(from.address));
     } catch (err) {
-      this.record(id, 'system', from.address, 'auth.sign_in_refused', { kind, reason: 'too_many_sign_ins' });
+      this.record(id, 'system', from.address, 'auth.sign_in_refused', { kind, reason: err instanceof HubError ? err.reason : 'too_many_sign_ins' });
       throw err;
     }
-    const identity = 'staffId' in req ? await this.staffIdentity(req) : await this.deviceIdentity(req);
+    let identity: Awaited<ReturnType<Sessions['staffIdentity']>>;
+    try {
+      identity = 'staffId' in req ? await this.staffIdentity(req) : await this.deviceIdentity(req);
+    } catch (err) {
+      this.guard.cancel(reservation); // refused for another reason (no counter ...): neither right nor wrong
+      throw err;
+    }
     if (!identity) {
-      const locked = this.recordFailure(key);
+      const outcome = this.guard.failed(reservation);
       this.record(id, 'system', from.address, 'auth.sign_in_failed', { kind });
-      if (locked) this.record(id, 'system', from.address, 'auth.locked', { kind, failures: MAX_FAILURES, minutes: FAILURE_WINDOW_MS / 60_000 });
+      for (const l of outcome.locked) this.record(id, 'system', from.address, 'auth.locked', { kind, scope: l.scope, seconds: l.seconds });
       throw unauthenticated('wrong_credentials', 'wrong id or secret');
     }
-    this.failures.delete(key);
+    this.guard.succeeded(reservation);
     this.record(identity.subjectId, identity.role, from.address, 'auth.sign_in', { kind, ...(identity.counterId !== null ? { counterId: identity.counterId } : {}) });
     const token = newToken();
     const created = this.now();
@@ -105,15 +120,15 @@ export class Sessions {
    * its PIN becomes a normal one. Audited.
    */
   async changePin(who: Identity, currentPin: string, newPin: string, from: { address: string | null } = { address: null }): Promise<void> {
-    const key = `staff:${who.subjectId}`;
-    this.checkRateLimit(key);
+    const reservation = this.guard.reserve(`staff:${who.subjectId}`, networkAddress(from.address));
     const row = this.db.prepare('SELECT pin_hash FROM staff WHERE id = ? AND active = 1').get(who.subjectId) as { pin_hash: string } | undefined;
     if (!row || !(await verifySecret(currentPin, row.pin_hash))) {
-      const locked = this.recordFailure(key);
+      const outcome = this.guard.failed(reservation);
       this.record(who.subjectId, who.role, from.address, 'auth.sign_in_failed', { kind: 'staff', during: 'pin_change' });
-      if (locked) this.record(who.subjectId, 'system', from.address, 'auth.locked', { kind: 'staff', failures: MAX_FAILURES, minutes: FAILURE_WINDOW_MS / 60_000 });
+      for (const l of outcome.locked) this.record(who.subjectId, 'system', from.address, 'auth.locked', { kind: 'staff', scope: l.scope, seconds: l.seconds });
       throw forbidden('wrong_pin', 'the current PIN is not right');
     }
+    this.guard.succeeded(reservation);
     const refusal = pinRefusal(newPin, currentPin);
     if (refusal) throw invalid(refusal, `newPin: ${pinProblem(newPin) ?? 'the new PIN is the same as the current one'}`);
     const hash = hashSecret(newPin);
@@ -123,7 +138,20 @@ export class Sessions {
       this.record(who.subjectId, who.role, from.address, 'auth.pin_changed', { kind: 'staff' });
     })();
     if (who.sessionId) this.cache.delete(who.sessionId);
-    this.failures.delete(key);
+  }
+
+  /** A manager or administrator unlocks a staff id held after failed sign-ins (audited). */
+  unlock(staffId: string, by: Identity): { unlocked: boolean } {
+    const exists = this.db.prepare('SELECT 1 FROM staff WHERE id = ?').get(staffId);
+    if (!exists) throw new HubError('not_found', `no staff member ${staffId}`, { reason: 'staff_not_found', params: { staffId } });
+    const unlocked = this.guard.unlock(`staff:${staffId}`);
+    if (this.audit) this.audit.journal.auditBy(this.audit.branchId, by, 'auth.unlocked', `staff:${staffId}`, { wasLocked: unlocked });
+    return { unlocked };
+  }
+
+  /** Whether a staff id is held after failed sign-ins now. */
+  isLocked(staffId: string): boolean {
+    return this.guard.isLocked(`staff:${staffId}`);
   }
 
   /** The signed-in session as a sign-in answers it, without the token (after a PIN change). */
@@ -262,27 +290,6 @@ export class Sessions {
     const ok = await verifySecret(req.secret, row?.secret_hash ?? DUMMY_HASH);
     if (!row || !ok) return null;
     return { role: row.kind as Role, subjectId: row.id, branchId: row.branch_id, counterId: null, displayName: row.id, mustChangePin: false };
-  }
-
-  private checkRateLimit(key: string): void {
-    const f = this.failures.get(key);
-    if (!f) return;
-    if (this.now() - f.since > FAILURE_WINDOW_MS) {
-      this.failures.delete(key);
-      return;
-    }
-    if (f.count >= MAX_FAILURES) throw new HubError('rate_limited', 'too many failed sign-ins; wait five minutes', { reason: 'too_many_sign_ins' });
-  }
-
-  /** Counts a failed sign-in; true when this one locks the id. */
-  private recordFailure(key: string): boolean {
-    const f = this.failures.get(key);
-    if (!f || this.now() - f.since > FAILURE_WINDOW_MS) {
-      this.failures.set(key, { count: 1, since: this.now() });
-      return MAX_FAILURES <= 1;
-    }
-    f.count++;
-    return f.count === MAX_FAILURES;
   }
 }
 

@@ -618,6 +618,32 @@ ALTER TABLE branch ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
       db.pragma('wal_checkpoint(TRUNCATE)');
     },
   },
+  // Operations: the hub's write probe (readiness knows the database takes writes), the kiosks' and
+  // displays' heartbeats (the admin's fleet view).
+  {
+    version: 13,
+    name: 'write probe, device heartbeats',
+    sql: `
+CREATE TABLE hub_probe (
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  at  INTEGER NOT NULL
+) STRICT;
+CREATE TABLE device_status (
+  device_id      TEXT PRIMARY KEY REFERENCES device(id),
+  connected      INTEGER NOT NULL CHECK (connected IN (0, 1)),
+  -- when the device came online or went silent (epoch ms)
+  since          INTEGER NOT NULL,
+  last_seen_at   INTEGER NOT NULL,
+  app_version    TEXT,
+  uptime_s       INTEGER,
+  printer        TEXT CHECK (printer IN ('ok', 'paper_low', 'paper_out', 'offline', 'none')),
+  last_printed   TEXT,
+  screen         TEXT,
+  free_disk_mb   INTEGER,
+  alerted        TEXT
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -22,6 +22,10 @@ import type { Forms } from '../forms/forms';
 import type { BranchAdmin } from '../setup/branch-admin';
 import { RECEIPT_CONTENT_TYPES, type TicketPrinting } from '../printer/ticket-printing';
 import type { Handlers } from './route-table';
+import type { Readiness } from '../operations/readiness';
+import type { Fleet } from '../devices/fleet';
+import type { HubMetrics } from '../operations/metrics';
+import { APP_VERSION } from '../../domain/version';
 
 export interface HandlerServices {
   branch: Branch;
@@ -36,6 +40,11 @@ export interface HandlerServices {
   printing: TicketPrinting;
   branchAdmin: BranchAdmin;
   log: FastifyBaseLogger;
+  readiness: Readiness;
+  metrics: HubMetrics;
+  fleet: Fleet;
+  startedAt: number;
+  now: () => number;
 }
 
 const NO_STORE = 'no-store';
@@ -60,7 +69,14 @@ export function createHandlers(s: HandlerServices): Handlers {
   const { queue, visits } = s;
   return {
     // ---------------------------------------------------------- health, sign-in, branch
-    health: () => ({ status: 'ok' }),
+    live: () => ({ status: 'alive', uptimeSeconds: Math.round((s.now() - s.startedAt) / 1000), version: APP_VERSION }),
+    ready: () => s.readiness.answer(),
+    health: () => s.readiness.answer(),
+    metrics: async ({ answer }) => {
+      answer.type(s.metrics.contentType);
+      answer.header('cache-control', NO_STORE);
+      return s.metrics.text();
+    },
     login: async ({ body, address }) => {
       const res = await s.sessions.login(body, { address });
       // A teller who must change their PIN first is not at the counter yet.
@@ -216,5 +232,8 @@ export function createHandlers(s: HandlerServices): Handlers {
       return s.devices.rekey(params.id, { actor: who.subjectId, role: who.role, device: who.device });
     },
     retireDevice: ({ params, who }) => s.devices.retire(params.id, { actor: who.subjectId, role: who.role, device: who.device }),
+    fleet: () => ({ devices: s.fleet.list() }),
+    reloadDevice: ({ params, who }) => s.fleet.reload(params.id, who),
+    unlockStaff: ({ params, who }) => s.sessions.unlock(params.id, who),
   };
 }

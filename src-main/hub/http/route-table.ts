@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AnswerOf, OutputOf, RouteName, RouteSpec, Routes } from '../../domain/routes';
 import type { Identity, Sessions } from '../auth/sessions';
 import { parseOrRefuse } from '../errors';
+import { withRequest } from '../request-context';
 
 /** What a handler may set on its answer besides the body. */
 export interface AnswerControls {
@@ -70,7 +71,7 @@ export function registerRouteTable(app: FastifyInstance, routes: Routes, handler
           requestId: String(req.id),
           address: deviceOf(req),
         };
-        const result: unknown = await handler(input);
+        const result: unknown = await withRequest(String(req.id), () => handler(input));
         if (result === null || result === undefined) return reply.code(204).send();
         return reply.send(result);
       },

@@ -147,6 +147,9 @@ export class TicketStore {
          DO UPDATE SET last_seq = CASE WHEN last_seq >= ? THEN 1 ELSE last_seq + 1 END
          RETURNING last_seq`,
       ),
+      liveNumber: db.prepare(
+        "SELECT 1 FROM ticket WHERE branch_id = ? AND business_date = ? AND number = ? AND status IN ('waiting', 'called') LIMIT 1",
+      ),
       insert: db.prepare(
         `INSERT INTO ticket (id, branch_id, business_date, service_code, requested_service_code, seq, number,
            ticket_class, route, vip, customer_id, language, request_id, device_id, track_token, status, issued_at,
@@ -290,7 +293,7 @@ export class TicketStore {
       const now = this.now();
       const date = businessDate(new Date(now), this.branch.rules.timeZone);
       const width = this.branch.rules.ticketNumberWidth;
-      const { last_seq: seq } = this.s.nextSeq.get(this.branch.id, service.code, date, maxSequence(width)) as { last_seq: number };
+      const seq = this.freeSequence(service, date, width);
       const ticket: TicketRow = {
         id: randomUUID(),
         branch_id: this.branch.id,
@@ -417,6 +420,20 @@ export class TicketStore {
       ...this.weightParams(),
     }) as { ahead: number };
     return ahead + 1;
+  }
+
+  /**
+   * The next number of a service today that no live ticket (waiting or called) holds: after the
+   * sequence wraps (A999 → A001), numbers still held are skipped, so two customers never hold the
+   * same number at once. Refused when every number is held.
+   */
+  private freeSequence(service: { code: string; prefix: string }, date: string, width: number): number {
+    const max = maxSequence(width);
+    for (let tries = 0; tries < max; tries++) {
+      const { last_seq: seq } = this.s.nextSeq.get(this.branch.id, service.code, date, max) as { last_seq: number };
+      if (!this.s.liveNumber.get(this.branch.id, date, formatTicketNumber(service.prefix, seq, width))) return seq;
+    }
+    throw conflict('no_free_number', `every number of service ${service.code} is held by a waiting or called ticket`, { serviceCode: service.code, max });
   }
 
   private weightParams() {

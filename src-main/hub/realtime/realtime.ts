@@ -5,9 +5,9 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, LobbyAlert, PublicQueueSnapshot, QueueSnapshot } from '../../domain/contracts';
-import { OffsetSchema, TrackTokenParamSchema, type TrackResponse } from '../../domain/contracts';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '../../domain/events';
+import type { ActiveNotices, CardWithdrawn, CustomerCard, DeviceHeartbeat, FleetDevice, GreenChannelDecision, LobbyAlert, PublicQueueSnapshot, QueueSnapshot } from '../../domain/contracts';
+import { DeviceHeartbeatSchema, OffsetSchema, TrackTokenParamSchema, type TrackResponse } from '../../domain/contracts';
+import { SOCKET_EVENT_LIMITS, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../domain/events';
 import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
 import type { Identity, Sessions } from '../auth/sessions';
 import type { Journal, AuditRecord } from '../journal';
@@ -32,6 +32,37 @@ export interface RealtimeSources {
   trackedTicket(token: string): string | null;
   /** A tracked ticket's public state (the phone page's). */
   track(token: string): TrackResponse;
+  /** Kiosks and displays: connected, gone, and their heartbeats. */
+  deviceConnected(deviceId: string): void;
+  deviceDisconnected(deviceId: string): void;
+  deviceHeartbeat(deviceId: string, hb: DeviceHeartbeat): void;
+}
+
+/**
+ * Events a socket sent in the current window, by name and in all: the excess is refused (an
+ * acknowledgement says `rate_limited`), and a socket that keeps going is disconnected.
+ */
+class EventBudget {
+  private windowStart = 0;
+  private total = 0;
+  private readonly byEvent = new Map<string, number>();
+  refusals = 0;
+
+  take(event: string, now: number): boolean {
+    if (now - this.windowStart >= SOCKET_EVENT_LIMITS.windowMs) {
+      this.windowStart = now;
+      this.total = 0;
+      this.byEvent.clear();
+    }
+    const n = (this.byEvent.get(event) ?? 0) + 1;
+    this.byEvent.set(event, n);
+    this.total++;
+    if (n > SOCKET_EVENT_LIMITS.perEvent || this.total > SOCKET_EVENT_LIMITS.total) {
+      this.refusals++;
+      return false;
+    }
+    return true;
+  }
 }
 
 /** Minimum gap between two queue snapshots; changes in between are folded into the next one. */
@@ -86,7 +117,7 @@ export class LobbyRealtime implements LobbyBroadcast {
     }
   }
 
-  private room(name: 'staff' | 'managers' | 'public' | 'screens') {
+  private room(name: 'staff' | 'managers' | 'public' | 'screens' | 'admins') {
     return `${this.branchId}:${name}`;
   }
 
@@ -118,10 +149,45 @@ export class LobbyRealtime implements LobbyBroadcast {
     return (this.io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
   }
 
+  /** Open connections by role (phone pages as "phone"), for /metrics. */
+  connectionsByRole(): Record<string, number> {
+    const out: Record<string, number> = { manager: 0, teller: 0, admin: 0, kiosk: 0, display: 0, phone: 0 };
+    for (const s of this.io.sockets.sockets.values()) {
+      const role = s.data.track ? 'phone' : s.data.identity?.role;
+      if (role) out[role] = (out[role] ?? 0) + 1;
+    }
+    return out;
+  }
+
+  /**
+   * Every event a socket sends passes its budget first (unknown events too): the excess is
+   * answered `rate_limited` when it asked for an answer, and dropped otherwise; a socket that goes
+   * on regardless is disconnected.
+   */
+  private limitEvents(socket: LobbySocket): void {
+    const budget = new EventBudget();
+    socket.use((packet, next) => {
+      const [event, ...args] = packet as [unknown, ...unknown[]];
+      const name = typeof event === 'string' ? event.slice(0, 40) : '?';
+      if (budget.take(name, this.now())) return next();
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') {
+        (ack as Ack<never>)({
+          ok: false,
+          error: { code: 'rate_limited', reason: 'too_many_requests', message: `more than ${SOCKET_EVENT_LIMITS.perEvent} "${name}" events in ${SOCKET_EVENT_LIMITS.windowMs / 1000} s`, retryAfterSeconds: SOCKET_EVENT_LIMITS.windowMs / 1000 },
+        });
+      }
+      if (budget.refusals >= SOCKET_EVENT_LIMITS.disconnectAfterRefusals) socket.disconnect(true);
+    });
+  }
+
   private onConnection(socket: LobbySocket): void {
+    this.limitEvents(socket);
     if (socket.data.track) return this.onPhone(socket);
-    const { role, expiresAt } = socket.data.identity;
+    const { role, expiresAt, subjectId } = socket.data.identity;
     void socket.join(this.room('screens'));
+    if (role === 'admin') void socket.join(this.room('admins'));
+    if (role === 'kiosk' || role === 'display') this.onDevice(socket, subjectId);
     // The connection ends when its session expires, not at the next reconnect.
     if (expiresAt !== undefined) {
       const expiry = this.scheduler.after(expiresAt - this.now(), () => socket.disconnect(true));
@@ -157,9 +223,53 @@ export class LobbyRealtime implements LobbyBroadcast {
     if (handshakeOffset.success) socket.emit('events:catch-up', this.catchUpLog.catchUp(handshakeOffset.data, role, snapshotFor));
   }
 
+  /** A kiosk or display: online while connected, its heartbeats, and the reload an administrator asks for. */
+  private onDevice(socket: LobbySocket, deviceId: string): void {
+    void socket.join(this.deviceRoom(deviceId));
+    this.sources.deviceConnected(deviceId);
+    socket.on('disconnect', () => {
+      if (!this.hasRoomMembers(this.deviceRoom(deviceId))) this.sources.deviceDisconnected(deviceId);
+    });
+    socket.on('device:heartbeat', (hb, ack) =>
+      this.answer(ack, () => {
+        const parsed = DeviceHeartbeatSchema.safeParse(hb);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new HubError('validation_failed', `${issue?.path.join('.') || 'heartbeat'}: ${issue?.message ?? 'not a heartbeat'}`, { reason: 'invalid_input' });
+        }
+        this.sources.deviceHeartbeat(deviceId, parsed.data);
+        return null;
+      }, true),
+    );
+  }
+
+  private deviceRoom(deviceId: string) {
+    return `${this.branchId}:device:${deviceId}`;
+  }
+
+  /** Asks every open screen of one device to reload. */
+  reloadDevice(deviceId: string): void {
+    this.io.to(this.deviceRoom(deviceId)).emit('device:reload');
+  }
+
+  /** The admins' Fleet tab. */
+  fleetChanged(d: FleetDevice): void {
+    this.io.to(this.room('admins')).emit('fleet:changed', d);
+  }
+
   /** Runs a handler and acknowledges with its result or a clean error (never a stack). */
-  private answer<T>(ack: unknown, run: () => T): void {
-    if (typeof ack !== 'function') return;
+  private answer<T>(ack: unknown, run: () => T, runWithoutAck = false): void {
+    if (typeof ack !== 'function') {
+      // Asked without an acknowledgement: only what changes something runs (and its refusal goes nowhere).
+      if (runWithoutAck) {
+        try {
+          run();
+        } catch {
+          /* nobody to tell */
+        }
+      }
+      return;
+    }
     const reply = ack as Ack<T>;
     try {
       reply({ ok: true, data: run() });

@@ -75,7 +75,7 @@ export class BranchAdmin {
 
   staffList(): StaffInfo[] {
     const ids = this.db.prepare('SELECT id FROM staff WHERE branch_id = ? ORDER BY active DESC, role, id').pluck().all(this.branch.id) as string[];
-    return ids.map((id) => BranchAdmin.info(this.row(id)!));
+    return ids.map((id) => ({ ...BranchAdmin.info(this.row(id)!), locked: this.sessions.isLocked(id) }));
   }
 
   private checkCounter(role: string, counterId: number | null | undefined): void {

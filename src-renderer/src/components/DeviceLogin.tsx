@@ -60,7 +60,8 @@ export interface DeviceSessionContext {
 /**
  * Renders the sign-in form until the device has a session, then `children` with it: the kiosk
  * shell's session when it gave one (kiosk only), else the stored one. The session is dropped when
- * it expires, and whenever a child calls `signOut` (on a 401 from the hub); the form comes back.
+ * it expires, and whenever a child calls `signOut` (on a 401 from the hub); the form comes back,
+ * except for the shell's session: then the shell signs in again from kiosk.json (shell:reload).
  */
 export function DeviceGate({ scope, children }: { scope: DeviceScope; children: (ctx: DeviceSessionContext) => ReactNode }) {
   const [stored, setStored] = useSession(scope);
@@ -71,15 +72,23 @@ export function DeviceGate({ scope, children }: { scope: DeviceScope; children: 
     if (!session) return;
     const ms = Date.parse(session.expiresAt) - Date.now();
     if (!Number.isFinite(ms)) return;
-    const drop = () => (fromShell ? setFromShell(null) : setStored(null));
+    const drop = () => (fromShell ? renewFromShell() : setStored(null));
     const timer = window.setTimeout(drop, Math.max(0, Math.min(ms, MAX_TIMEOUT)));
     return () => window.clearTimeout(timer);
   }, [session, fromShell, setStored]);
 
+  // The shell's session ended (expired, or refused by the hub): the shell signs in again from
+  // kiosk.json and loads the page; the form is only for a kiosk without one.
+  const renewFromShell = useCallback(() => {
+    const shell = typeof window === 'undefined' ? undefined : window.branchLobbyShell;
+    if (typeof shell?.reload === 'function') shell.reload();
+    else setFromShell(null);
+  }, []);
   const signOut = useCallback(() => {
+    if (fromShell) return renewFromShell();
     setFromShell(null);
     setStored(null);
-  }, [setStored]);
+  }, [setStored, fromShell, renewFromShell]);
 
   if (!session) return <DeviceLogin scope={scope} onSignedIn={setStored} />;
   return <>{children({ session, signOut })}</>;

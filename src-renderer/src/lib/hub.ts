@@ -13,6 +13,8 @@ export interface BranchLobbyShell {
   readonly session?: { token: string; branchId: string; deviceId: string; expiresAt: string };
   /** kiosk.json `languages`: the kiosk's language after each customer, and the ones it offers. */
   readonly languages?: { default: 'zh-CN' | 'en'; offered: readonly ('zh-CN' | 'en')[] };
+  /** Asks the shell to sign in again from kiosk.json and load the page (shell:reload). */
+  readonly reload?: () => void;
 }
 
 declare global {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { APP_ORIGIN } from '../../../src-main/shell/app-protocol';
-import { kioskConfigPath, kioskPageUrl, parseKioskConfigFile, resolveKioskSettings } from '../../../src-main/shell/kiosk-config';
+import { certificateDecision, electronFingerprint, kioskConfigPath, kioskPageUrl, parseKioskConfigFile, resolveKioskSettings, type CertificateLike } from '../../../src-main/shell/kiosk-config';
 import { isAllowedNavigation } from '../../../src-main/shell/kiosk-options';
 import { configErrorPageUrl } from '../../../src-main/shell/kiosk-options';
 
@@ -121,5 +121,34 @@ describe('the example shipped with the installer', () => {
     const path = join(__dirname, '../../../resources/kiosk.example.json');
     const r = parseKioskConfigFile(readFileSync(path, 'utf8'), path);
     expect(r.ok).toBe(true);
+  });
+});
+
+describe("the branch's own certificate authority (kiosk.json trustedCertificates)", () => {
+  const caHex = Array.from({ length: 32 }, (_, i) => (i * 7 + 3).toString(16).padStart(2, '0').toUpperCase()).join(':');
+  const ca = { fingerprint: electronFingerprint(caHex) };
+  const leaf = { fingerprint: 'sha256/leafleafleaf=', issuerCert: ca };
+  const hub = 'https://10.1.2.3:8443';
+  const req = (over: Partial<{ hostname: string; verificationResult: string; certificate: CertificateLike }> = {}) => ({
+    hostname: '10.1.2.3',
+    verificationResult: 'net::ERR_CERT_AUTHORITY_INVALID',
+    certificate: leaf,
+    ...over,
+  });
+
+  it('accepts the hub host whose chain holds a trusted fingerprint, and nothing else', () => {
+    expect(certificateDecision(req(), hub, [caHex])).toBe(0);
+    expect(certificateDecision(req({ hostname: 'evil.example' }), hub, [caHex])).toBe(-3);
+    expect(certificateDecision(req({ certificate: { fingerprint: 'sha256/other=' } }), hub, [caHex])).toBe(-3);
+    expect(certificateDecision(req(), 'http://10.1.2.3:8080', [caHex])).toBe(-3);
+    expect(certificateDecision(req(), hub, [])).toBe(-3);
+    // What the system already trusts keeps its verdict.
+    expect(certificateDecision(req({ verificationResult: 'net::OK' }), hub, [caHex])).toBe(-3);
+  });
+
+  it('takes fingerprints as openssl prints them, and refuses anything else', () => {
+    expect(parseKioskConfigFile(JSON.stringify({ ...good, trustedCertificates: [caHex] }), PATH).ok).toBe(true);
+    const bad = parseKioskConfigFile(JSON.stringify({ ...good, trustedCertificates: ['not-a-fingerprint'] }), PATH);
+    expect(bad.ok).toBe(false);
   });
 });

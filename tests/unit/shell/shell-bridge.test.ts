@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { LanguageSchema } from '../../../src-main/domain/branch-config';
-import { PAGE_LANGUAGES, pageLanguages, pageSession, SHELL_CONFIG_CHANNEL, shellGlobal } from '../../../src-main/shell/shell-bridge';
+import { PAGE_LANGUAGES, pageLanguages, pageSession, SHELL_CONFIG_CHANNEL,
+  SHELL_RELOAD_CHANNEL, shellGlobal } from '../../../src-main/shell/shell-bridge';
 
 describe('shellGlobal: window.branchLobbyShell as the preload exposes it', () => {
   it('carries the hub URL main sent, frozen', () => {
@@ -45,9 +46,12 @@ describe('the sandboxed preload', () => {
     expect(imports(bridge)).toEqual([]);
   });
 
-  it('uses the one shell:config channel and exposes one global', () => {
+  it('uses two channels (its configuration, and a reload that carries nothing) and exposes one global', () => {
     expect(SHELL_CONFIG_CHANNEL).toBe('shell:config');
-    expect(preload.match(/ipcRenderer\.\w+\(/g)).toEqual(['ipcRenderer.sendSync(']);
+    expect(SHELL_RELOAD_CHANNEL).toBe('shell:reload');
+    expect(preload.match(/ipcRenderer\.\w+\(/g)).toEqual(['ipcRenderer.sendSync(', 'ipcRenderer.send(']);
+    // The reload sends the channel name only: no argument the page could fill.
+    expect(preload).toContain('ipcRenderer.send(SHELL_RELOAD_CHANNEL)');
     expect(preload.match(/exposeInMainWorld\(/g)).toHaveLength(1);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * Branch admin: the audit log, today's green-channel routing, the branch set-up (read only) and the
  * lobby display's notices (NoticesPanel: add, edit, reorder, remove) and the paired kiosks and
- * displays (DevicesPanel: pair, re-key, retire).
+ * displays (DevicesPanel: pair, re-key, retire), and the fleet as it is now (FleetPanel: online,
+ * printer, version; reload a screen).
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -20,9 +21,10 @@ import { DevicesPanel } from './DevicesPanel';
 import { StaffPanel } from './StaffPanel';
 import { SetupPanel } from './SetupPanel';
 import { FeedsPanel } from './FeedsPanel';
+import { FleetPanel } from './FleetPanel';
 import './admin.css';
 
-type Tab = 'audit' | 'green' | 'branch' | 'staff' | 'feeds' | 'notices' | 'devices';
+type Tab = 'audit' | 'green' | 'branch' | 'staff' | 'feeds' | 'notices' | 'devices' | 'fleet';
 const PAGE = 100;
 /** The audit areas offered as a filter: the hub matches actions that start with the value. */
 const AUDIT_AREAS = ['', 'auth.', 'ticket.', 'identity.', 'green_channel.', 'customer', 'offer.', 'form.', 'counter.', 'appointment.', 'notice.', 'device.'] as const;
@@ -164,7 +166,7 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
     <div className="staff-screen adm" data-testid="admin-screen">
       <StaffHeader scope="admin" title={t('title')} branch={branch} auth={auth}>
         <nav className="adm-tabs" role="tablist" aria-label={t('tabs.label')}>
-          {(['audit', 'green', 'branch', 'staff', 'feeds', 'notices', 'devices'] as const).map((k) => (
+          {(['audit', 'green', 'branch', 'staff', 'feeds', 'notices', 'devices', 'fleet'] as const).map((k) => (
             <button
               key={k}
               type="button"
@@ -319,6 +321,7 @@ function AdminDesk({ auth }: { auth: StaffAuth }) {
         {tab === 'notices' && <NoticesPanel call={call} />}
 
         {tab === 'devices' && <DevicesPanel call={call} />}
+        {tab === 'fleet' && <FleetPanel call={call} auth={auth} />}
 
         {tab === 'branch' && (
           <section className="adm-panel" data-testid="branch-panel">

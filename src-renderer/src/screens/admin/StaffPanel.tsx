@@ -44,52 +44,45 @@ export function StaffPanel({ call, branch, me }: { call: StaffCall; branch: Bran
 
   const counterOf = (d: Draft) => (d.role === 'teller' && d.counterId ? Number(d.counterId) : null);
 
-  async function add(e: FormEvent) {
+  /** Runs one change: busy meanwhile, the list read again after it, its refusal shown. */
+  async function change(action: () => Promise<void>) {
+    setBusy(true);
+    try {
+      await action();
+      setError(null);
+      load();
+    } catch (err) {
+      setError(errorMessage(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  function add(e: FormEvent) {
     e.preventDefault();
     if (!adding || busy) return;
-    setBusy(true);
-    try {
-      const r = await call('addStaff', { body: { id: adding.id.trim(), name: adding.name.trim(), role: adding.role, counterId: counterOf(adding) } });
-      setPin(r);
+    void change(async () => {
+      setPin(await call('addStaff', { body: { id: adding.id.trim(), name: adding.name.trim(), role: adding.role, counterId: counterOf(adding) } }));
       setAdding(null);
-      setError(null);
-      load();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function save(e: FormEvent) {
+  function save(e: FormEvent) {
     e.preventDefault();
     if (!editing || busy) return;
-    setBusy(true);
-    try {
+    void change(async () => {
       await call('updateStaff', { params: { id: editing.id }, body: { name: editing.name.trim(), role: editing.role, counterId: counterOf(editing), active: editing.active } });
       setEditing(null);
-      setError(null);
-      load();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   }
 
-  async function resetPin(id: string) {
-    setBusy(true);
-    try {
+  const unlock = (id: string) => change(async () => void (await call('unlockStaff', { params: { id } })));
+
+  const resetPin = (id: string) =>
+    change(async () => {
       setPin(await call('resetStaffPin', { params: { id } }));
       setConfirmReset(null);
-      setError(null);
-      load();
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   const counters = branch?.counters ?? [];
   const fields = (d: Draft, set: (d: Draft) => void, idEditable: boolean) => (
@@ -213,6 +206,11 @@ export function StaffPanel({ call, branch, me }: { call: StaffCall; branch: Bran
                   <td>{s.counterId ? localized(counters.find((c) => c.id === s.counterId)?.name ?? { 'zh-CN': String(s.counterId), en: String(s.counterId) }) : '—'}</td>
                   <td>
                     <span className={`adm-pill ${s.active ? '' : 'is-off'}`}>{s.active ? (s.signedIn ? t('staff.signedIn') : t('staff.enabled')) : t('staff.disabled')}</span>
+                    {s.locked && (
+                      <span className="adm-pill is-failed" data-testid="staff-locked">
+                        {t('staff.locked')}
+                      </span>
+                    )}
                   </td>
                   <td>{s.mustChangePin ? t('staff.pinInitial') : s.pinChangedAt ? t('staff.pinOwn', { date: formatDateTime(s.pinChangedAt) }) : t('staff.pinOwnUnknown')}</td>
                   <td className="adm-row-actions">
@@ -224,6 +222,11 @@ export function StaffPanel({ call, branch, me }: { call: StaffCall; branch: Bran
                     >
                       {t('staff.edit')}
                     </button>
+                    {s.locked && (
+                      <button type="button" className="adm-btn" disabled={busy} onClick={() => void unlock(s.id)} data-testid="staff-unlock">
+                        {t('staff.unlock')}
+                      </button>
+                    )}
                     {confirmReset === s.id ? (
                       <button type="button" className="adm-btn adm-btn--danger" disabled={busy} onClick={() => void resetPin(s.id)} data-testid="staff-reset-confirm">
                         {t('staff.resetConfirm')}

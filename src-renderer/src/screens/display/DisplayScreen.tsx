@@ -17,6 +17,7 @@ import type { TFunction } from 'i18next';
 import type { ActiveNotices, CatchUp, Language, PublicNotice, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
 import { request } from '../../lib/api';
 import { noteOffset, useLobbySocket } from '../../lib/socket';
+import { useDeviceHeartbeat } from '../../lib/device-heartbeat';
 import { callKey, clockSkew, displayCatchUp, type PublicCall } from '../../lib/catch-up';
 import { DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
 import { useDeviceBranch } from '../../components/deviceBranch';
@@ -80,6 +81,7 @@ function LobbyDisplay({ token, onSessionEnded }: { token: string; onSessionEnded
   const tEn = useMemo(() => i18n.getFixedT('en', ['display', 'common']), [i18n]);
 
   const { socket, connected } = useLobbySocket(token);
+  useDeviceHeartbeat(socket, { screen: 'display', printer: 'none', lastTicketPrinted: null });
   const [everConnected, setEverConnected] = useState(false);
   const [calls, setCalls] = useState<PublicCall[]>([]);
   const [waiting, setWaiting] = useState<PublicQueueSnapshot['waitingByService'] | null>(null);

@@ -10,6 +10,7 @@ import type {
   IssuedTicket,
   Language,
   PrinterStatus,
+  FleetPrinterState,
   PriorityReason,
   ServiceInfo,
 } from '@domain/contracts';
@@ -18,6 +19,7 @@ import { classifyIdentity, isValidIdentity, normalizeIdentityValue, type Identit
 import { isBookingCode } from '@domain/appointments';
 import { ApiError, request } from '../../lib/api';
 import { useLobbySocket } from '../../lib/socket';
+import { fleetPrinter, useDeviceHeartbeat } from '../../lib/device-heartbeat';
 import { shellLanguages } from '../../lib/hub';
 import { SUPPORTED_LANGUAGES } from '../../i18n';
 import { apiErrorText, DeviceGate, isSessionEnded } from '../../components/DeviceLogin';
@@ -104,6 +106,9 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
   const checkInAttempt = useRef<{ code: string; requestId: string } | null>(null);
   // The kiosk listens to queue changes (public room: numbers only) to keep the shown ticket current.
   const { socket } = useLobbySocket(token);
+  // What the fleet sees of this kiosk: its printer as the last print found it, and that ticket.
+  const [printer, setPrinter] = useState<{ state: FleetPrinterState | null; last: string | null }>({ state: null, last: null });
+  useDeviceHeartbeat(socket, { screen: step.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), printer: printer.state, lastTicketPrinted: printer.last });
 
   // kiosk.json `languages` (through the Electron shell) win over the branch's default language.
   const [shellLangs] = useState(() => shellLanguages());
@@ -377,8 +382,10 @@ function Kiosk({ token, onSessionEnded }: { token: string; onSessionEnded: () =>
     try {
       const r = await request('printTicket', token, { params: { id: issued.id } });
       setPrintStatus(r.status);
+      setPrinter((p) => ({ state: fleetPrinter(r.status, p.state), last: r.printed ? issued.number : p.last }));
     } catch {
       setPrintStatus('offline');
+      setPrinter((p) => ({ ...p, state: 'offline' }));
     }
   };
 

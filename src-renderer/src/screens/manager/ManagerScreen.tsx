@@ -136,7 +136,8 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
     };
     const onAlert = (a: LobbyAlert) => {
       setAlerts((n) => n + 1);
-      toast('warn', msg(`manager:alert.${a.kind}`, { device: a.deviceId, count: a.attempts, minutes: a.windowMinutes }));
+      const values: Record<string, number> = a.kind === 'identification_burst' ? { count: a.attempts, minutes: a.windowMinutes } : a.kind === 'device_silent' ? { minutes: a.minutes } : {};
+      toast('warn', msg(`manager:alert.${a.kind}`, { device: a.deviceId, ...values }));
     };
     socket.on('customer:card', onCard);
     socket.on('customer:card:withdrawn', onWithdrawn);

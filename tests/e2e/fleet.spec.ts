@@ -1,0 +1,69 @@
+/**
+ * The kiosk fleet as branch IT and the lobby manager see it: a kiosk page's heartbeat puts it
+ * online in the admin's Fleet tab (version, screen); its printer running out of paper turns the row
+ * red and alerts the manager's tablet (toast and badge); the admin asks the kiosk to reload and the
+ * kiosk page loads again. Its own device id, paired through the API (other specs use kiosk-01).
+ * Screenshots (tests/e2e/screenshots/): admin-fleet-{zh,en}, manager-fleet-alert-zh.
+ */
+import { expect, test } from '@playwright/test';
+import { io } from 'socket.io-client';
+import { apiToken, bearer, deviceSignIn, open, openManager, shot, staffSignIn, VIEWPORTS } from './helpers';
+
+test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the admin reloads it (zh-CN, then en)', async ({ browser, baseURL, request }) => {
+  const id = `kiosk-fleet-${Date.now().toString(36)}`;
+  const adminToken = await apiToken(request, { staffId: 'admin', pin: '9999' });
+  const paired = await request.post('/api/v1/devices', { headers: bearer(adminToken), data: { id, kind: 'kiosk' } });
+  expect(paired.status()).toBe(201);
+  const { secret } = (await paired.json()) as { secret: string };
+
+  const manager = await openManager(browser);
+  const admin = await open(browser, '/admin', VIEWPORTS.admin);
+  await staffSignIn(admin, 'admin', '9999');
+  await admin.getByTestId('admin-tab-fleet').click();
+  await expect(admin.getByTestId('admin-tab-fleet')).toHaveText('设备状态');
+  const row = admin.locator(`[data-testid="fleet-row"][data-device="${id}"]`);
+  await expect(row).toContainText('从未连接');
+
+  // The kiosk page signs in: its heartbeat puts it online, live.
+  const kiosk = await open(browser, `/kiosk?device=${id}`, VIEWPORTS.kiosk);
+  await deviceSignIn(kiosk, secret);
+  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+  await expect(row).toHaveAttribute('data-online', 'yes');
+  await expect(row).toContainText('0.2.0');
+  await expect(row).toContainText('home');
+
+  // Its printer runs out of paper (as its shell would report it).
+  const kioskToken = await apiToken(request, { deviceId: id, secret });
+  const socket = io(baseURL!, { path: '/socket.io', auth: { token: kioskToken }, transports: ['websocket'], forceNew: true, reconnection: false });
+  await new Promise<void>((resolve, reject) => (socket.once('connect', () => resolve()), socket.once('connect_error', reject)));
+  const ack = await new Promise<{ ok: boolean }>((resolve) =>
+    socket.emit('device:heartbeat', { appVersion: '0.2.0', uptimeSeconds: 60, printer: 'paper_out', lastTicketPrinted: 'A12', screen: 'home', freeDiskMb: 5120 }, (r: { ok: boolean }) =>
+      resolve(r),
+    ),
+  );
+  expect(ack.ok).toBe(true);
+  await expect(row.getByTestId('fleet-printer')).toHaveText('缺纸');
+  await expect(row).toContainText('A12');
+  await shot(admin, 'admin-fleet-zh');
+  const toast = manager.getByTestId('manager-toast').filter({ hasText: id });
+  await expect(toast).toContainText('缺纸');
+  await shot(manager, 'manager-fleet-alert-zh');
+  socket.disconnect();
+
+  // English, and a reload of the kiosk's screen.
+  await admin.getByTestId('lang-en').first().click();
+  await expect(admin.getByTestId('admin-tab-fleet')).toHaveText('Fleet');
+  await expect(row.getByTestId('fleet-printer')).toHaveText('Out of paper');
+  const reloaded = kiosk.waitForEvent('load');
+  await row.getByTestId('fleet-reload').click();
+  await expect(admin.getByTestId('fleet-notice')).toContainText(`${id} was asked to reload its screen`);
+  await reloaded;
+  await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
+  // The reloaded page does not know its printer yet: the fleet keeps what it was last told.
+  await expect(row).toHaveAttribute('data-online', 'yes');
+  await expect(row.getByTestId('fleet-printer')).toHaveText('Out of paper');
+  await expect(row).toContainText('A12');
+  await shot(admin, 'admin-fleet-en');
+  const audit = await request.get('/api/v1/audit?action=device.reload', { headers: bearer(adminToken) });
+  expect(((await audit.json()) as { entries: { subject: string }[] }).entries.some((e) => e.subject === `device:${id}`)).toBe(true);
+});
