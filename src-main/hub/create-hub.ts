@@ -47,7 +47,7 @@ import { Readiness } from './operations/readiness';
 import { SnapshotCache } from './realtime/snapshot-cache';
 import { Fleet } from './devices/fleet';
 import { HubMetrics } from './operations/metrics';
-import { lockDataDir, takeBackup } from './operations/backups';
+import { listBackups, lockDataDir, takeBackup } from './operations/backups';
 import { nightlyBackupDue } from './operations/nightly';
 
 export interface Hub {
@@ -236,7 +236,9 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
       if (!readiness.probe()) app.log.error({ problem: readiness.state().database.problem }, 'the branch database does not take writes');
     });
     // The nightly backup, at the configured branch time, once per business day.
-    let lastBackupDate: string | null = null;
+    // The day of the newest nightly backup on disk: a restart does not take that day's again.
+    const newestNightly = listBackups(config.dataDir).find((b) => b.reason === 'nightly');
+    let lastBackupDate: string | null = newestNightly ? businessDate(new Date(newestNightly.at), branch.rules.timeZone) : null;
     if (config.backupAt !== 'off') {
       life.job('backup.nightly', BACKUP_CHECK_MS, async () => {
         const due = nightlyBackupDue(new Date(now()), branch.rules.timeZone, config.backupAt, lastBackupDate);

@@ -16,6 +16,7 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src-main/hub/db/migrati
 import { openDatabase, migrate } from '../../src-main/hub/db/open';
 import { attachSnapshot, liveSnapshot, snapshotsDir } from '../../src-main/hub/customers/snapshot';
 import { listBackups, restoreBackup, takeBackup } from '../../src-main/hub/operations/backups';
+import { parseCommandLine, runCommand } from '../../src-main/hub/commands';
 import { requestId, startHarness, type Harness } from './hub-harness';
 
 let h: Harness;
@@ -186,5 +187,33 @@ describe('the database at start', () => {
     const after = new Database(file);
     expect(after.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION - 1);
     after.close();
+  });
+});
+
+describe('the command line', () => {
+  async function cli(dir: string, ...argv: string[]) {
+    let out = '';
+    let err = '';
+    const parsed = parseCommandLine([...argv, `--data-dir=${dir}`]);
+    if (parsed.kind !== 'run') throw new Error(JSON.stringify(parsed));
+    const code = await runCommand(parsed, {}, { out: (t) => void (out += t), err: (t) => void (err += t) });
+    return { code, out, err };
+  }
+
+  it('backup, list-backups and restore; restore refuses while the hub runs', async () => {
+    const taken = await cli(h.dataDir, 'backup');
+    expect(taken).toMatchObject({ code: 0, err: '' });
+    expect(taken.out).toMatch(/^backup .*-command: schema version \d+, [\d,]+ bytes, integrity check ok, customer snapshot .*\.db, branch\.key\n$/);
+    const dir = /^backup (.*?): /.exec(taken.out)![1]!;
+    const listed = await cli(h.dataDir, 'list-backups');
+    expect(listed.out).toContain(dir);
+    const refused = await cli(h.dataDir, 'restore', dir);
+    expect(refused.code).toBe(1);
+    expect(refused.err).toMatch(/^restore refused: a hub \(process \d+\) runs on/);
+    const target = tempDir('lobby-cli-restore-');
+    const restored = await cli(target, 'restore', dir);
+    expect(restored.code).toBe(0);
+    expect(restored.out).toContain(`restored ${dir}`);
+    expect(parseCommandLine(['restore'])).toEqual({ kind: 'error', message: 'restore takes <backup>' });
   });
 });

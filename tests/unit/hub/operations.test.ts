@@ -16,7 +16,8 @@ import { migrate } from '../../../src-main/hub/db/open';
 import { clientErrorAnswer, createHttpServer, isDatabaseFault } from '../../../src-main/hub/http/server';
 import { HubError } from '../../../src-main/hub/errors';
 import { APP_VERSION } from '../../../src-main/domain/version';
-import type { PublicQueueSnapshot, QueueSnapshot } from '../../../src-main/domain/contracts';
+import type { LobbyAlert, PublicQueueSnapshot, QueueSnapshot } from '../../../src-main/domain/contracts';
+import { Fleet, SILENT_AFTER_MS } from '../../../src-main/hub/devices/fleet';
 
 describe('the sign-in guard', () => {
   const clock = () => {
@@ -174,5 +175,36 @@ describe("what Node's parser refuses", () => {
 describe('the version', () => {
   it("is package.json's", () => {
     expect(APP_VERSION).toBe((JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  });
+});
+
+describe('the fleet', () => {
+  it('a device silent for two minutes alerts once, comes back online with its next heartbeat, and is counted', () => {
+    const db = new Database(':memory:');
+    migrate(db, MIGRATIONS);
+    db.exec("INSERT INTO branch (id, name_zh, name_en, rules_json) VALUES ('b1', '网点', 'Branch', '{}')");
+    db.exec("INSERT INTO device (id, branch_id, kind, secret_hash, active) VALUES ('kiosk-01', 'b1', 'kiosk', 'x', 1), ('display-01', 'b1', 'display', 'x', 1)");
+    let t = Date.parse('2026-12-04T02:00:00Z');
+    const journal = { auditBy() {} } as unknown as ConstructorParameters<typeof Fleet>[2];
+    const counted: string[] = [];
+    const fleet = new Fleet(db, 'b1', journal, () => t, (k) => counted.push(k));
+    const alerts: LobbyAlert[] = [];
+    fleet.tell({ changed() {}, alert: (a) => alerts.push(a), reload() {} });
+    fleet.connected('kiosk-01');
+    fleet.heartbeat('kiosk-01', { appVersion: '0.2.0', uptimeSeconds: 5, printer: 'ok', lastTicketPrinted: null, screen: 'home', freeDiskMb: 100 });
+    expect(fleet.get('kiosk-01').online).toBe(true);
+    t += SILENT_AFTER_MS - 1000;
+    fleet.sweep();
+    expect(alerts).toEqual([]);
+    t += 2000;
+    fleet.sweep();
+    fleet.sweep();
+    expect(alerts).toEqual([{ kind: 'device_silent', deviceId: 'kiosk-01', minutes: 2, at: new Date(t).toISOString() }]);
+    expect(fleet.get('kiosk-01')).toMatchObject({ online: false, alert: 'device_silent' });
+    expect(fleet.counts()).toEqual({ online: { kiosk: 0, display: 0 }, offline: { kiosk: 1, display: 1 }, printers: { ok: 1 } });
+    // Heard again: online, the alert resolved; a printer state not known on the page keeps the last one.
+    fleet.heartbeat('kiosk-01', { appVersion: '0.2.0', uptimeSeconds: 130, printer: null, lastTicketPrinted: null, screen: 'home', freeDiskMb: 100 });
+    expect(fleet.get('kiosk-01')).toMatchObject({ online: true, alert: null, printer: 'ok' });
+    expect(counted).toEqual(['device_silent']);
   });
 });
