@@ -14,7 +14,7 @@ function absoluteBase(): Plugin {
 const domainAlias = { '@domain': resolve(__dirname, 'src-main/domain') };
 
 export default defineConfig({
-  // Electron main process (shell) and the hub's Node entry point, built together.
+  // Electron main process (shell), the hub's and the head office's Node entry points, built together.
   main: {
     resolve: { alias: domainAlias },
     build: {
@@ -25,6 +25,8 @@ export default defineConfig({
           hub: resolve(__dirname, 'src-main/hub/cli.ts'),
           // The feed import reads and checks files in this worker thread while it writes.
           'feed-worker': resolve(__dirname, 'src-main/hub/feed/feed-worker.ts'),
+          // The bank's head office (plain Node, PostgreSQL): docs/HEAD-OFFICE.md.
+          'head-office': resolve(__dirname, 'src-main/head-office/cli.ts'),
         },
       },
     },

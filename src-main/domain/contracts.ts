@@ -88,6 +88,22 @@ export type ErrorCode =
   | 'unavailable'
   | 'internal';
 
+/** The HTTP status of each error code, the same at a branch hub and at head office. */
+export const ERROR_STATUS: Readonly<Record<ErrorCode, number>> = {
+  validation_failed: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  rate_limited: 429,
+  uri_too_long: 414,
+  headers_too_large: 431,
+  request_timeout: 408,
+  unavailable: 503,
+  internal: 500,
+};
+
 /**
  * Why a request was refused, for screens to say in their own words (the message is English for
  * logs and scripts). Some reasons come with values (`number`, `counterId`, `status`, ...), which

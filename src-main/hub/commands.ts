@@ -55,6 +55,8 @@ const SERVE_FLAGS = [
   'metrics-listen=',
   'backup-at=',
   'backup-keep=',
+  'head-office-url=',
+  'head-office-credential=',
 ];
 
 export const COMMANDS: readonly CommandSpec[] = [

@@ -45,7 +45,17 @@ export const HubConfigSchema = z.object({
   /** Readiness fails above these (the hub keeps answering; a supervisor or load balancer is told). */
   maxEventLoopDelayMs: z.number().int().min(10).max(60_000).default(1000),
   maxRssMb: z.number().int().min(64).max(65_536).default(1536),
-}).refine((c) => (c.tlsCert === undefined) === (c.tlsKey === undefined), { message: 'tlsCert and tlsKey go together', path: ['tlsKey'] });
+  /** Head office (docs/HEAD-OFFICE.md): where this branch ships its journal, and its credential there. */
+  headOfficeUrl: z.string().url().optional(),
+  headOfficeCredential: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{32}$/, 'the credential head office printed for this branch (add-branch)')
+    .optional(),
+})
+  .refine((c) => (c.headOfficeUrl === undefined) === (c.headOfficeCredential === undefined), {
+    message: 'headOfficeUrl and headOfficeCredential go together',
+    path: ['headOfficeCredential'],
+  }).refine((c) => (c.tlsCert === undefined) === (c.tlsKey === undefined), { message: 'tlsCert and tlsKey go together', path: ['tlsKey'] });
 export type HubConfigInput = z.input<typeof HubConfigSchema>;
 export type HubConfig = z.output<typeof HubConfigSchema>;
 
@@ -74,6 +84,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv, argv: readonly string[]): 
     metricsListen: value('metrics-listen') ?? (env.LOBBY_METRICS_LISTEN || undefined),
     backupAt: value('backup-at') ?? (env.LOBBY_BACKUP_AT || undefined),
     backupKeep: num(value('backup-keep') ?? env.LOBBY_BACKUP_KEEP),
+    headOfficeUrl: value('head-office-url') ?? (env.LOBBY_HEAD_OFFICE_URL || undefined),
+    headOfficeCredential: value('head-office-credential') ?? (env.LOBBY_HEAD_OFFICE_CREDENTIAL || undefined),
   };
 }
 

@@ -46,6 +46,7 @@ import underPressure from '@fastify/under-pressure';
 import { Readiness } from './operations/readiness';
 import { SnapshotCache } from './realtime/snapshot-cache';
 import { Fleet } from './devices/fleet';
+import { JournalShipper } from './head-office-link/journal-shipper';
 import { HubMetrics } from './operations/metrics';
 import { listBackups, lockDataDir, takeBackup } from './operations/backups';
 import { nightlyBackupDue } from './operations/nightly';
@@ -82,6 +83,8 @@ const SNAPSHOT_FOLLOW_MS = 2_000;
 const APPOINTMENT_SWEEP_MS = 60_000;
 /** Counters whose tellers have all gone are closed this often. */
 const COUNTER_SWEEP_MS = 60_000;
+/** The outbox to head office is looked at this often. */
+const SHIP_MS = 1_000;
 /** Kiosks and displays gone silent are looked for this often. */
 const FLEET_SWEEP_MS = 30_000;
 /** The database takes a small write this often (readiness). */
@@ -161,6 +164,20 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
       public: (offset) => tickets.publicSnapshot(offset),
     });
     const fleet = new Fleet(db, branch.id, journal, now, (kind) => metrics.deviceAlert(kind));
+    // The outbox to head office, when this branch has one: the lobby never waits on it.
+    const waitingNow = db.prepare("SELECT count(*) FROM ticket WHERE branch_id = ? AND business_date = ? AND status = 'waiting'").pluck();
+    const shipper =
+      config.headOfficeUrl && config.headOfficeCredential
+        ? new JournalShipper(
+            db,
+            branch.id,
+            () => {
+              const date = businessDate(new Date(now()), branch.rules.timeZone);
+              return { branchName: branch.name, timeZone: branch.rules.timeZone, businessDate: date, waitingNow: waitingNow.get(branch.id, date) as number, bundleVersion: null };
+            },
+            { url: config.headOfficeUrl, credential: config.headOfficeCredential, now, onProblem: (m) => app.log.warn(m) },
+          )
+        : null;
     const realtime = new LobbyRealtime(
       app.server,
       branch.id,
@@ -187,6 +204,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
       now,
       socketsByRole: () => realtime.connectionsByRole(),
       fleet: () => fleet.counts(),
+      outbox: () => shipper?.status() ?? null,
     });
     instrumentHttp(app, metrics);
     fleet.tell({
@@ -232,6 +250,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     life.job('branch.follow', SNAPSHOT_FOLLOW_MS, () => (branchRevision(db, branch.id) !== revision ? setupChanged() : undefined));
     life.job('appointments.sweep', APPOINTMENT_SWEEP_MS, () => appointments.sweep(), { runNow: true });
     life.job('fleet.sweep', FLEET_SWEEP_MS, () => fleet.sweep());
+    if (shipper) life.job('head-office.ship', SHIP_MS, () => shipper.tick(), { runNow: true });
     life.job('database.probe', WRITE_PROBE_MS, () => {
       if (!readiness.probe()) app.log.error({ problem: readiness.state().database.problem }, 'the branch database does not take writes');
     });

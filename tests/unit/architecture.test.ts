@@ -26,7 +26,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(__dirname, '../..');
 const SOURCE_EXT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
-type Layer = 'domain' | 'hub' | 'shell' | 'renderer' | 'other';
+type Layer = 'domain' | 'hub' | 'head-office' | 'shell' | 'renderer' | 'other';
 
 interface Violation {
   file: string;
@@ -42,6 +42,7 @@ function rel(absPath: string): string {
 function layerOf(relPath: string): Layer {
   if (relPath.startsWith('src-main/domain/')) return 'domain';
   if (relPath.startsWith('src-main/hub/')) return 'hub';
+  if (relPath.startsWith('src-main/head-office/')) return 'head-office';
   if (relPath.startsWith('src-main/shell/')) return 'shell';
   if (relPath.startsWith('src-renderer/')) return 'renderer';
   return 'other';
@@ -114,6 +115,12 @@ function checkSource(fileRel: string, source: string): Violation[] {
         else if (inside('src-main/shell')) flag(spec, 'hub must not import the Electron shell');
         else if (inside('src-renderer')) flag(spec, 'hub must not import the screens');
         break;
+      case 'head-office':
+        if (isElectron(spec)) flag(spec, "head office must not import 'electron'");
+        else if (inside('src-main/hub')) flag(spec, "head office must not import the hub's internals (only the domain)");
+        else if (inside('src-main/shell')) flag(spec, 'head office must not import the Electron shell');
+        else if (inside('src-renderer')) flag(spec, 'head office must not import the screens');
+        break;
       case 'renderer':
         if (isElectron(spec)) flag(spec, "screens must not import 'electron'");
         else if (inside('src-main/hub')) flag(spec, 'screens must not import the hub');
@@ -165,6 +172,17 @@ describe('architecture of the real sources', () => {
   it("src-main/hub never imports 'electron' or the shell", () => {
     const { violations } = checkTree('src-main/hub');
     expect(describeViolations(violations)).toEqual([]);
+  });
+
+  it("src-main/head-office imports the domain, never the hub's internals, the shell or 'electron'", () => {
+    const { files, violations } = checkTree('src-main/head-office');
+    expect(files).toContain('src-main/head-office/head-office.ts');
+    expect(describeViolations(violations)).toEqual([]);
+  });
+
+  it("src-main/hub never imports head office's internals", () => {
+    const offenders = hubFiles().filter((f) => importsOf(read(f)).some((spec) => (targetOf(f, spec) ?? '').startsWith('src-main/head-office')));
+    expect(offenders).toEqual([]);
   });
 
   it("src-renderer never imports the hub, the shell or 'electron'", () => {

@@ -644,6 +644,18 @@ CREATE TABLE device_status (
 ) STRICT;
 `,
   },
+  // The outbox to head office: the offset of each stream (event log, audit log) head office holds.
+  {
+    version: 14,
+    name: 'head office link',
+    sql: `
+CREATE TABLE head_office_link (
+  stream           TEXT PRIMARY KEY CHECK (stream IN ('events', 'audit')),
+  acknowledged     INTEGER NOT NULL,
+  acknowledged_at  INTEGER NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

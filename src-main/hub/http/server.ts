@@ -15,25 +15,12 @@ import Fastify, { LogController, type FastifyError, type FastifyInstance, type F
 import fastifyStatic from '@fastify/static';
 import helmet from '@fastify/helmet';
 import { ZodError } from 'zod';
-import type { ErrorBody, ErrorCode } from '../../domain/contracts';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode } from '../../domain/contracts';
 import { HubError, fromZod } from '../errors';
 import { currentRequestId } from '../request-context';
 import { registerKioskCors } from './cors';
 
-const STATUS: Record<ErrorCode, number> = {
-  validation_failed: 400,
-  unauthenticated: 401,
-  forbidden: 403,
-  not_found: 404,
-  conflict: 409,
-  payload_too_large: 413,
-  rate_limited: 429,
-  uri_too_long: 414,
-  headers_too_large: 431,
-  request_timeout: 408,
-  unavailable: 503,
-  internal: 500,
-};
+const STATUS = ERROR_STATUS;
 
 export const statusOf = (code: ErrorCode): number => STATUS[code];
 

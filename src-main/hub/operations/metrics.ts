@@ -18,6 +18,8 @@ export interface MetricsSources {
   socketsByRole(): Record<string, number>;
   /** Devices online / offline by kind, and printers by status. */
   fleet(): { online: Record<string, number>; offline: Record<string, number>; printers: Record<string, number> };
+  /** The outbox to head office (null: no head office configured). */
+  outbox(): { lag: Record<string, number>; lastOkAt: string | null } | null;
 }
 
 const WAIT_BUCKETS = [60, 300, 600, 900, 1200, 1800, 3600];
@@ -137,6 +139,17 @@ export class HubMetrics {
         const f = s.fleet();
         for (const [kind, n] of Object.entries(f.online)) this.set({ kind, state: 'online' }, n);
         for (const [kind, n] of Object.entries(f.offline)) this.set({ kind, state: 'offline' }, n);
+      },
+    });
+    new Gauge({
+      name: 'lobby_head_office_outbox_lag',
+      help: 'Journal entries head office has not acknowledged yet, by stream (absent without a head office)',
+      labelNames: ['stream'],
+      registers: [r],
+      collect() {
+        this.reset();
+        const o = s.outbox();
+        if (o) for (const [stream, n] of Object.entries(o.lag)) this.set({ stream }, n);
       },
     });
     new Gauge({

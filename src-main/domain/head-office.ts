@@ -1,0 +1,97 @@
+/**
+ * The contract between a branch hub and the head office, and the head office's own answers.
+ *
+ * The branch link: a hub ships what happened (its event log and its audit log, two streams, each
+ * ordered by the hub's offset) in batches. A batch says after which offset of its stream it
+ * continues (`after`); the head office stores each entry once by (branch, stream, offset),
+ * acknowledges the highest offset it holds, and refuses a batch that would leave a gap (it answers
+ * what it holds, and the hub resends from there). So delivery is at least once, in order, and
+ * idempotent; a hub resumes from the last acknowledged offset after any break. Every batch also
+ * carries the lobby's state now (waiting, business date), so the board is current between events.
+ */
+import { z } from 'zod';
+
+export const LINK_STREAMS = ['events', 'audit'] as const;
+export type LinkStream = (typeof LINK_STREAMS)[number];
+
+/** At most this many entries per batch. */
+export const LINK_BATCH_MAX = 500;
+
+export const BranchIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a branch id is 1-32 letters, digits, - or _');
+
+export const JournalEntrySchema = z.strictObject({
+  offset: z.number().int().min(1),
+  /** Event type (`ticket.issued` …) or audit action (`customer_card.view` …). */
+  type: z.string().regex(/^[a-z][a-z0-9_.]{0,63}$/, 'a lower-case event type'),
+  /** Epoch ms at the branch. */
+  at: z.number().int().min(0),
+  data: z.record(z.string(), z.unknown()),
+});
+export type JournalEntry = z.infer<typeof JournalEntrySchema>;
+
+export const LobbyStateSchema = z.strictObject({
+  branchName: z.strictObject({ 'zh-CN': z.string().max(100), en: z.string().max(100) }),
+  timeZone: z.string().min(1).max(64),
+  businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  waitingNow: z.number().int().min(0),
+  /** The bundle version the branch runs (null: none received yet). */
+  bundleVersion: z.number().int().min(0).nullable(),
+});
+export type LobbyState = z.infer<typeof LobbyStateSchema>;
+
+export const JournalBatchSchema = z
+  .strictObject({
+    stream: z.enum(LINK_STREAMS),
+    /** The offset of this stream the hub believes the head office holds (0: nothing yet). */
+    after: z.number().int().min(0),
+    entries: z.array(JournalEntrySchema).max(LINK_BATCH_MAX),
+    state: LobbyStateSchema,
+  })
+  .refine((b) => b.entries.every((e, i) => e.offset > (i === 0 ? b.after : b.entries[i - 1]!.offset)), {
+    message: 'entries must follow `after` in increasing offset order',
+    path: ['entries'],
+  });
+export type JournalBatch = z.infer<typeof JournalBatchSchema>;
+
+/** The answer to a batch: what the head office holds of that stream now. */
+export interface JournalAck {
+  stream: LinkStream;
+  acknowledged: number;
+  /** Entries of this batch stored now (the rest it held already). */
+  stored: number;
+}
+
+/** One branch on the head office's board. */
+export interface BranchBoardRow {
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  /** Heard from within the last 30 seconds. */
+  connected: boolean;
+  /** Since when connected, or since when not (null: never heard from). */
+  since: string | null;
+  lastSeenAt: string | null;
+  /** The event-log offset the head office holds. */
+  acknowledgedOffset: number;
+  /** Tickets of the branch's business day the head office has received. */
+  issuedToday: number;
+  waitingNow: number;
+  bundleVersion: number | null;
+}
+export interface BranchesResponse {
+  branches: BranchBoardRow[];
+}
+
+export const HeadOfficeLoginSchema = z.strictObject({
+  staffId: z.string().regex(/^[A-Za-z0-9_.-]{1,32}$/, 'a staff id is 1-32 letters, digits, ., - or _'),
+  pin: z.string().regex(/^\d{4,12}$/, 'a PIN is 4-12 digits'),
+});
+export type HeadOfficeRole = 'admin' | 'analyst';
+export interface HeadOfficeLoginResponse {
+  token: string;
+  staffId: string;
+  role: HeadOfficeRole;
+  expiresAt: string;
+}
+
+/** How long a branch may stay silent and still count as connected. */
+export const CONNECTED_WITHIN_MS = 30_000;

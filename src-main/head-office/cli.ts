@@ -1,0 +1,121 @@
+/**
+ * `node out/main/head-office.js <command>`: the bank's head office (docs/HEAD-OFFICE.md).
+ *   migrate                                      apply the database migrations
+ *   add-staff <id> --role=admin|analyst --pin=P  a head-office user
+ *   add-branch <branchId> [--name-zh= --name-en= --time-zone=]
+ *                                                a branch; its credential is printed once, alone on the last line
+ *   serve                                        the head office (HEAD_OFFICE_PORT, default 8090)
+ * All read HEAD_OFFICE_PG_URL; serve also HEAD_OFFICE_PORT, HEAD_OFFICE_HOST (default 0.0.0.0)
+ * and HEAD_OFFICE_REDIS_URL (optional: several processes behind one address).
+ * Exit codes: 0 done, 1 refused, 2 usage.
+ */
+import { z } from 'zod';
+import { BranchIdSchema } from '../domain/head-office';
+import { createPool, migrate, pendingMigrations } from './db';
+import { HeadOffice, HeadOfficeError } from './head-office';
+import { startHeadOfficeServer } from './server';
+
+const USAGE = `Branch Lobby head office
+
+Usage: node out/main/head-office.js <command>
+  migrate                                        apply the database migrations
+  add-staff <id> --role=admin|analyst --pin=PIN  add a head-office user
+  add-branch <branchId> [--name-zh=… --name-en=… --time-zone=…]
+                                                 add a branch; its credential is printed once, on the last line
+  serve                                          run the head office
+
+Environment: HEAD_OFFICE_PG_URL (required), HEAD_OFFICE_PORT (8090), HEAD_OFFICE_HOST (0.0.0.0),
+HEAD_OFFICE_REDIS_URL (optional), HEAD_OFFICE_LOG_LEVEL (info).
+`;
+
+const flag = (argv: string[], name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+
+const EnvSchema = z.object({
+  HEAD_OFFICE_PG_URL: z.string().min(1, 'HEAD_OFFICE_PG_URL is required (postgresql://…)'),
+  HEAD_OFFICE_PORT: z.coerce.number().int().min(0).max(65535).default(8090),
+  HEAD_OFFICE_HOST: z.string().min(1).default('0.0.0.0'),
+  HEAD_OFFICE_REDIS_URL: z.string().min(1).optional(),
+  HEAD_OFFICE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  const [command, ...rest] = argv.filter((a) => !a.startsWith('--'));
+  if (!command || argv.includes('--help')) {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const env = EnvSchema.safeParse(process.env);
+  if (!env.success) {
+    process.stderr.write(`${env.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('\n')}\n`);
+    return 2;
+  }
+  const pool = createPool(env.data.HEAD_OFFICE_PG_URL);
+  const ho = new HeadOffice(pool);
+  try {
+    switch (command) {
+      case 'migrate': {
+        const applied = await migrate(pool);
+        process.stdout.write(applied.length ? `applied migrations ${applied.join(', ')}\n` : 'the database is up to date\n');
+        return 0;
+      }
+      case 'add-staff': {
+        const role = flag(argv, 'role');
+        const pin = flag(argv, 'pin');
+        if (rest.length !== 1 || (role !== 'admin' && role !== 'analyst') || !pin) {
+          process.stderr.write(`add-staff <id> --role=admin|analyst --pin=<pin>\n`);
+          return 2;
+        }
+        await ho.addStaff(rest[0]!, role, pin);
+        process.stdout.write(`staff ${rest[0]} added (${role})\n`);
+        return 0;
+      }
+      case 'add-branch': {
+        const id = BranchIdSchema.safeParse(rest[0]);
+        if (rest.length !== 1 || !id.success) {
+          process.stderr.write(`add-branch <branchId>: ${id.success ? 'one branch id' : id.error.issues[0]?.message}\n`);
+          return 2;
+        }
+        const { credential } = await ho.addBranch(id.data, { 'zh-CN': flag(argv, 'name-zh') ?? '', en: flag(argv, 'name-en') ?? '' }, flag(argv, 'time-zone') ?? 'Asia/Shanghai');
+        process.stdout.write(`branch ${id.data} added. Its credential (shown only now; give it to the branch as LOBBY_HEAD_OFFICE_CREDENTIAL):\n${credential}\n`);
+        return 0;
+      }
+      case 'serve': {
+        const pending = await pendingMigrations(pool);
+        if (pending.length) {
+          process.stderr.write(`the head-office database needs migrations ${pending.join(', ')}: run \`node out/main/head-office.js migrate\` first\n`);
+          return 1;
+        }
+        const server = await startHeadOfficeServer(ho, {
+          port: env.data.HEAD_OFFICE_PORT,
+          host: env.data.HEAD_OFFICE_HOST,
+          redisUrl: env.data.HEAD_OFFICE_REDIS_URL ?? null,
+          logLevel: env.data.HEAD_OFFICE_LOG_LEVEL,
+        });
+        process.stdout.write(`Branch Lobby head office at ${server.url}${env.data.HEAD_OFFICE_REDIS_URL ? ' (sharing events through Redis)' : ''}\n`);
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await server.close();
+        return 0;
+      }
+      default:
+        process.stderr.write(`unknown command "${command}"\n\n${USAGE}`);
+        return 2;
+    }
+  } catch (err) {
+    process.stderr.write(`${err instanceof HeadOfficeError ? `refused: ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`head office failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

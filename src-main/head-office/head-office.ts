@@ -1,0 +1,219 @@
+/**
+ * Head office's use cases on PostgreSQL: its staff and their sessions, the branches and their
+ * credentials, the journals branches ship (stored once per branch, stream and offset; acknowledged
+ * in order), and the branches board. Transport-neutral: the HTTP server and the command line call
+ * these; nothing here knows about HTTP.
+ */
+import { businessDate } from '../domain/ticket-number';
+import {
+  CONNECTED_WITHIN_MS,
+  type BranchBoardRow,
+  type HeadOfficeLoginResponse,
+  type HeadOfficeRole,
+  type JournalAck,
+  type JournalBatch,
+} from '../domain/head-office';
+import { inTransaction, type Pool } from './db';
+import { DUMMY_HASH, hashSecret, newToken, tokenDigest, verifySecret } from './secrets';
+
+const SESSION_MS = 12 * 3600_000;
+const MAX_FAILURES = 5;
+const FAILURE_WINDOW_MS = 5 * 60_000;
+
+/** Why head office refuses something: the code maps to an HTTP status in the server. */
+export class HeadOfficeError extends Error {
+  constructor(
+    readonly code: 'validation_failed' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited',
+    readonly reason: string,
+    message: string,
+    readonly params: Record<string, string | number | boolean | null> = {},
+  ) {
+    super(message);
+    this.name = 'HeadOfficeError';
+  }
+}
+
+export interface StaffIdentity {
+  staffId: string;
+  role: HeadOfficeRole;
+}
+
+interface BranchRow {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  last_seen_at: Date | null;
+  connected_since: Date | null;
+  events_acked: string;
+  waiting_now: number;
+  bundle_version: number | null;
+  issued_today: string;
+}
+
+export class HeadOffice {
+  private readonly failures = new Map<string, { count: number; since: number }>();
+  /** Branch credentials already checked with scrypt: their digest → branch id. */
+  private readonly credentials = new Map<string, string>();
+
+  constructor(
+    readonly pool: Pool,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  // ------------------------------------------------------------ staff
+
+  async addStaff(id: string, role: HeadOfficeRole, pin: string): Promise<void> {
+    if (!/^\d{4,12}$/.test(pin)) throw new HeadOfficeError('validation_failed', 'pin_format', 'pin: 4-12 digits');
+    const hash = await hashSecret(pin);
+    const r = await this.pool.query('INSERT INTO ho_staff (id, role, pin_hash) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING', [id, role, hash]);
+    if (r.rowCount === 0) throw new HeadOfficeError('conflict', 'staff_exists', `staff id ${id} is taken`, { staffId: id });
+  }
+
+  async login(staffId: string, pin: string): Promise<HeadOfficeLoginResponse> {
+    const f = this.failures.get(staffId);
+    if (f && this.now() - f.since < FAILURE_WINDOW_MS && f.count >= MAX_FAILURES) {
+      throw new HeadOfficeError('rate_limited', 'too_many_sign_ins', 'too many failed sign-ins; wait five minutes', { retryAfterSeconds: 300 });
+    }
+    const row = (await this.pool.query<{ role: HeadOfficeRole; pin_hash: string }>('SELECT role, pin_hash FROM ho_staff WHERE id = $1 AND active', [staffId])).rows[0];
+    const ok = await verifySecret(pin, row?.pin_hash ?? DUMMY_HASH);
+    if (!row || !ok) {
+      const g = f && this.now() - f.since < FAILURE_WINDOW_MS ? f : { count: 0, since: this.now() };
+      g.count++;
+      this.failures.set(staffId, g);
+      throw new HeadOfficeError('unauthenticated', 'wrong_credentials', 'wrong id or PIN');
+    }
+    this.failures.delete(staffId);
+    const token = newToken();
+    const expires = new Date(this.now() + SESSION_MS);
+    await this.pool.query('INSERT INTO ho_session (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)', [tokenDigest(token), staffId, expires]);
+    return { token, staffId, role: row.role, expiresAt: expires.toISOString() };
+  }
+
+  /** The signed-in staff member behind a bearer token, or a refusal. */
+  async staffOf(authorization: string | undefined, roles: readonly HeadOfficeRole[]): Promise<StaffIdentity> {
+    const token = bearer(authorization);
+    if (!token) throw new HeadOfficeError('unauthenticated', 'sign_in_required', 'sign in first');
+    const row = (
+      await this.pool.query<{ staff_id: string; role: HeadOfficeRole }>(
+        'SELECT s.staff_id, t.role FROM ho_session s JOIN ho_staff t ON t.id = s.staff_id WHERE s.token_hash = $1 AND s.expires_at > $2 AND t.active',
+        [tokenDigest(token), new Date(this.now())],
+      )
+    ).rows[0];
+    if (!row) throw new HeadOfficeError('unauthenticated', 'sign_in_required', 'the session is unknown or has expired');
+    if (!roles.includes(row.role)) throw new HeadOfficeError('forbidden', 'role_not_allowed', `for ${roles.join(', ')} only`);
+    return { staffId: row.staff_id, role: row.role };
+  }
+
+  // ------------------------------------------------------------ branches
+
+  /** Adds a branch; its credential is returned here once and kept only as a hash. */
+  async addBranch(id: string, name: { 'zh-CN': string; en: string } = { 'zh-CN': '', en: '' }, timeZone = 'Asia/Shanghai'): Promise<{ credential: string }> {
+    const credentialId = newToken(9);
+    const secret = newToken(24);
+    const hash = await hashSecret(secret);
+    const r = await this.pool.query(
+      'INSERT INTO ho_branch (id, name_zh, name_en, time_zone, credential_hash, credential_id) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING',
+      [id, name['zh-CN'], name.en, timeZone, hash, credentialId],
+    );
+    if (r.rowCount === 0) throw new HeadOfficeError('conflict', 'branch_exists', `branch ${id} exists already`, { branchId: id });
+    return { credential: `${credentialId}.${secret}` };
+  }
+
+  /** The branch a credential belongs to (scrypt once per credential and process, then remembered). */
+  async branchOf(authorization: string | undefined): Promise<string> {
+    const credential = bearer(authorization);
+    const refuse = () => new HeadOfficeError('unauthenticated', 'wrong_credentials', 'unknown branch credential');
+    if (!credential || !/^[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{32}$/.test(credential)) throw refuse();
+    const digest = tokenDigest(credential);
+    const known = this.credentials.get(digest);
+    if (known) return known;
+    const [credentialId, secret] = credential.split('.') as [string, string];
+    const row = (await this.pool.query<{ id: string; credential_hash: string }>('SELECT id, credential_hash FROM ho_branch WHERE credential_id = $1', [credentialId])).rows[0];
+    const ok = await verifySecret(secret, row?.credential_hash ?? DUMMY_HASH);
+    if (!row || !ok) throw refuse();
+    this.credentials.set(digest, row.id);
+    return row.id;
+  }
+
+  /**
+   * Stores a batch a branch shipped: each entry once, in order. A batch that would leave a gap
+   * (it continues after an offset head office does not hold) is refused with what head office
+   * holds, so the branch resends from there; entries it holds already are skipped.
+   */
+  async ingest(branchId: string, batch: JournalBatch): Promise<JournalAck & { gap: boolean }> {
+    const now = new Date(this.now());
+    return inTransaction(this.pool, async (c) => {
+      const column = batch.stream === 'events' ? 'events_acked' : 'audit_acked';
+      const row = (await c.query<{ acked: string; last_seen_at: Date | null }>(`SELECT ${column} AS acked, last_seen_at FROM ho_branch WHERE id = $1 FOR UPDATE`, [branchId])).rows[0];
+      if (!row) throw new HeadOfficeError('not_found', 'branch_not_found', `branch ${branchId} not found`);
+      const acked = Number(row.acked);
+      const s = batch.state;
+      const back = row.last_seen_at === null || now.getTime() - row.last_seen_at.getTime() > CONNECTED_WITHIN_MS;
+      await c.query(
+        `UPDATE ho_branch SET name_zh = $2, name_en = $3, time_zone = $4, business_date = $5, waiting_now = $6, bundle_version = $7,
+           last_seen_at = $8, first_seen_at = COALESCE(first_seen_at, $8), connected_since = CASE WHEN $9 THEN $8 ELSE connected_since END
+         WHERE id = $1`,
+        [branchId, s.branchName['zh-CN'], s.branchName.en, s.timeZone, s.businessDate, s.waitingNow, s.bundleVersion, now, back],
+      );
+      if (batch.after > acked) return { stream: batch.stream, acknowledged: acked, stored: 0, gap: true };
+      const fresh = batch.entries.filter((e) => e.offset > acked);
+      let stored = 0;
+      if (fresh.length > 0) {
+        const r = await c.query(
+          `INSERT INTO ho_journal (branch_id, stream, branch_offset, type, at, business_date, data)
+           SELECT $1, $2, o, t, a, d, j FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::date[], $7::jsonb[]) AS x(o, t, a, d, j)
+           ON CONFLICT DO NOTHING`,
+          [
+            branchId,
+            batch.stream,
+            fresh.map((e) => e.offset),
+            fresh.map((e) => e.type),
+            fresh.map((e) => new Date(e.at)),
+            fresh.map((e) => businessDate(new Date(e.at), s.timeZone)),
+            fresh.map((e) => JSON.stringify(e.data)),
+          ],
+        );
+        stored = r.rowCount ?? 0;
+        await c.query(`UPDATE ho_branch SET ${column} = $2 WHERE id = $1`, [branchId, fresh.at(-1)!.offset]);
+      }
+      return { stream: batch.stream, acknowledged: Math.max(acked, fresh.at(-1)?.offset ?? 0), stored, gap: false };
+    });
+  }
+
+  /** The branches board: every branch, live. */
+  async board(): Promise<BranchBoardRow[]> {
+    const rows = (
+      await this.pool.query<BranchRow>(
+        `SELECT b.id, b.name_zh, b.name_en, b.last_seen_at, b.connected_since, b.events_acked, b.waiting_now, b.bundle_version,
+           (SELECT count(*) FROM ho_journal j WHERE j.branch_id = b.id AND j.stream = 'events' AND j.type = 'ticket.issued' AND j.business_date = b.business_date) AS issued_today
+         FROM ho_branch b ORDER BY b.id`,
+      )
+    ).rows;
+    return rows.map((r) => this.toRow(r));
+  }
+
+  async boardRow(branchId: string): Promise<BranchBoardRow | null> {
+    return (await this.board()).find((b) => b.id === branchId) ?? null;
+  }
+
+  private toRow(r: BranchRow): BranchBoardRow {
+    const connected = r.last_seen_at !== null && this.now() - r.last_seen_at.getTime() <= CONNECTED_WITHIN_MS;
+    const since = connected ? r.connected_since : r.last_seen_at;
+    return {
+      id: r.id,
+      name: { 'zh-CN': r.name_zh, en: r.name_en },
+      connected,
+      since: since ? since.toISOString() : null,
+      lastSeenAt: r.last_seen_at ? r.last_seen_at.toISOString() : null,
+      acknowledgedOffset: Number(r.events_acked),
+      issuedToday: Number(r.issued_today),
+      waitingNow: r.waiting_now,
+      bundleVersion: r.bundle_version,
+    };
+  }
+}
+
+function bearer(authorization: string | undefined): string | null {
+  const m = /^Bearer ([A-Za-z0-9._-]{10,200})$/.exec(authorization ?? '');
+  return m ? m[1]! : null;
+}

@@ -1,0 +1,65 @@
+/**
+ * Head office's numbered schema migrations on PostgreSQL (append only; never edit one that has
+ * shipped). `schema_migrations` records each applied version; all pending ones run in one
+ * transaction under an advisory lock, so several head-office processes starting at once apply
+ * them once.
+ */
+export interface HeadOfficeMigration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const HEAD_OFFICE_MIGRATIONS: readonly HeadOfficeMigration[] = [
+  {
+    version: 1,
+    name: 'staff, sessions, branches and their journals',
+    sql: `
+CREATE TABLE ho_staff (
+  id          TEXT PRIMARY KEY,
+  role        TEXT NOT NULL CHECK (role IN ('admin', 'analyst')),
+  pin_hash    TEXT NOT NULL,
+  active      BOOLEAN NOT NULL DEFAULT TRUE,
+  created_at  TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE ho_session (
+  token_hash  TEXT PRIMARY KEY,
+  staff_id    TEXT NOT NULL REFERENCES ho_staff(id),
+  created_at  TIMESTAMPTZ NOT NULL DEFAULT now(),
+  expires_at  TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE ho_branch (
+  id               TEXT PRIMARY KEY,
+  name_zh          TEXT NOT NULL DEFAULT '',
+  name_en          TEXT NOT NULL DEFAULT '',
+  time_zone        TEXT NOT NULL DEFAULT 'Asia/Shanghai',
+  -- the branch credential: shown once when the branch is added, kept only as a hash
+  credential_hash  TEXT NOT NULL,
+  credential_id    TEXT NOT NULL UNIQUE,
+  created_at       TIMESTAMPTZ NOT NULL DEFAULT now(),
+  first_seen_at    TIMESTAMPTZ,
+  last_seen_at     TIMESTAMPTZ,
+  -- the last time the branch came back after a silence (connected since)
+  connected_since  TIMESTAMPTZ,
+  business_date    DATE,
+  waiting_now      INTEGER NOT NULL DEFAULT 0,
+  bundle_version   INTEGER,
+  events_acked     BIGINT NOT NULL DEFAULT 0,
+  audit_acked      BIGINT NOT NULL DEFAULT 0
+);
+-- Everything a branch shipped, once per (branch, stream, offset).
+CREATE TABLE ho_journal (
+  branch_id      TEXT NOT NULL REFERENCES ho_branch(id),
+  stream         TEXT NOT NULL CHECK (stream IN ('events', 'audit')),
+  branch_offset  BIGINT NOT NULL,
+  type           TEXT NOT NULL,
+  at             TIMESTAMPTZ NOT NULL,
+  business_date  DATE NOT NULL,
+  data           JSONB NOT NULL,
+  received_at    TIMESTAMPTZ NOT NULL DEFAULT now(),
+  PRIMARY KEY (branch_id, stream, branch_offset)
+);
+CREATE INDEX ho_journal_day ON ho_journal (branch_id, business_date, type);
+`,
+  },
+];

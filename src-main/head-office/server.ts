@@ -1,0 +1,149 @@
+/**
+ * Head office's server: fastify (the same error shape as a branch hub: `{error: {code, reason,
+ * message, requestId}}`, no stack ever), security headers, and socket.io for the branches board
+ * (`branch:changed` to every signed-in head-office screen). With a Redis URL, several processes
+ * behind one address share their events through @socket.io/redis-streams-adapter (it resumes after
+ * a short Redis outage without losing packets). Routes:
+ *   GET  /livez, /readyz                      the process; the database answers
+ *   POST /api/v1/auth/login {staffId, pin}    head-office staff (admin, analyst)
+ *   GET  /api/v1/branches                     the branches board
+ *   POST /api/v1/link/journal                 a branch ships its journal (branch credential)
+ */
+import { randomBytes } from 'node:crypto';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import { Server } from 'socket.io';
+import { Redis } from 'ioredis';
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { ZodError, type ZodType } from 'zod';
+import { ERROR_STATUS } from '../domain/contracts';
+import { HeadOfficeLoginSchema, JournalBatchSchema, type BranchBoardRow } from '../domain/head-office';
+import { HeadOffice, HeadOfficeError } from './head-office';
+
+const STATUS = ERROR_STATUS;
+
+export interface HeadOfficeServerOptions {
+  port: number;
+  host: string;
+  redisUrl?: string | null;
+  logLevel?: string;
+}
+
+export interface RunningHeadOffice {
+  url: string;
+  app: FastifyInstance;
+  io: Server;
+  close(): Promise<void>;
+}
+
+function parse<T>(schema: ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0];
+  throw new HeadOfficeError('validation_failed', 'invalid_input', `${issue?.path.join('.') || '(body)'}: ${issue?.message ?? 'invalid'}`);
+}
+
+function send(reply: FastifyReply, req: FastifyRequest, code: keyof typeof STATUS, reason: string, message: string, params: Record<string, unknown> = {}) {
+  if (typeof params.retryAfterSeconds === 'number') void reply.header('retry-after', String(params.retryAfterSeconds));
+  return reply
+    .code(STATUS[code])
+    .header('cache-control', 'no-store')
+    .send({ error: { ...params, code, reason, message, requestId: String(req.id) } });
+}
+
+export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeServerOptions): Promise<RunningHeadOffice> {
+  const app = Fastify({
+    logger: { level: options.logLevel ?? 'info' },
+    genReqId: () => randomBytes(8).toString('hex'),
+    bodyLimit: 4 * 1024 * 1024,
+    forceCloseConnections: true,
+    frameworkErrors: (err, req, reply) => void send(reply, req, 'validation_failed', 'bad_url', err.message.slice(0, 200)),
+  });
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"], frameAncestors: ["'none'"], objectSrc: ["'none'"], baseUri: ["'none'"] },
+    },
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: false,
+  });
+  app.setErrorHandler((err: FastifyError | HeadOfficeError | ZodError, req, reply) => {
+    if (err instanceof HeadOfficeError) return send(reply, req, err.code, err.reason, err.message, err.params);
+    if (err instanceof ZodError) return send(reply, req, 'validation_failed', 'invalid_input', err.issues[0]?.message ?? 'invalid');
+    if ('statusCode' in err && err.statusCode === 413) return send(reply, req, 'payload_too_large', 'body_too_large', 'the body is larger than head office accepts');
+    if ('statusCode' in err && typeof err.statusCode === 'number' && err.statusCode < 500) return send(reply, req, 'validation_failed', 'invalid_input', String(err.message).slice(0, 200));
+    req.log.error({ err }, 'unhandled error');
+    return send(reply, req, 'internal', 'internal', `internal error (request ${req.id})`);
+  });
+  app.setNotFoundHandler((req, reply) => send(reply, req, 'not_found', 'no_route', `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}`));
+  app.addHook('onSend', async (req, reply, payload) => {
+    void reply.header('x-request-id', String(req.id));
+    if (req.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+    return payload;
+  });
+
+  const io = new Server(app.server, { path: '/socket.io', serveClient: false });
+  let redis: { pub: Redis } | null = null;
+  if (options.redisUrl) {
+    const client = new Redis(options.redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
+    client.on('error', (err) => app.log.warn({ err: err.message }, 'redis'));
+    io.adapter(createAdapter(client));
+    redis = { pub: client };
+  }
+  io.use((socket, next) => {
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    ho.staffOf(typeof token === 'string' ? `Bearer ${token}` : undefined, ['admin', 'analyst']).then(
+      () => next(),
+      () => next(new Error('unauthenticated')),
+    );
+  });
+  io.on('connection', (socket) => void socket.join('board'));
+  const boardChanged = (row: BranchBoardRow) => io.to('board').emit('branch:changed', row);
+
+  app.get('/livez', async () => ({ status: 'alive' }));
+  app.get('/readyz', async (req, reply) => {
+    try {
+      await ho.pool.query('SELECT 1');
+      return { status: 'ready' };
+    } catch {
+      return send(reply, req, 'unavailable', 'database_unavailable', 'the head-office database does not answer', { retryAfterSeconds: 10 });
+    }
+  });
+  app.post('/api/v1/auth/login', async (req) => {
+    const body = parse(HeadOfficeLoginSchema, req.body);
+    return ho.login(body.staffId, body.pin);
+  });
+  app.get('/api/v1/branches', async (req) => {
+    await ho.staffOf(req.headers.authorization, ['admin', 'analyst']);
+    return { branches: await ho.board() };
+  });
+  app.post('/api/v1/link/journal', async (req, reply) => {
+    const branchId = await ho.branchOf(req.headers.authorization);
+    const batch = parse(JournalBatchSchema, req.body);
+    const ack = await ho.ingest(branchId, batch);
+    const row = await ho.boardRow(branchId);
+    if (row) boardChanged(row);
+    if (ack.gap) {
+      return send(reply, req, 'conflict', 'journal_gap', `head office holds ${batch.stream} up to ${ack.acknowledged}; resend from there`, {
+        stream: ack.stream,
+        acknowledged: ack.acknowledged,
+      });
+    }
+    return { stream: ack.stream, acknowledged: ack.acknowledged, stored: ack.stored };
+  });
+
+  await app.listen({ port: options.port, host: options.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
+    app,
+    io,
+    async close() {
+      io.disconnectSockets(true);
+      await app.close();
+      if (redis) await redis.pub.quit().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The branch's outbox to head office: what happened here (the event log and the audit log, two
+ * streams) is shipped upward in order, in batches of at most 500, each saying after which offset it
+ * continues; head office stores each entry once and answers the offset it holds, which is kept
+ * here (`head_office_link`). After any break (WAN down, head office restarted, killed mid-batch)
+ * shipping resumes from the last acknowledged offset: at least once, in order, idempotent at head
+ * office. The lobby never waits on it: tickets are issued whatever the WAN does, and a batch is
+ * read and sent outside any ticket's transaction. With nothing new, a heartbeat every 10 seconds
+ * keeps the branch "connected" on the board with its waiting count.
+ */
+import { LINK_BATCH_MAX, type JournalAck, type JournalEntry, type LinkStream, type LobbyState } from '../../domain/head-office';
+import type { Db } from '../db/open';
+
+const HEARTBEAT_MS = 10_000;
+const FIRST_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 60_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export interface ShipperOptions {
+  url: string;
+  credential: string;
+  now: () => number;
+  /** Where a failure is told (the hub's log). */
+  onProblem?: (message: string) => void;
+  fetchImpl?: typeof fetch;
+}
+
+export interface LinkStatus {
+  acknowledged: Record<LinkStream, number>;
+  /** Entries not yet acknowledged by head office. */
+  lag: Record<LinkStream, number>;
+  lastOkAt: string | null;
+  lastError: string | null;
+}
+
+export class JournalShipper {
+  private readonly s;
+  private inFlight = false;
+  private failures = 0;
+  private retryAt = 0;
+  private lastSentAt = 0;
+  private lastOkAt: number | null = null;
+  private lastError: string | null = null;
+
+  constructor(
+    db: Db,
+    private readonly branchId: string,
+    private readonly state: () => LobbyState,
+    private readonly options: ShipperOptions,
+  ) {
+    this.s = {
+      acked: db.prepare('SELECT acknowledged FROM head_office_link WHERE stream = ?').pluck(),
+      setAcked: db.prepare(
+        'INSERT INTO head_office_link (stream, acknowledged, acknowledged_at) VALUES (?, ?, ?) ON CONFLICT (stream) DO UPDATE SET acknowledged = excluded.acknowledged, acknowledged_at = excluded.acknowledged_at',
+      ),
+      events: db.prepare('SELECT offset, type, payload_json AS data, at FROM event_log WHERE branch_id = ? AND offset > ? ORDER BY offset LIMIT ?'),
+      audit: db.prepare(
+        `SELECT id AS offset, action AS type, json_object('actor', actor, 'role', role, 'device', device, 'subject', subject, 'detail', json(detail_json)) AS data, at
+           FROM audit_log WHERE branch_id = ? AND id > ? ORDER BY id LIMIT ?`,
+      ),
+      lagEvents: db.prepare('SELECT count(*) FROM event_log WHERE branch_id = ? AND offset > ?').pluck(),
+      lagAudit: db.prepare('SELECT count(*) FROM audit_log WHERE branch_id = ? AND id > ?').pluck(),
+    };
+  }
+
+  acknowledged(stream: LinkStream): number {
+    return (this.s.acked.get(stream) as number | undefined) ?? 0;
+  }
+
+  status(): LinkStatus {
+    const ev = this.acknowledged('events');
+    const au = this.acknowledged('audit');
+    return {
+      acknowledged: { events: ev, audit: au },
+      lag: { events: this.s.lagEvents.get(this.branchId, ev) as number, audit: this.s.lagAudit.get(this.branchId, au) as number },
+      lastOkAt: this.lastOkAt === null ? null : new Date(this.lastOkAt).toISOString(),
+      lastError: this.lastError,
+    };
+  }
+
+  /** One round: every stream until nothing is left, or the first failure (then back off). */
+  async tick(): Promise<void> {
+    if (this.inFlight || this.options.now() < this.retryAt) return;
+    this.inFlight = true;
+    try {
+      let sent = 0;
+      for (const stream of ['events', 'audit'] as const) {
+        for (;;) {
+          const entries = this.read(stream);
+          if (entries.length === 0) break;
+          await this.send(stream, entries);
+          sent++;
+          if (entries.length < LINK_BATCH_MAX) break;
+        }
+      }
+      if (sent === 0 && this.options.now() - this.lastSentAt >= HEARTBEAT_MS) await this.send('events', []);
+      this.failures = 0;
+      this.retryAt = 0;
+    } catch (err) {
+      this.failures++;
+      this.retryAt = this.options.now() + Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** (this.failures - 1));
+      const message = err instanceof Error ? err.message : String(err);
+      if (message !== this.lastError) this.options.onProblem?.(`head office: ${message} (retrying; the lobby goes on)`);
+      this.lastError = message;
+    } finally {
+      this.inFlight = false;
+    }
+  }
+
+  private read(stream: LinkStream): JournalEntry[] {
+    const rows = (stream === 'events' ? this.s.events : this.s.audit).all(this.branchId, this.acknowledged(stream), LINK_BATCH_MAX) as {
+      offset: number;
+      type: string;
+      data: string;
+      at: number;
+    }[];
+    return rows.map((r) => ({ offset: r.offset, type: r.type, at: r.at, data: JSON.parse(r.data) as Record<string, unknown> }));
+  }
+
+  private async send(stream: LinkStream, entries: JournalEntry[]): Promise<void> {
+    const after = this.acknowledged(stream);
+    const res = await (this.options.fetchImpl ?? fetch)(`${this.options.url.replace(/\/+$/, '')}/api/v1/link/journal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.credential}` },
+      body: JSON.stringify({ stream, after, entries, state: this.state() }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    const body = (await res.json().catch(() => null)) as (JournalAck & { error?: { acknowledged?: number; message?: string } }) | null;
+    if (res.status === 409 && typeof body?.error?.acknowledged === 'number') {
+      // Head office holds another offset than we thought (a gap, or it was restored): go on from its.
+      this.setAcked(stream, body.error.acknowledged);
+      return;
+    }
+    if (res.status !== 200 || typeof body?.acknowledged !== 'number') {
+      throw new Error(`HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`);
+    }
+    this.setAcked(stream, body.acknowledged);
+    this.lastSentAt = this.lastOkAt = this.options.now();
+    this.lastError = null;
+  }
+
+  private setAcked(stream: LinkStream, offset: number): void {
+    this.s.setAcked.run(stream, offset, this.options.now());
+  }
+}

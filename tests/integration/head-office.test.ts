@@ -1,0 +1,261 @@
+/**
+ * Head office on a real PostgreSQL (and Redis for two processes): migrations once however many
+ * start; the branch link idempotent (the same batch twice, a gap refused, an overlap stored once);
+ * a branch hub ships its journal and the board shows it; a WAN cut while the branch issues and calls
+ * (the branch never notices; afterwards head office has every event exactly once); head office
+ * killed with SIGKILL mid-backlog; two head-office processes sharing events through Redis.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { io } from 'socket.io-client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BranchBoardRow, BranchesResponse, JournalBatch } from '../../src-main/domain/head-office';
+import { createHub, type Hub } from '../../src-main/hub/create-hub';
+import { createPool, migrate, type Pool } from '../../src-main/head-office/db';
+import { HeadOffice } from '../../src-main/head-office/head-office';
+import { startHeadOfficeServer, type RunningHeadOffice } from '../../src-main/head-office/server';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+
+const ROOT = resolve(__dirname, '../..');
+const REDIS_URL = process.env.LOBBY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+let pgdb: TestDatabase;
+let pool: Pool;
+let ho: HeadOffice;
+let server: RunningHeadOffice;
+let adminToken: string;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  pgdb = await createTestDatabase('lobby_ho');
+  pool = createPool(pgdb.url);
+  await Promise.all([migrate(pool), migrate(createPool(pgdb.url))]);
+  ho = new HeadOffice(pool);
+  server = await startHeadOfficeServer(ho, { port: 0, host: '127.0.0.1', logLevel: 'silent' });
+  await ho.addStaff('hq01', 'admin', '482193');
+  adminToken = (await ho.login('hq01', '482193')).token;
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await pool?.end();
+  await pgdb?.drop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const state = { branchName: { 'zh-CN': '测试网点', en: 'Test branch' }, timeZone: 'Asia/Shanghai', businessDate: '2026-12-04', waitingNow: 3, bundleVersion: null };
+
+async function ship(url: string, credential: string, batch: JournalBatch) {
+  const res = await fetch(`${url}/api/v1/link/journal`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body: JSON.stringify(batch) });
+  return { status: res.status, body: (await res.json()) as { acknowledged?: number; stored?: number; error?: { reason: string; acknowledged: number } } };
+}
+
+async function board(url = server.url): Promise<BranchBoardRow[]> {
+  const res = await fetch(`${url}/api/v1/branches`, { headers: { authorization: `Bearer ${adminToken}` } });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as BranchesResponse).branches;
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A branch hub on its own data directory, shipping to `url`. */
+async function branchHub(url: string, credential: string): Promise<Hub & { dataDir: string }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'lobby-branch-'));
+  dirs.push(dataDir);
+  const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 30, logLevel: 'silent', headOfficeUrl: url, headOfficeCredential: credential });
+  return Object.assign(hub, { dataDir });
+}
+
+function hubOffsets(dataDir: string): number[] {
+  const db = new Database(join(dataDir, 'branch.db'), { readonly: true });
+  const rows = db.prepare('SELECT offset FROM event_log ORDER BY offset').pluck().all() as number[];
+  db.close();
+  return rows;
+}
+
+async function headOfficeOffsets(branchId: string): Promise<number[]> {
+  return (await pool.query<{ o: string }>("SELECT branch_offset AS o FROM ho_journal WHERE branch_id = $1 AND stream = 'events' ORDER BY branch_offset", [branchId])).rows.map((r) => Number(r.o));
+}
+
+async function tickets(hub: Hub, n: number, tag: string): Promise<number[]> {
+  const login = await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ deviceId: 'kiosk-01', secret: 'demo' }) });
+  const { token } = (await login.json()) as { token: string };
+  const statuses: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`${hub.url}/api/v1/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ serviceCode: 'ABCE'[i % 4], requestId: `${tag}-${i.toString().padStart(6, '0')}` }),
+    });
+    statuses.push(r.status);
+  }
+  return statuses;
+}
+
+describe('the branch link', () => {
+  it('stores a batch once, refuses a gap with what it holds, stores only the new part of an overlap', async () => {
+    const { credential } = await ho.addBranch('350100901', { 'zh-CN': '甲', en: 'A' });
+    const entries = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => ({ offset: from + i, type: 'ticket.issued', at: Date.parse('2026-12-04T02:00:00Z') + i, data: { n: from + i } }));
+    const first = await ship(server.url, credential, { stream: 'events', after: 0, entries: entries(1, 10), state });
+    expect(first).toEqual({ status: 200, body: { stream: 'events', acknowledged: 10, stored: 10 } });
+    const again = await ship(server.url, credential, { stream: 'events', after: 0, entries: entries(1, 10), state });
+    expect(again.body).toEqual({ stream: 'events', acknowledged: 10, stored: 0 });
+    const gap = await ship(server.url, credential, { stream: 'events', after: 15, entries: entries(16, 20), state });
+    expect(gap.status).toBe(409);
+    expect(gap.body.error).toMatchObject({ reason: 'journal_gap', acknowledged: 10 });
+    const overlap = await ship(server.url, credential, { stream: 'events', after: 5, entries: entries(6, 14), state });
+    expect(overlap.body).toEqual({ stream: 'events', acknowledged: 14, stored: 4 });
+    expect(await headOfficeOffsets('350100901')).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
+    const row = (await board()).find((b) => b.id === '350100901')!;
+    expect(row).toMatchObject({ connected: true, acknowledgedOffset: 14, waitingNow: 3, issuedToday: 14, name: { 'zh-CN': '测试网点', en: 'Test branch' } });
+  });
+
+  it('refuses an unknown credential, a malformed batch, and a head-office screen without a session', async () => {
+    const res = await ship(server.url, 'AAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB', { stream: 'events', after: 0, entries: [], state });
+    expect(res.status).toBe(401);
+    const { credential } = await ho.addBranch('350100902');
+    const bad = await fetch(`${server.url}/api/v1/link/journal`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body: JSON.stringify({ stream: 'events', after: 0, entries: [{ offset: 2, type: 'x', at: 1, data: {} }, { offset: 1, type: 'x', at: 1, data: {} }], state }) });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/^entries: /);
+    expect((await fetch(`${server.url}/api/v1/branches`)).status).toBe(401);
+  });
+});
+
+describe('a branch hub shipping to head office', () => {
+  it('ships every event once; the board shows its tickets; a WAN cut is not noticed at the branch', async () => {
+    const { credential } = await ho.addBranch('350100903');
+    const hub = await branchHub(server.url, credential);
+    try {
+      expect(await tickets(hub, 30, 'before')).toEqual(Array(30).fill(201));
+      const branchId = (new Database(join(hub.dataDir, 'branch.db'), { readonly: true }).prepare('SELECT id FROM branch').pluck().get() as string);
+      await waitFor('the first 30 tickets at head office', async () => (await headOfficeOffsets('350100903')).length === hubOffsets(hub.dataDir).length);
+      const row = (await board()).find((b) => b.id === '350100903')!;
+      expect(row.issuedToday).toBe(30);
+      expect(row.waitingNow).toBe(30);
+      expect(branchId).toBeTruthy();
+
+      // The WAN goes down: head office unreachable (its server closed). The branch goes on.
+      const port = new URL(server.url).port;
+      await server.close();
+      expect(await tickets(hub, 40, 'during')).toEqual(Array(40).fill(201));
+      const ready = await fetch(`${hub.url}/readyz`);
+      expect(ready.status).toBe(200);
+      // Back: head office on the same address; the outbox resumes from what it holds.
+      server = await startHeadOfficeServer(ho, { port: Number(port), host: '127.0.0.1', logLevel: 'silent' });
+      await waitFor(
+        'the backlog at head office',
+        async () => (await headOfficeOffsets('350100903')).join() === hubOffsets(hub.dataDir).join(),
+        60_000,
+      );
+      const after = (await board()).find((b) => b.id === '350100903')!;
+      expect(after).toMatchObject({ connected: true, issuedToday: 70, acknowledgedOffset: hubOffsets(hub.dataDir).at(-1) });
+      const audit = await pool.query("SELECT count(*) AS n FROM ho_journal WHERE branch_id = '350100903' AND stream = 'audit'");
+      expect(Number(audit.rows[0].n)).toBeGreaterThan(0);
+    } finally {
+      await hub.close();
+    }
+  }, 120_000);
+
+  it('head office killed with SIGKILL mid-backlog: restarted, it holds every event exactly once', async () => {
+    const { credential } = await ho.addBranch('350100904');
+    // The branch builds a backlog while no head office answers.
+    const hubUrlPort = 18000 + (process.pid % 1000);
+    const hoUrl = `http://127.0.0.1:${hubUrlPort}`;
+    const hub = await branchHub(hoUrl, credential);
+    const startChild = (): ChildProcess =>
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/head-office/cli.ts'), 'serve'], {
+        cwd: ROOT,
+        env: { ...process.env, HEAD_OFFICE_PG_URL: pgdb.url, HEAD_OFFICE_PORT: String(hubUrlPort), HEAD_OFFICE_HOST: '127.0.0.1', HEAD_OFFICE_LOG_LEVEL: 'silent' },
+        stdio: 'ignore',
+      });
+    try {
+      expect(await tickets(hub, 600, 'backlog')).toEqual(Array(600).fill(201));
+      let child = startChild();
+      // Killed as soon as the first batches arrive, then started again.
+      await waitFor('the first batch', async () => (await headOfficeOffsets('350100904')).length > 0, 60_000);
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const partial = (await headOfficeOffsets('350100904')).length;
+      expect(partial).toBeGreaterThan(0);
+      child = startChild();
+      try {
+        await waitFor('the whole backlog', async () => (await headOfficeOffsets('350100904')).join() === hubOffsets(hub.dataDir).join(), 90_000);
+      } finally {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      const dup = await pool.query("SELECT count(*) - count(DISTINCT (stream, branch_offset)) AS d FROM ho_journal WHERE branch_id = '350100904'");
+      expect(Number(dup.rows[0].d)).toBe(0);
+    } finally {
+      await hub.close();
+    }
+  }, 180_000);
+});
+
+describe('two head-office processes behind one address', () => {
+  it('an event from a branch at one reaches a board socket at the other, through Redis', async () => {
+    const a = await startHeadOfficeServer(new HeadOffice(pool), { port: 0, host: '127.0.0.1', logLevel: 'silent', redisUrl: REDIS_URL });
+    const b = await startHeadOfficeServer(new HeadOffice(pool), { port: 0, host: '127.0.0.1', logLevel: 'silent', redisUrl: REDIS_URL });
+    try {
+      const { credential } = await ho.addBranch('350100905');
+      const socket = io(b.url, { path: '/socket.io', auth: { token: adminToken }, transports: ['websocket'], forceNew: true, reconnection: false });
+      await new Promise<void>((res, rej) => (socket.once('connect', () => res()), socket.once('connect_error', rej)));
+      // The adapter's stream reader is polling; give it a moment to start.
+      await new Promise((r) => setTimeout(r, 300));
+      const seen = new Promise<BranchBoardRow>((res) => socket.on('branch:changed', (row: BranchBoardRow) => row.id === '350100905' && res(row)));
+      const sent = await ship(a.url, credential, { stream: 'events', after: 0, entries: [{ offset: 1, type: 'ticket.issued', at: Date.now(), data: {} }], state });
+      expect(sent.status).toBe(200);
+      expect(await seen).toMatchObject({ id: '350100905', acknowledgedOffset: 1, connected: true });
+      socket.disconnect();
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  }, 30_000);
+});
+
+describe('the command line', () => {
+  it('migrate, add-staff, add-branch (the credential alone on the last line), serve refusing an unmigrated database', async () => {
+    const db = await createTestDatabase('lobby_ho_cli');
+    const run = (...args: string[]) =>
+      new Promise<{ code: number | null; out: string; err: string }>((res) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src-main/head-office/cli.ts'), ...args], {
+          cwd: ROOT,
+          env: { ...process.env, HEAD_OFFICE_PG_URL: db.url, HEAD_OFFICE_PORT: '0', HEAD_OFFICE_LOG_LEVEL: 'silent' },
+        });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('exit', (code) => res({ code, out, err }));
+      });
+    try {
+      const refused = await run('serve');
+      expect(refused.code).toBe(1);
+      expect(refused.err).toMatch(/needs migrations 1.*migrate/);
+      expect(await run('migrate')).toMatchObject({ code: 0, out: 'applied migrations 1\n' });
+      expect(await run('migrate')).toMatchObject({ code: 0, out: 'the database is up to date\n' });
+      expect((await run('add-staff', 'hq02', '--role=analyst', '--pin=739251')).code).toBe(0);
+      expect((await run('add-staff', 'hq03', '--role=boss', '--pin=739251')).code).toBe(2);
+      const added = await run('add-branch', '350100999', '--name-en=Gulou');
+      expect(added.code).toBe(0);
+      const lines = added.out.trimEnd().split('\n');
+      expect(lines.at(-1)).toMatch(/^[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{32}$/);
+      expect((await run('add-branch', '350100999')).code).toBe(1);
+      expect((await run('dance')).code).toBe(2);
+    } finally {
+      await db.drop();
+    }
+  }, 60_000);
+});
