@@ -95,3 +95,34 @@ export interface HeadOfficeLoginResponse {
 
 /** How long a branch may stay silent and still count as connected. */
 export const CONNECTED_WITHIN_MS = 30_000;
+
+// ---------------------------------------------------------------- head office's routes (the screens' client)
+
+interface HeadOfficeRouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  /** Who may call it: anyone (sign-in), head-office staff, or a branch with its credential. */
+  access: 'public' | 'staff' | 'branch';
+  body?: z.ZodType;
+}
+declare const HO_ANSWER: unique symbol;
+export type HeadOfficeRoute<S extends HeadOfficeRouteSpec = HeadOfficeRouteSpec, A = unknown> = S & { readonly [HO_ANSWER]: A };
+const hoRoute =
+  <A>() =>
+  <const S extends HeadOfficeRouteSpec>(spec: S): HeadOfficeRoute<S, A> =>
+    spec as HeadOfficeRoute<S, A>;
+
+export const HEAD_OFFICE_ROUTES = {
+  login: hoRoute<HeadOfficeLoginResponse>()({ method: 'POST', path: '/api/v1/auth/login', access: 'public', body: HeadOfficeLoginSchema }),
+  branches: hoRoute<BranchesResponse>()({ method: 'GET', path: '/api/v1/branches', access: 'staff' }),
+  journal: hoRoute<JournalAck>()({ method: 'POST', path: '/api/v1/link/journal', access: 'branch', body: JournalBatchSchema }),
+} as const;
+export type HeadOfficeRoutes = typeof HEAD_OFFICE_ROUTES;
+export type HeadOfficeRouteName = keyof HeadOfficeRoutes;
+export type HeadOfficeAnswer<N extends HeadOfficeRouteName> = HeadOfficeRoutes[N] extends { readonly [HO_ANSWER]: infer A } ? A : never;
+export type HeadOfficeBody<N extends HeadOfficeRouteName> = HeadOfficeRoutes[N] extends { body: infer S extends z.ZodType } ? z.input<S> : undefined;
+
+/** socket.io at head office: what a head-office screen receives. */
+export interface HeadOfficeServerEvents {
+  'branch:changed': (row: BranchBoardRow) => void;
+}

@@ -4,12 +4,16 @@
  * (`branch:changed` to every signed-in head-office screen). With a Redis URL, several processes
  * behind one address share their events through @socket.io/redis-streams-adapter (it resumes after
  * a short Redis outage without losing packets). Routes:
+ *   GET  /head-office                         the branches board (the built screens)
  *   GET  /livez, /readyz                      the process; the database answers
  *   POST /api/v1/auth/login {staffId, pin}    head-office staff (admin, analyst)
  *   GET  /api/v1/branches                     the branches board
  *   POST /api/v1/link/journal                 a branch ships its journal (branch credential)
  */
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import helmet from '@fastify/helmet';
 import { Server } from 'socket.io';
@@ -17,7 +21,7 @@ import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { ZodError, type ZodType } from 'zod';
 import { ERROR_STATUS } from '../domain/contracts';
-import { HeadOfficeLoginSchema, JournalBatchSchema, type BranchBoardRow } from '../domain/head-office';
+import { HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, type BranchBoardRow } from '../domain/head-office';
 import { HeadOffice, HeadOfficeError } from './head-office';
 
 const STATUS = ERROR_STATUS;
@@ -27,6 +31,14 @@ export interface HeadOfficeServerOptions {
   host: string;
   redisUrl?: string | null;
   logLevel?: string;
+  /** The built screens (out/renderer); found beside the bundle or under the working directory when omitted. */
+  staticDir?: string;
+}
+
+function findStaticDir(configured: string | undefined): string | null {
+  const candidates = [configured, typeof __dirname !== 'undefined' ? resolve(__dirname, '../renderer') : undefined, resolve(process.cwd(), 'out/renderer')];
+  for (const c of candidates) if (c && existsSync(join(c, 'index.html'))) return c;
+  return null;
 }
 
 export interface RunningHeadOffice {
@@ -110,15 +122,22 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
       return send(reply, req, 'unavailable', 'database_unavailable', 'the head-office database does not answer', { retryAfterSeconds: 10 });
     }
   });
-  app.post('/api/v1/auth/login', async (req) => {
+  // The head-office screens (the same React build as the branch's): the board at /head-office.
+  const staticDir = findStaticDir(options.staticDir);
+  if (staticDir) {
+    await app.register(fastifyStatic, { root: staticDir, index: false, wildcard: true });
+    app.get('/head-office', (_req, reply) => reply.sendFile('index.html'));
+  }
+  app.get('/', (_req, reply) => reply.redirect('/head-office'));
+  app.post(HEAD_OFFICE_ROUTES.login.path, async (req) => {
     const body = parse(HeadOfficeLoginSchema, req.body);
     return ho.login(body.staffId, body.pin);
   });
-  app.get('/api/v1/branches', async (req) => {
+  app.get(HEAD_OFFICE_ROUTES.branches.path, async (req) => {
     await ho.staffOf(req.headers.authorization, ['admin', 'analyst']);
     return { branches: await ho.board() };
   });
-  app.post('/api/v1/link/journal', async (req, reply) => {
+  app.post(HEAD_OFFICE_ROUTES.journal.path, async (req, reply) => {
     const branchId = await ho.branchOf(req.headers.authorization);
     const batch = parse(JournalBatchSchema, req.body);
     const ack = await ho.ingest(branchId, batch);

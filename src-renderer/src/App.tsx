@@ -7,8 +7,9 @@ const TellerScreen = lazy(() => import('./screens/teller/TellerScreen'));
 const DisplayScreen = lazy(() => import('./screens/display/DisplayScreen'));
 const PhoneScreen = lazy(() => import('./screens/phone/PhoneScreen'));
 const AdminScreen = lazy(() => import('./screens/admin/AdminScreen'));
+const HeadOfficeScreen = lazy(() => import('./screens/head-office/HeadOfficeScreen'));
 
-/** Picks the screen from the path: /kiosk, /manager, /teller, /display, /admin, /t/<token>. */
+/** Picks the screen from the path: /kiosk, /manager, /teller, /display, /admin, /t/<token>, and /head-office (served by head office). */
 export function screenFor(pathname: string): ReactElement {
   const track = /^\/t\/([A-Za-z0-9_-]+)\/?$/.exec(pathname);
   if (track) return <PhoneScreen token={track[1]!} />;
@@ -23,6 +24,8 @@ export function screenFor(pathname: string): ReactElement {
       return <DisplayScreen />;
     case '/admin':
       return <AdminScreen />;
+    case '/head-office':
+      return <HeadOfficeScreen />;
     default:
       return <Home />;
   }

@@ -8,6 +8,7 @@
 import type { ErrorBody, ErrorCode, ErrorReason, LoginRequest, LoginResponse } from '@domain/contracts';
 import { ROUTES, pathOf, queryStringOf, type AnswerOf, type RequestOf, type RouteName, type Routes } from '@domain/routes';
 import { hubUrlFor } from './hub';
+import { HEAD_OFFICE_ROUTES, type HeadOfficeAnswer, type HeadOfficeBody, type HeadOfficeRouteName } from '@domain/head-office';
 
 export class ApiError extends Error {
   constructor(
@@ -68,4 +69,31 @@ export async function request<N extends RouteName>(name: N, token: string | null
 
 export function login(body: LoginRequest): Promise<LoginResponse> {
   return request('login', null, { body });
+}
+
+/**
+ * Calls one route of head office (@domain/head-office HEAD_OFFICE_ROUTES): the head-office screens
+ * are served by head office itself, so paths are same-origin. Errors as ApiError, like the hub's.
+ */
+export async function headOfficeRequest<N extends HeadOfficeRouteName>(
+  name: N,
+  token: string | null,
+  body?: HeadOfficeBody<N>,
+): Promise<HeadOfficeAnswer<N>> {
+  const spec = HEAD_OFFICE_ROUTES[name];
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (token) headers.authorization = `Bearer ${token}`;
+  let res: Response;
+  try {
+    res = await fetch(spec.path, { method: spec.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch (err) {
+    throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
+  }
+  const data = (await res.json().catch(() => undefined)) as unknown;
+  if (!res.ok) {
+    const e = (data as ErrorBody | undefined)?.error;
+    throw new ApiError(res.status, (e?.code as ErrorCode | undefined) ?? 'internal', e?.message ?? res.statusText, (e?.reason as ErrorReason | undefined) ?? null);
+  }
+  return data as HeadOfficeAnswer<N>;
 }

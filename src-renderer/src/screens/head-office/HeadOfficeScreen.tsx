@@ -1,0 +1,233 @@
+/**
+ * Head office: the branches board. Every branch with connected / disconnected (since when), waiting
+ * now, tickets issued today, the journal offset head office holds and the bundle version it runs;
+ * pushed live over socket.io (`branch:changed`) and read again every 30 seconds (a branch that falls
+ * silent turns disconnected without an event). Served by head office itself (docs/HEAD-OFFICE.md);
+ * head-office staff (admin, analyst) sign in with their id and PIN.
+ */
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { io } from 'socket.io-client';
+import type { BranchBoardRow, HeadOfficeLoginResponse, HeadOfficeServerEvents } from '@domain/head-office';
+import { ApiError, headOfficeRequest } from '../../lib/api';
+import { ConnectionBadge, LanguageSwitch, StaffStyles } from '../../components/StaffLogin';
+import { errorMessage, formatDateTime, localized } from '../../components/format';
+import '../../components/staff.css';
+import './head-office.css';
+
+const KEY = 'branch-lobby.session.head-office';
+const REFRESH_MS = 30_000;
+
+function loadSession(): HeadOfficeLoginResponse | null {
+  try {
+    const s = JSON.parse(window.sessionStorage.getItem(KEY) ?? 'null') as HeadOfficeLoginResponse | null;
+    return s && Date.parse(s.expiresAt) > Date.now() ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+export default function HeadOfficeScreen() {
+  const [session, setSession] = useState<HeadOfficeLoginResponse | null>(loadSession);
+  const signedIn = (s: HeadOfficeLoginResponse | null) => {
+    if (s) window.sessionStorage.setItem(KEY, JSON.stringify(s));
+    else window.sessionStorage.removeItem(KEY);
+    setSession(s);
+  };
+  return session ? <Board session={session} signOut={() => signedIn(null)} /> : <Login onSignedIn={signedIn} />;
+}
+
+function Login({ onSignedIn }: { onSignedIn: (s: HeadOfficeLoginResponse) => void }) {
+  const { t } = useTranslation(['headOffice', 'common']);
+  const [staffId, setStaffId] = useState('');
+  const [pin, setPin] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!staffId.trim() || !pin) return setError(t('common:login.missingFields'));
+    setBusy(true);
+    headOfficeRequest('login', null, { staffId: staffId.trim(), pin })
+      .then(onSignedIn)
+      .catch((err) => setError(err instanceof ApiError && err.code === 'unauthenticated' ? t('common:reasons.wrong_credentials') : errorMessage(err)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <main className="staff-login" data-testid="head-office-login">
+      <StaffStyles />
+      <div className="staff-login-top">
+        <LanguageSwitch />
+      </div>
+      <form className="staff-login-card" onSubmit={submit} noValidate data-testid="login-form">
+        <div className="staff-login-brand">
+          <span className="staff-login-logo" aria-hidden="true">
+            ▣
+          </span>
+          <div>
+            <div className="staff-login-app">{t('common:appName')}</div>
+            <h1>{t('title')}</h1>
+          </div>
+        </div>
+        <h2>{t('common:login.title')}</h2>
+        <label>
+          <span>{t('common:login.staffId')}</span>
+          <input name="staffId" autoComplete="username" autoFocus value={staffId} onChange={(e) => setStaffId(e.target.value)} data-testid="login-staff-id" />
+        </label>
+        <label>
+          <span>{t('common:login.pin')}</span>
+          <input
+            name="pin"
+            type="password"
+            inputMode="numeric"
+            autoComplete="current-password"
+            maxLength={12}
+            value={pin}
+            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+            data-testid="login-pin"
+          />
+        </label>
+        {error && (
+          <p className="staff-login-error" role="alert" data-testid="login-error">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="staff-login-submit" disabled={busy} data-testid="login-submit">
+          {busy ? t('common:login.signingIn') : t('common:login.submit')}
+        </button>
+      </form>
+    </main>
+  );
+}
+
+function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut: () => void }) {
+  const { t } = useTranslation(['headOffice', 'common']);
+  const [rows, setRows] = useState<BranchBoardRow[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [live, setLive] = useState(false);
+
+  const load = useCallback(() => {
+    headOfficeRequest('branches', session.token)
+      .then((r) => {
+        setRows(r.branches);
+        setError(null);
+      })
+      .catch((err) => {
+        if (err instanceof ApiError && err.code === 'unauthenticated') signOut();
+        else setError(errorMessage(err));
+      });
+  }, [session.token, signOut]);
+  useEffect(() => {
+    load();
+    const id = window.setInterval(load, REFRESH_MS);
+    return () => window.clearInterval(id);
+  }, [load]);
+  useEffect(() => {
+    const socket = io({ path: '/socket.io', auth: { token: session.token }, transports: ['websocket', 'polling'] });
+    const onChanged: HeadOfficeServerEvents['branch:changed'] = (row) =>
+      setRows((list) => (list ? (list.some((b) => b.id === row.id) ? list.map((b) => (b.id === row.id ? row : b)) : [...list, row].sort((a, b) => a.id.localeCompare(b.id))) : list));
+    socket.on('connect', () => setLive(true));
+    socket.on('disconnect', () => setLive(false));
+    socket.on('branch:changed', onChanged);
+    return () => {
+      socket.disconnect();
+    };
+  }, [session.token]);
+
+  const connected = rows?.filter((r) => r.connected).length ?? 0;
+  return (
+    <div className="staff-screen hq" data-testid="head-office-screen">
+      <header className="staff-header hq-header">
+        <StaffStyles />
+        <div className="staff-brand">
+          <span className="staff-logo" aria-hidden="true">
+            ▣
+          </span>
+          <div>
+            <h1 className="staff-title">{t('title')}</h1>
+            <div className="staff-sub">{t('common:appName')}</div>
+          </div>
+        </div>
+        <div className="hq-kpis">
+          <span className="hq-kpi" data-testid="hq-connected">
+            <strong>{connected}</strong> / {rows?.length ?? 0} {t('kpi.connected')}
+          </span>
+          <span className="hq-kpi">
+            <strong>{rows?.reduce((n, r) => n + r.waitingNow, 0) ?? 0}</strong> {t('kpi.waiting')}
+          </span>
+          <span className="hq-kpi">
+            <strong>{rows?.reduce((n, r) => n + r.issuedToday, 0) ?? 0}</strong> {t('kpi.issued')}
+          </span>
+        </div>
+        <div className="staff-tools">
+          <ConnectionBadge connected={live} />
+          <span className="staff-user" data-testid="head-office-user">
+            {session.staffId}
+          </span>
+          <LanguageSwitch />
+          <button type="button" className="staff-signout" onClick={signOut} data-testid="logout">
+            {t('common:login.logout')}
+          </button>
+        </div>
+      </header>
+      <main className="hq-main">
+        <section className="hq-panel">
+          <div className="hq-panel-head">
+            <h2>{t('board.title')}</h2>
+            <span className="hq-note">{t('board.hint')}</span>
+          </div>
+          {error && (
+            <div className="hq-error" role="alert">
+              {error}
+            </div>
+          )}
+          {!rows ? (
+            !error && <p className="hq-empty">{t('common:loading')}</p>
+          ) : rows.length === 0 ? (
+            <p className="hq-empty">{t('board.none')}</p>
+          ) : (
+            <table className="hq-table" data-testid="hq-board">
+              <thead>
+                <tr>
+                  <th scope="col">{t('board.branch')}</th>
+                  <th scope="col">{t('board.state')}</th>
+                  <th scope="col" className="num">
+                    {t('board.waiting')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('board.issued')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('board.offset')}
+                  </th>
+                  <th scope="col">{t('board.bundle')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rows.map((r) => (
+                  <tr key={r.id} data-testid="hq-row" data-branch={r.id} data-connected={r.connected ? 'yes' : 'no'}>
+                    <td>
+                      <strong>{localized(r.name) || r.id}</strong>
+                      <div className="hq-sub mono">{r.id}</div>
+                    </td>
+                    <td>
+                      <span className={`hq-pill ${r.connected ? 'is-on' : 'is-off'}`}>{t(r.connected ? 'board.connected' : 'board.disconnected')}</span>
+                      <div className="hq-sub">{r.since ? t('board.since', { time: formatDateTime(r.since) }) : t('board.never')}</div>
+                    </td>
+                    <td className="num" data-testid="hq-waiting">
+                      {r.waitingNow}
+                    </td>
+                    <td className="num" data-testid="hq-issued">
+                      {r.issuedToday}
+                    </td>
+                    <td className="num mono">{r.acknowledgedOffset.toLocaleString()}</td>
+                    <td className="mono">{r.bundleVersion ?? '—'}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,87 @@
+/**
+ * The head office's branches board in Chromium, on a real PostgreSQL: head office started from its
+ * built entry (migrate, add-staff, add-branch, serve), a branch ships its journal with its
+ * credential, the board shows it (zh-CN), and a second batch updates the row live (en). A branch
+ * never heard from shows as such. Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { shot, VIEWPORTS } from './helpers';
+
+const ROOT = resolve(__dirname, '../..');
+const ENTRY = resolve(ROOT, 'out/main/head-office.js');
+
+let db: TestDatabase;
+let server: ChildProcess | null = null;
+const port = 19000 + (process.pid % 1000);
+const url = `http://127.0.0.1:${port}`;
+
+function cli(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  const r = spawnSync(process.execPath, [ENTRY, ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`head-office ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** axe with every rule: nothing critical, serious or moderate. */
+async function axe(page: Page, name: string) {
+  const result = await new AxeBuilder({ page }).analyze();
+  const found = result.violations
+    .filter((v) => v.impact === 'critical' || v.impact === 'serious' || v.impact === 'moderate')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} -> ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  expect(found, `axe on ${name}`).toEqual([]);
+}
+
+test.afterAll(async () => {
+  server?.kill('SIGTERM');
+  await db?.drop();
+});
+
+test('the branches board: a branch ships, the board shows it and follows it live (zh-CN, then en)', async ({ browser }) => {
+  db = await createTestDatabase('lobby_e2e_ho');
+  const env = { HEAD_OFFICE_PG_URL: db.url, HEAD_OFFICE_PORT: String(port), HEAD_OFFICE_HOST: '127.0.0.1', HEAD_OFFICE_LOG_LEVEL: 'warn' };
+  cli(env, 'migrate');
+  cli(env, 'add-staff', 'hq01', '--role=analyst', '--pin=482193');
+  const credential = cli(env, 'add-branch', '350102001', '--name-zh=鼓楼支行', '--name-en=Gulou Branch').trimEnd().split('\n').at(-1)!;
+  cli(env, 'add-branch', '350102002', '--name-zh=台江支行', '--name-en=Taijiang Branch');
+  server = spawn(process.execPath, [ENTRY, 'serve'], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  await expect.poll(async () => (await fetch(`${url}/readyz`).catch(() => null))?.status ?? 0, { timeout: 20_000 }).toBe(200);
+
+  const state = (waitingNow: number) => ({ branchName: { 'zh-CN': '鼓楼支行', en: 'Gulou Branch' }, timeZone: 'Asia/Shanghai', businessDate: '2026-12-04', waitingNow, bundleVersion: null });
+  const issued = (from: number, n: number) => Array.from({ length: n }, (_, i) => ({ offset: from + i, type: 'ticket.issued', at: Date.parse('2026-12-04T02:00:00Z') + i * 60_000, data: { number: `A00${from + i}` } }));
+  const ship = (body: unknown) =>
+    fetch(`${url}/api/v1/link/journal`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${credential}` }, body: JSON.stringify(body) });
+  expect((await ship({ stream: 'events', after: 0, entries: issued(1, 5), state: state(4) })).status).toBe(200);
+
+  const page = await (await browser.newContext({ viewport: VIEWPORTS.admin, locale: 'zh-CN' })).newPage();
+  await page.goto(`${url}/`);
+  await expect(page).toHaveURL(/\/head-office$/);
+  await expect(page.getByTestId('head-office-login')).toBeVisible();
+  await axe(page, 'head-office-login');
+  await page.getByTestId('login-staff-id').fill('hq01');
+  await page.getByTestId('login-pin').fill('482193');
+  await page.getByTestId('login-submit').click();
+  const gulou = page.locator('[data-testid="hq-row"][data-branch="350102001"]');
+  await expect(gulou).toContainText('鼓楼支行');
+  await expect(gulou).toHaveAttribute('data-connected', 'yes');
+  await expect(gulou.getByTestId('hq-waiting')).toHaveText('4');
+  await expect(gulou.getByTestId('hq-issued')).toHaveText('5');
+  await expect(page.locator('[data-testid="hq-row"][data-branch="350102002"]')).toContainText('从未连接');
+  await expect(page.getByTestId('hq-connected')).toContainText('1 / 2');
+  await shot(page, 'head-office-board-zh');
+  await axe(page, 'head-office-board-zh');
+
+  // A second batch: the row follows without a reload.
+  await page.getByTestId('lang-en').first().click();
+  expect((await ship({ stream: 'events', after: 5, entries: issued(6, 2), state: state(7) })).status).toBe(200);
+  await expect(gulou.getByTestId('hq-waiting')).toHaveText('7');
+  await expect(gulou.getByTestId('hq-issued')).toHaveText('7');
+  await expect(gulou).toContainText('Connected');
+  await expect(page.locator('[data-testid="hq-row"][data-branch="350102002"]')).toContainText('never heard from');
+  await shot(page, 'head-office-board-en');
+  await axe(page, 'head-office-board-en');
+  const headers = (await fetch(`${url}/head-office`)).headers;
+  expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+});
