@@ -10,6 +10,8 @@
  * carries the lobby's state now (waiting, business date), so the board is current between events.
  */
 import { z } from 'zod';
+import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from './branch-config';
+import { mergeDeep } from './branch-file';
 
 export const LINK_STREAMS = ['events', 'audit'] as const;
 export type LinkStream = (typeof LINK_STREAMS)[number];
@@ -61,6 +63,72 @@ export interface JournalAck {
   stored: number;
 }
 
+// ---------------------------------------------------------------- bundles (configuration down)
+
+/**
+ * What a bundle carries: any part of the branch rules (offer weights, contact caps and
+ * suppressions, control-group shares, reminders, green-channel routing, queue policy …), laid
+ * over each branch's own rules. A branch's time zone is its own and never comes in a bundle.
+ */
+export const BundleContentSchema = z.strictObject({
+  rules: z
+    .record(z.string(), z.unknown())
+    .refine((r) => !('timeZone' in r), { message: "a branch's time zone is set at the branch, not in a bundle" })
+    .optional(),
+});
+export type BundleContent = z.infer<typeof BundleContentSchema>;
+
+/** The branch rules a bundle gives a branch: its rules with the bundle's laid over them, checked. */
+export function rulesWithBundle(current: BranchRules, content: BundleContent): z.ZodSafeParseResult<BranchRules> {
+  return BranchRulesSchema.safeParse(mergeDeep(current, content.rules ?? {}));
+}
+
+/** Checked at head office before publishing: the bundle over the default rules must be valid rules. */
+export function checkBundle(content: unknown): { ok: true; content: BundleContent } | { ok: false; problems: string[] } {
+  const parsed = BundleContentSchema.safeParse(content);
+  if (!parsed.success) return { ok: false, problems: parsed.error.issues.map((i) => `${i.path.join('.') || '(bundle)'}: ${i.message}`) };
+  const rules = rulesWithBundle(DEFAULT_BRANCH_RULES, parsed.data);
+  if (!rules.success) return { ok: false, problems: rules.error.issues.map((i) => `rules.${i.path.join('.')}: ${i.message}`) };
+  return { ok: true, content: parsed.data };
+}
+
+export const PublishBundleSchema = z.strictObject({
+  content: z.unknown(),
+  /** Every branch, or the ones named. */
+  branches: z.union([z.literal('all'), z.array(BranchIdSchema).min(1).max(1000)]),
+  note: z.string().max(200).default(''),
+});
+
+/** What head office offers a branch: the newest bundle for it after the one it runs. */
+export interface OfferedBundle {
+  version: number;
+  content: BundleContent;
+}
+
+export const BundleReportSchema = z.strictObject({
+  version: z.number().int().min(1),
+  applied: z.boolean(),
+  /** Why the branch refused it (what did not validate there). */
+  reason: z.string().max(1000).nullable(),
+});
+export type BundleReport = z.infer<typeof BundleReportSchema>;
+
+export interface BundleInfo {
+  version: number;
+  note: string;
+  createdBy: string;
+  createdAt: string;
+  /** 'all', or the branch ids it was published to. */
+  branches: 'all' | string[];
+  /** Branches running it now. */
+  running: string[];
+  /** Branches that refused it, with their reason. */
+  refused: { branchId: string; reason: string }[];
+}
+export interface BundlesResponse {
+  bundles: BundleInfo[];
+}
+
 /** One branch on the head office's board. */
 export interface BranchBoardRow {
   id: string;
@@ -76,6 +144,8 @@ export interface BranchBoardRow {
   issuedToday: number;
   waitingNow: number;
   bundleVersion: number | null;
+  /** The last bundle this branch refused (it keeps running `bundleVersion`), with its reason. */
+  bundleRefused: { version: number; reason: string } | null;
 }
 export interface BranchesResponse {
   branches: BranchBoardRow[];
@@ -116,6 +186,11 @@ export const HEAD_OFFICE_ROUTES = {
   login: hoRoute<HeadOfficeLoginResponse>()({ method: 'POST', path: '/api/v1/auth/login', access: 'public', body: HeadOfficeLoginSchema }),
   branches: hoRoute<BranchesResponse>()({ method: 'GET', path: '/api/v1/branches', access: 'staff' }),
   journal: hoRoute<JournalAck>()({ method: 'POST', path: '/api/v1/link/journal', access: 'branch', body: JournalBatchSchema }),
+  bundles: hoRoute<BundlesResponse>()({ method: 'GET', path: '/api/v1/bundles', access: 'staff' }),
+  publishBundle: hoRoute<{ version: number }>()({ method: 'POST', path: '/api/v1/bundles', access: 'staff', body: PublishBundleSchema }),
+  /** 200 with the bundle to apply, or 204 when the branch runs the newest one for it (`?running=`). */
+  offeredBundle: hoRoute<OfferedBundle | null>()({ method: 'GET', path: '/api/v1/link/bundle', access: 'branch' }),
+  bundleReport: hoRoute<null>()({ method: 'POST', path: '/api/v1/link/bundle-report', access: 'branch', body: BundleReportSchema }),
 } as const;
 export type HeadOfficeRoutes = typeof HEAD_OFFICE_ROUTES;
 export type HeadOfficeRouteName = keyof HeadOfficeRoutes;

@@ -10,8 +10,12 @@ import {
   type BranchBoardRow,
   type HeadOfficeLoginResponse,
   type HeadOfficeRole,
+  type BundleInfo,
+  type BundleReport,
   type JournalAck,
   type JournalBatch,
+  type OfferedBundle,
+  checkBundle,
 } from '../domain/head-office';
 import { inTransaction, type Pool } from './db';
 import { DUMMY_HASH, hashSecret, newToken, tokenDigest, verifySecret } from './secrets';
@@ -47,6 +51,8 @@ interface BranchRow {
   events_acked: string;
   waiting_now: number;
   bundle_version: number | null;
+  bundle_refused_version: number | null;
+  bundle_refused_reason: string | null;
   issued_today: string;
 }
 
@@ -185,6 +191,7 @@ export class HeadOffice {
     const rows = (
       await this.pool.query<BranchRow>(
         `SELECT b.id, b.name_zh, b.name_en, b.last_seen_at, b.connected_since, b.events_acked, b.waiting_now, b.bundle_version,
+           b.bundle_refused_version, b.bundle_refused_reason,
            (SELECT count(*) FROM ho_journal j WHERE j.branch_id = b.id AND j.stream = 'events' AND j.type = 'ticket.issued' AND j.business_date = b.business_date) AS issued_today
          FROM ho_branch b ORDER BY b.id`,
       )
@@ -209,7 +216,80 @@ export class HeadOffice {
       issuedToday: Number(r.issued_today),
       waitingNow: r.waiting_now,
       bundleVersion: r.bundle_version,
+      bundleRefused: r.bundle_refused_version !== null ? { version: r.bundle_refused_version, reason: r.bundle_refused_reason ?? '' } : null,
     };
+  }
+
+  // ------------------------------------------------------------ bundles
+
+  /** Publishes a bundle (checked first: over the default rules it must give valid rules) to every branch or the ones named. */
+  async publishBundle(content: unknown, branches: 'all' | string[], note: string, by: string): Promise<{ version: number }> {
+    const checked = checkBundle(content);
+    if (!checked.ok) throw new HeadOfficeError('validation_failed', 'invalid_bundle', checked.problems.slice(0, 5).join('; '));
+    return inTransaction(this.pool, async (c) => {
+      if (branches !== 'all') {
+        const known = new Set((await c.query<{ id: string }>('SELECT id FROM ho_branch WHERE id = ANY($1)', [branches])).rows.map((r) => r.id));
+        const unknown = branches.filter((b) => !known.has(b));
+        if (unknown.length) throw new HeadOfficeError('not_found', 'branch_not_found', `unknown branches: ${unknown.slice(0, 10).join(', ')}`);
+      }
+      const r = await c.query<{ version: number }>('INSERT INTO ho_bundle (content, note, all_branches, created_by) VALUES ($1, $2, $3, $4) RETURNING version', [
+        JSON.stringify(checked.content),
+        note,
+        branches === 'all',
+        by,
+      ]);
+      const version = r.rows[0]!.version;
+      if (branches !== 'all') await c.query('INSERT INTO ho_bundle_branch (version, branch_id) SELECT $1, unnest($2::text[])', [version, branches]);
+      return { version };
+    });
+  }
+
+  /** The newest bundle for a branch after the one it runs and the one it last refused; null when none. */
+  async offeredBundle(branchId: string, running: number): Promise<OfferedBundle | null> {
+    const row = (
+      await this.pool.query<{ version: number; content: OfferedBundle['content'] }>(
+        `SELECT b.version, b.content FROM ho_bundle b, ho_branch r
+          WHERE r.id = $1 AND b.version > GREATEST($2, COALESCE(r.bundle_refused_version, 0))
+            AND (b.all_branches OR EXISTS (SELECT 1 FROM ho_bundle_branch t WHERE t.version = b.version AND t.branch_id = $1))
+          ORDER BY b.version DESC LIMIT 1`,
+        [branchId, running],
+      )
+    ).rows[0];
+    return row ? { version: row.version, content: row.content } : null;
+  }
+
+  /** What a branch did with a bundle: it runs it now, or it refused it (and keeps the last good one). */
+  async bundleReport(branchId: string, report: BundleReport): Promise<void> {
+    if (report.applied) {
+      await this.pool.query('UPDATE ho_branch SET bundle_version = $2, bundle_reported_at = now() WHERE id = $1', [branchId, report.version]);
+    } else {
+      await this.pool.query('UPDATE ho_branch SET bundle_refused_version = $2, bundle_refused_reason = $3, bundle_reported_at = now() WHERE id = $1', [
+        branchId,
+        report.version,
+        report.reason ?? 'refused',
+      ]);
+    }
+  }
+
+  async bundles(): Promise<BundleInfo[]> {
+    const rows = (
+      await this.pool.query<{ version: number; note: string; created_by: string; created_at: Date; all_branches: boolean; targets: string[] | null; running: string[] | null; refused: { branchId: string; reason: string }[] | null }>(
+        `SELECT b.version, b.note, b.created_by, b.created_at, b.all_branches,
+           (SELECT array_agg(t.branch_id ORDER BY t.branch_id) FROM ho_bundle_branch t WHERE t.version = b.version) AS targets,
+           (SELECT array_agg(r.id ORDER BY r.id) FROM ho_branch r WHERE r.bundle_version = b.version) AS running,
+           (SELECT json_agg(json_build_object('branchId', r.id, 'reason', r.bundle_refused_reason) ORDER BY r.id) FROM ho_branch r WHERE r.bundle_refused_version = b.version) AS refused
+         FROM ho_bundle b ORDER BY b.version DESC LIMIT 100`,
+      )
+    ).rows;
+    return rows.map((r) => ({
+      version: r.version,
+      note: r.note,
+      createdBy: r.created_by,
+      createdAt: r.created_at.toISOString(),
+      branches: r.all_branches ? 'all' : (r.targets ?? []),
+      running: r.running ?? [],
+      refused: r.refused ?? [],
+    }));
   }
 }
 

@@ -62,4 +62,26 @@ CREATE TABLE ho_journal (
 CREATE INDEX ho_journal_day ON ho_journal (branch_id, business_date, type);
 `,
   },
+  {
+    version: 2,
+    name: 'bundles published to branches, and what each branch reports',
+    sql: `
+CREATE TABLE ho_bundle (
+  version       SERIAL PRIMARY KEY,
+  content       JSONB NOT NULL,
+  note          TEXT NOT NULL DEFAULT '',
+  all_branches  BOOLEAN NOT NULL,
+  created_by    TEXT NOT NULL REFERENCES ho_staff(id),
+  created_at    TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE ho_bundle_branch (
+  version    INTEGER NOT NULL REFERENCES ho_bundle(version),
+  branch_id  TEXT NOT NULL REFERENCES ho_branch(id),
+  PRIMARY KEY (version, branch_id)
+);
+ALTER TABLE ho_branch ADD COLUMN bundle_refused_version INTEGER;
+ALTER TABLE ho_branch ADD COLUMN bundle_refused_reason TEXT;
+ALTER TABLE ho_branch ADD COLUMN bundle_reported_at TIMESTAMPTZ;
+`,
+  },
 ];

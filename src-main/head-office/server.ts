@@ -9,6 +9,9 @@
  *   POST /api/v1/auth/login {staffId, pin}    head-office staff (admin, analyst)
  *   GET  /api/v1/branches                     the branches board
  *   POST /api/v1/link/journal                 a branch ships its journal (branch credential)
+ *   GET  /api/v1/bundles, POST /api/v1/bundles  the bundles; publish one (admin)
+ *   GET  /api/v1/link/bundle?running=N        a branch asks for a newer bundle (200, or 204)
+ *   POST /api/v1/link/bundle-report           a branch says it runs a bundle, or why it refused it
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -21,7 +24,7 @@ import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { ZodError, type ZodType } from 'zod';
 import { ERROR_STATUS } from '../domain/contracts';
-import { HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, type BranchBoardRow } from '../domain/head-office';
+import { BundleReportSchema, HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, PublishBundleSchema, type BranchBoardRow } from '../domain/head-office';
 import { HeadOffice, HeadOfficeError } from './head-office';
 
 const STATUS = ERROR_STATUS;
@@ -150,6 +153,31 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
       });
     }
     return { stream: ack.stream, acknowledged: ack.acknowledged, stored: ack.stored };
+  });
+
+  app.get(HEAD_OFFICE_ROUTES.bundles.path, async (req) => {
+    await ho.staffOf(req.headers.authorization, ['admin', 'analyst']);
+    return { bundles: await ho.bundles() };
+  });
+  app.post(HEAD_OFFICE_ROUTES.publishBundle.path, async (req, reply) => {
+    const who = await ho.staffOf(req.headers.authorization, ['admin']);
+    const body = parse(PublishBundleSchema, req.body);
+    const published = await ho.publishBundle(body.content, body.branches, body.note, who.staffId);
+    return reply.code(201).send(published);
+  });
+  app.get(HEAD_OFFICE_ROUTES.offeredBundle.path, async (req, reply) => {
+    const branchId = await ho.branchOf(req.headers.authorization);
+    const running = Number((req.query as { running?: string }).running ?? 0);
+    if (!Number.isInteger(running) || running < 0) throw new HeadOfficeError('validation_failed', 'invalid_input', 'running: the bundle version the branch runs (0: none)');
+    const offered = await ho.offeredBundle(branchId, running);
+    return offered ? offered : reply.code(204).send();
+  });
+  app.post(HEAD_OFFICE_ROUTES.bundleReport.path, async (req, reply) => {
+    const branchId = await ho.branchOf(req.headers.authorization);
+    await ho.bundleReport(branchId, parse(BundleReportSchema, req.body));
+    const row = await ho.boardRow(branchId);
+    if (row) boardChanged(row);
+    return reply.code(204).send();
   });
 
   await app.listen({ port: options.port, host: options.host });

@@ -47,6 +47,7 @@ import { Readiness } from './operations/readiness';
 import { SnapshotCache } from './realtime/snapshot-cache';
 import { Fleet } from './devices/fleet';
 import { JournalShipper } from './head-office-link/journal-shipper';
+import { BundleApplier } from './head-office-link/bundles';
 import { HubMetrics } from './operations/metrics';
 import { listBackups, lockDataDir, takeBackup } from './operations/backups';
 import { nightlyBackupDue } from './operations/nightly';
@@ -166,6 +167,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     const fleet = new Fleet(db, branch.id, journal, now, (kind) => metrics.deviceAlert(kind));
     // The outbox to head office, when this branch has one: the lobby never waits on it.
     const waitingNow = db.prepare("SELECT count(*) FROM ticket WHERE branch_id = ? AND business_date = ? AND status = 'waiting'").pluck();
+    const bundles = new BundleApplier(db, branch.id, journal, now);
     const shipper =
       config.headOfficeUrl && config.headOfficeCredential
         ? new JournalShipper(
@@ -173,9 +175,17 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
             branch.id,
             () => {
               const date = businessDate(new Date(now()), branch.rules.timeZone);
-              return { branchName: branch.name, timeZone: branch.rules.timeZone, businessDate: date, waitingNow: waitingNow.get(branch.id, date) as number, bundleVersion: null };
+              return { branchName: branch.name, timeZone: branch.rules.timeZone, businessDate: date, waitingNow: waitingNow.get(branch.id, date) as number, bundleVersion: bundles.running() };
             },
-            { url: config.headOfficeUrl, credential: config.headOfficeCredential, now, onProblem: (m) => app.log.warn(m) },
+            {
+              url: config.headOfficeUrl,
+              credential: config.headOfficeCredential,
+              now,
+              onProblem: (m) => app.log.warn(m),
+              bundles,
+              onBundle: (version, outcome) =>
+                outcome.applied ? app.log.info({ version, changes: outcome.changes }, 'bundle from head office applied') : app.log.warn({ version, reason: outcome.reason }, 'bundle from head office refused; the last good one stays'),
+            },
           )
         : null;
     const realtime = new LobbyRealtime(

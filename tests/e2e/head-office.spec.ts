@@ -2,7 +2,8 @@
  * The head office's branches board in Chromium, on a real PostgreSQL: head office started from its
  * built entry (migrate, add-staff, add-branch, serve), a branch ships its journal with its
  * credential, the board shows it (zh-CN), and a second batch updates the row live (en). A branch
- * never heard from shows as such. Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}.
+ * never heard from shows as such; an administrator publishes a bundle (a wrong one is refused first).
+ * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-bundles-en.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -44,6 +45,7 @@ test('the branches board: a branch ships, the board shows it and follows it live
   const env = { HEAD_OFFICE_PG_URL: db.url, HEAD_OFFICE_PORT: String(port), HEAD_OFFICE_HOST: '127.0.0.1', HEAD_OFFICE_LOG_LEVEL: 'warn' };
   cli(env, 'migrate');
   cli(env, 'add-staff', 'hq01', '--role=analyst', '--pin=482193');
+  cli(env, 'add-staff', 'hq00', '--role=admin', '--pin=739251');
   const credential = cli(env, 'add-branch', '350102001', '--name-zh=鼓楼支行', '--name-en=Gulou Branch').trimEnd().split('\n').at(-1)!;
   cli(env, 'add-branch', '350102002', '--name-zh=台江支行', '--name-en=Taijiang Branch');
   server = spawn(process.execPath, [ENTRY, 'serve'], { env: { ...process.env, ...env }, stdio: 'ignore' });
@@ -82,6 +84,32 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await expect(page.locator('[data-testid="hq-row"][data-branch="350102002"]')).toContainText('never heard from');
   await shot(page, 'head-office-board-en');
   await axe(page, 'head-office-board-en');
+  // An analyst sees the bundles but cannot publish.
+  await page.getByTestId('hq-tab-bundles').click();
+  await expect(page.getByTestId('hq-bundles')).toBeVisible();
+  await expect(page.getByTestId('hq-bundle-publish')).toHaveCount(0);
+
+  // An administrator publishes one to a chosen branch: checked first, then listed.
+  const adminPage = await (await browser.newContext({ viewport: VIEWPORTS.admin, locale: 'en' })).newPage();
+  await adminPage.goto(`${url}/head-office`);
+  await adminPage.getByTestId('login-staff-id').fill('hq00');
+  await adminPage.getByTestId('login-pin').fill('739251');
+  await adminPage.getByTestId('login-submit').click();
+  await adminPage.getByTestId('lang-en').first().click();
+  await adminPage.getByTestId('hq-tab-bundles').click();
+  await adminPage.getByTestId('hq-bundle-content').fill('{"rules": {"ticketNumberWidth": 9}}');
+  await adminPage.getByTestId('hq-bundle-publish').click();
+  await expect(adminPage.getByTestId('hq-bundle-error')).toContainText('rules.ticketNumberWidth');
+  await adminPage.getByTestId('hq-bundle-content').fill('{"rules": {"ticketNumberWidth": 4}}');
+  await adminPage.getByTestId('hq-bundle-note').fill('four-digit numbers');
+  await adminPage.getByTestId('hq-bundle-all').uncheck();
+  await adminPage.getByTestId('hq-bundle-branch-350102001').check();
+  await adminPage.getByTestId('hq-bundle-publish').click();
+  await expect(adminPage.getByTestId('hq-bundle-done')).toContainText('Bundle 1 published');
+  await expect(adminPage.locator('[data-testid="hq-bundle-row"][data-version="1"]')).toContainText('350102001');
+  await shot(adminPage, 'head-office-bundles-en');
+  await axe(adminPage, 'head-office-bundles-en');
+
   const headers = (await fetch(`${url}/head-office`)).headers;
   expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
 });

@@ -16,6 +16,7 @@ import type { BranchBoardRow, BranchesResponse, JournalBatch } from '../../src-m
 import { createHub, type Hub } from '../../src-main/hub/create-hub';
 import { createPool, migrate, type Pool } from '../../src-main/head-office/db';
 import { HeadOffice } from '../../src-main/head-office/head-office';
+import { HEAD_OFFICE_MIGRATIONS } from '../../src-main/head-office/migrations';
 import { startHeadOfficeServer, type RunningHeadOffice } from '../../src-main/head-office/server';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 
@@ -244,7 +245,7 @@ describe('the command line', () => {
       const refused = await run('serve');
       expect(refused.code).toBe(1);
       expect(refused.err).toMatch(/needs migrations 1.*migrate/);
-      expect(await run('migrate')).toMatchObject({ code: 0, out: 'applied migrations 1\n' });
+      expect(await run('migrate')).toMatchObject({ code: 0, out: `applied migrations ${HEAD_OFFICE_MIGRATIONS.map((m) => m.version).join(', ')}\n` });
       expect(await run('migrate')).toMatchObject({ code: 0, out: 'the database is up to date\n' });
       expect((await run('add-staff', 'hq02', '--role=analyst', '--pin=739251')).code).toBe(0);
       expect((await run('add-staff', 'hq03', '--role=boss', '--pin=739251')).code).toBe(2);
@@ -256,6 +257,57 @@ describe('the command line', () => {
       expect((await run('dance')).code).toBe(2);
     } finally {
       await db.drop();
+    }
+  }, 60_000);
+});
+
+describe('bundles', () => {
+  it('a bundle published to a branch is applied there in one step; a bundle the branch cannot run is refused with the reason and the last good one stays', async () => {
+    const { credential } = await ho.addBranch('350100906');
+    const hub = await branchHub(server.url, credential);
+    const rulesAt = () => {
+      const db = new Database(join(hub.dataDir, 'branch.db'), { readonly: true });
+      const r = JSON.parse(db.prepare('SELECT rules_json FROM branch').pluck().get() as string) as { ticketNumberWidth: number; greenChannel: { destinationServiceCode: string } };
+      db.close();
+      return r;
+    };
+    const publish = async (body: unknown) =>
+      fetch(`${server.url}/api/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify(body) });
+    try {
+      // Checked at head office first: a bundle that is not valid rules is not published.
+      const invalid = await publish({ content: { rules: { ticketNumberWidth: 9 } }, branches: ['350100906'] });
+      expect(invalid.status).toBe(400);
+      expect(((await invalid.json()) as { error: { message: string } }).error.message).toMatch(/rules\.ticketNumberWidth/);
+      const tz = await publish({ content: { rules: { timeZone: 'Europe/Paris' } }, branches: 'all' });
+      expect(tz.status).toBe(400);
+
+      const good = await publish({ content: { rules: { ticketNumberWidth: 4 } }, branches: ['350100906'], note: 'four-digit numbers' });
+      expect(good.status).toBe(201);
+      const { version } = (await good.json()) as { version: number };
+      const applied = await waitFor('the bundle applied at the branch', async () => (await board()).find((b) => b.id === '350100906' && b.bundleVersion === version));
+      expect(applied.bundleRefused).toBeNull();
+      expect(rulesAt().ticketNumberWidth).toBe(4);
+      const audit = new Database(join(hub.dataDir, 'branch.db'), { readonly: true });
+      const entry = audit.prepare("SELECT actor, detail_json FROM audit_log WHERE action = 'branch.setup' AND actor = 'head-office'").get() as { actor: string; detail_json: string };
+      audit.close();
+      expect(JSON.parse(entry.detail_json)).toMatchObject({ bundleVersion: version, changes: ['ticketNumberWidth 3 → 4'] });
+
+      // Valid rules in general, but this branch has no service Z: refused there, with the reason.
+      const bad = await publish({ content: { rules: { greenChannel: { destinationServiceCode: 'Z' } } }, branches: ['350100906'] });
+      const badVersion = ((await bad.json()) as { version: number }).version;
+      const refused = await waitFor('the refusal reported', async () => (await board()).find((b) => b.id === '350100906' && b.bundleRefused?.version === badVersion));
+      expect(refused.bundleRefused!.reason).toMatch(/no service "Z"/);
+      expect(refused.bundleVersion).toBe(version);
+      expect(rulesAt().greenChannel.destinationServiceCode).not.toBe('Z');
+      const list = (await (await fetch(`${server.url}/api/v1/bundles`, { headers: { authorization: `Bearer ${adminToken}` } })).json()) as { bundles: { version: number; running: string[]; refused: { branchId: string }[] }[] };
+      expect(list.bundles.find((b) => b.version === version)!.running).toContain('350100906');
+      expect(list.bundles.find((b) => b.version === badVersion)!.refused.map((r) => r.branchId)).toEqual(['350100906']);
+      // The branch runs on; the bundle is not offered again.
+      expect(await tickets(hub, 3, 'after-bundles')).toEqual([201, 201, 201]);
+      const offered = await fetch(`${server.url}/api/v1/link/bundle?running=${version}`, { headers: { authorization: `Bearer ${credential}` } });
+      expect(offered.status).toBe(204);
+    } finally {
+      await hub.close();
     }
   }, 60_000);
 });

@@ -656,6 +656,18 @@ CREATE TABLE head_office_link (
 ) STRICT;
 `,
   },
+  // Bundles from head office: each one applied here (the newest is the one the branch runs).
+  {
+    version: 15,
+    name: 'bundles applied from head office',
+    sql: `
+CREATE TABLE head_office_bundle (
+  version       INTEGER PRIMARY KEY,
+  applied_at    INTEGER NOT NULL,
+  content_json  TEXT NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -8,10 +8,13 @@
  * read and sent outside any ticket's transaction. With nothing new, a heartbeat every 10 seconds
  * keeps the branch "connected" on the board with its waiting count.
  */
-import { LINK_BATCH_MAX, type JournalAck, type JournalEntry, type LinkStream, type LobbyState } from '../../domain/head-office';
+import { LINK_BATCH_MAX, type JournalAck, type JournalEntry, type LinkStream, type LobbyState, type OfferedBundle } from '../../domain/head-office';
 import type { Db } from '../db/open';
+import type { BundleApplier } from './bundles';
 
 const HEARTBEAT_MS = 10_000;
+/** How often the branch asks head office for a newer bundle. */
+const BUNDLE_CHECK_MS = 5_000;
 const FIRST_RETRY_MS = 1_000;
 const MAX_RETRY_MS = 60_000;
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -22,6 +25,10 @@ export interface ShipperOptions {
   now: () => number;
   /** Where a failure is told (the hub's log). */
   onProblem?: (message: string) => void;
+  /** A bundle applied or refused (the hub's log; a running hub follows the set-up's revision). */
+  onBundle?: (version: number, outcome: { applied: boolean; reason?: string; changes?: string[] }) => void;
+  /** Applies bundles from head office (none: this branch takes none). */
+  bundles?: BundleApplier;
   fetchImpl?: typeof fetch;
 }
 
@@ -39,6 +46,7 @@ export class JournalShipper {
   private failures = 0;
   private retryAt = 0;
   private lastSentAt = 0;
+  private lastBundleCheck = 0;
   private lastOkAt: number | null = null;
   private lastError: string | null = null;
 
@@ -94,6 +102,7 @@ export class JournalShipper {
         }
       }
       if (sent === 0 && this.options.now() - this.lastSentAt >= HEARTBEAT_MS) await this.send('events', []);
+      if (this.options.bundles && this.options.now() - this.lastBundleCheck >= BUNDLE_CHECK_MS) await this.checkBundle(this.options.bundles);
       this.failures = 0;
       this.retryAt = 0;
     } catch (err) {
@@ -105,6 +114,26 @@ export class JournalShipper {
     } finally {
       this.inFlight = false;
     }
+  }
+
+  /** Asks head office for a newer bundle; applies it or refuses it here, and says which. */
+  private async checkBundle(bundles: BundleApplier): Promise<void> {
+    const base = this.options.url.replace(/\/+$/, '');
+    const headers = { authorization: `Bearer ${this.options.credential}` };
+    const res = await (this.options.fetchImpl ?? fetch)(`${base}/api/v1/link/bundle?running=${bundles.running() ?? 0}`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    this.lastBundleCheck = this.options.now();
+    if (res.status === 204) return;
+    if (res.status !== 200) throw new Error(`bundle: HTTP ${res.status}`);
+    const offered = (await res.json()) as OfferedBundle;
+    const outcome = bundles.apply(offered);
+    this.options.onBundle?.(offered.version, outcome);
+    const report = await (this.options.fetchImpl ?? fetch)(`${base}/api/v1/link/bundle-report`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({ version: offered.version, applied: outcome.applied, reason: outcome.applied ? null : outcome.reason.slice(0, 1000) }),
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+    if (report.status !== 204) throw new Error(`bundle report: HTTP ${report.status}`);
   }
 
   private read(stream: LinkStream): JournalEntry[] {

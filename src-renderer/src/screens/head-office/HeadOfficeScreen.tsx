@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { io } from 'socket.io-client';
-import type { BranchBoardRow, HeadOfficeLoginResponse, HeadOfficeServerEvents } from '@domain/head-office';
+import type { BranchBoardRow, BundleInfo, HeadOfficeLoginResponse, HeadOfficeServerEvents } from '@domain/head-office';
 import { ApiError, headOfficeRequest } from '../../lib/api';
 import { ConnectionBadge, LanguageSwitch, StaffStyles } from '../../components/StaffLogin';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
@@ -104,6 +104,7 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
   const [rows, setRows] = useState<BranchBoardRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
+  const [tab, setTab] = useState<'board' | 'bundles'>('board');
 
   const load = useCallback(() => {
     headOfficeRequest('branches', session.token)
@@ -158,6 +159,13 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
             <strong>{rows?.reduce((n, r) => n + r.issuedToday, 0) ?? 0}</strong> {t('kpi.issued')}
           </span>
         </div>
+        <nav className="hq-tabs" role="tablist" aria-label={t('tabs.label')}>
+          {(['board', 'bundles'] as const).map((k) => (
+            <button key={k} type="button" role="tab" aria-selected={tab === k} className="hq-tab" onClick={() => setTab(k)} data-testid={`hq-tab-${k}`}>
+              {t(`tabs.${k}`)}
+            </button>
+          ))}
+        </nav>
         <div className="staff-tools">
           <ConnectionBadge connected={live} />
           <span className="staff-user" data-testid="head-office-user">
@@ -170,6 +178,8 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
         </div>
       </header>
       <main className="hq-main">
+        {tab === 'bundles' && <Bundles token={session.token} branches={rows ?? []} canPublish={session.role === 'admin'} />}
+        {tab === 'board' && (
         <section className="hq-panel">
           <div className="hq-panel-head">
             <h2>{t('board.title')}</h2>
@@ -220,14 +230,150 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
                       {r.issuedToday}
                     </td>
                     <td className="num mono">{r.acknowledgedOffset.toLocaleString()}</td>
-                    <td className="mono">{r.bundleVersion ?? '—'}</td>
+                    <td>
+                      <span className="mono">{r.bundleVersion ?? '—'}</span>
+                      {r.bundleRefused && (
+                        <div className="hq-refused" data-testid="hq-bundle-refused">
+                          {t('board.refused', { version: r.bundleRefused.version, reason: r.bundleRefused.reason })}
+                        </div>
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           )}
         </section>
+        )}
       </main>
     </div>
+  );
+}
+
+const EXAMPLE = '{\n  "rules": {\n    "ticketNumberWidth": 4\n  }\n}';
+
+/** Bundles: write one (JSON: any part of the branch rules), publish it to every branch or chosen ones, and see who runs or refused each. */
+function Bundles({ token, branches, canPublish }: { token: string; branches: BranchBoardRow[]; canPublish: boolean }) {
+  const { t } = useTranslation(['headOffice', 'common']);
+  const [list, setList] = useState<BundleInfo[] | null>(null);
+  const [text, setText] = useState(EXAMPLE);
+  const [note, setNote] = useState('');
+  const [all, setAll] = useState(true);
+  const [chosen, setChosen] = useState<string[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const load = useCallback(() => {
+    headOfficeRequest('bundles', token)
+      .then((r) => setList(r.bundles))
+      .catch((err) => setError(errorMessage(err)));
+  }, [token]);
+  useEffect(load, [load, branches]);
+  const publish = (e: FormEvent) => {
+    e.preventDefault();
+    setDone(null);
+    let content: unknown;
+    try {
+      content = JSON.parse(text);
+    } catch (err) {
+      return setError(t('bundles.notJson', { problem: err instanceof Error ? err.message : String(err) }));
+    }
+    if (!all && chosen.length === 0) return setError(t('bundles.chooseBranches'));
+    setBusy(true);
+    headOfficeRequest('publishBundle', token, { content, branches: all ? 'all' : chosen, note })
+      .then((r) => {
+        setError(null);
+        setDone(t('bundles.published', { version: r.version }));
+        load();
+      })
+      .catch((err) => setError(errorMessage(err)))
+      .finally(() => setBusy(false));
+  };
+  return (
+    <section className="hq-panel" data-testid="hq-bundles">
+      <div className="hq-panel-head">
+        <h2>{t('bundles.title')}</h2>
+        <span className="hq-note">{t('bundles.hint')}</span>
+      </div>
+      {canPublish && (
+        <form className="hq-form" onSubmit={publish}>
+          <label>
+            <span>{t('bundles.content')}</span>
+            <textarea rows={8} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} className="mono" data-testid="hq-bundle-content" />
+          </label>
+          <label>
+            <span>{t('bundles.note')}</span>
+            <input value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} data-testid="hq-bundle-note" />
+          </label>
+          <fieldset>
+            <legend>{t('bundles.to')}</legend>
+            <label className="hq-check">
+              <input type="checkbox" checked={all} onChange={(e) => setAll(e.target.checked)} data-testid="hq-bundle-all" />
+              {t('bundles.all')}
+            </label>
+            {!all &&
+              branches.map((b) => (
+                <label key={b.id} className="hq-check">
+                  <input
+                    type="checkbox"
+                    checked={chosen.includes(b.id)}
+                    onChange={(e) => setChosen((c) => (e.target.checked ? [...c, b.id] : c.filter((x) => x !== b.id)))}
+                    data-testid={`hq-bundle-branch-${b.id}`}
+                  />
+                  {localized(b.name) || b.id} <span className="mono">{b.id}</span>
+                </label>
+              ))}
+          </fieldset>
+          {error && (
+            <div className="hq-error" role="alert" data-testid="hq-bundle-error">
+              {error}
+            </div>
+          )}
+          {done && (
+            <div className="hq-ok" role="status" data-testid="hq-bundle-done">
+              {done}
+            </div>
+          )}
+          <button type="submit" className="hq-btn" disabled={busy} data-testid="hq-bundle-publish">
+            {t('bundles.publish')}
+          </button>
+        </form>
+      )}
+      {list && list.length > 0 && (
+        <table className="hq-table" data-testid="hq-bundle-list">
+          <thead>
+            <tr>
+              <th scope="col">{t('bundles.version')}</th>
+              <th scope="col">{t('bundles.note')}</th>
+              <th scope="col">{t('bundles.to')}</th>
+              <th scope="col">{t('bundles.running')}</th>
+              <th scope="col">{t('bundles.refusedBy')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((b) => (
+              <tr key={b.version} data-testid="hq-bundle-row" data-version={b.version}>
+                <td className="mono">
+                  {b.version}
+                  <div className="hq-sub">{formatDateTime(b.createdAt)} · {b.createdBy}</div>
+                </td>
+                <td>{b.note || '—'}</td>
+                <td>{b.branches === 'all' ? t('bundles.all') : b.branches.join(', ')}</td>
+                <td className="mono">{b.running.join(', ') || '—'}</td>
+                <td>
+                  {b.refused.length === 0
+                    ? '—'
+                    : b.refused.map((r) => (
+                        <div key={r.branchId} className="hq-refused">
+                          <span className="mono">{r.branchId}</span>: {r.reason}
+                        </div>
+                      ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
   );
 }
