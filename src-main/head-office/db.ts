@@ -9,7 +9,8 @@ export type Pool = pg.Pool;
 export type PoolClient = pg.PoolClient;
 
 export function createPool(url: string): Pool {
-  const pool = new pg.Pool({ connectionString: url, max: 10, idleTimeoutMillis: 30_000 });
+  // Enough connections for many branches' batches to commit together (PostgreSQL groups their flushes).
+  const pool = new pg.Pool({ connectionString: url, max: 32, idleTimeoutMillis: 30_000 });
   // An idle client that loses its connection must not take the process down.
   pool.on('error', () => {});
   return pool;

@@ -53,8 +53,15 @@ interface BranchRow {
   bundle_version: number | null;
   bundle_refused_version: number | null;
   bundle_refused_reason: string | null;
-  issued_today: string;
+  business_date: string | null;
+  issued_date: string | null;
+  issued_today: number;
 }
+
+/** One board row per branch: tickets today are kept on the branch row as batches arrive. */
+const BOARD_COLUMNS = `b.id, b.name_zh, b.name_en, b.last_seen_at, b.connected_since, b.events_acked, b.waiting_now, b.bundle_version,
+  b.bundle_refused_version, b.bundle_refused_reason, to_char(b.business_date, 'YYYY-MM-DD') AS business_date, to_char(b.issued_date, 'YYYY-MM-DD') AS issued_date, b.issued_today`;
+const BOARD_SELECT = `SELECT ${BOARD_COLUMNS} FROM ho_branch b`;
 
 export class HeadOffice {
   private readonly failures = new Map<string, { count: number; since: number }>();
@@ -146,61 +153,61 @@ export class HeadOffice {
    * (it continues after an offset head office does not hold) is refused with what head office
    * holds, so the branch resends from there; entries it holds already are skipped.
    */
-  async ingest(branchId: string, batch: JournalBatch): Promise<JournalAck & { gap: boolean }> {
+  async ingest(branchId: string, batch: JournalBatch): Promise<JournalAck & { gap: boolean; row: BranchBoardRow }> {
     const now = new Date(this.now());
+    const s = batch.state;
+    const column = batch.stream === 'events' ? 'events_acked' : 'audit_acked';
     return inTransaction(this.pool, async (c) => {
-      const column = batch.stream === 'events' ? 'events_acked' : 'audit_acked';
-      const row = (await c.query<{ acked: string; last_seen_at: Date | null }>(`SELECT ${column} AS acked, last_seen_at FROM ho_branch WHERE id = $1 FOR UPDATE`, [branchId])).rows[0];
+      // The lobby's state now; the row stays locked until the batch is stored (one batch per branch at a time).
+      const row = (
+        await c.query<BranchRow & { acked: string }>(
+          `UPDATE ho_branch b SET name_zh = $2, name_en = $3, time_zone = $4, business_date = $5, waiting_now = $6, bundle_version = $7,
+             connected_since = CASE WHEN last_seen_at IS NULL OR last_seen_at < $8::timestamptz - make_interval(secs => $9) THEN $8 ELSE connected_since END,
+             last_seen_at = $8, first_seen_at = COALESCE(first_seen_at, $8)
+           WHERE id = $1 RETURNING ${column} AS acked, ${BOARD_COLUMNS}`,
+          [branchId, s.branchName['zh-CN'], s.branchName.en, s.timeZone, s.businessDate, s.waitingNow, s.bundleVersion, now, CONNECTED_WITHIN_MS / 1000],
+        )
+      ).rows[0];
       if (!row) throw new HeadOfficeError('not_found', 'branch_not_found', `branch ${branchId} not found`);
       const acked = Number(row.acked);
-      const s = batch.state;
-      const back = row.last_seen_at === null || now.getTime() - row.last_seen_at.getTime() > CONNECTED_WITHIN_MS;
-      await c.query(
-        `UPDATE ho_branch SET name_zh = $2, name_en = $3, time_zone = $4, business_date = $5, waiting_now = $6, bundle_version = $7,
-           last_seen_at = $8, first_seen_at = COALESCE(first_seen_at, $8), connected_since = CASE WHEN $9 THEN $8 ELSE connected_since END
-         WHERE id = $1`,
-        [branchId, s.branchName['zh-CN'], s.branchName.en, s.timeZone, s.businessDate, s.waitingNow, s.bundleVersion, now, back],
-      );
-      if (batch.after > acked) return { stream: batch.stream, acknowledged: acked, stored: 0, gap: true };
+      if (batch.after > acked) return { stream: batch.stream, acknowledged: acked, stored: 0, gap: true, row: this.toRow(row) };
       const fresh = batch.entries.filter((e) => e.offset > acked);
-      let stored = 0;
-      if (fresh.length > 0) {
-        const r = await c.query(
-          `INSERT INTO ho_journal (branch_id, stream, branch_offset, type, at, business_date, data)
+      if (fresh.length === 0) return { stream: batch.stream, acknowledged: acked, stored: 0, gap: false, row: this.toRow(row) };
+      // Stored once each; the offset held and today's ticket count follow in the same statement.
+      const r = await c.query<BranchRow & { stored: string }>(
+        `WITH ins AS (
+           INSERT INTO ho_journal (branch_id, stream, branch_offset, type, at, business_date, data)
            SELECT $1, $2, o, t, a, d, j FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::date[], $7::jsonb[]) AS x(o, t, a, d, j)
-           ON CONFLICT DO NOTHING`,
-          [
-            branchId,
-            batch.stream,
-            fresh.map((e) => e.offset),
-            fresh.map((e) => e.type),
-            fresh.map((e) => new Date(e.at)),
-            fresh.map((e) => businessDate(new Date(e.at), s.timeZone)),
-            fresh.map((e) => JSON.stringify(e.data)),
-          ],
-        );
-        stored = r.rowCount ?? 0;
-        await c.query(`UPDATE ho_branch SET ${column} = $2 WHERE id = $1`, [branchId, fresh.at(-1)!.offset]);
-      }
-      return { stream: batch.stream, acknowledged: Math.max(acked, fresh.at(-1)?.offset ?? 0), stored, gap: false };
+           ON CONFLICT DO NOTHING RETURNING type, business_date),
+         n AS (SELECT count(*) AS stored, count(*) FILTER (WHERE $2 = 'events' AND type = 'ticket.issued' AND business_date = $9::date) AS issued FROM ins)
+         UPDATE ho_branch SET ${column} = $8,
+           issued_today = CASE WHEN issued_date = $9::date THEN issued_today + n.issued ELSE n.issued END,
+           issued_date = CASE WHEN n.issued > 0 OR issued_date IS DISTINCT FROM $9::date THEN $9::date ELSE issued_date END
+         FROM n WHERE id = $1 RETURNING n.stored, ${BOARD_COLUMNS.replace(/\bb\./g, 'ho_branch.')}`,
+        [
+          branchId,
+          batch.stream,
+          fresh.map((e) => e.offset),
+          fresh.map((e) => e.type),
+          fresh.map((e) => new Date(e.at)),
+          fresh.map((e) => businessDate(new Date(e.at), s.timeZone)),
+          fresh.map((e) => JSON.stringify(e.data)),
+          fresh.at(-1)!.offset,
+          s.businessDate,
+        ],
+      );
+      return { stream: batch.stream, acknowledged: fresh.at(-1)!.offset, stored: Number(r.rows[0]!.stored), gap: false, row: this.toRow(r.rows[0]!) };
     });
   }
 
   /** The branches board: every branch, live. */
   async board(): Promise<BranchBoardRow[]> {
-    const rows = (
-      await this.pool.query<BranchRow>(
-        `SELECT b.id, b.name_zh, b.name_en, b.last_seen_at, b.connected_since, b.events_acked, b.waiting_now, b.bundle_version,
-           b.bundle_refused_version, b.bundle_refused_reason,
-           (SELECT count(*) FROM ho_journal j WHERE j.branch_id = b.id AND j.stream = 'events' AND j.type = 'ticket.issued' AND j.business_date = b.business_date) AS issued_today
-         FROM ho_branch b ORDER BY b.id`,
-      )
-    ).rows;
-    return rows.map((r) => this.toRow(r));
+    return (await this.pool.query<BranchRow>(`${BOARD_SELECT} ORDER BY b.id`)).rows.map((r) => this.toRow(r));
   }
 
   async boardRow(branchId: string): Promise<BranchBoardRow | null> {
-    return (await this.board()).find((b) => b.id === branchId) ?? null;
+    const row = (await this.pool.query<BranchRow>(`${BOARD_SELECT} WHERE b.id = $1`, [branchId])).rows[0];
+    return row ? this.toRow(row) : null;
   }
 
   private toRow(r: BranchRow): BranchBoardRow {
@@ -213,7 +220,8 @@ export class HeadOffice {
       since: since ? since.toISOString() : null,
       lastSeenAt: r.last_seen_at ? r.last_seen_at.toISOString() : null,
       acknowledgedOffset: Number(r.events_acked),
-      issuedToday: Number(r.issued_today),
+      // Counted for the business day the branch last reported; its new day starts at 0.
+      issuedToday: r.issued_date !== null && r.issued_date === r.business_date ? r.issued_today : 0,
       waitingNow: r.waiting_now,
       bundleVersion: r.bundle_version,
       bundleRefused: r.bundle_refused_version !== null ? { version: r.bundle_refused_version, reason: r.bundle_refused_reason ?? '' } : null,

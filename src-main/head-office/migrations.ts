@@ -84,4 +84,14 @@ ALTER TABLE ho_branch ADD COLUMN bundle_refused_reason TEXT;
 ALTER TABLE ho_branch ADD COLUMN bundle_reported_at TIMESTAMPTZ;
 `,
   },
+  {
+    version: 3,
+    name: 'tickets issued today kept per branch',
+    sql: `
+ALTER TABLE ho_branch ADD COLUMN issued_date DATE;
+ALTER TABLE ho_branch ADD COLUMN issued_today INTEGER NOT NULL DEFAULT 0;
+UPDATE ho_branch b SET issued_date = b.business_date,
+  issued_today = (SELECT count(*) FROM ho_journal j WHERE j.branch_id = b.id AND j.stream = 'events' AND j.type = 'ticket.issued' AND j.business_date = b.business_date);
+`,
+  },
 ];

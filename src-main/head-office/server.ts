@@ -144,8 +144,7 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     const branchId = await ho.branchOf(req.headers.authorization);
     const batch = parse(JournalBatchSchema, req.body);
     const ack = await ho.ingest(branchId, batch);
-    const row = await ho.boardRow(branchId);
-    if (row) boardChanged(row);
+    boardChanged(ack.row);
     if (ack.gap) {
       return send(reply, req, 'conflict', 'journal_gap', `head office holds ${batch.stream} up to ${ack.acknowledged}; resend from there`, {
         stream: ack.stream,

@@ -84,8 +84,8 @@ const SNAPSHOT_FOLLOW_MS = 2_000;
 const APPOINTMENT_SWEEP_MS = 60_000;
 /** Counters whose tellers have all gone are closed this often. */
 const COUNTER_SWEEP_MS = 60_000;
-/** The outbox to head office is looked at this often. */
-const SHIP_MS = 1_000;
+/** The outbox to head office is looked at this often (the board follows a branch within a second). */
+const SHIP_MS = 500;
 /** Kiosks and displays gone silent are looked for this often. */
 const FLEET_SWEEP_MS = 30_000;
 /** The database takes a small write this often (readiness). */

@@ -33,6 +33,7 @@ import { io, type Socket } from 'socket.io-client';
 import { createHub } from '../../src-main/hub/create-hub';
 import { openDemoDatabase } from '../../src-main/hub/demo/demo-database';
 import { feedBench } from './feed-bench';
+import { headOfficeBench } from './head-office-bench';
 import { Journal } from '../../src-main/hub/journal';
 import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/visits/customer-directory';
 import { TicketStore } from '../../src-main/hub/queue/ticket-store';
@@ -344,6 +345,11 @@ async function main() {
     console.log('');
     console.log(`The warehouse feed (BENCH_FEED_CUSTOMERS=${process.env.BENCH_FEED_CUSTOMERS ?? 1_000_000}):`);
     for (const line of await feedBench(dir)) console.log(`  ${line}`);
+  }
+  if (process.env.BENCH_HO !== '0') {
+    console.log('');
+    console.log(`Head office (BENCH_HO_BRANCHES=${process.env.BENCH_HO_BRANCHES ?? 200}; needs PostgreSQL):`);
+    for (const line of await headOfficeBench()) console.log(`  ${line}`);
   }
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);

@@ -8,7 +8,7 @@
  * read and sent outside any ticket's transaction. With nothing new, a heartbeat every 10 seconds
  * keeps the branch "connected" on the board with its waiting count.
  */
-import { LINK_BATCH_MAX, type JournalAck, type JournalEntry, type LinkStream, type LobbyState, type OfferedBundle } from '../../domain/head-office';
+import { LINK_BATCH_MAX, type JournalAck, type LinkStream, type LobbyState, type OfferedBundle } from '../../domain/head-office';
 import type { Db } from '../db/open';
 import type { BundleApplier } from './bundles';
 
@@ -136,22 +136,24 @@ export class JournalShipper {
     if (report.status !== 204) throw new Error(`bundle report: HTTP ${report.status}`);
   }
 
-  private read(stream: LinkStream): JournalEntry[] {
+  /** The next entries of a stream, each already as the JSON head office takes (the payloads are JSON as stored). */
+  private read(stream: LinkStream): { offset: number; json: string }[] {
     const rows = (stream === 'events' ? this.s.events : this.s.audit).all(this.branchId, this.acknowledged(stream), LINK_BATCH_MAX) as {
       offset: number;
       type: string;
       data: string;
       at: number;
     }[];
-    return rows.map((r) => ({ offset: r.offset, type: r.type, at: r.at, data: JSON.parse(r.data) as Record<string, unknown> }));
+    return rows.map((r) => ({ offset: r.offset, json: `{"offset":${r.offset},"type":${JSON.stringify(r.type)},"at":${r.at},"data":${r.data}}` }));
   }
 
-  private async send(stream: LinkStream, entries: JournalEntry[]): Promise<void> {
+  private async send(stream: LinkStream, entries: { json: string }[]): Promise<void> {
     const after = this.acknowledged(stream);
     const res = await (this.options.fetchImpl ?? fetch)(`${this.options.url.replace(/\/+$/, '')}/api/v1/link/journal`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.credential}` },
-      body: JSON.stringify({ stream, after, entries, state: this.state() }),
+      // Built as text: the stored payloads go as they are, without parsing and writing them again.
+      body: `{"stream":"${stream}","after":${after},"entries":[${entries.map((e) => e.json).join(',')}],"state":${JSON.stringify(this.state())}}`,
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const body = (await res.json().catch(() => null)) as (JournalAck & { error?: { acknowledged?: number; message?: string } }) | null;
