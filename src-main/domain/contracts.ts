@@ -584,7 +584,16 @@ export interface CustomerCard {
   /** Greetings, service actions and mandatory notices: never pitches, never capped. */
   actions: CardAction[];
   /** Contact policy: product pitches this visit may carry and how many were recorded. */
-  contact: { pitchAllowance: number; pitchesUsed: number; pitchesInWindow: number };
+  contact: {
+    pitchAllowance: number;
+    pitchesUsed: number;
+    pitchesInWindow: number;
+    /**
+     * With a head office: pitches at every branch count, as of the last time this branch heard
+     * from head office (`stale`: not within the last minute, the WAN may be down). Absent without.
+     */
+    bankWide?: { asOf: string; stale: boolean };
+  };
 }
 /** Something in the lobby a manager should look at now (a toast and a badge on the tablet). */
 export type LobbyAlert =

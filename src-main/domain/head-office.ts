@@ -13,7 +13,11 @@ import { z } from 'zod';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from './branch-config';
 import { mergeDeep } from './branch-file';
 
-export const LINK_STREAMS = ['events', 'audit'] as const;
+/**
+ * events: the event log; audit: the audit log; contacts: the offers raised with customers and their
+ * answers (by the customer's CIF), from which head office keeps the bank-wide contact history.
+ */
+export const LINK_STREAMS = ['events', 'audit', 'contacts'] as const;
 export type LinkStream = (typeof LINK_STREAMS)[number];
 
 /** At most this many entries per batch. */
@@ -129,6 +133,28 @@ export interface BundlesResponse {
   bundles: BundleInfo[];
 }
 
+// ---------------------------------------------------------------- the bank-wide contact history
+
+/** A pitch (or its answer) made to a customer at another branch, as head office gives it to a branch. */
+export interface RemoteContact {
+  /** Head office's id: a branch asks for those after the last it has. */
+  id: number;
+  branchId: string;
+  cif: string;
+  productCode: string;
+  outcome: 'accepted' | 'declined' | 'later' | 'no_response';
+  countsTowardCap: boolean;
+  /** The visit at that branch (`<branch>:<decision>`): one pitch per product and visit. */
+  visit: string;
+  /** Epoch ms. */
+  at: number;
+}
+export interface RemoteContactsResponse {
+  contacts: RemoteContact[];
+}
+/** At most this many per answer; a branch asks again until it has them all. */
+export const REMOTE_CONTACTS_MAX = 1000;
+
 /** One branch on the head office's board. */
 export interface BranchBoardRow {
   id: string;
@@ -191,6 +217,8 @@ export const HEAD_OFFICE_ROUTES = {
   /** 200 with the bundle to apply, or 204 when the branch runs the newest one for it (`?running=`). */
   offeredBundle: hoRoute<OfferedBundle | null>()({ method: 'GET', path: '/api/v1/link/bundle', access: 'branch' }),
   bundleReport: hoRoute<null>()({ method: 'POST', path: '/api/v1/link/bundle-report', access: 'branch', body: BundleReportSchema }),
+  /** Contacts made at other branches after `?after=` (head office's id), oldest first. */
+  remoteContacts: hoRoute<RemoteContactsResponse>()({ method: 'GET', path: '/api/v1/link/contacts', access: 'branch' }),
 } as const;
 export type HeadOfficeRoutes = typeof HEAD_OFFICE_ROUTES;
 export type HeadOfficeRouteName = keyof HeadOfficeRoutes;

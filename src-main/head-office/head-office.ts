@@ -15,6 +15,8 @@ import {
   type JournalAck,
   type JournalBatch,
   type OfferedBundle,
+  type RemoteContact,
+  REMOTE_CONTACTS_MAX,
   checkBundle,
 } from '../domain/head-office';
 import { inTransaction, type Pool } from './db';
@@ -156,7 +158,7 @@ export class HeadOffice {
   async ingest(branchId: string, batch: JournalBatch): Promise<JournalAck & { gap: boolean; row: BranchBoardRow }> {
     const now = new Date(this.now());
     const s = batch.state;
-    const column = batch.stream === 'events' ? 'events_acked' : 'audit_acked';
+    const column = batch.stream === 'events' ? 'events_acked' : batch.stream === 'audit' ? 'audit_acked' : 'contacts_acked';
     return inTransaction(this.pool, async (c) => {
       // The lobby's state now; the row stays locked until the batch is stored (one batch per branch at a time).
       const row = (
@@ -196,6 +198,17 @@ export class HeadOffice {
           s.businessDate,
         ],
       );
+      if (batch.stream === 'contacts') {
+        // The bank-wide contact history: one row per pitch or answer, by the customer's CIF.
+        await c.query(
+          `INSERT INTO ho_contact (branch_id, branch_offset, cif, product_code, outcome, counts_toward_cap, visit, at)
+           SELECT $1, j.branch_offset, j.data->>'cif', j.data->>'productCode', j.data->>'outcome', COALESCE((j.data->>'countsTowardCap')::int = 1, TRUE),
+                  $1 || ':' || (j.data->>'decisionId'), j.at
+             FROM ho_journal j WHERE j.branch_id = $1 AND j.stream = 'contacts' AND j.branch_offset = ANY($2::bigint[]) AND j.data ? 'cif'
+           ON CONFLICT (branch_id, branch_offset) DO NOTHING`,
+          [branchId, fresh.map((e) => e.offset)],
+        );
+      }
       return { stream: batch.stream, acknowledged: fresh.at(-1)!.offset, stored: Number(r.rows[0]!.stored), gap: false, row: this.toRow(r.rows[0]!) };
     });
   }
@@ -226,6 +239,29 @@ export class HeadOffice {
       bundleVersion: r.bundle_version,
       bundleRefused: r.bundle_refused_version !== null ? { version: r.bundle_refused_version, reason: r.bundle_refused_reason ?? '' } : null,
     };
+  }
+
+  // ------------------------------------------------------------ the bank-wide contact history
+
+  /** Contacts made at other branches after head office's id `after`, oldest first. */
+  async remoteContacts(branchId: string, after: number): Promise<RemoteContact[]> {
+    const rows = (
+      await this.pool.query<{ id: string; branch_id: string; cif: string; product_code: string; outcome: RemoteContact['outcome']; counts_toward_cap: boolean; visit: string; at: Date }>(
+        `SELECT id, branch_id, cif, product_code, outcome, counts_toward_cap, visit, at FROM ho_contact
+          WHERE id > $2 AND branch_id <> $1 ORDER BY id LIMIT $3`,
+        [branchId, after, REMOTE_CONTACTS_MAX],
+      )
+    ).rows;
+    return rows.map((r) => ({
+      id: Number(r.id),
+      branchId: r.branch_id,
+      cif: r.cif,
+      productCode: r.product_code,
+      outcome: r.outcome,
+      countsTowardCap: r.counts_toward_cap,
+      visit: r.visit,
+      at: r.at.getTime(),
+    }));
   }
 
   // ------------------------------------------------------------ bundles

@@ -94,4 +94,26 @@ UPDATE ho_branch b SET issued_date = b.business_date,
   issued_today = (SELECT count(*) FROM ho_journal j WHERE j.branch_id = b.id AND j.stream = 'events' AND j.type = 'ticket.issued' AND j.business_date = b.business_date);
 `,
   },
+  {
+    version: 4,
+    name: 'the bank-wide contact history',
+    sql: `
+ALTER TABLE ho_journal DROP CONSTRAINT ho_journal_stream_check;
+ALTER TABLE ho_journal ADD CONSTRAINT ho_journal_stream_check CHECK (stream IN ('events', 'audit', 'contacts'));
+ALTER TABLE ho_branch ADD COLUMN contacts_acked BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE ho_contact (
+  id                 BIGSERIAL PRIMARY KEY,
+  branch_id          TEXT NOT NULL REFERENCES ho_branch(id),
+  branch_offset      BIGINT NOT NULL,
+  cif                TEXT NOT NULL,
+  product_code       TEXT NOT NULL,
+  outcome            TEXT NOT NULL,
+  counts_toward_cap  BOOLEAN NOT NULL,
+  visit              TEXT NOT NULL,
+  at                 TIMESTAMPTZ NOT NULL,
+  UNIQUE (branch_id, branch_offset)
+);
+CREATE INDEX ho_contact_cif ON ho_contact (cif, at);
+`,
+  },
 ];

@@ -12,6 +12,7 @@
  *   GET  /api/v1/bundles, POST /api/v1/bundles  the bundles; publish one (admin)
  *   GET  /api/v1/link/bundle?running=N        a branch asks for a newer bundle (200, or 204)
  *   POST /api/v1/link/bundle-report           a branch says it runs a bundle, or why it refused it
+ *   GET  /api/v1/link/contacts?after=N        pitches made at other branches (the bank-wide contact history)
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -177,6 +178,13 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     const row = await ho.boardRow(branchId);
     if (row) boardChanged(row);
     return reply.code(204).send();
+  });
+
+  app.get(HEAD_OFFICE_ROUTES.remoteContacts.path, async (req) => {
+    const branchId = await ho.branchOf(req.headers.authorization);
+    const after = Number((req.query as { after?: string }).after ?? 0);
+    if (!Number.isSafeInteger(after) || after < 0) throw new HeadOfficeError('validation_failed', 'invalid_input', 'after: the last contact id the branch has (0: none)');
+    return { contacts: await ho.remoteContacts(branchId, after) };
   });
 
   await app.listen({ port: options.port, host: options.host });

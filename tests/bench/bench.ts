@@ -19,6 +19,8 @@
  *     import vs without.
  * Options: BENCH_TICKETS (default 2000), BENCH_CONCURRENCY (16), BENCH_SOCKETS (200), BENCH_CARDS (200),
  * BENCH_QUEUE (40: tickets already waiting while cards are measured, a busy lobby).
+ *  6. head office (tests/bench/head-office-bench.ts; BENCH_HO=0 skips it; needs PostgreSQL): ingest of
+ *     200 branches' journals against raw multi-row INSERTs, the board's latency, one outbox's cost.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';

@@ -19,6 +19,8 @@ import { HeadOffice } from '../../src-main/head-office/head-office';
 import { HEAD_OFFICE_MIGRATIONS } from '../../src-main/head-office/migrations';
 import { startHeadOfficeServer, type RunningHeadOffice } from '../../src-main/head-office/server';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { openBranchData } from '../helpers/branch-data';
+import type { CustomerCard } from '../../src-main/domain/contracts';
 
 const ROOT = resolve(__dirname, '../..');
 const REDIS_URL = process.env.LOBBY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -71,10 +73,10 @@ async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined |
 }
 
 /** A branch hub on its own data directory, shipping to `url`. */
-async function branchHub(url: string, credential: string): Promise<Hub & { dataDir: string }> {
+async function branchHub(url: string, credential: string, now?: () => number): Promise<Hub & { dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'lobby-branch-'));
   dirs.push(dataDir);
-  const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 30, logLevel: 'silent', headOfficeUrl: url, headOfficeCredential: credential });
+  const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 30, logLevel: 'silent', headOfficeUrl: url, headOfficeCredential: credential }, now ? { now } : {});
   return Object.assign(hub, { dataDir });
 }
 
@@ -308,6 +310,67 @@ describe('bundles', () => {
       expect(offered.status).toBe(204);
     } finally {
       await hub.close();
+    }
+  }, 60_000);
+});
+
+describe('the bank-wide contact policy', () => {
+  it('a customer who declined a product at one branch is not pitched it at another; the card says the count is bank-wide, and when head office is out of reach', async () => {
+    const a = await branchHub(server.url, (await ho.addBranch('350100907')).credential);
+    let skew = 0;
+    const b = await branchHub(server.url, (await ho.addBranch('350100908')).credential, () => Date.now() + skew);
+    const signIn = async (hub: Hub, body: object) =>
+      ((await (await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { token: string }).token;
+    const card = async (hub: Hub, dataDir: string, phone: string) => {
+      const kiosk = await signIn(hub, { deviceId: 'kiosk-01', secret: 'demo' });
+      const manager = await signIn(hub, { staffId: 'm01', pin: '1111' });
+      const data = openBranchData(dataDir);
+      const cardNumber = data.prepare("SELECT k.card_number FROM card_plain k JOIN customer_plain c ON c.id = k.customer_id WHERE c.phone = ? ORDER BY k.kind = 'debit' DESC LIMIT 1").pluck().get(phone) as string;
+      data.close();
+      const t = await fetch(`${hub.url}/api/v1/tickets`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${kiosk}` },
+        body: JSON.stringify({ serviceCode: 'E', requestId: `bw-${new URL(hub.url).port}-${Date.now().toString(36)}`, identity: { kind: 'card', value: cardNumber, method: 'reader' } }),
+      });
+      expect(t.status).toBe(201);
+      const ticket = ((await t.json()) as { ticket: { id: string } }).ticket;
+      const c = (await (await fetch(`${hub.url}/api/v1/tickets/${ticket.id}/card`, { headers: { authorization: `Bearer ${manager}` } })).json()) as CustomerCard;
+      return { ticket, card: c, manager };
+    };
+    try {
+      const atA = await card(a, a.dataDir, '13800000004');
+      const declined = atA.card.offers[0]!.productCode;
+      const answer = await fetch(`${a.url}/api/v1/tickets/${atA.ticket.id}/offers/${declined}/outcome`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${atA.manager}` },
+        body: JSON.stringify({ outcome: 'declined' }),
+      });
+      expect(answer.status).toBe(200);
+      // Branch B hears of it through head office (contacts up from A, down to B).
+      await waitFor('the decline at branch B', async () => {
+        const db = new Database(join(b.dataDir, 'branch.db'), { readonly: true });
+        const n = db.prepare("SELECT count(*) FROM remote_contact WHERE outcome = 'declined' AND product_code = ?").pluck().get(declined) as number;
+        db.close();
+        return n > 0;
+      });
+      const atB = await card(b, b.dataDir, '13800000004');
+      expect(atB.card.offers.map((o) => o.productCode)).not.toContain(declined);
+      expect(atB.card.contact.pitchesInWindow).toBeGreaterThanOrEqual(1);
+      expect(atB.card.contact.bankWide).toMatchObject({ stale: false });
+      // A's own card still holds its own decline (nothing doubled).
+      const again = (await (await fetch(`${a.url}/api/v1/tickets/${atA.ticket.id}/card`, { headers: { authorization: `Bearer ${atA.manager}` } })).json()) as CustomerCard;
+      expect(again.contact.pitchesUsed).toBe(1);
+      // The WAN goes down for two minutes: branch B goes on with what it last knew, and says so.
+      const port = new URL(server.url).port;
+      await server.close();
+      skew = 120_000;
+      const later = (await (await fetch(`${b.url}/api/v1/tickets/${atB.ticket.id}/card`, { headers: { authorization: `Bearer ${atB.manager}` } })).json()) as CustomerCard;
+      expect(later.contact.bankWide).toMatchObject({ stale: true });
+      expect(later.offers.map((o) => o.productCode)).not.toContain(declined);
+      server = await startHeadOfficeServer(ho, { port: Number(port), host: '127.0.0.1', logLevel: 'silent' });
+    } finally {
+      await a.close();
+      await b.close();
     }
   }, 60_000);
 });

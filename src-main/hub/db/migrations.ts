@@ -668,6 +668,29 @@ CREATE TABLE head_office_bundle (
 ) STRICT;
 `,
   },
+  // The bank-wide contact history: pitches at other branches, as head office passes them on; the
+  // link keeps its place in the contacts it ships and in those it receives.
+  {
+    version: 16,
+    name: 'contacts at other branches',
+    sql: `
+CREATE TABLE remote_contact (
+  id                 INTEGER PRIMARY KEY,
+  branch_id          TEXT NOT NULL,
+  cif                TEXT NOT NULL,
+  product_code       TEXT NOT NULL,
+  outcome            TEXT NOT NULL CHECK (outcome IN ('accepted', 'declined', 'later', 'no_response')),
+  counts_toward_cap  INTEGER NOT NULL CHECK (counts_toward_cap IN (0, 1)),
+  visit              TEXT NOT NULL,
+  at                 INTEGER NOT NULL
+) STRICT;
+CREATE INDEX remote_contact_cif ON remote_contact(cif, at);
+`,
+    run: (db) =>
+      rebuildTable(db, 'head_office_link', (sql) =>
+        sql.replace("CHECK (stream IN ('events', 'audit'))", "CHECK (stream IN ('events', 'audit', 'contacts', 'remote_contacts'))"),
+      ),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

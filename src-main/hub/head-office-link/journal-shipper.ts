@@ -8,7 +8,7 @@
  * read and sent outside any ticket's transaction. With nothing new, a heartbeat every 10 seconds
  * keeps the branch "connected" on the board with its waiting count.
  */
-import { LINK_BATCH_MAX, type JournalAck, type LinkStream, type LobbyState, type OfferedBundle } from '../../domain/head-office';
+import { LINK_BATCH_MAX, LINK_STREAMS, REMOTE_CONTACTS_MAX, type JournalAck, type LinkStream, type LobbyState, type OfferedBundle, type RemoteContactsResponse } from '../../domain/head-office';
 import type { Db } from '../db/open';
 import type { BundleApplier } from './bundles';
 
@@ -51,7 +51,7 @@ export class JournalShipper {
   private lastError: string | null = null;
 
   constructor(
-    db: Db,
+    private readonly db: Db,
     private readonly branchId: string,
     private readonly state: () => LobbyState,
     private readonly options: ShipperOptions,
@@ -68,6 +68,12 @@ export class JournalShipper {
       ),
       lagEvents: db.prepare('SELECT count(*) FROM event_log WHERE branch_id = ? AND offset > ?').pluck(),
       lagAudit: db.prepare('SELECT count(*) FROM audit_log WHERE branch_id = ? AND id > ?').pluck(),
+      lagContacts: db.prepare("SELECT count(*) FROM offer_outcome WHERE id > ? AND outcome <> 'shown'").pluck(),
+      remoteCursor: db.prepare("SELECT acknowledged, acknowledged_at FROM head_office_link WHERE stream = 'remote_contacts'"),
+      putRemote: db.prepare(
+        `INSERT INTO remote_contact (id, branch_id, cif, product_code, outcome, counts_toward_cap, visit, at) VALUES (@id, @branchId, @cif, @productCode, @outcome, @countsTowardCap, @visit, @at)
+         ON CONFLICT (id) DO NOTHING`,
+      ),
     };
   }
 
@@ -78,9 +84,10 @@ export class JournalShipper {
   status(): LinkStatus {
     const ev = this.acknowledged('events');
     const au = this.acknowledged('audit');
+    const co = this.acknowledged('contacts');
     return {
-      acknowledged: { events: ev, audit: au },
-      lag: { events: this.s.lagEvents.get(this.branchId, ev) as number, audit: this.s.lagAudit.get(this.branchId, au) as number },
+      acknowledged: { events: ev, audit: au, contacts: co },
+      lag: { events: this.s.lagEvents.get(this.branchId, ev) as number, audit: this.s.lagAudit.get(this.branchId, au) as number, contacts: this.s.lagContacts.get(co) as number },
       lastOkAt: this.lastOkAt === null ? null : new Date(this.lastOkAt).toISOString(),
       lastError: this.lastError,
     };
@@ -92,7 +99,7 @@ export class JournalShipper {
     this.inFlight = true;
     try {
       let sent = 0;
-      for (const stream of ['events', 'audit'] as const) {
+      for (const stream of LINK_STREAMS) {
         for (;;) {
           const entries = this.read(stream);
           if (entries.length === 0) break;
@@ -102,7 +109,11 @@ export class JournalShipper {
         }
       }
       if (sent === 0 && this.options.now() - this.lastSentAt >= HEARTBEAT_MS) await this.send('events', []);
-      if (this.options.bundles && this.options.now() - this.lastBundleCheck >= BUNDLE_CHECK_MS) await this.checkBundle(this.options.bundles);
+      if (this.options.now() - this.lastBundleCheck >= BUNDLE_CHECK_MS) {
+        if (this.options.bundles) await this.checkBundle(this.options.bundles);
+        await this.pullContacts();
+        this.lastBundleCheck = this.options.now();
+      }
       this.failures = 0;
       this.retryAt = 0;
     } catch (err) {
@@ -117,11 +128,30 @@ export class JournalShipper {
   }
 
   /** Asks head office for a newer bundle; applies it or refuses it here, and says which. */
+  private contactsQuery: ReturnType<Db['prepare']> | null = null;
+
+  /** Offers raised with a customer and their answers, by CIF (prepared once the customer snapshot is there). */
+  private contacts(): ReturnType<Db['prepare']> {
+    // A customer no longer in the data is not shipped.
+    this.contactsQuery ??= this.db.prepare(
+      `SELECT o.id AS offset, 'contact.' || o.outcome AS type,
+         json_object('cif', c.cif, 'productCode', o.product_code, 'outcome', o.outcome, 'countsTowardCap', o.counts_toward_cap, 'decisionId', o.decision_id) AS data,
+         o.recorded_at AS at
+       FROM offer_outcome o JOIN customers.customer c ON c.id = o.customer_id
+       WHERE o.id > ? AND o.outcome <> 'shown' ORDER BY o.id LIMIT ?`,
+    );
+    return this.contactsQuery;
+  }
+
+  /** The customer snapshot is attached (it is while the hub runs; an import switches it for a moment). */
+  private hasCustomers(): boolean {
+    return (this.db.pragma('database_list') as { name: string }[]).some((d) => d.name === 'customers');
+  }
+
   private async checkBundle(bundles: BundleApplier): Promise<void> {
     const base = this.options.url.replace(/\/+$/, '');
     const headers = { authorization: `Bearer ${this.options.credential}` };
     const res = await (this.options.fetchImpl ?? fetch)(`${base}/api/v1/link/bundle?running=${bundles.running() ?? 0}`, { headers, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
-    this.lastBundleCheck = this.options.now();
     if (res.status === 204) return;
     if (res.status !== 200) throw new Error(`bundle: HTTP ${res.status}`);
     const offered = (await res.json()) as OfferedBundle;
@@ -136,9 +166,35 @@ export class JournalShipper {
     if (report.status !== 204) throw new Error(`bundle report: HTTP ${report.status}`);
   }
 
+  /**
+   * Pitches made at other branches since the last ones this branch has, kept here for the contact
+   * policy; the time of the last answer says how current they are (the card shows it).
+   */
+  private async pullContacts(): Promise<void> {
+    const base = this.options.url.replace(/\/+$/, '');
+    for (;;) {
+      const cursor = (this.s.remoteCursor.get() as { acknowledged: number } | undefined)?.acknowledged ?? 0;
+      const res = await (this.options.fetchImpl ?? fetch)(`${base}/api/v1/link/contacts?after=${cursor}`, {
+        headers: { authorization: `Bearer ${this.options.credential}` },
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      });
+      if (res.status !== 200) throw new Error(`contacts: HTTP ${res.status}`);
+      const { contacts } = (await res.json()) as RemoteContactsResponse;
+      const last = contacts.at(-1)?.id ?? cursor;
+      this.db.transaction(() => {
+        for (const c of contacts) this.s.putRemote.run({ ...c, countsTowardCap: c.countsTowardCap ? 1 : 0 });
+        this.s.setAcked.run('remote_contacts', last, this.options.now());
+      })();
+      if (contacts.length < REMOTE_CONTACTS_MAX) return;
+    }
+  }
+
   /** The next entries of a stream, each already as the JSON head office takes (the payloads are JSON as stored). */
   private read(stream: LinkStream): { offset: number; json: string }[] {
-    const rows = (stream === 'events' ? this.s.events : this.s.audit).all(this.branchId, this.acknowledged(stream), LINK_BATCH_MAX) as {
+    if (stream === 'contacts' && !this.hasCustomers()) return [];
+    const query = stream === 'events' ? this.s.events : stream === 'audit' ? this.s.audit : this.contacts();
+    const args = stream === 'contacts' ? [this.acknowledged(stream), LINK_BATCH_MAX] : [this.branchId, this.acknowledged(stream), LINK_BATCH_MAX];
+    const rows = query.all(...args) as {
       offset: number;
       type: string;
       data: string;

@@ -74,6 +74,8 @@ interface CustomerFacts {
 }
 
 const DAY_MS = 86_400_000;
+/** Pitches elsewhere not heard of for longer than this are shown as possibly out of date (the WAN may be down). */
+const BANK_WIDE_STALE_MS = 60_000;
 
 interface HoldingRow {
   product_code: string;
@@ -132,6 +134,8 @@ export class CustomerDirectory {
   private readonly creditOf;
   private readonly openApplicationsOf;
   private readonly historyOf;
+  private readonly remoteHistoryOf;
+  private readonly remoteCursorOf;
   private readonly lastAnswerOf;
   private readonly closeDecisionStmt;
   private stats: Map<string, OutcomeStats> | null = null;
@@ -186,6 +190,8 @@ export class CustomerDirectory {
       `SELECT product_code, outcome, recorded_at, counts_toward_cap, decision_id FROM offer_outcome
        WHERE customer_id = ? AND recorded_at > ? AND outcome <> 'shown'`,
     );
+    this.remoteHistoryOf = db.prepare('SELECT product_code, outcome, at, counts_toward_cap, visit FROM remote_contact WHERE cif = ? AND at > ?');
+    this.remoteCursorOf = db.prepare("SELECT acknowledged_at FROM head_office_link WHERE stream = 'remote_contacts'");
     this.lastAnswerOf = db.prepare(
       `SELECT outcome FROM offer_outcome WHERE decision_id = ? AND product_code = ? AND outcome <> 'shown'
        ORDER BY recorded_at DESC, id DESC LIMIT 1`,
@@ -386,19 +392,39 @@ export class CustomerDirectory {
     m.set(k, st);
   }
 
-  /** The customer's contact history within the longest look-back any contact rule needs. */
-  private history(customerId: number, now: number): ContactEvent[] {
+  /**
+   * The customer's contact history within the longest look-back any contact rule needs: the pitches
+   * here and, with a head office, those at every other branch (by CIF, as last received).
+   */
+  private history(c: Pick<CustomerRow, 'id' | 'cif'>, now: number): ContactEvent[] {
     const m = this.branch.rules.marketing;
     const days = Math.max(m.caps.windowDays, m.suppression.declinedDays, m.suppression.unansweredDays * m.suppression.unansweredCount, 1);
-    return (
-      this.historyOf.all(customerId, now - days * DAY_MS) as {
+    const since = now - days * DAY_MS;
+    const here = (
+      this.historyOf.all(c.id, since) as {
         product_code: string;
         outcome: Response;
         recorded_at: number;
         counts_toward_cap: number;
         decision_id: number;
       }[]
-    ).map((r) => ({ productCode: r.product_code, response: r.outcome, at: r.recorded_at, countsTowardCap: r.counts_toward_cap === 1, decisionId: r.decision_id }));
+    ).map<ContactEvent>((r) => ({ productCode: r.product_code, response: r.outcome, at: r.recorded_at, countsTowardCap: r.counts_toward_cap === 1, decisionId: r.decision_id }));
+    const elsewhere = this.remoteHistoryOf.all(c.cif, since) as { product_code: string; outcome: Response; at: number; counts_toward_cap: number; visit: string }[];
+    if (elsewhere.length === 0) return here;
+    // Visits elsewhere get ids of their own (negative: never one of this branch's decisions).
+    const visits = new Map<string, number>();
+    for (const r of elsewhere) {
+      if (!visits.has(r.visit)) visits.set(r.visit, -(visits.size + 1));
+      here.push({ productCode: r.product_code, response: r.outcome, at: r.at, countsTowardCap: r.counts_toward_cap === 1, decisionId: visits.get(r.visit)! });
+    }
+    return here;
+  }
+
+  /** With a head office: when this branch last heard of pitches elsewhere, and whether that is old (the WAN may be down). */
+  private bankWide(now: number): { asOf: string; stale: boolean } | null {
+    const row = this.remoteCursorOf.get() as { acknowledged_at: number } | undefined;
+    if (!row) return null;
+    return { asOf: new Date(row.acknowledged_at).toISOString(), stale: now - row.acknowledged_at > BANK_WIDE_STALE_MS };
   }
 
   controlGroupFor(c: CustomerRow, today: string): ControlGroup {
@@ -426,7 +452,7 @@ export class CustomerDirectory {
           propensity: (code, prior) => smoothedPropensity(prior, stats.get(statsKey(code, f.segment)), strength),
         },
         reminders: f.reminders,
-        history: this.history(c.id, now),
+        history: this.history(c, now),
         now,
         policy: rules.marketing,
         controlGroup: this.controlGroupFor(c, today),
@@ -512,7 +538,8 @@ export class CustomerDirectory {
     }));
     const cards = (this.cardsOf.all(c.id) as { card_masked: string }[]).map((k) => k.card_masked);
     const asOf = holdings.reduce((m, h) => (h.as_of > m ? h.as_of : m), '');
-    const inWindow = pitchesInWindow(this.history(c.id, now), now, this.branch.rules.marketing.caps.windowDays);
+    const inWindow = pitchesInWindow(this.history(c, now), now, this.branch.rules.marketing.caps.windowDays);
+    const bankWide = this.bankWide(now);
     const card: CustomerCard = {
       ticketId: t.id,
       number: t.number,
@@ -556,7 +583,7 @@ export class CustomerDirectory {
       greenChannel,
       controlGroup: decision.control_group,
       actions: JSON.parse(decision.actions_json) as CardAction[],
-      contact: { pitchAllowance: decision.pitch_allowance, pitchesUsed: pitched.size, pitchesInWindow: inWindow },
+      contact: { pitchAllowance: decision.pitch_allowance, pitchesUsed: pitched.size, pitchesInWindow: inWindow, ...(bankWide ? { bankWide } : {}) },
     };
     if (allows(this.branch.rules.identification, 'holdings', t.identification.strength)) return card;
     // Not yet believed (a typed number, by default): nothing about what the customer holds leaves

@@ -427,6 +427,11 @@ export function CustomerCardView({ card, branch, focusSeq, recordedAt, onOutcome
                 <p className={`mgr-contact ${capReached ? 'is-capped' : ''}`} data-testid="card-contact">
                   {t('card.contact', { used: contact.pitchesUsed, allowance: contact.pitchAllowance })}
                   <small>{t('card.contactWindow', { count: contact.pitchesInWindow, days: 30 })}</small>
+                  {contact.bankWide && (
+                    <small className={contact.bankWide.stale ? 'is-stale' : ''} data-testid="card-bank-wide" data-stale={contact.bankWide.stale ? 'yes' : 'no'}>
+                      {t(contact.bankWide.stale ? 'card.bankWideStale' : 'card.bankWide', { time: formatTime(contact.bankWide.asOf) })}
+                    </small>
+                  )}
                 </p>
               )}
               {card.controlGroup === 'random' && offers.length > 0 && (
