@@ -229,7 +229,7 @@ export interface LiveAnswer {
 export interface ReadyAnswer {
   status: 'ready';
   schemaVersion: number;
-  database: { file: string; writable: boolean; checkedAt: string };
+  database: { writable: boolean; checkedAt: string };
   pressure: { eventLoopDelayMs: number; heapUsedBytes: number; rssBytes: number };
 }
 

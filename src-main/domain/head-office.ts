@@ -155,6 +155,43 @@ export interface RemoteContactsResponse {
 /** At most this many per answer; a branch asks again until it has them all. */
 export const REMOTE_CONTACTS_MAX = 1000;
 
+// ---------------------------------------------------------------- the bank-wide dashboard
+
+export interface DashboardBranch {
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  issued: number;
+  called: number;
+  /** Minutes from issue to first call: mean and 90th percentile (null: nobody called). */
+  waitMean: number | null;
+  waitP90: number | null;
+  /** Share of called tickets called within the target (null: nobody called). */
+  serviceLevel: number | null;
+  noShows: number;
+  greenChannel: number;
+}
+export interface DashboardHour {
+  /** Hour of the branch's day, 0-23. */
+  hour: number;
+  issued: number;
+  waitMean: number | null;
+}
+export interface DashboardProduct {
+  productCode: string;
+  /** Pitches (a product raised in a visit and answered). */
+  pitched: number;
+  /** Accepted in the lobby: intent, not conversion (conversion needs core banking's data at head office). */
+  accepted: number;
+}
+export interface DashboardResponse {
+  date: string;
+  targetMinutes: number;
+  branches: DashboardBranch[];
+  /** Every branch together, by hour of its own day. */
+  hours: DashboardHour[];
+  products: DashboardProduct[];
+}
+
 /** One branch on the head office's board. */
 export interface BranchBoardRow {
   id: string;
@@ -217,6 +254,8 @@ export const HEAD_OFFICE_ROUTES = {
   /** 200 with the bundle to apply, or 204 when the branch runs the newest one for it (`?running=`). */
   offeredBundle: hoRoute<OfferedBundle | null>()({ method: 'GET', path: '/api/v1/link/bundle', access: 'branch' }),
   bundleReport: hoRoute<null>()({ method: 'POST', path: '/api/v1/link/bundle-report', access: 'branch', body: BundleReportSchema }),
+  /** The bank-wide dashboard of one business day (`?date=YYYY-MM-DD&target=<minutes>`). */
+  dashboard: hoRoute<DashboardResponse>()({ method: 'GET', path: '/api/v1/dashboard', access: 'staff' }),
   /** Contacts made at other branches after `?after=` (head office's id), oldest first. */
   remoteContacts: hoRoute<RemoteContactsResponse>()({ method: 'GET', path: '/api/v1/link/contacts', access: 'branch' }),
 } as const;

@@ -9,6 +9,7 @@
  * and HEAD_OFFICE_REDIS_URL (optional: several processes behind one address).
  * Exit codes: 0 done, 1 refused, 2 usage.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BranchIdSchema } from '../domain/head-office';
 import { createPool, migrate, pendingMigrations } from './db';
@@ -25,7 +26,8 @@ Usage: node out/main/head-office.js <command>
   serve                                          run the head office
 
 Environment: HEAD_OFFICE_PG_URL (required), HEAD_OFFICE_PORT (8090), HEAD_OFFICE_HOST (0.0.0.0),
-HEAD_OFFICE_REDIS_URL (optional), HEAD_OFFICE_LOG_LEVEL (info).
+HEAD_OFFICE_TLS_CERT and HEAD_OFFICE_TLS_KEY (HTTPS; without them 127.0.0.1 only, unless
+HEAD_OFFICE_INSECURE_LAN=1), HEAD_OFFICE_REDIS_URL (optional), HEAD_OFFICE_LOG_LEVEL (info).
 `;
 
 const flag = (argv: string[], name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -36,6 +38,12 @@ const EnvSchema = z.object({
   HEAD_OFFICE_HOST: z.string().min(1).default('0.0.0.0'),
   HEAD_OFFICE_REDIS_URL: z.string().min(1).optional(),
   HEAD_OFFICE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HEAD_OFFICE_TLS_CERT: z.string().min(1).optional(),
+  HEAD_OFFICE_TLS_KEY: z.string().min(1).optional(),
+  HEAD_OFFICE_INSECURE_LAN: z.enum(['0', '1']).default('0'),
+}).refine((e) => (e.HEAD_OFFICE_TLS_CERT === undefined) === (e.HEAD_OFFICE_TLS_KEY === undefined), {
+  message: 'HEAD_OFFICE_TLS_CERT and HEAD_OFFICE_TLS_KEY go together',
+  path: ['HEAD_OFFICE_TLS_KEY'],
 });
 
 async function main(): Promise<number> {
@@ -91,7 +99,10 @@ async function main(): Promise<number> {
           host: env.data.HEAD_OFFICE_HOST,
           redisUrl: env.data.HEAD_OFFICE_REDIS_URL ?? null,
           logLevel: env.data.HEAD_OFFICE_LOG_LEVEL,
+          https: env.data.HEAD_OFFICE_TLS_CERT && env.data.HEAD_OFFICE_TLS_KEY ? { cert: readFileSync(env.data.HEAD_OFFICE_TLS_CERT), key: readFileSync(env.data.HEAD_OFFICE_TLS_KEY) } : null,
+          insecure: env.data.HEAD_OFFICE_INSECURE_LAN === '1',
         });
+        if (server.warning) process.stderr.write(`warning: ${server.warning}\n`);
         process.stdout.write(`Branch Lobby head office at ${server.url}${env.data.HEAD_OFFICE_REDIS_URL ? ' (sharing events through Redis)' : ''}\n`);
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);

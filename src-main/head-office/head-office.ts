@@ -11,6 +11,10 @@ import {
   type HeadOfficeLoginResponse,
   type HeadOfficeRole,
   type BundleInfo,
+  type DashboardBranch,
+  type DashboardHour,
+  type DashboardProduct,
+  type DashboardResponse,
   type BundleReport,
   type JournalAck,
   type JournalBatch,
@@ -23,6 +27,8 @@ import { inTransaction, type Pool } from './db';
 import { DUMMY_HASH, hashSecret, newToken, tokenDigest, verifySecret } from './secrets';
 
 const SESSION_MS = 12 * 3600_000;
+/** Serialises the writes of the bank-wide contact history (see ingest). */
+const CONTACT_ORDER_LOCK = 73_110_414;
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 5 * 60_000;
 
@@ -66,7 +72,8 @@ const BOARD_COLUMNS = `b.id, b.name_zh, b.name_en, b.last_seen_at, b.connected_s
 const BOARD_SELECT = `SELECT ${BOARD_COLUMNS} FROM ho_branch b`;
 
 export class HeadOffice {
-  private readonly failures = new Map<string, { count: number; since: number }>();
+  /** Failed sign-ins per staff id in the current window, and tries being checked now (per process). */
+  private readonly failures = new Map<string, { count: number; since: number; inFlight: number }>();
   /** Branch credentials already checked with scrypt: their digest → branch id. */
   private readonly credentials = new Map<string, string>();
 
@@ -85,16 +92,25 @@ export class HeadOffice {
   }
 
   async login(staffId: string, pin: string): Promise<HeadOfficeLoginResponse> {
+    // The try takes its place before any wait, so tries arriving together count together.
+    const now = this.now();
     const f = this.failures.get(staffId);
-    if (f && this.now() - f.since < FAILURE_WINDOW_MS && f.count >= MAX_FAILURES) {
+    const current = f && now - f.since < FAILURE_WINDOW_MS ? f : { count: 0, since: now, inFlight: 0 };
+    if (current.count + current.inFlight >= MAX_FAILURES) {
       throw new HeadOfficeError('rate_limited', 'too_many_sign_ins', 'too many failed sign-ins; wait five minutes', { retryAfterSeconds: 300 });
     }
-    const row = (await this.pool.query<{ role: HeadOfficeRole; pin_hash: string }>('SELECT role, pin_hash FROM ho_staff WHERE id = $1 AND active', [staffId])).rows[0];
-    const ok = await verifySecret(pin, row?.pin_hash ?? DUMMY_HASH);
+    current.inFlight++;
+    this.failures.set(staffId, current);
+    let row: { role: HeadOfficeRole; pin_hash: string } | undefined;
+    let ok = false;
+    try {
+      row = (await this.pool.query<{ role: HeadOfficeRole; pin_hash: string }>('SELECT role, pin_hash FROM ho_staff WHERE id = $1 AND active', [staffId])).rows[0];
+      ok = await verifySecret(pin, row?.pin_hash ?? DUMMY_HASH);
+    } finally {
+      current.inFlight--;
+    }
     if (!row || !ok) {
-      const g = f && this.now() - f.since < FAILURE_WINDOW_MS ? f : { count: 0, since: this.now() };
-      g.count++;
-      this.failures.set(staffId, g);
+      current.count++;
       throw new HeadOfficeError('unauthenticated', 'wrong_credentials', 'wrong id or PIN');
     }
     this.failures.delete(staffId);
@@ -199,7 +215,10 @@ export class HeadOffice {
         ],
       );
       if (batch.stream === 'contacts') {
-        // The bank-wide contact history: one row per pitch or answer, by the customer's CIF.
+        // The bank-wide contact history: one row per pitch or answer, by the customer's CIF. Ids are
+        // handed out and committed in order (one batch at a time), so a branch that read up to an id
+        // never misses a smaller one committed later.
+        await c.query('SELECT pg_advisory_xact_lock($1)', [CONTACT_ORDER_LOCK]);
         await c.query(
           `INSERT INTO ho_contact (branch_id, branch_offset, cif, product_code, outcome, counts_toward_cap, visit, at)
            SELECT $1, j.branch_offset, j.data->>'cif', j.data->>'productCode', j.data->>'outcome', COALESCE((j.data->>'countsTowardCap')::int = 1, TRUE),
@@ -239,6 +258,75 @@ export class HeadOffice {
       bundleVersion: r.bundle_version,
       bundleRefused: r.bundle_refused_version !== null ? { version: r.bundle_refused_version, reason: r.bundle_refused_reason ?? '' } : null,
     };
+  }
+
+  // ------------------------------------------------------------ the bank-wide dashboard
+
+  /**
+   * One business day over every branch, from the journals received: tickets issued and called,
+   * waits (issue to first call), the service level against `targetMinutes`, no-shows,
+   * green-channel routings; arrivals and waits by hour of each branch's day; pitches and
+   * acceptances per product.
+   */
+  async dashboard(date: string, targetMinutes: number): Promise<DashboardResponse> {
+    const waits = `
+      WITH issued AS (
+        SELECT branch_id, data->>'ticketId' AS t, at FROM ho_journal
+         WHERE stream = 'events' AND type = 'ticket.issued' AND business_date = $1),
+      called AS (
+        SELECT branch_id, data->>'ticketId' AS t, min(at) AS at FROM ho_journal
+         WHERE stream = 'events' AND type = 'ticket.called' AND business_date = $1 GROUP BY 1, 2),
+      w AS (
+        SELECT i.branch_id, i.at AS issued_at, extract(epoch FROM c.at - i.at) / 60 AS wait
+          FROM issued i LEFT JOIN called c ON c.branch_id = i.branch_id AND c.t = i.t)`;
+    const branches = (
+      await this.pool.query<{ id: string; name_zh: string; name_en: string; issued: string; called: string; wait_mean: number | null; wait_p90: number | null; within: string; no_shows: string; green: string }>(
+        `${waits}
+         SELECT b.id, b.name_zh, b.name_en,
+           (SELECT count(*) FROM w WHERE w.branch_id = b.id) AS issued,
+           (SELECT count(wait) FROM w WHERE w.branch_id = b.id) AS called,
+           (SELECT avg(wait) FROM w WHERE w.branch_id = b.id) AS wait_mean,
+           (SELECT percentile_cont(0.9) WITHIN GROUP (ORDER BY wait) FROM w WHERE w.branch_id = b.id AND wait IS NOT NULL) AS wait_p90,
+           (SELECT count(*) FROM w WHERE w.branch_id = b.id AND wait <= $2) AS within,
+           (SELECT count(*) FROM ho_journal j WHERE j.branch_id = b.id AND j.stream = 'events' AND j.type = 'ticket.no_show' AND j.business_date = $1) AS no_shows,
+           (SELECT count(*) FROM ho_journal j WHERE j.branch_id = b.id AND j.stream = 'audit' AND j.type = 'green_channel.route' AND j.business_date = $1) AS green
+         FROM ho_branch b ORDER BY b.id`,
+        [date, targetMinutes],
+      )
+    ).rows.map<DashboardBranch>((r) => {
+      const called = Number(r.called);
+      return {
+        id: r.id,
+        name: { 'zh-CN': r.name_zh, en: r.name_en },
+        issued: Number(r.issued),
+        called,
+        waitMean: r.wait_mean === null ? null : Math.round(Number(r.wait_mean) * 10) / 10,
+        waitP90: r.wait_p90 === null ? null : Math.round(Number(r.wait_p90) * 10) / 10,
+        serviceLevel: called === 0 ? null : Math.round((Number(r.within) / called) * 1000) / 1000,
+        noShows: Number(r.no_shows),
+        greenChannel: Number(r.green),
+      };
+    });
+    const hours = (
+      await this.pool.query<{ hour: number; issued: string; wait_mean: number | null }>(
+        `${waits}
+         SELECT extract(hour FROM w.issued_at AT TIME ZONE b.time_zone)::int AS hour, count(*) AS issued, avg(wait) AS wait_mean
+           FROM w JOIN ho_branch b ON b.id = w.branch_id GROUP BY 1 ORDER BY 1`,
+        [date],
+      )
+    ).rows.map<DashboardHour>((r) => ({ hour: r.hour, issued: Number(r.issued), waitMean: r.wait_mean === null ? null : Math.round(Number(r.wait_mean) * 10) / 10 }));
+    const products = (
+      await this.pool.query<{ product_code: string; pitched: string; accepted: string }>(
+        `SELECT product_code,
+           count(DISTINCT visit) FILTER (WHERE outcome IN ('accepted', 'declined', 'later')) AS pitched,
+           count(DISTINCT visit) FILTER (WHERE outcome = 'accepted') AS accepted
+         FROM ho_contact c JOIN ho_branch b ON b.id = c.branch_id
+         WHERE (c.at AT TIME ZONE b.time_zone)::date = $1::date
+         GROUP BY product_code ORDER BY pitched DESC, product_code`,
+        [date],
+      )
+    ).rows.map<DashboardProduct>((r) => ({ productCode: r.product_code, pitched: Number(r.pitched), accepted: Number(r.accepted) }));
+    return { date, targetMinutes, branches, hours, products };
   }
 
   // ------------------------------------------------------------ the bank-wide contact history
@@ -288,14 +376,17 @@ export class HeadOffice {
     });
   }
 
-  /** The newest bundle for a branch after the one it runs and the one it last refused; null when none. */
+  /**
+   * The next bundle for a branch after the one it runs, oldest first (each is a partial overlay, so
+   * every one is applied in turn), skipping the one it last refused; null when none.
+   */
   async offeredBundle(branchId: string, running: number): Promise<OfferedBundle | null> {
     const row = (
       await this.pool.query<{ version: number; content: OfferedBundle['content'] }>(
         `SELECT b.version, b.content FROM ho_bundle b, ho_branch r
-          WHERE r.id = $1 AND b.version > GREATEST($2, COALESCE(r.bundle_refused_version, 0))
+          WHERE r.id = $1 AND b.version > $2 AND b.version IS DISTINCT FROM r.bundle_refused_version
             AND (b.all_branches OR EXISTS (SELECT 1 FROM ho_bundle_branch t WHERE t.version = b.version AND t.branch_id = $1))
-          ORDER BY b.version DESC LIMIT 1`,
+          ORDER BY b.version ASC LIMIT 1`,
         [branchId, running],
       )
     ).rows[0];

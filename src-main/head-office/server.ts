@@ -13,6 +13,7 @@
  *   GET  /api/v1/link/bundle?running=N        a branch asks for a newer bundle (200, or 204)
  *   POST /api/v1/link/bundle-report           a branch says it runs a bundle, or why it refused it
  *   GET  /api/v1/link/contacts?after=N        pitches made at other branches (the bank-wide contact history)
+ *   GET  /api/v1/dashboard?date=&target=      one business day over every branch
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -23,7 +24,7 @@ import helmet from '@fastify/helmet';
 import { Server } from 'socket.io';
 import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
-import { ZodError, type ZodType } from 'zod';
+import { z, ZodError, type ZodType } from 'zod';
 import { ERROR_STATUS } from '../domain/contracts';
 import { BundleReportSchema, HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, PublishBundleSchema, type BranchBoardRow } from '../domain/head-office';
 import { HeadOffice, HeadOfficeError } from './head-office';
@@ -37,6 +38,22 @@ export interface HeadOfficeServerOptions {
   logLevel?: string;
   /** The built screens (out/renderer); found beside the bundle or under the working directory when omitted. */
   staticDir?: string;
+  /** Certificate and key (PEM) for HTTPS; without them head office answers only on loopback unless `insecure`. */
+  https?: { cert: Buffer; key: Buffer } | null;
+  /** Plain HTTP on a non-loopback address (trials only). */
+  insecure?: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** Where head office listens: anywhere over HTTPS (or when told to allow plain HTTP), loopback only otherwise. */
+export function headOfficeListenAddress(o: Pick<HeadOfficeServerOptions, 'host' | 'https' | 'insecure'>): { host: string; warning: string | null } {
+  if (o.https || LOOPBACK.has(o.host)) return { host: o.host, warning: null };
+  if (o.insecure) return { host: o.host, warning: `plain HTTP on ${o.host} (HEAD_OFFICE_INSECURE_LAN=1): branch credentials, PINs and customer numbers cross the network unencrypted` };
+  return {
+    host: '127.0.0.1',
+    warning: `no certificate configured: head office answers plain HTTP on 127.0.0.1 only, not on ${o.host}. Set HEAD_OFFICE_TLS_CERT and HEAD_OFFICE_TLS_KEY (docs/HEAD-OFFICE.md).`,
+  };
 }
 
 function findStaticDir(configured: string | undefined): string | null {
@@ -47,10 +64,17 @@ function findStaticDir(configured: string | undefined): string | null {
 
 export interface RunningHeadOffice {
   url: string;
+  /** Said at start (plain HTTP, or loopback only). */
+  warning: string | null;
   app: FastifyInstance;
   io: Server;
   close(): Promise<void>;
 }
+
+const DashboardQuerySchema = z.strictObject({
+  date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD'),
+  target: z.coerce.number().int().min(1).max(240).default(15),
+});
 
 function parse<T>(schema: ZodType<T>, value: unknown): T {
   const r = schema.safeParse(value);
@@ -68,8 +92,10 @@ function send(reply: FastifyReply, req: FastifyRequest, code: keyof typeof STATU
 }
 
 export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeServerOptions): Promise<RunningHeadOffice> {
+  const listen = headOfficeListenAddress(options);
   const app = Fastify({
     logger: { level: options.logLevel ?? 'info' },
+    ...(options.https ? { https: { cert: options.https.cert, key: options.https.key } } : {}),
     genReqId: () => randomBytes(8).toString('hex'),
     bodyLimit: 4 * 1024 * 1024,
     forceCloseConnections: true,
@@ -82,7 +108,7 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     },
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
-    strictTransportSecurity: false,
+    strictTransportSecurity: options.https ? { maxAge: 180 * 24 * 3600, includeSubDomains: false } : false,
   });
   app.setErrorHandler((err: FastifyError | HeadOfficeError | ZodError, req, reply) => {
     if (err instanceof HeadOfficeError) return send(reply, req, err.code, err.reason, err.message, err.params);
@@ -180,6 +206,11 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     return reply.code(204).send();
   });
 
+  app.get(HEAD_OFFICE_ROUTES.dashboard.path, async (req) => {
+    await ho.staffOf(req.headers.authorization, ['admin', 'analyst']);
+    const q = parse(DashboardQuerySchema, req.query ?? {});
+    return ho.dashboard(q.date, q.target);
+  });
   app.get(HEAD_OFFICE_ROUTES.remoteContacts.path, async (req) => {
     const branchId = await ho.branchOf(req.headers.authorization);
     const after = Number((req.query as { after?: string }).after ?? 0);
@@ -187,11 +218,13 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     return { contacts: await ho.remoteContacts(branchId, after) };
   });
 
-  await app.listen({ port: options.port, host: options.host });
+  if (listen.warning) app.log.warn(listen.warning);
+  await app.listen({ port: options.port, host: listen.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
-    url: `http://${options.host === '0.0.0.0' ? '127.0.0.1' : options.host}:${port}`,
+    url: `${options.https ? 'https' : 'http'}://${listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host}:${port}`,
+    warning: listen.warning,
     app,
     io,
     async close() {

@@ -3,7 +3,8 @@
  * built entry (migrate, add-staff, add-branch, serve), a branch ships its journal with its
  * credential, the board shows it (zh-CN), and a second batch updates the row live (en). A branch
  * never heard from shows as such; an administrator publishes a bundle (a wrong one is refused first).
- * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-bundles-en.
+ * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-dashboard-en,
+ * head-office-bundles-en.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -84,6 +85,15 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await expect(page.locator('[data-testid="hq-row"][data-branch="350102002"]')).toContainText('never heard from');
   await shot(page, 'head-office-board-en');
   await axe(page, 'head-office-board-en');
+  // The dashboard of that day: every branch's tickets, waits and service level; arrivals by hour.
+  await page.getByTestId('hq-tab-dashboard').click();
+  await page.getByTestId('hq-dashboard-date').fill('2026-12-04');
+  const dashRow = page.locator('[data-testid="hq-dashboard-row"][data-branch="350102001"]');
+  await expect(dashRow).toContainText('7');
+  await expect(page.getByTestId('hq-dashboard-hours')).toBeVisible();
+  await shot(page, 'head-office-dashboard-en');
+  await axe(page, 'head-office-dashboard-en');
+
   // An analyst sees the bundles but cannot publish.
   await page.getByTestId('hq-tab-bundles').click();
   await expect(page.getByTestId('hq-bundles')).toBeVisible();

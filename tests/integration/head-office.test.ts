@@ -374,3 +374,105 @@ describe('the bank-wide contact policy', () => {
     }
   }, 60_000);
 });
+
+describe('the bank-wide dashboard', () => {
+  it('waits, service level, no-shows and green-channel use by branch, arrivals by hour, pitches by product', async () => {
+    const { credential } = await ho.addBranch('350100909', { 'zh-CN': '仓山支行', en: 'Cangshan' });
+    const at = (hhmm: string) => Date.parse(`2026-11-20T${hhmm}:00+08:00`);
+    const st = { ...state, businessDate: '2026-11-20' };
+    const ev = (offset: number, type: string, time: string, data: Record<string, unknown>) => ({ offset, type, at: at(time), data });
+    expect(
+      (
+        await ship(server.url, credential, {
+          stream: 'events',
+          after: 0,
+          entries: [
+            ev(1, 'ticket.issued', '09:00', { ticketId: 'a' }),
+            ev(2, 'ticket.issued', '09:30', { ticketId: 'b' }),
+            ev(3, 'ticket.issued', '10:05', { ticketId: 'c' }),
+            ev(4, 'ticket.called', '09:10', { ticketId: 'a' }),
+            ev(5, 'ticket.called', '09:55', { ticketId: 'b' }),
+            ev(6, 'ticket.called', '10:06', { ticketId: 'b' }), // a recall: the first call counts
+            ev(7, 'ticket.no_show', '10:07', { ticketId: 'b' }),
+          ],
+          state: st,
+        })
+      ).status,
+    ).toBe(200);
+    await ship(server.url, credential, { stream: 'audit', after: 0, entries: [ev(1, 'green_channel.route', '09:01', { subject: 'ticket:a' })], state: st });
+    await ship(server.url, credential, {
+      stream: 'contacts',
+      after: 0,
+      entries: [
+        ev(1, 'contact.declined', '09:20', { cif: 'C1', productCode: 'FUND01', outcome: 'declined', countsTowardCap: 1, decisionId: 7 }),
+        ev(2, 'contact.accepted', '09:21', { cif: 'C1', productCode: 'TD03', outcome: 'accepted', countsTowardCap: 1, decisionId: 7 }),
+        ev(3, 'contact.accepted', '10:21', { cif: 'C2', productCode: 'TD03', outcome: 'accepted', countsTowardCap: 1, decisionId: 8 }),
+      ],
+      state: st,
+    });
+    const res = await fetch(`${server.url}/api/v1/dashboard?date=2026-11-20&target=15`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(res.status).toBe(200);
+    const d = (await res.json()) as import('../../src-main/domain/head-office').DashboardResponse;
+    expect(d.branches.find((b) => b.id === '350100909')).toEqual({
+      id: '350100909',
+      name: { 'zh-CN': '测试网点', en: 'Test branch' },
+      issued: 3,
+      called: 2,
+      waitMean: 17.5,
+      waitP90: 23.5,
+      serviceLevel: 0.5,
+      noShows: 1,
+      greenChannel: 1,
+    });
+    expect(d.hours).toEqual([
+      { hour: 9, issued: 2, waitMean: 17.5 },
+      { hour: 10, issued: 1, waitMean: null },
+    ]);
+    expect(d.products).toEqual([
+      { productCode: 'TD03', pitched: 2, accepted: 2 },
+      { productCode: 'FUND01', pitched: 1, accepted: 0 },
+    ]);
+    expect((await fetch(`${server.url}/api/v1/dashboard?date=20-11-2026`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(400);
+  });
+});
+
+describe('a branch restored from a backup', () => {
+  it('does not let head office swallow its new entries: shipping stops and says why', async () => {
+    const { credential } = await ho.addBranch('350100910');
+    const first = await branchHub(server.url, credential);
+    const dataDir = first.dataDir;
+    expect(await tickets(first, 6, 'before-restore')).toEqual(Array(6).fill(201));
+    await waitFor('shipped', async () => (await headOfficeOffsets('350100910')).length === hubOffsets(dataDir).length);
+    const held = (await headOfficeOffsets('350100910')).at(-1)!;
+    await first.close();
+    // What a restore of an older backup does to the event log: the last entries gone, their offsets free again.
+    const db = new Database(join(dataDir, 'branch.db'));
+    db.prepare('DELETE FROM event_log WHERE offset > 3').run();
+    db.prepare("UPDATE sqlite_sequence SET seq = 3 WHERE name = 'event_log'").run();
+    db.prepare("UPDATE head_office_link SET acknowledged = 3 WHERE stream = 'events'").run();
+    db.close();
+    const again = await createHub({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', headOfficeUrl: server.url, headOfficeCredential: credential });
+    try {
+      expect(await tickets(again, 1, 'after-restore')).toEqual([201]);
+      await new Promise((r) => setTimeout(r, 2500));
+      const link = new Database(join(dataDir, 'branch.db'), { readonly: true });
+      const acked = link.prepare("SELECT acknowledged FROM head_office_link WHERE stream = 'events'").pluck().get() as number;
+      link.close();
+      // Not moved up to what head office holds (which would have skipped the new entries).
+      expect(acked).toBeLessThan(held);
+      const metrics = await (await fetch(`${again.url}/metrics`, { headers: { authorization: `Bearer ${(await (await fetch(`${again.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ staffId: 'admin', pin: '9999' }) })).json() as { token: string }).token}` } })).text();
+      expect(Number(/lobby_head_office_outbox_lag\{stream="events"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(0);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+});
+
+describe('where head office listens', () => {
+  it('anywhere over HTTPS or when told; otherwise loopback only, with a warning', async () => {
+    const { headOfficeListenAddress } = await import('../../src-main/head-office/server');
+    expect(headOfficeListenAddress({ host: '0.0.0.0' })).toEqual({ host: '127.0.0.1', warning: expect.stringMatching(/HEAD_OFFICE_TLS_CERT/) });
+    expect(headOfficeListenAddress({ host: '0.0.0.0', https: { cert: Buffer.from(''), key: Buffer.from('') } })).toEqual({ host: '0.0.0.0', warning: null });
+    expect(headOfficeListenAddress({ host: '0.0.0.0', insecure: true }).warning).toMatch(/unencrypted/);
+  });
+});

@@ -71,10 +71,10 @@ describe('health and metrics', () => {
     const live = await h.request<{ status: string; version: string }>('GET', '/livez');
     expect(live.status).toBe(200);
     expect(live.body.status).toBe('alive');
-    const ready = await h.request<{ status: string; database: { writable: boolean; file: string } }>('GET', '/readyz');
+    const ready = await h.request<{ status: string; database: Record<string, unknown> }>('GET', '/readyz');
     expect(ready.status).toBe(200);
-    expect(ready.body.database.writable).toBe(true);
-    expect(ready.body.database.file).toMatch(/branch\.db$/);
+    // Whether the database takes writes; never where it lives or what it said (that is in the log).
+    expect(ready.body.database).toEqual({ writable: true, checkedAt: expect.any(String) });
   });
 
   it('/metrics needs an administrator and counts what happened', async () => {

@@ -86,6 +86,9 @@ export function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS, b
   return latest;
 }
 
+/** The first schema version without customer identifiers in clear (migration 12). */
+const FIRST_SEALED_VERSION = 12;
+
 /** Where copies taken before a migration go, beside the nightly backups. */
 export function backupsDir(dataDir: string): string {
   return join(dataDir, 'backups');
@@ -97,6 +100,10 @@ export function backupsDir(dataDir: string): string {
  */
 function copyBeforeMigration(db: Db, file: string, from: number, to: number): void {
   if (from === 0) return; // a new, empty database: nothing to keep
+  // Before migration 12 the customers' phone and ID numbers were in clear in branch.db: a copy
+  // would keep them on disk after the migration removed them. Such an upgrade is not copied (its
+  // nightly backups before the upgrade are the way back).
+  if (from < FIRST_SEALED_VERSION) return;
   const dir = backupsDir(dirname(file));
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -181,8 +181,10 @@ export class JournalShipper {
       if (res.status !== 200) throw new Error(`contacts: HTTP ${res.status}`);
       const { contacts } = (await res.json()) as RemoteContactsResponse;
       const last = contacts.at(-1)?.id ?? cursor;
+      // Only this branch's own customers' contacts are kept (the rest is not this branch's business).
+      const ours = this.hasCustomers() ? this.db.prepare('SELECT 1 FROM customers.customer WHERE cif = ?') : null;
       this.db.transaction(() => {
-        for (const c of contacts) this.s.putRemote.run({ ...c, countsTowardCap: c.countsTowardCap ? 1 : 0 });
+        for (const c of contacts) if (ours?.get(c.cif)) this.s.putRemote.run({ ...c, countsTowardCap: c.countsTowardCap ? 1 : 0 });
         this.s.setAcked.run('remote_contacts', last, this.options.now());
       })();
       if (contacts.length < REMOTE_CONTACTS_MAX) return;
@@ -213,17 +215,31 @@ export class JournalShipper {
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     const body = (await res.json().catch(() => null)) as (JournalAck & { error?: { acknowledged?: number; message?: string } }) | null;
-    if (res.status === 409 && typeof body?.error?.acknowledged === 'number') {
-      // Head office holds another offset than we thought (a gap, or it was restored): go on from its.
-      this.setAcked(stream, body.error.acknowledged);
+    const held = res.status === 409 ? body?.error?.acknowledged : body?.acknowledged;
+    if ((res.status === 200 || res.status === 409) && typeof held === 'number' && held > this.highest(stream)) {
+      // Head office holds more than this branch has ever written: this branch.db was restored from
+      // a backup, and new entries would reuse offsets head office already holds. Shipping stops
+      // (loudly) rather than lose them; branch IT decides (docs/HEAD-OFFICE.md).
+      throw new Error(`head office holds ${stream} up to ${held} but this branch has only ${this.highest(stream)} (branch.db restored from a backup?); shipping of ${stream} stops`);
+    }
+    if (res.status === 409 && typeof held === 'number') {
+      // A gap: head office holds less than we thought; go on from what it holds.
+      this.setAcked(stream, held);
       return;
     }
-    if (res.status !== 200 || typeof body?.acknowledged !== 'number') {
+    if (res.status !== 200 || typeof held !== 'number') {
       throw new Error(`HTTP ${res.status}${body?.error?.message ? `: ${body.error.message}` : ''}`);
     }
-    this.setAcked(stream, body.acknowledged);
+    this.setAcked(stream, held);
     this.lastSentAt = this.lastOkAt = this.options.now();
     this.lastError = null;
+  }
+
+  /** The highest offset this branch has written in a stream (AUTOINCREMENT / rowid: never reused here). */
+  private highest(stream: LinkStream): number {
+    const table = stream === 'events' ? 'event_log' : stream === 'audit' ? 'audit_log' : 'offer_outcome';
+    const column = stream === 'events' ? 'offset' : 'id';
+    return (this.db.prepare(`SELECT COALESCE(MAX(${column}), 0) FROM ${table}`).pluck().get() as number) ?? 0;
   }
 
   private setAcked(stream: LinkStream, offset: number): void {

@@ -75,13 +75,14 @@ export class Readiness {
     const r = this.state();
     if (!r.ready) {
       const problem = r.database.problem ?? (r.pressure.underPressure ? 'over its event-loop or memory limit' : `schema version ${r.schemaVersion} is not the latest`);
-      throw new HubError('unavailable', `the hub is not ready: ${problem}`, {
+      // The public answer says which kind of problem; the file and the database's own words are in the hub's log.
+      const said = r.database.problem ? 'the branch database does not take writes' : problem;
+      throw new HubError('unavailable', `the hub is not ready: ${said}`, {
         reason: r.database.problem ? 'database_unwritable' : r.pressure.underPressure ? 'overloaded' : 'not_ready',
         params: { retryAfterSeconds: 10 },
       });
     }
     const { underPressure: _, ...pressure } = r.pressure;
-    const { problem: __, ...database } = r.database;
-    return { status: 'ready', schemaVersion: r.schemaVersion, database, pressure };
+    return { status: 'ready', schemaVersion: r.schemaVersion, database: { writable: r.database.writable, checkedAt: r.database.checkedAt }, pressure };
   }
 }

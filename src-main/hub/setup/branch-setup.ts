@@ -270,6 +270,9 @@ export function applySetup(db: Db, plan: SetupPlan, who: SetupActor, now = Date.
       `INSERT INTO branch (id, name_zh, name_en, rules_json, revision) VALUES (?, ?, ?, ?, 1)
        ON CONFLICT (id) DO UPDATE SET name_zh = excluded.name_zh, name_en = excluded.name_en, rules_json = excluded.rules_json, revision = revision + 1`,
     ).run(id, file.branch.name['zh-CN'], file.branch.name.en, JSON.stringify(rules));
+    // The file's rules replace the branch's whole: bundles from head office are laid over them again,
+    // from the first (the branch asks for them anew).
+    db.prepare('DELETE FROM head_office_bundle').run();
 
     const service = db.prepare(
       `INSERT INTO service (branch_id, code, prefix, name_zh, name_en, vip_only, sort_order, active) VALUES (?, ?, ?, ?, ?, ?, ?, 1)

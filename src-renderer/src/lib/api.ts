@@ -79,6 +79,7 @@ export async function headOfficeRequest<N extends HeadOfficeRouteName>(
   name: N,
   token: string | null,
   body?: HeadOfficeBody<N>,
+  query?: Record<string, string | number>,
 ): Promise<HeadOfficeAnswer<N>> {
   const spec = HEAD_OFFICE_ROUTES[name];
   const headers: Record<string, string> = {};
@@ -86,7 +87,7 @@ export async function headOfficeRequest<N extends HeadOfficeRouteName>(
   if (token) headers.authorization = `Bearer ${token}`;
   let res: Response;
   try {
-    res = await fetch(spec.path, { method: spec.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    res = await fetch(spec.path + queryStringOf(query), { method: spec.method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch (err) {
     throw new ApiError(0, 'network', err instanceof Error ? err.message : String(err));
   }

@@ -140,6 +140,7 @@ describe('readiness', () => {
     expect(r.probe()).toBe(false);
     expect(r.state()).toMatchObject({ ready: false, database: { writable: false, problem: expect.stringMatching(/branch\.db: does not take writes/) } });
     expect(() => r.answer()).toThrow(expect.objectContaining({ code: 'unavailable', reason: 'database_unwritable', params: { retryAfterSeconds: 10 } }));
+    expect(() => r.answer()).toThrow(/^the hub is not ready: the branch database does not take writes$/);
     db.pragma('query_only = OFF');
     expect(r.probe()).toBe(true);
     expect(r.state().ready).toBe(true);

@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { io } from 'socket.io-client';
-import type { BranchBoardRow, BundleInfo, HeadOfficeLoginResponse, HeadOfficeServerEvents } from '@domain/head-office';
+import type { BranchBoardRow, BundleInfo, DashboardResponse, HeadOfficeLoginResponse, HeadOfficeServerEvents } from '@domain/head-office';
 import { ApiError, headOfficeRequest } from '../../lib/api';
 import { ConnectionBadge, LanguageSwitch, StaffStyles } from '../../components/StaffLogin';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
@@ -104,7 +104,7 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
   const [rows, setRows] = useState<BranchBoardRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
-  const [tab, setTab] = useState<'board' | 'bundles'>('board');
+  const [tab, setTab] = useState<'board' | 'dashboard' | 'bundles'>('board');
 
   const load = useCallback(() => {
     headOfficeRequest('branches', session.token)
@@ -160,7 +160,7 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
           </span>
         </div>
         <nav className="hq-tabs" role="tablist" aria-label={t('tabs.label')}>
-          {(['board', 'bundles'] as const).map((k) => (
+          {(['board', 'dashboard', 'bundles'] as const).map((k) => (
             <button key={k} type="button" role="tab" aria-selected={tab === k} className="hq-tab" onClick={() => setTab(k)} data-testid={`hq-tab-${k}`}>
               {t(`tabs.${k}`)}
             </button>
@@ -178,6 +178,7 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
         </div>
       </header>
       <main className="hq-main">
+        {tab === 'dashboard' && <Dashboard token={session.token} />}
         {tab === 'bundles' && <Bundles token={session.token} branches={rows ?? []} canPublish={session.role === 'admin'} />}
         {tab === 'board' && (
         <section className="hq-panel">
@@ -373,6 +374,146 @@ function Bundles({ token, branches, canPublish }: { token: string; branches: Bra
             ))}
           </tbody>
         </table>
+      )}
+    </section>
+  );
+}
+
+/** Today as YYYY-MM-DD on this computer's clock (head office picks any day). */
+function localToday(): string {
+  const d = new Date();
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+}
+
+const pctText = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
+const minText = (x: number | null) => (x === null ? '—' : x.toFixed(1));
+
+/** The bank-wide dashboard of one day: every branch's waits and service level, arrivals by hour, pitches per product. */
+function Dashboard({ token }: { token: string }) {
+  const { t } = useTranslation(['headOffice', 'common']);
+  const [date, setDate] = useState(localToday);
+  const [target, setTarget] = useState(15);
+  const [data, setData] = useState<DashboardResponse | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    headOfficeRequest('dashboard', token, undefined, { date, target })
+      .then((d) => {
+        setData(d);
+        setError(null);
+      })
+      .catch((err) => setError(errorMessage(err)));
+  }, [token, date, target]);
+  const maxIssued = Math.max(1, ...(data?.hours.map((h) => h.issued) ?? [1]));
+  return (
+    <section className="hq-panel" data-testid="hq-dashboard">
+      <div className="hq-panel-head">
+        <h2>{t('dashboard.title')}</h2>
+        <label className="hq-inline">
+          {t('dashboard.date')}
+          <input type="date" value={date} onChange={(e) => e.target.value && setDate(e.target.value)} data-testid="hq-dashboard-date" />
+        </label>
+        <label className="hq-inline">
+          {t('dashboard.target')}
+          <input type="number" min={1} max={240} value={target} onChange={(e) => setTarget(Math.max(1, Math.min(240, Number(e.target.value) || 15)))} />
+        </label>
+      </div>
+      {error && (
+        <div className="hq-error" role="alert">
+          {error}
+        </div>
+      )}
+      {data && (
+        <>
+          <h3>{t('dashboard.byBranch')}</h3>
+          <table className="hq-table" data-testid="hq-dashboard-branches">
+            <thead>
+              <tr>
+                <th scope="col">{t('board.branch')}</th>
+                <th scope="col" className="num">{t('dashboard.issued')}</th>
+                <th scope="col" className="num">{t('dashboard.called')}</th>
+                <th scope="col" className="num">{t('dashboard.waitMean')}</th>
+                <th scope="col" className="num">{t('dashboard.waitP90')}</th>
+                <th scope="col" className="num">{t('dashboard.serviceLevel', { minutes: data.targetMinutes })}</th>
+                <th scope="col" className="num">{t('dashboard.noShows')}</th>
+                <th scope="col" className="num">{t('dashboard.green')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {data.branches.map((b) => (
+                <tr key={b.id} data-testid="hq-dashboard-row" data-branch={b.id}>
+                  <td>
+                    {localized(b.name) || b.id}
+                    <div className="hq-sub mono">{b.id}</div>
+                  </td>
+                  <td className="num">{b.issued}</td>
+                  <td className="num">{b.called}</td>
+                  <td className="num">{minText(b.waitMean)}</td>
+                  <td className="num">{minText(b.waitP90)}</td>
+                  <td className="num" data-testid="hq-dashboard-sl">{pctText(b.serviceLevel)}</td>
+                  <td className="num">{b.noShows}</td>
+                  <td className="num">{b.greenChannel}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{t('dashboard.byHour')}</h3>
+          {data.hours.length === 0 ? (
+            <p className="hq-empty">{t('dashboard.noTickets')}</p>
+          ) : (
+            <svg
+              className="hq-chart"
+              viewBox={`0 0 ${Math.max(12, data.hours.length) * 48} 150`}
+              preserveAspectRatio="xMinYMid meet"
+              role="img"
+              aria-label={t('dashboard.byHour')}
+              data-testid="hq-dashboard-hours"
+            >
+              {data.hours.map((h, i) => {
+                const height = Math.round((h.issued / maxIssued) * 100);
+                return (
+                  <g key={h.hour}>
+                    <rect x={i * 48 + 8} y={115 - height} width={32} height={height} rx={3} className="hq-bar" />
+                    <text x={i * 48 + 24} y={110 - height} textAnchor="middle" className="hq-bar-value">
+                      {h.issued}
+                    </text>
+                    <text x={i * 48 + 24} y={132} textAnchor="middle" className="hq-bar-label">
+                      {`${String(h.hour).padStart(2, '0')}:00`}
+                    </text>
+                    <text x={i * 48 + 24} y={146} textAnchor="middle" className="hq-bar-label">
+                      {t('dashboard.minutes', { m: minText(h.waitMean) })}
+                    </text>
+                  </g>
+                );
+              })}
+            </svg>
+          )}
+          <h3>{t('dashboard.products')}</h3>
+          <p className="hq-note">{t('dashboard.intentNote')}</p>
+          {data.products.length === 0 ? (
+            <p className="hq-empty">{t('dashboard.noPitches')}</p>
+          ) : (
+            <table className="hq-table" data-testid="hq-dashboard-products">
+              <thead>
+                <tr>
+                  <th scope="col">{t('dashboard.product')}</th>
+                  <th scope="col" className="num">{t('dashboard.pitched')}</th>
+                  <th scope="col" className="num">{t('dashboard.accepted')}</th>
+                  <th scope="col" className="num">{t('dashboard.rate')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.products.map((p) => (
+                  <tr key={p.productCode}>
+                    <td className="mono">{p.productCode}</td>
+                    <td className="num">{p.pitched}</td>
+                    <td className="num">{p.accepted}</td>
+                    <td className="num">{pctText(p.pitched ? p.accepted / p.pitched : null)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </>
       )}
     </section>
   );
