@@ -110,7 +110,7 @@ describe('an online backup', () => {
 });
 
 describe('upgrades', () => {
-  it('a database made by the first released schema runs every migration, keeps its data, and a copy is kept first', () => {
+  it('a database made by the first released schema runs every migration and keeps its data (no copy of its identifiers in clear)', () => {
     const dir = tempDir('lobby-upgrade-');
     const file = join(dir, 'branch.db');
     const old = new Database(file);
@@ -125,10 +125,21 @@ describe('upgrades', () => {
     expect(db.prepare("SELECT name FROM staff WHERE id = 'm09'").pluck().get()).toBe('Old manager');
     expect(db.prepare("SELECT name_en FROM branch WHERE id = '350102001'").pluck().get()).toBe('Old branch');
     db.close();
+    // Before version 12 the customers' numbers were in clear: no copy keeps them after the upgrade.
+    expect(existsSync(join(dir, 'backups')) ? readdirSync(join(dir, 'backups')) : []).toEqual([]);
+  });
+
+  it('a copy is kept before migrating a database that holds no identifiers in clear', () => {
+    const dir = tempDir('lobby-upgrade13-');
+    const file = join(dir, 'branch.db');
+    const old = new Database(file);
+    migrate(old, MIGRATIONS.slice(0, 13));
+    old.close();
+    openDatabase(file).close();
     const copies = readdirSync(join(dir, 'backups'));
-    expect(copies).toEqual([expect.stringMatching(new RegExp(`before-migration-v1-to-v${LATEST_SCHEMA_VERSION}\\.db$`))]);
+    expect(copies).toEqual([expect.stringMatching(new RegExp(`before-migration-v13-to-v${LATEST_SCHEMA_VERSION}\\.db$`))]);
     const copy = new Database(join(dir, 'backups', copies[0]!), { readonly: true });
-    expect(copy.pragma('user_version', { simple: true })).toBe(1);
+    expect(copy.pragma('user_version', { simple: true })).toBe(13);
     copy.close();
   });
 });
