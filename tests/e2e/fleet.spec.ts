@@ -30,7 +30,7 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
   await expect(row).toHaveAttribute('data-online', 'yes');
   await expect(row).toContainText('0.2.0');
-  await expect(row).toContainText('home');
+  await expect(row).toContainText('取号首页');
 
   // Its printer runs out of paper (as its shell would report it).
   const kioskToken = await apiToken(request, { deviceId: id, secret });
@@ -44,6 +44,7 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   expect(ack.ok).toBe(true);
   await expect(row.getByTestId('fleet-printer')).toHaveText('缺纸');
   await expect(row).toContainText('A12');
+  await expect(row).toContainText('5.0 GB');
   await shot(admin, 'admin-fleet-zh');
   const toast = manager.getByTestId('manager-toast').filter({ hasText: id });
   await expect(toast).toContainText('缺纸');
@@ -52,7 +53,7 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
 
   // English, and a reload of the kiosk's screen.
   await admin.getByTestId('lang-en').first().click();
-  await expect(admin.getByTestId('admin-tab-fleet')).toHaveText('Fleet');
+  await expect(admin.getByTestId('admin-tab-fleet')).toHaveText('Device status');
   await expect(row.getByTestId('fleet-printer')).toHaveText('Out of paper');
   const reloaded = kiosk.waitForEvent('load');
   await row.getByTestId('fleet-reload').click();

@@ -92,19 +92,22 @@ export function FleetPanel({ call, auth }: { call: StaffCall; auth: StaffAuth })
             </thead>
             <tbody>
               {devices.map((d) => (
-                <tr key={d.id} data-testid="fleet-row" data-device={d.id} data-online={d.online ? 'yes' : 'no'}>
+                <tr key={d.id} data-testid="fleet-row" data-device={d.id} data-online={d.online ? 'yes' : 'no'} className={d.online ? '' : 'adm-last-known'}>
                   <td>
                     <span className="mono">{d.id}</span>
                     <div className="adm-feed-reason">{t(`fleet.kinds.${d.kind}`)}</div>
                   </td>
                   <td>
                     <span className={`adm-pill ${d.online ? 'is-done' : 'is-failed'}`}>{t(d.online ? 'fleet.online' : 'fleet.offline')}</span>
-                    <div className="adm-feed-reason">{d.since ? t('fleet.since', { time: formatDateTime(d.since) }) : t('fleet.neverSeen')}</div>
+                    <div className="adm-feed-reason">
+                      {d.since ? t(d.online ? 'fleet.onlineSince' : 'fleet.offlineSince', { time: formatDateTime(d.since) }) : t('fleet.neverSeen')}
+                    </div>
+                    {!d.online && d.lastSeenAt && <div className="adm-feed-reason">{t('fleet.lastKnown')}</div>}
                   </td>
                   <td className="mono">{d.appVersion ?? '—'}</td>
                   <td>
                     {d.printer ? (
-                      <span className={`adm-pill ${d.printer === 'ok' || d.printer === 'none' ? 'is-done' : d.printer === 'paper_low' ? 'is-scheduled' : 'is-failed'}`} data-testid="fleet-printer">
+                      <span className={`adm-pill ${d.printer === 'ok' ? 'is-done' : d.printer === 'none' ? '' : d.printer === 'paper_low' ? 'is-scheduled' : 'is-failed'}`} data-testid="fleet-printer">
                         {t(`fleet.printers.${d.printer}`)}
                       </span>
                     ) : (
@@ -112,8 +115,14 @@ export function FleetPanel({ call, auth }: { call: StaffCall; auth: StaffAuth })
                     )}
                   </td>
                   <td className="mono">{d.lastTicketPrinted ?? '—'}</td>
-                  <td>{d.screen ?? '—'}</td>
-                  <td>{d.freeDiskMb === null ? '—' : t('fleet.mb', { mb: d.freeDiskMb.toLocaleString() })}</td>
+                  <td>{d.screen ? t(`fleet.screens.${d.screen}`, { defaultValue: d.screen }) : '—'}</td>
+                  <td>
+                    {d.freeDiskMb === null
+                      ? '—'
+                      : d.freeDiskMb >= 1024
+                        ? t('fleet.gb', { gb: (d.freeDiskMb / 1024).toFixed(1) })
+                        : t('fleet.mb', { mb: d.freeDiskMb.toLocaleString() })}
+                  </td>
                   <td>
                     <button type="button" className="adm-btn" onClick={() => reload(d.id)} data-testid="fleet-reload">
                       {t('fleet.reload')}

@@ -215,22 +215,26 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
               </thead>
               <tbody>
                 {rows.map((r) => (
-                  <tr key={r.id} data-testid="hq-row" data-branch={r.id} data-connected={r.connected ? 'yes' : 'no'}>
+                  <tr key={r.id} data-testid="hq-row" data-branch={r.id} data-connected={r.connected ? 'yes' : 'no'} className={r.lastSeenAt ? '' : 'hq-never'}>
                     <td>
                       <strong>{localized(r.name) || r.id}</strong>
                       <div className="hq-sub mono">{r.id}</div>
                     </td>
                     <td>
-                      <span className={`hq-pill ${r.connected ? 'is-on' : 'is-off'}`}>{t(r.connected ? 'board.connected' : 'board.disconnected')}</span>
+                      <span className={`hq-pill ${r.connected ? 'is-on' : r.lastSeenAt ? 'is-off' : 'is-never'}`}>
+                        {t(r.connected ? 'board.connected' : r.lastSeenAt ? 'board.disconnected' : 'board.neverConnected')}
+                      </span>
                       <div className="hq-sub">{r.since ? t('board.since', { time: formatDateTime(r.since) }) : t('board.never')}</div>
                     </td>
                     <td className="num" data-testid="hq-waiting">
-                      {r.waitingNow}
+                      {r.lastSeenAt ? r.waitingNow : '—'}
                     </td>
                     <td className="num" data-testid="hq-issued">
-                      {r.issuedToday}
+                      {r.lastSeenAt ? r.issuedToday : '—'}
                     </td>
-                    <td className="num mono">{r.acknowledgedOffset.toLocaleString()}</td>
+                    <td className="num mono" title={t('board.offsetHint')}>
+                      {r.lastSeenAt ? r.acknowledgedOffset.toLocaleString() : '—'}
+                    </td>
                     <td>
                       <span className="mono">{r.bundleVersion ?? '—'}</span>
                       {r.bundleRefused && (
@@ -425,6 +429,7 @@ function Dashboard({ token }: { token: string }) {
       {data && (
         <>
           <h3>{t('dashboard.byBranch')}</h3>
+          <p className="hq-note">{t('dashboard.waitNote')}</p>
           <table className="hq-table" data-testid="hq-dashboard-branches">
             <thead>
               <tr>
