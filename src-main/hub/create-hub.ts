@@ -39,7 +39,6 @@ import { seedDemoAppointments } from './demo/appointments';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
 import type { FastifyInstance } from 'fastify';
 import type { LobbyBroadcast } from './broadcast';
-import type { CustomerCard } from '../domain/contracts';
 import { ROUTES } from '../domain/routes';
 import { businessDate } from '../domain/ticket-number';
 import underPressure from '@fastify/under-pressure';
@@ -131,8 +130,19 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     life.onDispose(() => snapshots.close());
     await snapshots.tierIfStale();
     const readiness = new Readiness(db, dbFile, now);
+    // Read at scrape time only: the sources below are the services built further down.
+    const metrics = new HubMetrics({
+      db,
+      branchId: branch.id,
+      timeZone: () => branch.rules.timeZone,
+      now,
+      socketsByRole: () => realtime.connectionsByRole(),
+      fleet: () => fleet.counts(),
+      outbox: () => shipper?.status() ?? null,
+    });
     const { host, warning } = listenAddress(config);
     const app = createHttpServer({
+      onRefusal: (code) => metrics.refused(code),
       logLevel: config.logLevel,
       https: config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : null,
       onDatabaseFault: (err) => readiness.databaseFault(err),
@@ -207,22 +217,27 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
       life,
     );
     life.onDispose(() => realtime.close());
-    const metrics = new HubMetrics({
-      db,
-      branchId: branch.id,
-      timeZone: () => branch.rules.timeZone,
-      now,
-      socketsByRole: () => realtime.connectionsByRole(),
-      fleet: () => fleet.counts(),
-      outbox: () => shipper?.status() ?? null,
-    });
     instrumentHttp(app, metrics);
     fleet.tell({
       changed: (d) => realtime.fleetChanged(d),
       alert: (a) => announcer.tell((b) => b.lobbyAlert(a)),
       reload: (id) => realtime.reloadDevice(id),
     });
-    const announcer = new Announcer(meteredBroadcast(realtime, metrics), (err) => app.log.error({ err }, 'could not tell the screens about a change'));
+    // What the screens are told, with each card delivery timed from its ticket's issue for the metrics.
+    const broadcast: LobbyBroadcast = {
+      queueChanged: () => realtime.queueChanged(),
+      ticketCalled: (call) => realtime.ticketCalled(call),
+      pushCard: (card) => {
+        realtime.pushCard(card);
+        metrics.cardPushed(card.issuedAt);
+      },
+      withdrawCard: (w) => realtime.withdrawCard(w),
+      greenChannelRouted: (d) => realtime.greenChannelRouted(d),
+      noticesChanged: (n) => realtime.noticesChanged(n),
+      deviceRevoked: (id) => realtime.deviceRevoked(id),
+      lobbyAlert: (a) => realtime.lobbyAlert(a),
+    };
+    const announcer = new Announcer(broadcast, (err) => app.log.error({ err }, 'could not tell the screens about a change'));
 
     // The use cases of each area.
     const queue = new Queue(db, branch, tickets, visits, journal, announcer, now);
@@ -354,34 +369,10 @@ export function listenAddress(config: Pick<HubConfig, 'host' | 'tlsCert' | 'inse
   };
 }
 
-/** HTTP latency by route pattern and refusals by code, from fastify's hooks. */
+/** HTTP latency by route pattern, from fastify's hook. */
 function instrumentHttp(app: FastifyInstance, metrics: HubMetrics): void {
   app.addHook('onResponse', async (req, reply) => {
-    const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpAnswered(req.method, route, reply.statusCode, reply.elapsedTime / 1000);
-  });
-  app.addHook('onSend', async (_req, reply, payload) => {
-    if (reply.statusCode >= 400 && typeof payload === 'string' && payload.startsWith('{"error"')) {
-      const code = /"code":"([a-z_]+)"/.exec(payload)?.[1];
-      if (code) metrics.refused(code);
-    }
-    return payload;
-  });
-}
-
-/** What the metrics see of the screens: card deliveries timed from the ticket's issue. */
-function meteredBroadcast(target: LobbyBroadcast, metrics: HubMetrics): LobbyBroadcast {
-  return new Proxy(target, {
-    get(t, prop, receiver) {
-      if (prop === 'pushCard') {
-        return (card: CustomerCard) => {
-          t.pushCard(card);
-          metrics.cardPushed(card.issuedAt);
-        };
-      }
-      const v = Reflect.get(t, prop, receiver) as unknown;
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(t) : v;
-    },
+    metrics.httpAnswered(req.method, req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
   });
 }
 

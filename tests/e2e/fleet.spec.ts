@@ -49,6 +49,9 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   const toast = manager.getByTestId('manager-toast').filter({ hasText: id });
   await expect(toast).toContainText('缺纸');
   await shot(manager, 'manager-fleet-alert-zh');
+  await manager.getByTestId('lang-en').first().click();
+  await expect(manager.getByTestId('manager-toast').filter({ hasText: id })).toContainText('out of paper');
+  await shot(manager, 'manager-fleet-alert-en');
   socket.disconnect();
 
   // English, and a reload of the kiosk's screen.
@@ -67,4 +70,26 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   await shot(admin, 'admin-fleet-en');
   const audit = await request.get('/api/v1/audit?action=device.reload', { headers: bearer(adminToken) });
   expect(((await audit.json()) as { entries: { subject: string }[] }).entries.some((e) => e.subject === `device:${id}`)).toBe(true);
+});
+
+test('a staff id held after failed sign-ins shows in the Staff tab and an administrator unlocks it (zh-CN, then en)', async ({ browser, request }) => {
+  const adminToken = await apiToken(request, { staffId: 'admin', pin: '9999' });
+  const staffId = `tl${Date.now().toString(36).slice(-6)}`;
+  const added = await request.post('/api/v1/staff', { headers: bearer(adminToken), data: { id: staffId, name: '测试柜员', role: 'teller', counterId: 2 } });
+  expect(added.status()).toBe(201);
+  for (let i = 0; i < 5; i++) expect((await request.post('/api/v1/auth/login', { data: { staffId, pin: '000000', counterId: 2 } })).status()).toBe(401);
+  expect((await request.post('/api/v1/auth/login', { data: { staffId, pin: '000000', counterId: 2 } })).status()).toBe(429);
+
+  const admin = await open(browser, '/admin', VIEWPORTS.admin);
+  await staffSignIn(admin, 'admin', '9999');
+  await admin.getByTestId('admin-tab-staff').click();
+  const row = admin.locator(`[data-testid="staff-row"][data-staff-id="${staffId}"]`);
+  await expect(row.getByTestId('staff-locked')).toHaveText('登录失败已锁定');
+  await shot(admin, 'admin-staff-locked-zh');
+  await admin.getByTestId('lang-en').first().click();
+  await expect(row.getByTestId('staff-locked')).toHaveText('Locked after failed sign-ins');
+  await shot(admin, 'admin-staff-locked-en');
+  await row.getByTestId('staff-unlock').click();
+  await expect(row.getByTestId('staff-locked')).toHaveCount(0);
+  expect((await request.post('/api/v1/auth/login', { data: { staffId, pin: '000000', counterId: 2 } })).status()).toBe(401);
 });

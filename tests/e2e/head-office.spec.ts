@@ -3,8 +3,8 @@
  * built entry (migrate, add-staff, add-branch, serve), a branch ships its journal with its
  * credential, the board shows it (zh-CN), and a second batch updates the row live (en). A branch
  * never heard from shows as such; an administrator publishes a bundle (a wrong one is refused first).
- * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-dashboard-en,
- * head-office-bundles-en.
+ * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-dashboard-{en,zh},
+ * head-office-bundles-{en,zh}.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -93,6 +93,9 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await expect(page.getByTestId('hq-dashboard-hours')).toBeVisible();
   await shot(page, 'head-office-dashboard-en');
   await axe(page, 'head-office-dashboard-en');
+  await page.getByTestId('lang-zh-CN').first().click();
+  await expect(page.getByTestId('hq-tab-dashboard')).toHaveText('数据概览');
+  await shot(page, 'head-office-dashboard-zh');
 
   // An analyst sees the bundles but cannot publish.
   await page.getByTestId('hq-tab-bundles').click();
@@ -119,6 +122,9 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await expect(adminPage.locator('[data-testid="hq-bundle-row"][data-version="1"]')).toContainText('350102001');
   await shot(adminPage, 'head-office-bundles-en');
   await axe(adminPage, 'head-office-bundles-en');
+  await adminPage.getByTestId('lang-zh-CN').first().click();
+  await expect(adminPage.getByTestId('hq-tab-bundles')).toHaveText('配置包');
+  await shot(adminPage, 'head-office-bundles-zh');
 
   const headers = (await fetch(`${url}/head-office`)).headers;
   expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");

@@ -69,6 +69,11 @@ export class JournalShipper {
       lagEvents: db.prepare('SELECT count(*) FROM event_log WHERE branch_id = ? AND offset > ?').pluck(),
       lagAudit: db.prepare('SELECT count(*) FROM audit_log WHERE branch_id = ? AND id > ?').pluck(),
       lagContacts: db.prepare("SELECT count(*) FROM offer_outcome WHERE id > ? AND outcome <> 'shown'").pluck(),
+      highest: {
+        events: db.prepare('SELECT MAX(offset) FROM event_log').pluck(),
+        audit: db.prepare('SELECT MAX(id) FROM audit_log').pluck(),
+        contacts: db.prepare('SELECT MAX(id) FROM offer_outcome').pluck(),
+      },
       remoteCursor: db.prepare("SELECT acknowledged, acknowledged_at FROM head_office_link WHERE stream = 'remote_contacts'"),
       putRemote: db.prepare(
         `INSERT INTO remote_contact (id, branch_id, cif, product_code, outcome, counts_toward_cap, visit, at) VALUES (@id, @branchId, @cif, @productCode, @outcome, @countsTowardCap, @visit, @at)
@@ -129,6 +134,7 @@ export class JournalShipper {
 
   /** Asks head office for a newer bundle; applies it or refuses it here, and says which. */
   private contactsQuery: ReturnType<Db['prepare']> | null = null;
+  private ourCustomer: ReturnType<Db['prepare']> | null = null;
 
   /** Offers raised with a customer and their answers, by CIF (prepared once the customer snapshot is there). */
   private contacts(): ReturnType<Db['prepare']> {
@@ -182,7 +188,7 @@ export class JournalShipper {
       const { contacts } = (await res.json()) as RemoteContactsResponse;
       const last = contacts.at(-1)?.id ?? cursor;
       // Only this branch's own customers' contacts are kept (the rest is not this branch's business).
-      const ours = this.hasCustomers() ? this.db.prepare('SELECT 1 FROM customers.customer WHERE cif = ?') : null;
+      const ours = this.hasCustomers() ? (this.ourCustomer ??= this.db.prepare('SELECT 1 FROM customers.customer WHERE cif = ?')) : null;
       this.db.transaction(() => {
         for (const c of contacts) if (ours?.get(c.cif)) this.s.putRemote.run({ ...c, countsTowardCap: c.countsTowardCap ? 1 : 0 });
         this.s.setAcked.run('remote_contacts', last, this.options.now());
@@ -237,9 +243,7 @@ export class JournalShipper {
 
   /** The highest offset this branch has written in a stream (AUTOINCREMENT / rowid: never reused here). */
   private highest(stream: LinkStream): number {
-    const table = stream === 'events' ? 'event_log' : stream === 'audit' ? 'audit_log' : 'offer_outcome';
-    const column = stream === 'events' ? 'offset' : 'id';
-    return (this.db.prepare(`SELECT COALESCE(MAX(${column}), 0) FROM ${table}`).pluck().get() as number) ?? 0;
+    return (this.s.highest[stream].get() as number | null) ?? 0;
   }
 
   private setAcked(stream: LinkStream, offset: number): void {

@@ -44,6 +44,8 @@ export interface HttpServerOptions {
   https?: { cert: Buffer; key: Buffer } | null;
   /** A database error seen while answering (disk full, read-only file, corruption): readiness follows it. */
   onDatabaseFault?: (err: Error) => void;
+  /** Every refusal answered, by code (the metrics count them). */
+  onRefusal?: (code: ErrorCode) => void;
 }
 
 /** The Content-Security-Policy of every page: scripts, fonts and connections only from the hub itself. */
@@ -133,6 +135,10 @@ function onClientError(err: NodeJS.ErrnoException, socket: Socket): void {
 }
 
 export function createHttpServer(options: HttpServerOptions): FastifyInstance {
+  const refuse = (e: HubError, req: FastifyRequest, reply: FastifyReply) => {
+    options.onRefusal?.(e.code);
+    return sendRefusal(e, req, reply);
+  };
   const app = Fastify({
     logger: {
       level: options.logLevel,
@@ -149,7 +155,7 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
     // One line per request only when debugging; phones poll their ticket every few seconds.
     logController: new LogController({ disableRequestLogging: options.logLevel !== 'debug' && options.logLevel !== 'trace' }),
     frameworkErrors: (err, req, reply) => {
-      void sendRefusal(frameworkRefusal(err), req, reply);
+      void refuse(frameworkRefusal(err), req, reply);
     },
     clientErrorHandler: onClientError,
   });
@@ -172,11 +178,11 @@ export function createHttpServer(options: HttpServerOptions): FastifyInstance {
       req.log.error({ err }, 'unhandled error');
       e = new HubError('internal', `internal error (request ${req.id})`);
     }
-    void sendRefusal(e, req, reply);
+    void refuse(e, req, reply);
   });
   app.setNotFoundHandler((req, reply) => {
     const e = new HubError('not_found', `no route ${req.method} ${req.url.split('?')[0]!.slice(0, 200)}`, { reason: 'no_route' });
-    void sendRefusal(e, req, reply);
+    void refuse(e, req, reply);
   });
   void app.register(helmet, {
     contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },

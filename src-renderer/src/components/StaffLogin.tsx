@@ -4,7 +4,7 @@
  * connection badge.
  */
 import { pinRefusal } from '@domain/pin-policy';
-import { Component, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { Component, useCallback, useEffect, useRef, useState, type FormEvent, type ReactNode, type Ref } from 'react';
 import { useTranslation } from 'react-i18next';
 import i18next from 'i18next';
 import type { LoginResponse } from '@domain/contracts';
@@ -245,74 +245,119 @@ export function StaffLogin({ scope, onSignedIn, withCounter = false, notice = nu
   }
 
   return (
-    <main className="staff-login" data-testid={`${scope}-login`}>
+    <SignInCard
+      testId={`${scope}-login`}
+      title={t(`screens.${scope}`)}
+      onSubmit={submit}
+      busy={busy}
+      error={error}
+      staffId={staffId}
+      onStaffId={setStaffId}
+      pin={pin}
+      onPin={setPin}
+      pinRef={pinRef}
+      pinMaxLength={8}
+      pinHint={t('login.pinHint')}
+      notice={
+        notice && !error ? (
+          <p className={`staff-login-notice is-${notice}`} role="status" data-testid="login-notice">
+            {notice === 'expired' ? t('errors.unauthenticated') : t('login.signedOut')}
+          </p>
+        ) : null
+      }
+    >
+      {withCounter && (
+        <label>
+          <span>{t('login.counter')}</span>
+          <input
+            name="counterId"
+            inputMode="numeric"
+            maxLength={3}
+            value={counter}
+            onChange={(e) => setCounter(e.target.value.replace(/\D/g, ''))}
+            data-testid="login-counter"
+          />
+          <small>{t('login.counterHint')}</small>
+        </label>
+      )}
+    </SignInCard>
+  );
+}
+
+/**
+ * The sign-in card of a staff screen (a branch desk, or head office): the app and screen name, staff
+ * id and PIN, a notice above, extra fields (`children`) below, the error and the submit button.
+ * Only the look and the fields; the caller signs in.
+ */
+export function SignInCard(props: {
+  testId: string;
+  title: string;
+  onSubmit: (e: FormEvent) => void;
+  busy: boolean;
+  error: string | null;
+  staffId: string;
+  onStaffId: (v: string) => void;
+  pin: string;
+  onPin: (v: string) => void;
+  pinRef?: Ref<HTMLInputElement>;
+  pinMaxLength: number;
+  pinHint?: string;
+  notice?: ReactNode;
+  children?: ReactNode;
+}) {
+  const { t } = useTranslation('common');
+  return (
+    <main className="staff-login" data-testid={props.testId}>
       <StaffStyles />
       <div className="staff-login-top">
         <LanguageSwitch />
       </div>
-      <form className="staff-login-card" onSubmit={submit} noValidate data-testid="login-form">
+      <form className="staff-login-card" onSubmit={props.onSubmit} noValidate data-testid="login-form">
         <div className="staff-login-brand">
           <span className="staff-login-logo" aria-hidden="true">
             ▣
           </span>
           <div>
             <div className="staff-login-app">{t('appName')}</div>
-            <h1>{t(`screens.${scope}`)}</h1>
+            <h1>{props.title}</h1>
           </div>
         </div>
         <h2>{t('login.title')}</h2>
-        {notice && !error && (
-          <p className={`staff-login-notice is-${notice}`} role="status" data-testid="login-notice">
-            {notice === 'expired' ? t('errors.unauthenticated') : t('login.signedOut')}
-          </p>
-        )}
+        {props.notice}
         <label>
           <span>{t('login.staffId')}</span>
           <input
             name="staffId"
             autoComplete="username"
             autoFocus
-            value={staffId}
-            onChange={(e) => setStaffId(e.target.value)}
+            value={props.staffId}
+            onChange={(e) => props.onStaffId(e.target.value)}
             data-testid="login-staff-id"
           />
         </label>
         <label>
           <span>{t('login.pin')}</span>
           <input
-            ref={pinRef}
+            ref={props.pinRef}
             name="pin"
             type="password"
             inputMode="numeric"
             autoComplete="current-password"
-            maxLength={8}
-            value={pin}
-            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
+            maxLength={props.pinMaxLength}
+            value={props.pin}
+            onChange={(e) => props.onPin(e.target.value.replace(/\D/g, ''))}
             data-testid="login-pin"
           />
-          <small>{t('login.pinHint')}</small>
+          {props.pinHint && <small>{props.pinHint}</small>}
         </label>
-        {withCounter && (
-          <label>
-            <span>{t('login.counter')}</span>
-            <input
-              name="counterId"
-              inputMode="numeric"
-              maxLength={3}
-              value={counter}
-              onChange={(e) => setCounter(e.target.value.replace(/\D/g, ''))}
-              data-testid="login-counter"
-            />
-            <small>{t('login.counterHint')}</small>
-          </label>
-        )}
-        {error && (
+        {props.children}
+        {props.error && (
           <p className="staff-login-error" role="alert" data-testid="login-error">
-            {error}
+            {props.error}
           </p>
         )}
-        <button type="submit" className="staff-login-submit" disabled={busy} data-testid="login-submit">
-          {busy ? t('login.signingIn') : t('login.submit')}
+        <button type="submit" className="staff-login-submit" disabled={props.busy} data-testid="login-submit">
+          {props.busy ? t('login.signingIn') : t('login.submit')}
         </button>
       </form>
     </main>

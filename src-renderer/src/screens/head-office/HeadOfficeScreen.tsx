@@ -10,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import { io } from 'socket.io-client';
 import type { BranchBoardRow, BundleInfo, DashboardResponse, HeadOfficeLoginResponse, HeadOfficeServerEvents } from '@domain/head-office';
 import { ApiError, headOfficeRequest } from '../../lib/api';
-import { ConnectionBadge, LanguageSwitch, StaffStyles } from '../../components/StaffLogin';
+import { ConnectionBadge, LanguageSwitch, SignInCard, StaffStyles } from '../../components/StaffLogin';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
 import '../../components/staff.css';
 import './head-office.css';
@@ -53,49 +53,18 @@ function Login({ onSignedIn }: { onSignedIn: (s: HeadOfficeLoginResponse) => voi
       .finally(() => setBusy(false));
   };
   return (
-    <main className="staff-login" data-testid="head-office-login">
-      <StaffStyles />
-      <div className="staff-login-top">
-        <LanguageSwitch />
-      </div>
-      <form className="staff-login-card" onSubmit={submit} noValidate data-testid="login-form">
-        <div className="staff-login-brand">
-          <span className="staff-login-logo" aria-hidden="true">
-            ▣
-          </span>
-          <div>
-            <div className="staff-login-app">{t('common:appName')}</div>
-            <h1>{t('title')}</h1>
-          </div>
-        </div>
-        <h2>{t('common:login.title')}</h2>
-        <label>
-          <span>{t('common:login.staffId')}</span>
-          <input name="staffId" autoComplete="username" autoFocus value={staffId} onChange={(e) => setStaffId(e.target.value)} data-testid="login-staff-id" />
-        </label>
-        <label>
-          <span>{t('common:login.pin')}</span>
-          <input
-            name="pin"
-            type="password"
-            inputMode="numeric"
-            autoComplete="current-password"
-            maxLength={12}
-            value={pin}
-            onChange={(e) => setPin(e.target.value.replace(/\D/g, ''))}
-            data-testid="login-pin"
-          />
-        </label>
-        {error && (
-          <p className="staff-login-error" role="alert" data-testid="login-error">
-            {error}
-          </p>
-        )}
-        <button type="submit" className="staff-login-submit" disabled={busy} data-testid="login-submit">
-          {busy ? t('common:login.signingIn') : t('common:login.submit')}
-        </button>
-      </form>
-    </main>
+    <SignInCard
+      testId="head-office-login"
+      title={t('title')}
+      onSubmit={submit}
+      busy={busy}
+      error={error}
+      staffId={staffId}
+      onStaffId={setStaffId}
+      pin={pin}
+      onPin={setPin}
+      pinMaxLength={12}
+    />
   );
 }
 
@@ -389,6 +358,8 @@ function localToday(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
+/** Width of one hour in the chart (its bar and its two labels). */
+const SLOT = 64;
 const pctText = (x: number | null) => (x === null ? '—' : `${Math.round(x * 100)}%`);
 const minText = (x: number | null) => (x === null ? '—' : x.toFixed(1));
 
@@ -467,7 +438,7 @@ function Dashboard({ token }: { token: string }) {
           ) : (
             <svg
               className="hq-chart"
-              viewBox={`0 0 ${Math.max(12, data.hours.length) * 48} 150`}
+              viewBox={`0 0 ${Math.max(12, data.hours.length) * SLOT} 150`}
               preserveAspectRatio="xMinYMid meet"
               role="img"
               aria-label={t('dashboard.byHour')}
@@ -477,14 +448,14 @@ function Dashboard({ token }: { token: string }) {
                 const height = Math.round((h.issued / maxIssued) * 100);
                 return (
                   <g key={h.hour}>
-                    <rect x={i * 48 + 8} y={115 - height} width={32} height={height} rx={3} className="hq-bar" />
-                    <text x={i * 48 + 24} y={110 - height} textAnchor="middle" className="hq-bar-value">
+                    <rect x={i * SLOT + 12} y={115 - height} width={SLOT - 24} height={height} rx={3} className="hq-bar" />
+                    <text x={i * SLOT + SLOT / 2} y={110 - height} textAnchor="middle" className="hq-bar-value">
                       {h.issued}
                     </text>
-                    <text x={i * 48 + 24} y={132} textAnchor="middle" className="hq-bar-label">
+                    <text x={i * SLOT + SLOT / 2} y={132} textAnchor="middle" className="hq-bar-label">
                       {`${String(h.hour).padStart(2, '0')}:00`}
                     </text>
-                    <text x={i * 48 + 24} y={146} textAnchor="middle" className="hq-bar-label">
+                    <text x={i * SLOT + SLOT / 2} y={146} textAnchor="middle" className="hq-bar-label">
                       {t('dashboard.minutes', { m: minText(h.waitMean) })}
                     </text>
                   </g>
