@@ -2,8 +2,8 @@
  * The waiting-time forecast: when will each waiting ticket be called, and at which
  * counter? Pure. The hub passes the waiting tickets, the counters with their profiles (services
  * and weights) and when each becomes free, the typical service minutes per service and the branch
- * policy; the forecast plays the counters' future calls forward with the real `pickNext` of
- * queue-policy.ts — class and counter weights, green pre-emption, aging at the simulated time,
+ * policy; the forecast plays the counters' future calls forward with the rules of `pickNext` in
+ * queue-policy.ts (its weights, comparator and interleave step) — class and counter weights, green pre-emption, aging at the simulated time,
  * interleave streaks per counter, tickets transferred to one counter — until every ticket an open
  * counter serves has been called (or half a day is forecast). One run gives every ticket's estimate.
  *
@@ -14,13 +14,14 @@
  * Cost: within one line (same service, class and target counter) the order is first come first
  * served under every policy (same class and counter weight; the older ticket has aged more), so a
  * counter only compares the heads of the lines it serves — at most services × 4 classes — per call,
- * and hands `pickNext` the best head of each class (the overall best and the best normal ticket,
- * all that interleave needs, are among them). 300 waiting tickets at 12 counters take well under a
- * millisecond (`npm run bench`); the unit tests check every call against `pickNext` over all tickets.
+ * keeps the first one and the best normal one (all that `applyInterleave` needs), computes each
+ * weight once per call and allocates nothing per call but the result. 300 waiting tickets at 12
+ * counters take a fraction of a millisecond (`npm run bench`); the unit tests check every call
+ * against `pickNext` over all tickets.
  */
 import type { CounterState } from './contracts';
 import type { TicketClass } from './queue';
-import { comparePolicy, pickNext, type Candidate, type QueuePolicy } from './queue-policy';
+import { applyInterleave, priorityStreak, ticketWeight, type QueuePolicy } from './queue-policy';
 
 const MIN = 60_000;
 /** How far the forecast looks ahead by default: half a day. A ticket not called by then has no estimate. */
@@ -104,41 +105,112 @@ export function forecastMinutes(f: TicketForecast | null | undefined, now: numbe
   return Math.max(0, Math.round((f.calledAt - now) / MIN));
 }
 
+/**
+ * The forecast of every waiting ticket, in the order of `ForecastInput.waiting`: `at(i)` is the
+ * forecast of `waiting[i]`. Kept in typed arrays (a forecast runs at every issue and every
+ * snapshot); `get(id)` and `entries()` read it by ticket id.
+ */
+export class QueueForecast {
+  private index: Map<string, number> | null = null;
+
+  constructor(
+    readonly tickets: readonly ForecastTicket[],
+    private readonly calledAt: Float64Array,
+    private readonly counterId: Int32Array,
+    /** Place in the order of calls, 0 when not called (unknown). */
+    private readonly order: Uint32Array,
+  ) {}
+
+  /** How many tickets were forecast (the input's length at the time). */
+  get size(): number {
+    return this.order.length;
+  }
+
+  /** The forecast of `tickets[i]`; null when no open counter calls it within the horizon. */
+  at(i: number): TicketForecast | null {
+    const order = this.order[i];
+    if (!order) return null;
+    return { calledAt: this.calledAt[i]!, counterId: this.counterId[i]!, order };
+  }
+
+  /** The forecast of one ticket by id; undefined for a ticket that was not in the input. */
+  get(id: string): TicketForecast | null | undefined {
+    if (!this.index) {
+      this.index = new Map();
+      for (let i = 0; i < this.size; i++) this.index.set(this.tickets[i]!.id, i);
+    }
+    const i = this.index.get(id);
+    return i === undefined ? undefined : this.at(i);
+  }
+
+  *entries(): IterableIterator<[string, TicketForecast | null]> {
+    for (let i = 0; i < this.size; i++) yield [this.tickets[i]!.id, this.at(i)];
+  }
+
+  [Symbol.iterator](): IterableIterator<[string, TicketForecast | null]> {
+    return this.entries();
+  }
+}
+
 interface Line {
   target: number | null;
   serviceCode: string;
+  ticketClass: TicketClass;
   /** Typical minutes of one visit of the line's service. */
   minutes: number;
-  tickets: ForecastTicket[];
-  /** Index of the line's head (tickets before it are called in the forecast). */
+  /** Indexes into the input's `waiting`, first come first served. */
+  items: number[];
+  /** Position of the line's head in `items` (the ones before it are called in the forecast). */
   next: number;
 }
 
 interface Server {
   id: number;
   freeAt: number;
-  /** One candidate per line the counter serves, kept in step with the line's head. */
-  lines: Head[];
-  recent: TicketClass[];
-}
-
-interface Head extends Candidate {
-  line: Line;
-  slot: number;
+  /** The lines the counter serves, and the weight it gives each: serverLines / serverWeights [start, end). */
+  start: number;
+  end: number;
+  /** Priority / VIP calls in a row (`priorityStreak` of its calls, kept up to date as it calls). */
+  streak: number;
 }
 
 const CLASS_SLOT: Record<TicketClass, number> = { green: 0, vip: 1, priority: 2, normal: 3 };
 
-const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
+const byArrival = (a: ForecastTicket, b: ForecastTicket) => a.queuedAt - b.queuedAt || a.seq - b.seq;
+
+const EMPTY: number[] = [];
 
 /**
- * The streak-relevant prefix of a counter's recent calls: `priorityStreak` stops at the first
- * normal call, so nothing older matters.
+ * Sorts a line's ticket indexes first come first served, in place: nothing to do when they are in
+ * order already (the hub reads them so), insertion sort for a short line, else the array's sort.
  */
-function relevantRecent(recent: readonly TicketClass[]): TicketClass[] {
-  const i = recent.indexOf('normal');
-  return i < 0 ? [...recent] : recent.slice(0, i + 1);
+function sortByArrival(items: number[], waiting: readonly ForecastTicket[]): void {
+  let sorted = true;
+  for (let i = 1; i < items.length && sorted; i++) sorted = byArrival(waiting[items[i - 1]!]!, waiting[items[i]!]!) <= 0;
+  if (sorted) return;
+  if (items.length > 64) {
+    items.sort((a, b) => byArrival(waiting[a]!, waiting[b]!));
+    return;
+  }
+  for (let i = 1; i < items.length; i++) {
+    const x = items[i]!;
+    const tx = waiting[x]!;
+    let j = i - 1;
+    while (j >= 0 && byArrival(waiting[items[j]!]!, tx) > 0) {
+      items[j + 1] = items[j]!;
+      j--;
+    }
+    items[j + 1] = x;
+  }
 }
+
+/** `comparePolicy(a, b) < 0` with both weights already known. */
+function before(a: ForecastTicket, wa: number, b: ForecastTicket, wb: number): boolean {
+  if (wa !== wb) return wa > wb;
+  return a.queuedAt < b.queuedAt || (a.queuedAt === b.queuedAt && a.seq < b.seq);
+}
+
+const has = (o: object, k: string) => Object.prototype.hasOwnProperty.call(o, k);
 
 /**
  * Every waiting ticket's forecast call (time and counter), or null for a ticket no open counter
@@ -146,45 +218,87 @@ function relevantRecent(recent: readonly TicketClass[]): TicketClass[] {
  * one not called within the horizon. When two counters are free at the same moment, the lower
  * counter id calls first.
  */
-export function forecastQueue(input: ForecastInput): Map<string, TicketForecast | null> {
-  const { now, policy } = input;
-  const out = new Map<string, TicketForecast | null>();
+export function forecastQueue(input: ForecastInput): QueueForecast {
+  const { now, policy, waiting } = input;
+  const n = waiting.length;
+  const calledAt = new Float64Array(n);
+  const counterOf = new Int32Array(n);
+  const orderOf = new Uint32Array(n);
 
+  const newLine = (t: ForecastTicket, minutes: number): Line => ({
+    target: t.targetCounterId,
+    serviceCode: t.serviceCode,
+    ticketClass: t.ticketClass,
+    minutes,
+    items: EMPTY,
+    next: 0,
+  });
   const minutesOf = (code: string) => {
     const m = has(input.serviceMinutes, code) ? input.serviceMinutes[code]! : input.defaultServiceMinutes;
     return Number.isFinite(m) && m > 0 ? m : input.defaultServiceMinutes;
   };
 
-  const lines = new Map<string, Line>();
-  for (const t of input.waiting) {
-    out.set(t.id, null);
-    const key = `${t.targetCounterId ?? ''}|${t.serviceCode}|${t.ticketClass}`;
-    let line = lines.get(key);
-    if (!line) {
-      line = { target: t.targetCounterId, serviceCode: t.serviceCode, minutes: minutesOf(t.serviceCode), tickets: [], next: 0 };
-      lines.set(key, line);
+  // The lines: untargeted ones by service and class, the few transferred ones in a list. A first
+  // pass counts each line, a second fills arrays of the exact size (no growing arrays to collect).
+  const byService = new Map<string, (Line | undefined)[]>();
+  const targeted: Line[] = [];
+  const lineOf: Line[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = waiting[i]!;
+    let line: Line | undefined;
+    if (t.targetCounterId === null) {
+      let row = byService.get(t.serviceCode);
+      if (!row) byService.set(t.serviceCode, (row = [undefined, undefined, undefined, undefined]));
+      const slot = CLASS_SLOT[t.ticketClass];
+      line = row[slot] ?? (row[slot] = newLine(t, minutesOf(t.serviceCode)));
+    } else {
+      for (const l of targeted) if (l.target === t.targetCounterId && l.serviceCode === t.serviceCode && l.ticketClass === t.ticketClass) line = l;
+      if (!line) targeted.push((line = newLine(t, minutesOf(t.serviceCode))));
     }
-    line.tickets.push(t);
+    line.next++; // counts the line's tickets until the fill below
+    lineOf[i] = line;
   }
-  for (const line of lines.values()) line.tickets.sort((a, b) => a.queuedAt - b.queuedAt || a.seq - b.seq);
+  for (let i = 0; i < n; i++) {
+    const line = lineOf[i]!;
+    if (line.items.length === 0) line.items = new Array<number>(line.next);
+    line.items[line.items.length - line.next--] = i;
+  }
+  // First come first served within a line; the hub reads the tickets in that order, so mostly no sort.
+  const sortLine = (line: Line | undefined) => {
+    if (line) sortByArrival(line.items, waiting);
+  };
+  let lineCount = targeted.length;
+  for (const row of byService.values()) {
+    row.forEach(sortLine);
+    for (const line of row) if (line) lineCount++;
+  }
+  targeted.forEach(sortLine);
 
+  // Each open counter's lines with the weight it gives each, in one flat pair of arrays.
   const servers: Server[] = [];
+  const serverLines: Line[] = new Array(lineCount * input.counters.length);
+  const serverWeights: number[] = new Array(lineCount * input.counters.length);
+  let used = 0;
   for (const c of input.counters) {
     if (c.state !== 'open') continue;
-    const targetWeight = c.targetWeight ?? heaviestWeight(c.weights);
-    const mine: Head[] = [];
-    const head = (line: Line, counterWeight: number): Head => {
-      const t = line.tickets[0]!;
-      return { id: t.id, ticketClass: t.ticketClass, queuedAt: t.queuedAt, seq: t.seq, counterWeight, line, slot: CLASS_SLOT[t.ticketClass] };
-    };
-    for (const line of lines.values()) {
-      if (line.target === null) {
-        if (has(c.weights, line.serviceCode)) mine.push(head(line, c.weights[line.serviceCode]!));
-      } else if (line.target === c.id) {
-        mine.push(head(line, targetWeight));
+    const start = used;
+    for (const [code, row] of byService) {
+      if (!has(c.weights, code)) continue;
+      for (const line of row) {
+        if (!line) continue;
+        serverLines[used] = line;
+        serverWeights[used++] = c.weights[code]!;
       }
     }
-    if (mine.length) servers.push({ id: c.id, freeAt: Math.max(now, c.freeAt), lines: mine, recent: relevantRecent(c.recentClasses) });
+    if (targeted.length) {
+      const targetWeight = c.targetWeight ?? heaviestWeight(c.weights);
+      for (const line of targeted) {
+        if (line.target !== c.id) continue;
+        serverLines[used] = line;
+        serverWeights[used++] = targetWeight;
+      }
+    }
+    if (used > start) servers.push({ id: c.id, freeAt: Math.max(now, c.freeAt), start, end: used, streak: priorityStreak(c.recentClasses) });
   }
 
   const until = now + (input.horizonMinutes ?? FORECAST_HORIZON_MINUTES) * MIN;
@@ -200,31 +314,43 @@ export function forecastQueue(input: ForecastInput): Map<string, TicketForecast 
     const server = servers[k]!;
     const at = server.freeAt;
     if (at > until) break; // every other counter is free even later
-    // The best head of each class under the policy comparator at the call time.
-    const best: (Head | undefined)[] = [undefined, undefined, undefined, undefined];
-    for (const head of server.lines) {
-      const t = head.line.tickets[head.line.next];
-      if (!t) continue;
-      if (head.seq !== t.seq) {
-        head.id = t.id;
-        head.queuedAt = t.queuedAt;
-        head.seq = t.seq;
+    // The head first under the policy at the call time, and the best normal head (all that the
+    // interleave rule needs); each weight computed once per call, ties by queued time then issue order.
+    let first: ForecastTicket | null = null;
+    let firstLine: Line | null = null;
+    let firstWeight = 0;
+    let normal: ForecastTicket | null = null;
+    let normalLine: Line | null = null;
+    let normalWeight = 0;
+    for (let j = server.start; j < server.end; j++) {
+      const line = serverLines[j]!;
+      if (line.next >= line.items.length) continue;
+      const t = waiting[line.items[line.next]!]!;
+      const w = ticketWeight(t.ticketClass, serverWeights[j]!, t.queuedAt, policy, at);
+      if (!first || before(t, w, first, firstWeight)) {
+        first = t;
+        firstLine = line;
+        firstWeight = w;
       }
-      const b = best[head.slot];
-      if (!b || comparePolicy(head, b, policy, at) < 0) best[head.slot] = head;
+      if (t.ticketClass === 'normal' && (!normal || before(t, w, normal, normalWeight))) {
+        normal = t;
+        normalLine = line;
+        normalWeight = w;
+      }
     }
-    const heads = best.filter((h): h is Head => h !== undefined);
-    const chosen = pickNext(heads, policy, { now: at, recentClasses: server.recent });
-    if (!chosen) {
+    if (!first) {
       // Nobody left that this counter serves (no arrivals are forecast): it calls no more.
       servers.splice(k, 1);
       continue;
     }
-    const ticket = chosen.line.tickets[chosen.line.next++]!;
-    out.set(ticket.id, { calledAt: at, counterId: server.id, order: ++order });
-    server.freeAt = at + chosen.line.minutes * MIN;
-    if (ticket.ticketClass === 'normal') server.recent = ['normal'];
-    else server.recent.unshift(ticket.ticketClass);
+    const line = applyInterleave(first, normal, policy, server.streak) === first ? firstLine! : normalLine!;
+    const i = line.items[line.next++]!;
+    calledAt[i] = at;
+    counterOf[i] = server.id;
+    orderOf[i] = ++order;
+    server.freeAt = at + line.minutes * MIN;
+    if (line.ticketClass === 'normal') server.streak = 0;
+    else if (line.ticketClass !== 'green') server.streak++;
   }
-  return out;
+  return new QueueForecast(waiting, calledAt, counterOf, orderOf);
 }

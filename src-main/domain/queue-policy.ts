@@ -54,10 +54,15 @@ export interface Candidate {
 
 /** The weight a candidate has at `now`; Infinity for the green channel. */
 export function effectiveWeight(c: Candidate, policy: QueuePolicy, now: number): number {
-  if (c.ticketClass === 'green') return Number.POSITIVE_INFINITY;
-  const base = policy.classWeights[c.ticketClass] + c.counterWeight;
+  return ticketWeight(c.ticketClass, c.counterWeight, c.queuedAt, policy, now);
+}
+
+/** `effectiveWeight` from its parts (for callers that keep them apart, such as the forecast). */
+export function ticketWeight(ticketClass: TicketClass, counterWeight: number, queuedAt: number, policy: QueuePolicy, now: number): number {
+  if (ticketClass === 'green') return Number.POSITIVE_INFINITY;
+  const base = policy.classWeights[ticketClass] + counterWeight;
   if (policy.kind !== 'aging') return base;
-  return base + (policy.agingPerMinute * Math.max(0, now - c.queuedAt)) / 60_000;
+  return base + (policy.agingPerMinute * Math.max(0, now - queuedAt)) / 60_000;
 }
 
 /** Comparator: negative when `a` is called before `b` at `now`. */
@@ -85,6 +90,16 @@ export function priorityStreak(recentClasses: readonly TicketClass[]): number {
 }
 
 /**
+ * The interleave rule, on what it needs: the candidate first under the policy and the best normal
+ * candidate (null when none waits), with the counter's priority streak. Returns the one to call.
+ */
+export function applyInterleave<C extends { ticketClass: TicketClass }>(first: C, bestNormal: C | null, policy: QueuePolicy, streak: number): C {
+  if (policy.kind !== 'interleave' || first.ticketClass === 'green' || first.ticketClass === 'normal') return first;
+  if (streak < policy.interleaveEvery) return first;
+  return bestNormal ?? first;
+}
+
+/**
  * The ticket a counter calls next, or null when nobody waits.
  * `recentClasses`: classes of this counter's latest calls today, most recent first.
  */
@@ -95,10 +110,7 @@ export function pickNext<C extends Candidate>(
 ): C | null {
   if (candidates.length === 0) return null;
   const ordered = orderByPolicy(candidates, policy, ctx.now);
-  const first = ordered[0]!;
-  if (policy.kind !== 'interleave' || first.ticketClass === 'green' || first.ticketClass === 'normal') return first;
-  if (priorityStreak(ctx.recentClasses) < policy.interleaveEvery) return first;
-  return ordered.find((c) => c.ticketClass === 'normal') ?? first;
+  return applyInterleave(ordered[0]!, ordered.find((c) => c.ticketClass === 'normal') ?? null, policy, priorityStreak(ctx.recentClasses));
 }
 
 // ---------------------------------------------------------------- transfers

@@ -249,7 +249,7 @@ function forecastBench(): { p50: number; p99: number; raw50: number; raw99: numb
   const serviceMinutes = { A: 4, B: 5, C: 8, D: 10, E: 8, V: 12 };
   const candidates = waiting.map((t) => ({ ...t, counterWeight: 1 }));
   const time = (fn: () => unknown, n: number) => {
-    for (let i = 0; i < 50; i++) fn();
+    for (let i = 0; i < 500; i++) fn(); // until both are compiled by the optimizing JIT
     const out: number[] = [];
     for (let i = 0; i < n; i++) {
       const s = performance.now();

@@ -37,6 +37,7 @@ import {
   counterFreeAt,
   forecastMinutes,
   forecastQueue,
+  type QueueForecast,
   type ForecastCounter,
   type ForecastTicket,
   type TicketForecast,
@@ -402,7 +403,7 @@ export class TicketStore {
    */
   place(t: TicketRow): { position: number; estimate: number | null } {
     if (t.status !== 'waiting') return { position: 0, estimate: 0 };
-    const f = this.forecast().get(t.id);
+    const f = this.forecastOf(t.id);
     if (f) return { position: f.order, estimate: forecastMinutes(f, this.now()) };
     return { position: this.placeInService(t), estimate: null };
   }
@@ -447,10 +448,17 @@ export class TicketStore {
    * serves the ticket, or it is not waiting today (unknown).
    */
   estimate(ticketId: string): number | null {
-    return forecastMinutes(this.forecast().get(ticketId), this.now());
+    return forecastMinutes(this.forecastOf(ticketId), this.now());
   }
 
   private forecastCache: ForecastCache | null = null;
+
+  /** One ticket's forecast call; undefined when it is not waiting today. */
+  forecastOf(ticketId: string): TicketForecast | null | undefined {
+    const calls = this.forecast();
+    const i = this.forecastCache?.index.get(ticketId);
+    return i === undefined ? undefined : calls.at(i);
+  }
 
   /** Drops the cached forecast: for code that changes tickets without journaling (the simulation). */
   invalidateForecast(): void {
@@ -465,13 +473,13 @@ export class TicketStore {
    * new business day or FORECAST_TTL_MS after the last full read (the visits at the counters run on),
    * the inputs are read again.
    */
-  forecast(): Map<string, TicketForecast | null> {
+  forecast(): QueueForecast {
     const now = this.now();
     const date = businessDate(new Date(now), this.branch.rules.timeZone);
     const offset = this.journal.latestOffset(this.branch.id);
     const cached = this.forecastCache;
     const fresh = cached !== null && cached.date === date && now >= cached.loadedAt && now - cached.loadedAt < FORECAST_TTL_MS;
-    if (fresh && cached.offset === offset) return cached.calls;
+    if (fresh && cached.offset === offset && cached.calls) return cached.calls;
     const c = fresh && this.addIssued(cached, offset, date) ? cached : this.readForecastInputs(date, now);
     const { policy, defaultServiceMinutes } = this.branch.rules.queue;
     const counters = c.counters.map<ForecastCounter>(({ busy, ...k }) => ({ ...k, freeAt: counterFreeAt(now, busy) }));
@@ -494,7 +502,7 @@ export class TicketStore {
       if (!r) return false;
       if (r.status === 'waiting' && r.business_date === date) added.push(forecastTicket(r));
     }
-    c.waiting.push(...added);
+    for (const t of added) c.index.set(t.id, c.waiting.push(t) - 1);
     return true;
   }
 
@@ -523,7 +531,8 @@ export class TicketStore {
           : [],
     }));
     const waiting = (this.s.forecastWaiting.all(this.branch.id, date) as ForecastRow[]).map(forecastTicket);
-    return { offset: 0, date, loadedAt: now, calls: new Map(), waiting, counters, serviceMinutes };
+    const index = new Map(waiting.map((t, i) => [t.id, i]));
+    return { offset: 0, date, loadedAt: now, calls: null, waiting, index, counters, serviceMinutes };
   }
 
   // ------------------------------------------------------------------ counters
@@ -713,8 +722,7 @@ export class TicketStore {
     const now = this.now();
     const date = this.today();
     const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as TicketRow[];
-    const calls = this.forecast();
-    const estimateOf = (w: TicketRow) => forecastMinutes(calls.get(w.id), now);
+    const estimateOf = (w: TicketRow) => forecastMinutes(this.forecastOf(w.id), now);
     const services = this.branch.services.map((s) => {
       const mine = waiting.filter((w) => w.service_code === s.code);
       // Until the last one waiting now is called (the longest forecast); null when none of them is served.
@@ -840,8 +848,10 @@ interface ForecastCache {
   date: string;
   /** When the inputs were last read in full. */
   loadedAt: number;
-  calls: Map<string, TicketForecast | null>;
+  calls: QueueForecast | null;
   waiting: ForecastTicket[];
+  /** Ticket id -> its position in `waiting` (and so in `calls`). */
+  index: Map<string, number>;
   counters: (Omit<ForecastCounter, 'freeAt'> & { busy: { calledAt: number; serviceMinutes: number } | null })[];
   serviceMinutes: Record<string, number>;
 }

@@ -201,6 +201,36 @@ describe('queue forecast: helpers', () => {
     expect(run([tk('A1', 'A')], [], {})).toEqual({ A1: null });
   });
 
+  it('the order of the input does not matter: long and short lines, shuffled or first come first served', () => {
+    // 400 tickets of one service and class (a line longer than the insertion-sort cut-off) and a few
+    // short lines, with many ties in queued time broken by issue order.
+    const waiting: ForecastTicket[] = [];
+    for (let i = 0; i < 400; i++) waiting.push(tk(`A${i}`, 'A', 'normal', 60 - Math.floor(i / 7)));
+    for (let i = 0; i < 30; i++) waiting.push(tk(`B${i}`, 'B', i % 3 ? 'priority' : 'vip', 40 - i, i % 10 === 0 ? 2 : null));
+    const counters = [counter(1, { A: 1, B: 2 }), counter(2, { A: 3 }, { freeIn: 3 })];
+    const args = { now: NOW, policy: policy({ kind: 'interleave' as const }), counters, serviceMinutes: { A: 0.5, B: 1 }, defaultServiceMinutes: 6 };
+    const inOrder = new Map(forecastQueue({ ...args, waiting }));
+    let x = 7;
+    const shuffled = [...waiting].sort(() => ((x = (x * 48271) % 2147483647) % 3) - 1);
+    const reversed = [...waiting].reverse();
+    expect(new Map(forecastQueue({ ...args, waiting: shuffled }))).toEqual(inOrder);
+    expect(new Map(forecastQueue({ ...args, waiting: reversed }))).toEqual(inOrder);
+    // Every ticket is forecast, and the places are 1..n without a gap.
+    const places = [...inOrder.values()].map((f) => f!.order).sort((a, b) => a - b);
+    expect(places).toEqual(Array.from({ length: waiting.length }, (_, i) => i + 1));
+  });
+
+  it('reads back by position, by id and in input order', () => {
+    const waiting = [tk('A1', 'A', 'normal', 2), tk('X1', 'X'), tk('A2', 'A', 'normal', 1)];
+    const f = forecastQueue({ now: NOW, policy: policy(), waiting, counters: [counter(1, { A: 1 })], serviceMinutes: { A: 5 }, defaultServiceMinutes: 6 });
+    expect(f.size).toBe(3);
+    expect(f.at(0)).toEqual({ calledAt: NOW, counterId: 1, order: 1 });
+    expect(f.at(1)).toBeNull();
+    expect(f.get('A2')).toEqual({ calledAt: at(5), counterId: 1, order: 2 });
+    expect(f.get('nope')).toBeUndefined();
+    expect([...f.entries()].map(([id]) => id)).toEqual(['A1', 'X1', 'A2']);
+  });
+
   it('a service without typical minutes takes the default', () => {
     expect(run([tk('A1', 'A', 'normal', 2), tk('A2', 'A', 'normal', 1)], [counter(1, { A: 1 })], {})).toEqual({ A1: [0, 1], A2: [6, 1] });
   });
@@ -287,7 +317,7 @@ describe('queue forecast: agreement with pickNext over every waiting ticket', ()
       const minutes = Object.fromEntries(services.map((s) => [s, 0.5 + rand() * 10]));
       const p = pick(policies);
       const got = forecastQueue({ now: NOW, policy: p, waiting, counters, serviceMinutes: minutes, defaultServiceMinutes: 6 });
-      expect(got, `round ${round} (${p.kind})`).toEqual(reference(waiting, counters, minutes, p));
+      expect(new Map(got), `round ${round} (${p.kind})`).toEqual(reference(waiting, counters, minutes, p));
     }
   });
 });
