@@ -469,6 +469,24 @@ export interface QueueSnapshot {
   waiting: WaitingTicket[];
   recentCalls: RecentCall[];
 }
+/**
+ * What staff screens receive as `queue:delta`: the change from the snapshot sent before (`base`),
+ * see domain/queue-delta.ts. A screen not holding `base` asks for the whole snapshot.
+ */
+export interface QueueSnapshotDelta {
+  audience: 'staff';
+  kind: 'delta';
+  base: { offset: number; at: string };
+  offset: number;
+  at: string;
+  businessDate: string;
+  services: ServiceQueue[];
+  recentCalls: RecentCall[];
+  /** Tickets no longer waiting, or changed (put again below). */
+  removed: string[];
+  /** New and changed tickets at their index in the new waiting list, applied in index order. */
+  put: { index: number; ticket: WaitingTicket }[];
+}
 /** What the lobby display receives as `queue:changed`: numbers and counters only. */
 export interface PublicQueueSnapshot {
   audience: 'public';

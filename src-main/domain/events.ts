@@ -16,6 +16,7 @@ import type {
   LobbyAlert,
   PublicQueueSnapshot,
   QueueSnapshot,
+  QueueSnapshotDelta,
   TrackResponse,
 } from './contracts';
 
@@ -33,6 +34,8 @@ export interface TicketCalledEvent {
 export interface ServerToClientEvents {
   /** Staff (`audience: "staff"`) and displays and kiosks (`audience: "public"`), throttled. */
   'queue:changed': (snapshot: QueueSnapshot | PublicQueueSnapshot) => void;
+  /** Staff: the change from the staff snapshot sent before (domain/queue-delta.ts), instead of a whole one. */
+  'queue:delta': (delta: QueueSnapshotDelta) => void;
   /** Lobby managers only; every delivery is audited. */
   'customer:card': (card: CustomerCard) => void;
   'customer:card:withdrawn': (w: CardWithdrawn) => void;

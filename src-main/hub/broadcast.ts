@@ -40,12 +40,39 @@ export const SILENT: LobbyBroadcast = {
  * kiosk has its ticket even if a socket write failed). `card` is built lazily, inside the guard.
  */
 export class Announcer {
+  /** What was told while held back (see `holding`), in order; null when not holding. */
+  private held: ((b: LobbyBroadcast) => void)[] | null = null;
+
   constructor(
     private readonly target: LobbyBroadcast,
     private readonly onError: (err: unknown) => void,
   ) {}
 
   tell(fn: (b: LobbyBroadcast) => void): void {
+    if (this.held) this.held.push(fn);
+    else this.deliver(fn);
+  }
+
+  /**
+   * Runs `work` (a transaction) holding back what it tells: told, in order, once `work` returned
+   * (committed); dropped when it throws (rolled back), so no screen hears of a change that did not
+   * happen. Nested calls hold into the outer one.
+   */
+  holding<T>(work: () => T): T {
+    if (this.held) return work();
+    const held: ((b: LobbyBroadcast) => void)[] = [];
+    this.held = held;
+    let result: T;
+    try {
+      result = work();
+    } finally {
+      this.held = null;
+    }
+    for (const fn of held) this.deliver(fn);
+    return result;
+  }
+
+  private deliver(fn: (b: LobbyBroadcast) => void): void {
     try {
       fn(this.target);
     } catch (err) {

@@ -18,6 +18,7 @@ import { Sessions } from './auth/sessions';
 import { Journal } from './journal';
 import { Lifecycle } from './lifecycle';
 import { Announcer } from './broadcast';
+import { CommitGroup } from './queue/commit-group';
 import { CustomerDirectory } from './visits/customer-directory';
 import { Visits } from './visits/visits';
 import { TicketStore } from './queue/ticket-store';
@@ -241,6 +242,8 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
 
     // The use cases of each area.
     const queue = new Queue(db, branch, tickets, visits, journal, announcer, now);
+    const issuing = new CommitGroup(db, announcer, { soon: (fn) => life.soon(fn), after: (ms, fn) => void life.after(ms, fn) });
+    life.onDispose(() => issuing.flush());
     const appointments = new Appointments(db, branch, queue, customers, journal, now, {
       seedDemo: config.demo && branch.id === DEMO_BRANCH_ID ? seedDemoAppointments : undefined,
     });
@@ -316,6 +319,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
         sessions,
         journal,
         queue,
+        issuing,
         visits,
         appointments,
         notices,

@@ -117,6 +117,11 @@ export class Lifecycle implements Scheduler {
     }
   }
 
+  /** Runs `fn` once on the next turn of the event loop, after the I/O waiting now (unless disposed by then). */
+  soon(fn: () => void): void {
+    setImmediate(() => this.run('soon', fn));
+  }
+
   /** Resolves after the event loop has run what is waiting (a long job lets requests through). */
   tick(): Promise<void> {
     return new Promise((resolve) => setImmediate(resolve));

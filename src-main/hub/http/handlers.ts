@@ -13,6 +13,7 @@ import type { AuditEntry } from '../../domain/contracts';
 import { zonedInstant } from '../../domain/appointments';
 import { addDaysIso } from '../../domain/reminders';
 import { toCsv } from '../../domain/measures';
+import type { CommitGroup } from '../queue/commit-group';
 import type { Queue } from '../queue/queue';
 import type { Visits } from '../visits/visits';
 import type { Appointments } from '../appointments/appointments';
@@ -32,6 +33,8 @@ export interface HandlerServices {
   sessions: Sessions;
   journal: Journal;
   queue: Queue;
+  /** Tickets issued together are committed together (queue/commit-group.ts). */
+  issuing: CommitGroup;
   visits: Visits;
   appointments: Appointments;
   notices: Notices;
@@ -96,9 +99,10 @@ export function createHandlers(s: HandlerServices): Handlers {
     branch: () => branchInfo(s.branch),
 
     // ---------------------------------------------------------- tickets and the queue
-    issueTicket: ({ body, who, answer }) => {
-      const result = queue.issue(body, who);
+    issueTicket: async ({ body, who, answer }) => {
+      const result = await s.issuing.run(() => queue.issue(body, who));
       answer.status(result.created ? 201 : 200);
+      // The place in line is read after the commit: tickets committed together share one forecast.
       return { ticket: result.ticket };
     },
     track: ({ params }) => queue.tickets.track(params.token),

@@ -143,7 +143,7 @@ export class Queue {
     if (repeat) return this.tickets.issue(req, device, placement);
     if (req.identity) this.guardIdentification(device, req.identity);
     const result = this.db.transaction(() => {
-      const r = this.tickets.issue(req, device, placement);
+      const r = this.tickets.issue(req, device, placement, true);
       if (r.created) {
         if (req.identity) {
           // Every identification attempt is in the audit log (never the number itself).

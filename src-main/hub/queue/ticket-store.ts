@@ -101,7 +101,8 @@ export interface IssuePlacement {
 }
 
 export interface IssueResult {
-  ticket: IssuedTicket;
+  /** The ticket as the kiosk shows it, with its place in line when first read. */
+  readonly ticket: IssuedTicket;
   created: boolean;
   row: TicketRow;
   greenChannel: GreenChannelDecision | null;
@@ -115,6 +116,9 @@ export interface IssueResult {
  */
 const RANK_SQL = (alias: string) =>
   `CASE ${alias}.ticket_class WHEN 'green' THEN 1e9 WHEN 'vip' THEN @w_vip WHEN 'priority' THEN @w_priority ELSE @w_normal END`;
+
+/** Tickets just issued remembered for the forecast (see TicketStore.issuedHere). */
+const ISSUED_HINTS = 512;
 
 /** Enough completed visits to trust the measured service times. */
 const MIN_SERVICE_SAMPLES = 3;
@@ -186,7 +190,7 @@ export class TicketStore {
       // The queue forecast's inputs: every waiting ticket (rowid = issue order) and counter profiles.
       forecastWaiting: db.prepare(
         `SELECT id, service_code, ticket_class, queued_at, rowid AS seq, target_counter_id FROM ticket
-         WHERE branch_id = ? AND business_date = ? AND status = 'waiting'`,
+         WHERE branch_id = ? AND business_date = ? AND status = 'waiting' ORDER BY queued_at, rowid`,
       ),
       forecastTicket: db.prepare(
         'SELECT id, service_code, ticket_class, queued_at, rowid AS seq, target_counter_id, status, business_date FROM ticket WHERE id = ?',
@@ -263,9 +267,10 @@ export class TicketStore {
     return (this.s.byRequest.get(this.branch.id, requestId) as TicketRow | undefined) ?? null;
   }
 
-  issue(req: CreateTicket, device: Identity, placement: IssuePlacement = {}): IssueResult {
-    const existing = this.byRequestId(req.requestId);
-    if (existing) return { ticket: this.issued(existing), created: false, row: existing, greenChannel: this.routingFor(existing.id), sharedIdentifier: false };
+  /** `knownNew`: the caller has just looked the requestId up (in the same transaction) and found nothing. */
+  issue(req: CreateTicket, device: Identity, placement: IssuePlacement = {}, knownNew = false): IssueResult {
+    const existing = knownNew ? null : this.byRequestId(req.requestId);
+    if (existing) return this.result(existing, false, false);
 
     const requested = this.branch.serviceByCode.get(req.serviceCode);
     if (!requested) throw notFound('service_not_found', `service ${req.serviceCode} not found`, { serviceCode: req.serviceCode });
@@ -331,7 +336,8 @@ export class TicketStore {
         id_confirmed_by: null,
         id_check: null,
       };
-      this.s.insert.run(ticket);
+      const { lastInsertRowid } = this.s.insert.run(ticket);
+      this.justIssued(ticket, Number(lastInsertRowid));
       if (customer && rule) {
         this.s.insertRouting.run(ticket.id, customer.id, rule, requested.code, service.code, gc.destinationCounterId, now, device.subjectId);
         this.journal.audit({
@@ -348,7 +354,26 @@ export class TicketStore {
       this.journal.event(this.branch.id, 'ticket.issued', { ticketId: ticket.id, number: ticket.number, serviceCode: ticket.service_code });
       return ticket;
     })();
-    return { ticket: this.issued(row), created: true, row, greenChannel: this.routingFor(row.id), sharedIdentifier: matched.shared };
+    return this.result(row, true, matched.shared);
+  }
+
+  /**
+   * An issue's result. Its `ticket` (with the place in line) is worked out when first read, so that
+   * a caller can read it after the commit: tickets issued together share one forecast.
+   */
+  private result(row: TicketRow, created: boolean, sharedIdentifier: boolean): IssueResult {
+    let ticket: IssuedTicket | null = null;
+    const issued = () => (ticket ??= this.issued(row));
+    return {
+      get ticket() {
+        return issued();
+      },
+      created,
+      row,
+      // Only a ticket in the green channel has a routing decision.
+      greenChannel: row.route === 'green_channel' ? this.routingFor(row.id) : null,
+      sharedIdentifier,
+    };
   }
 
   /** The rule that routes this customer into the green channel, or null. */
@@ -405,11 +430,36 @@ export class TicketStore {
     if (t.status !== 'waiting') return { position: 0, estimate: 0 };
     const f = this.forecastOf(t.id);
     if (f) return { position: f.order, estimate: forecastMinutes(f, this.now()) };
-    return { position: this.placeInService(t), estimate: null };
+    return { position: this.placeInServiceNow(t), estimate: null };
   }
 
   /** Place among the waiting tickets of the ticket's own service, by class weight and arrival (no counters considered). */
   placeInService(t: TicketRow): number {
+    this.forecast();
+    return this.placeInServiceNow(t);
+  }
+
+  /** placeInService with the forecast's inputs as they are (current: `forecast()` was just asked). */
+  private placeInServiceNow(t: TicketRow): number {
+    // The forecast's inputs hold every ticket waiting today: counted there, in memory.
+    const c = this.forecastCache;
+    if (c && c.index.has(t.id)) {
+      const weights = this.branch.rules.queue.policy.classWeights;
+      const rankOf = (k: TicketClass) => (k === 'green' ? 1e9 : weights[k]);
+      const rank = rankOf(t.ticket_class);
+      const me = c.waiting[c.index.get(t.id)!]!;
+      let ahead = 0;
+      for (const o of c.waiting) {
+        if (o.serviceCode !== t.service_code || o === me) continue;
+        const r = rankOf(o.ticketClass);
+        if (r > rank || (r === rank && (o.queuedAt < me.queuedAt || (o.queuedAt === me.queuedAt && o.seq < me.seq)))) ahead++;
+      }
+      return ahead + 1;
+    }
+    return this.placeInServiceByQuery(t);
+  }
+
+  private placeInServiceByQuery(t: TicketRow): number {
     const { r: rowid } = this.s.rowidOf.get(t.id) as { r: number };
     const { ahead } = this.s.position.get({
       branch_id: t.branch_id,
@@ -489,6 +539,28 @@ export class TicketStore {
     return c.calls;
   }
 
+  /**
+   * Tickets this store just wrote, as the forecast reads them: `addIssued` takes them from here
+   * instead of reading each back. Only ever read for a ticket whose `ticket.issued` event is in the
+   * journal (so its write committed), and only while nothing but issues happened since, so they are
+   * as written; an entry of a rolled-back write is never asked for and goes with the next clear.
+   */
+  private readonly issuedHere = new Map<string, ForecastRow & { status: TicketStatus; business_date: string }>();
+
+  private justIssued(t: TicketRow, rowid: number): void {
+    if (this.issuedHere.size >= ISSUED_HINTS) this.issuedHere.clear();
+    this.issuedHere.set(t.id, {
+      id: t.id,
+      service_code: t.service_code,
+      ticket_class: t.ticket_class,
+      queued_at: t.queued_at,
+      seq: rowid,
+      target_counter_id: t.target_counter_id,
+      status: t.status,
+      business_date: t.business_date,
+    });
+  }
+
   /** Adds the tickets issued since the cached forecast; false when anything else happened since. */
   private addIssued(c: ForecastCache, offset: number, date: string): boolean {
     if (offset < c.offset) return false;
@@ -498,7 +570,10 @@ export class TicketStore {
     for (const e of events) {
       if (e.type !== 'ticket.issued') return false;
       const id = (JSON.parse(e.payload_json) as { ticketId?: unknown }).ticketId;
-      const r = typeof id === 'string' ? (this.s.forecastTicket.get(id) as (ForecastRow & { status: TicketStatus; business_date: string }) | undefined) : undefined;
+      const hinted = typeof id === 'string' ? this.issuedHere.get(id) : undefined;
+      if (hinted) this.issuedHere.delete(hinted.id);
+      const r =
+        hinted ?? (typeof id === 'string' ? (this.s.forecastTicket.get(id) as (ForecastRow & { status: TicketStatus; business_date: string }) | undefined) : undefined);
       if (!r) return false;
       if (r.status === 'waiting' && r.business_date === date) added.push(forecastTicket(r));
     }

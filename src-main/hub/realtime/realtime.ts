@@ -9,6 +9,7 @@ import type { ActiveNotices, CardWithdrawn, CustomerCard, DeviceHeartbeat, Fleet
 import { DeviceHeartbeatSchema, OffsetSchema, TrackTokenParamSchema, type TrackResponse } from '../../domain/contracts';
 import { SOCKET_EVENT_LIMITS, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../domain/events';
 import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
+import { diffQueue } from '../../domain/queue-delta';
 import type { Identity, Sessions } from '../auth/sessions';
 import type { Journal, AuditRecord } from '../journal';
 import type { LobbyBroadcast } from '../broadcast';
@@ -287,7 +288,8 @@ export class LobbyRealtime implements LobbyBroadcast {
       this.snapshotTimer = null;
       this.lastSnapshotAt = this.now();
       // Snapshots are built only for audiences that have someone connected.
-      if (this.hasMembers('staff')) this.io.to(this.room('staff')).emit('queue:changed', this.sources.staffSnapshot());
+      if (this.hasMembers('staff')) this.sendStaffSnapshot();
+      else this.lastStaff = null;
       if (this.hasMembers('public')) this.io.to(this.room('public')).emit('queue:changed', this.sources.publicSnapshot());
       // Each phone page gets its own ticket's state, and nothing else.
       for (const [room, token] of this.tracked) {
@@ -302,6 +304,23 @@ export class LobbyRealtime implements LobbyBroadcast {
         }
       }
     });
+  }
+
+  /** The staff snapshot last sent to the staff room: the base of the next delta. */
+  private lastStaff: QueueSnapshot | null = null;
+
+  /**
+   * The staff snapshot to the staff room: as a delta from the one sent before when that is
+   * smaller (a ticket issued is one line), else whole; nothing when it did not change.
+   */
+  private sendStaffSnapshot(): void {
+    const snap = this.sources.staffSnapshot();
+    const prev = this.lastStaff;
+    if (prev === snap) return;
+    this.lastStaff = snap;
+    const delta = prev ? diffQueue(prev, snap) : null;
+    if (delta) this.io.to(this.room('staff')).emit('queue:delta', delta);
+    else this.io.to(this.room('staff')).emit('queue:changed', snap);
   }
 
   private hasMembers(name: 'staff' | 'managers' | 'public'): boolean {

@@ -3,7 +3,8 @@
  * and the live staff queue snapshot over the socket, with HTTP as the fallback.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CatchUp, PublicQueueSnapshot, QueueSnapshot } from '@domain/contracts';
+import type { CatchUp, PublicQueueSnapshot, QueueSnapshot, QueueSnapshotDelta } from '@domain/contracts';
+import { applyQueueDelta } from '@domain/queue-delta';
 import type { RouteName } from '@domain/routes';
 import { request, type Answer, type RequestArgs } from '../lib/api';
 import { noteOffset, offsetsOf, useLobbySocket } from '../lib/socket';
@@ -28,7 +29,8 @@ const CATCH_UP_WAIT_MS = 3000;
 
 /**
  * The desk's socket and the staff queue snapshot: pushed on queue:changed (an older one arriving
- * late is dropped), asked for on the first connect, over HTTP when the acknowledgement fails.
+ * late is dropped) or as a change from the one sent before on queue:delta (applied to the one
+ * held; when the desk does not hold its base, the whole snapshot is asked for), asked for on the first connect, over HTTP when the acknowledgement fails.
  * On a reconnect the socket sends its last offset (lib/socket.ts) and the hub answers with
  * `events:catch-up` (lib/catch-up.ts planStaffCatchUp): a snapshot in it is applied as is; missed
  * events mean one fresh snapshot is asked for; nothing missed, nothing is asked. Without an answer
@@ -88,12 +90,20 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
     const onQueue = (snap: QueueSnapshot | PublicQueueSnapshot) => {
       if (snap.audience === 'staff') applySnapshot(snap);
     };
+    // A change from the snapshot sent before: applied to the one held, or the whole one asked for.
+    const onDelta = (delta: QueueSnapshotDelta) => {
+      const held = snapshotRef.current;
+      const next = held ? applyQueueDelta(held, delta) : null;
+      if (next) applySnapshot(next);
+      else if (!held || held.offset < delta.offset) requestSnapshot();
+    };
     const onConnectError = (err: Error) => {
       if (err.message === 'unauthenticated') expire();
     };
     socket.on('connect', onConnect);
     socket.on('events:catch-up', onCatchUp);
     socket.on('queue:changed', onQueue);
+    socket.on('queue:delta', onDelta);
     socket.on('connect_error', onConnectError);
     if (socket.connected) requestSnapshot();
     return () => {
@@ -101,6 +111,7 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
       socket.off('connect', onConnect);
       socket.off('events:catch-up', onCatchUp);
       socket.off('queue:changed', onQueue);
+      socket.off('queue:delta', onDelta);
       socket.off('connect_error', onConnectError);
     };
   }, [socket, expire, applySnapshot, loadQueueHttp]);

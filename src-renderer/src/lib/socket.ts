@@ -11,7 +11,7 @@
  */
 import { useEffect, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
-import type { CatchUp, ClientToServerEvents, PublicQueueSnapshot, QueueSnapshot, ServerToClientEvents } from '@domain/contracts';
+import type { CatchUp, ClientToServerEvents, PublicQueueSnapshot, QueueSnapshot, QueueSnapshotDelta, ServerToClientEvents } from '@domain/contracts';
 import { socketTarget } from './hub';
 
 const REDIAL_MS = 3000;
@@ -51,7 +51,7 @@ export function createOffsetTracker(): OffsetTracker {
   };
 }
 
-type OffsetEvents = Pick<ServerToClientEvents, 'queue:changed' | 'ticket:called' | 'events:catch-up'>;
+type OffsetEvents = Pick<ServerToClientEvents, 'queue:changed' | 'queue:delta' | 'ticket:called' | 'events:catch-up'>;
 interface Listens {
   on<E extends keyof OffsetEvents>(event: E, listener: OffsetEvents[E]): unknown;
 }
@@ -59,6 +59,7 @@ interface Listens {
 /** Feeds the tracker from every pushed event that carries an offset. */
 export function watchOffsets(socket: Listens, tracker: OffsetTracker): void {
   socket.on('queue:changed', (s: QueueSnapshot | PublicQueueSnapshot) => tracker.see(s.offset));
+  socket.on('queue:delta', (d: QueueSnapshotDelta) => tracker.see(d.offset));
   socket.on('ticket:called', (c) => tracker.see(c.offset));
   socket.on('events:catch-up', (c: CatchUp) => tracker.see(c.kind === 'snapshot' ? Math.max(c.latestOffset, c.snapshot.offset) : c.latestOffset));
 }

@@ -51,8 +51,9 @@ afterEach(() => {
 
 describe('the cached queue forecast', () => {
   it('is reused while nothing changes, and read again after FORECAST_TTL_MS', () => {
-    issue('A');
-    issue('B'); // each issue made the forecast for its kiosk ticket
+    // Each kiosk ticket's place (read once issued) made the forecast.
+    expect(issue('A').ticket.position).toBe(1);
+    expect(issue('B').ticket.position).toBeGreaterThan(0);
     const read = vi.spyOn(desk as unknown as { readForecastInputs: () => unknown }, 'readForecastInputs');
     const first = desk.forecast();
     clock += 5_000;
