@@ -481,7 +481,8 @@ export interface QueueSnapshotDelta {
   at: string;
   businessDate: string;
   services: ServiceQueue[];
-  recentCalls: RecentCall[];
+  /** Absent when the recent calls did not change. */
+  recentCalls?: RecentCall[];
   /** Tickets no longer waiting, or changed (put again below). */
   removed: string[];
   /** New and changed tickets at their index in the new waiting list, applied in index order. */

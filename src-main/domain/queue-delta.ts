@@ -20,13 +20,13 @@ import type { QueueSnapshot, QueueSnapshotDelta, WaitingTicket } from './contrac
  */
 export function diffQueue(prev: QueueSnapshot, next: QueueSnapshot): QueueSnapshotDelta | null {
   if (prev.businessDate !== next.businessDate) return null;
-  const before = new Map<string, string>();
-  for (const t of prev.waiting) before.set(t.id, JSON.stringify(t));
+  const before = new Map<string, WaitingTicket>();
+  for (const t of prev.waiting) before.set(t.id, t);
   const kept = new Set<string>();
   const put: QueueSnapshotDelta['put'] = [];
   next.waiting.forEach((t, index) => {
     const was = before.get(t.id);
-    if (was !== undefined && was === JSON.stringify(t)) kept.add(t.id);
+    if (was !== undefined && sameTicket(was, t)) kept.add(t.id);
     else put.push({ index, ticket: t });
   });
   // The tickets kept must be in the same order in both lists.
@@ -43,10 +43,24 @@ export function diffQueue(prev: QueueSnapshot, next: QueueSnapshot): QueueSnapsh
     at: next.at,
     businessDate: next.businessDate,
     services: next.services,
-    recentCalls: next.recentCalls,
+    ...(JSON.stringify(prev.recentCalls) === JSON.stringify(next.recentCalls) ? {} : { recentCalls: next.recentCalls }),
     removed,
     put,
   };
+}
+
+/** The same line on a staff screen: every field equal (the appointment, an object, compared whole). */
+function sameTicket(a: WaitingTicket, b: WaitingTicket): boolean {
+  if (a === b) return true;
+  const keys = Object.keys(a) as (keyof WaitingTicket)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) {
+    const x = a[k];
+    const y = b[k];
+    if (x === y) continue;
+    if (typeof x !== 'object' || typeof y !== 'object' || x === null || y === null || JSON.stringify(x) !== JSON.stringify(y)) return false;
+  }
+  return true;
 }
 
 /** The snapshot `delta` leads to from `snap`; null when `snap` is not the delta's base. */
@@ -65,6 +79,6 @@ export function applyQueueDelta(snap: QueueSnapshot, delta: QueueSnapshotDelta):
     businessDate: delta.businessDate,
     services: delta.services,
     waiting,
-    recentCalls: delta.recentCalls,
+    recentCalls: delta.recentCalls ?? snap.recentCalls,
   };
 }

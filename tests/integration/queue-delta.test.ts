@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CreateTicketResponse, ErrorBody, QueueSnapshot, QueueSnapshotDelta } from '../../src-main/domain/contracts';
-import type { Ack } from '../../src-main/domain/events';
 import { applyQueueDelta } from '../../src-main/domain/queue-delta';
 import { openBranchData } from '../helpers/branch-data';
 import { nextEvent, requestId, startHarness, type Harness, type TestSocket } from './hub-harness';
@@ -26,7 +25,9 @@ const take = (serviceCode: string, id = requestId()) =>
 
 const current = (s: TestSocket) =>
   new Promise<QueueSnapshot>((resolve, reject) =>
-    s.emit('queue:snapshot', (res: Ack<QueueSnapshot>) => (res.ok ? resolve(res.data) : reject(new Error(res.error.message)))),
+    s.emit('queue:snapshot', (res) =>
+      res.ok && res.data.audience === 'staff' ? resolve(res.data) : reject(new Error(res.ok ? 'not a staff snapshot' : res.error.message)),
+    ),
   );
 
 describe('staff snapshots as deltas', () => {

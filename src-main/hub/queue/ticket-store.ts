@@ -117,6 +117,26 @@ export interface IssueResult {
 const RANK_SQL = (alias: string) =>
   `CASE ${alias}.ticket_class WHEN 'green' THEN 1e9 WHEN 'vip' THEN @w_vip WHEN 'priority' THEN @w_priority ELSE @w_normal END`;
 
+/** The columns of a waiting ticket a staff snapshot shows (see `waitingTicket`). */
+const WAITING_COLUMNS = [
+  'id',
+  'number',
+  'service_code',
+  'vip',
+  'route',
+  'ticket_class',
+  'customer_id',
+  'issued_at',
+  'priority_reason',
+  'appointment_id',
+  'identification',
+  'id_confirmed_at',
+  'id_confirmed_by',
+  'id_check',
+  'target_counter_id',
+] as const satisfies readonly (keyof TicketRow)[];
+type WaitingRow = Pick<TicketRow, (typeof WAITING_COLUMNS)[number]>;
+
 /** Tickets just issued remembered for the forecast (see TicketStore.issuedHere). */
 const ISSUED_HINTS = 512;
 
@@ -240,9 +260,14 @@ export class TicketStore {
         `UPDATE ticket SET status = @status, ended_at = @now, outcome = @outcome
          WHERE id = @id AND status = 'called' AND parked_at IS NULL AND counter_id = @counter_id RETURNING *`,
       ),
+      // Only the columns a staff screen's line needs: a snapshot of a few hundred waiting is read often.
       waiting: db.prepare(
-        `SELECT t.* FROM ticket t WHERE t.branch_id = @branch_id AND t.business_date = @business_date AND t.status = 'waiting'
+        `SELECT ${WAITING_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM ticket t
+         WHERE t.branch_id = @branch_id AND t.business_date = @business_date AND t.status = 'waiting'
          ORDER BY ${RANK_SQL('t')} DESC, t.queued_at, t.rowid`,
+      ),
+      waitingByService: db.prepare(
+        `SELECT service_code, COUNT(*) AS n FROM ticket WHERE branch_id = ? AND business_date = ? AND status = 'waiting' GROUP BY service_code`,
       ),
       recentCalls: db.prepare(
         `SELECT * FROM ticket WHERE branch_id = ? AND business_date = ? AND called_at IS NOT NULL
@@ -409,7 +434,7 @@ export class TicketStore {
   }
 
   /** How far staff can believe who an identified ticket's customer is; null for a guest. */
-  identificationOf(t: TicketRow): TicketIdentification | null {
+  identificationOf(t: Pick<TicketRow, 'customer_id' | 'identification' | 'id_confirmed_at' | 'id_confirmed_by' | 'id_check'>): TicketIdentification | null {
     if (t.customer_id === null) return null;
     const strength = effectiveStrength(t.identification ?? 'typed', t.id_confirmed_at)!;
     return {
@@ -796,8 +821,16 @@ export class TicketStore {
   staffSnapshot(offset: number): QueueSnapshot {
     const now = this.now();
     const date = this.today();
-    const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as TicketRow[];
-    const estimateOf = (w: TicketRow) => forecastMinutes(this.forecastOf(w.id), now);
+    const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as WaitingRow[];
+    // One forecast for the whole snapshot (forecastOf asks whether it is current each time).
+    const calls = this.forecast();
+    const index = this.forecastCache?.index;
+    const estimates = new Map<string, number | null>();
+    for (const w of waiting) {
+      const i = index?.get(w.id);
+      estimates.set(w.id, forecastMinutes(i === undefined ? undefined : calls.at(i), now));
+    }
+    const estimateOf = (w: WaitingRow) => estimates.get(w.id) ?? null;
     const services = this.branch.services.map((s) => {
       const mine = waiting.filter((w) => w.service_code === s.code);
       // Until the last one waiting now is called (the longest forecast); null when none of them is served.
@@ -834,7 +867,7 @@ export class TicketStore {
   }
 
   /** A waiting ticket as staff see it (the snapshot's list, a transfer's answer), without its target counter and estimate. */
-  waitingTicket(w: TicketRow): Omit<WaitingTicket, 'targetCounterId' | 'estimatedWaitMinutes'> {
+  waitingTicket(w: WaitingRow): Omit<WaitingTicket, 'targetCounterId' | 'estimatedWaitMinutes'> {
     return {
       id: w.id,
       number: w.number,
@@ -852,7 +885,7 @@ export class TicketStore {
 
   publicSnapshot(offset: number): PublicQueueSnapshot {
     const date = this.today();
-    const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as TicketRow[];
+    const counts = new Map((this.s.waitingByService.all(this.branch.id, date) as { service_code: string; n: number }[]).map((r) => [r.service_code, r.n]));
     return {
       audience: 'public',
       offset,
@@ -864,7 +897,7 @@ export class TicketStore {
       })),
       waitingByService: this.branch.services
         .filter((s) => !s.vipOnly)
-        .map((s) => ({ code: s.code, waiting: waiting.filter((w) => w.service_code === s.code).length })),
+        .map((s) => ({ code: s.code, waiting: counts.get(s.code) ?? 0 })),
     };
   }
 
@@ -892,7 +925,7 @@ export class TicketStore {
   private appointmentStmt: ReturnType<Db['prepare']> | null = null;
 
   /** Staff see "appointment 10:30" on a ticket issued at an appointment check-in (and whether it came late); so does its paper ticket. */
-  appointmentOf(t: TicketRow): { appointment?: TicketAppointment } {
+  appointmentOf(t: Pick<TicketRow, 'appointment_id'>): { appointment?: TicketAppointment } {
     if (t.appointment_id == null) return {};
     this.appointmentStmt ??= this.db.prepare('SELECT booked_at, status FROM appointment WHERE id = ?');
     const a = this.appointmentStmt.get(t.appointment_id) as { booked_at: number; status: string } | undefined;

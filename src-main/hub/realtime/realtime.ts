@@ -377,19 +377,31 @@ export class LobbyRealtime implements LobbyBroadcast {
     return out;
   }
 
+  /**
+   * One audit row per card for each person and place it reached (staff id, role, address): a
+   * manager with the card open on two screens of one tablet is one view, with `screens: 2`.
+   */
   private auditViews(cards: readonly CustomerCard[], sockets: readonly LobbySocket[], via: 'push' | 'list'): void {
-    const records: AuditRecord[] = [];
+    const viewers = new Map<string, { who: Identity; device: string | null; screens: number }>();
     for (const s of sockets) {
       const who = s.data.identity;
+      const device = s.handshake.address || null;
+      const key = `${who.subjectId}\u0000${who.role}\u0000${device ?? ''}`;
+      const seen = viewers.get(key);
+      if (seen) seen.screens++;
+      else viewers.set(key, { who, device, screens: 1 });
+    }
+    const records: AuditRecord[] = [];
+    for (const { who, device, screens } of viewers.values()) {
       for (const card of cards) {
         records.push({
           branchId: this.branchId,
           actor: who.subjectId,
           role: who.role,
-          device: s.handshake.address || null,
+          device,
           action: 'customer_card.view',
           subject: `ticket:${card.ticketId}`,
-          detail: { customer: card.customer.ref, number: card.number, via },
+          detail: { customer: card.customer.ref, number: card.number, via, ...(screens > 1 ? { screens } : {}) },
         });
       }
     }

@@ -16,14 +16,14 @@ const ticket = (n: number, o: Partial<WaitingTicket> = {}): WaitingTicket => ({
 });
 
 let clock = 0;
-const snapshot = (offset: number, waiting: WaitingTicket[], businessDate = '2026-12-04'): QueueSnapshot => ({
+const snapshot = (offset: number, waiting: WaitingTicket[], businessDate = '2026-12-04', recentCalls: QueueSnapshot['recentCalls'] = []): QueueSnapshot => ({
   audience: 'staff',
   offset,
   at: new Date(Date.UTC(2026, 11, 4, 2) + ++clock).toISOString(),
   businessDate,
   services: [{ code: 'A', name: { 'zh-CN': '个人业务', en: 'Personal' }, waiting: waiting.length, longestWaitSeconds: 60, estimatedWaitMinutes: waiting.length }],
   waiting,
-  recentCalls: [],
+  recentCalls,
 });
 
 describe('queue delta', () => {
@@ -45,6 +45,7 @@ describe('queue delta', () => {
     let sent = held;
     let n = 0;
     let deltas = 0;
+    let recent: QueueSnapshot['recentCalls'] = [];
     for (let step = 0; step < 2000; step++) {
       const list = [...sent.waiting];
       const r = rand();
@@ -55,14 +56,15 @@ describe('queue delta', () => {
         const at = vip ? list.filter((w) => w.ticketClass === 'vip').length : list.length;
         list.splice(at, 0, t);
       } else if (r < 0.8 && list.length) {
-        list.splice(Math.floor(rand() * Math.min(3, list.length)), 1); // called
+        const [called] = list.splice(Math.floor(rand() * Math.min(3, list.length)), 1); // called
+        recent = [{ ticketId: called!.id, number: called!.number, serviceCode: 'A', counterId: 1, status: 'called' as const, vip: called!.vip, calledAt: called!.issuedAt }, ...recent].slice(0, 10);
       } else if (r < 0.9 && list.length) {
         const i = Math.floor(rand() * list.length);
         list[i] = { ...list[i]!, identification: 'confirmed', identified: true }; // changed in place
       } else {
         for (let i = 0; i < list.length; i++) list[i] = { ...list[i]!, estimatedWaitMinutes: (list[i]!.estimatedWaitMinutes ?? 0) + 1 };
       }
-      const next = snapshot(sent.offset + 1, list);
+      const next = snapshot(sent.offset + 1, list, '2026-12-04', recent);
       const delta = diffQueue(sent, next);
       if (delta) {
         deltas++;
