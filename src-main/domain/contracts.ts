@@ -480,6 +480,7 @@ export interface QueueSnapshotDelta {
   offset: number;
   at: string;
   businessDate: string;
+  /** The services whose line changed (the rest as in `base`). */
   services: ServiceQueue[];
   /** Absent when the recent calls did not change. */
   recentCalls?: RecentCall[];

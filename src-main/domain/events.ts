@@ -36,8 +36,11 @@ export interface ServerToClientEvents {
   'queue:changed': (snapshot: QueueSnapshot | PublicQueueSnapshot) => void;
   /** Staff: the change from the staff snapshot sent before (domain/queue-delta.ts), instead of a whole one. */
   'queue:delta': (delta: QueueSnapshotDelta) => void;
-  /** Lobby managers only; every delivery is audited. */
-  'customer:card': (card: CustomerCard) => void;
+  /**
+   * Lobby managers only; every delivery is audited. `queue`: the staff queue change the card's
+   * ticket made, as a `queue:delta` would carry it (sent with the card: one message, not two).
+   */
+  'customer:card': (card: CustomerCard, queue?: QueueSnapshotDelta) => void;
   'customer:card:withdrawn': (w: CardWithdrawn) => void;
   'green-channel:routed': (d: GreenChannelDecision) => void;
   'ticket:called': (call: TicketCalledEvent) => void;

@@ -20,6 +20,7 @@ import type { QueueSnapshot, QueueSnapshotDelta, WaitingTicket } from './contrac
  */
 export function diffQueue(prev: QueueSnapshot, next: QueueSnapshot): QueueSnapshotDelta | null {
   if (prev.businessDate !== next.businessDate) return null;
+  if (prev.services.length !== next.services.length || prev.services.some((x, i) => x.code !== next.services[i]!.code)) return null;
   const before = new Map<string, WaitingTicket>();
   for (const t of prev.waiting) before.set(t.id, t);
   const kept = new Set<string>();
@@ -42,7 +43,8 @@ export function diffQueue(prev: QueueSnapshot, next: QueueSnapshot): QueueSnapsh
     offset: next.offset,
     at: next.at,
     businessDate: next.businessDate,
-    services: next.services,
+    // Only the services whose line changed (the same services in the same order, else no delta).
+    services: next.services.filter((x, i) => JSON.stringify(x) !== JSON.stringify(prev.services[i])),
     ...(JSON.stringify(prev.recentCalls) === JSON.stringify(next.recentCalls) ? {} : { recentCalls: next.recentCalls }),
     removed,
     put,
@@ -72,12 +74,14 @@ export function applyQueueDelta(snap: QueueSnapshot, delta: QueueSnapshotDelta):
     if (index > waiting.length) return null;
     waiting.splice(index, 0, ticket);
   }
+  const changed = new Map(delta.services.map((x) => [x.code, x]));
+  if (changed.size && !snap.services.some((x) => changed.has(x.code))) return null;
   return {
     audience: 'staff',
     offset: delta.offset,
     at: delta.at,
     businessDate: delta.businessDate,
-    services: delta.services,
+    services: snap.services.map((x) => changed.get(x.code) ?? x),
     waiting,
     recentCalls: delta.recentCalls ?? snap.recentCalls,
   };

@@ -5,7 +5,7 @@
  */
 import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
-import type { ActiveNotices, CardWithdrawn, CustomerCard, DeviceHeartbeat, FleetDevice, GreenChannelDecision, LobbyAlert, PublicQueueSnapshot, QueueSnapshot } from '../../domain/contracts';
+import type { ActiveNotices, CardWithdrawn, CustomerCard, DeviceHeartbeat, FleetDevice, GreenChannelDecision, LobbyAlert, PublicQueueSnapshot, QueueSnapshot, QueueSnapshotDelta } from '../../domain/contracts';
 import { DeviceHeartbeatSchema, OffsetSchema, TrackTokenParamSchema, type TrackResponse } from '../../domain/contracts';
 import { SOCKET_EVENT_LIMITS, type Ack, type ClientToServerEvents, type ServerToClientEvents } from '../../domain/events';
 import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
@@ -310,17 +310,26 @@ export class LobbyRealtime implements LobbyBroadcast {
   private lastStaff: QueueSnapshot | null = null;
 
   /**
+   * The staff snapshot now, with the delta from the one sent before (null when it cannot be one);
+   * null when nothing changed since. It becomes the base of the next delta: the caller sends it.
+   */
+  private staffChange(): { snap: QueueSnapshot; delta: QueueSnapshotDelta | null } | null {
+    const snap = this.sources.staffSnapshot();
+    const prev = this.lastStaff;
+    if (prev === snap) return null;
+    this.lastStaff = snap;
+    return { snap, delta: prev ? diffQueue(prev, snap) : null };
+  }
+
+  /**
    * The staff snapshot to the staff room: as a delta from the one sent before when that is
    * smaller (a ticket issued is one line), else whole; nothing when it did not change.
    */
   private sendStaffSnapshot(): void {
-    const snap = this.sources.staffSnapshot();
-    const prev = this.lastStaff;
-    if (prev === snap) return;
-    this.lastStaff = snap;
-    const delta = prev ? diffQueue(prev, snap) : null;
-    if (delta) this.io.to(this.room('staff')).emit('queue:delta', delta);
-    else this.io.to(this.room('staff')).emit('queue:changed', snap);
+    const change = this.staffChange();
+    if (!change) return;
+    if (change.delta) this.io.to(this.room('staff')).emit('queue:delta', change.delta);
+    else this.io.to(this.room('staff')).emit('queue:changed', change.snap);
   }
 
   private hasMembers(name: 'staff' | 'managers' | 'public'): boolean {
@@ -331,13 +340,24 @@ export class LobbyRealtime implements LobbyBroadcast {
     this.io.to([this.room('public'), this.room('staff')]).emit('ticket:called', call);
   }
 
-  /** Pushes a customer card to every manager connected now, auditing each delivery. */
+  /**
+   * Pushes a customer card to every manager connected now, auditing each delivery. The queue
+   * change its ticket made travels with it, as the event's second argument (one message per
+   * manager screen instead of two); the other staff screens get it as `queue:delta`.
+   */
   pushCard(card: CustomerCard): void {
     // One broadcast encodes the card once; the recipients audited are the room's members now
     // (emitting is synchronous, so they are exactly the sockets the card went to).
     const sockets = this.socketsIn(this.room('managers'));
     if (sockets.length === 0) return;
-    this.io.to(this.room('managers')).emit('customer:card', card);
+    const change = this.staffChange();
+    if (change?.delta) {
+      this.io.to(this.room('managers')).emit('customer:card', card, change.delta);
+      this.io.to(this.room('staff')).except(this.room('managers')).emit('queue:delta', change.delta);
+    } else {
+      if (change) this.io.to(this.room('staff')).emit('queue:changed', change.snap);
+      this.io.to(this.room('managers')).emit('customer:card', card);
+    }
     this.auditViews([card], sockets, 'push');
   }
 

@@ -3,7 +3,7 @@
  * and the live staff queue snapshot over the socket, with HTTP as the fallback.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { CatchUp, PublicQueueSnapshot, QueueSnapshot, QueueSnapshotDelta } from '@domain/contracts';
+import type { CatchUp, CustomerCard, PublicQueueSnapshot, QueueSnapshot, QueueSnapshotDelta } from '@domain/contracts';
 import { applyQueueDelta } from '@domain/queue-delta';
 import type { RouteName } from '@domain/routes';
 import { request, type Answer, type RequestArgs } from '../lib/api';
@@ -97,6 +97,10 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
       if (next) applySnapshot(next);
       else if (!held || held.offset < delta.offset) requestSnapshot();
     };
+    // A manager's card comes with the queue change its ticket made.
+    const onCardQueue = (_card: CustomerCard, queue?: QueueSnapshotDelta) => {
+      if (queue) onDelta(queue);
+    };
     const onConnectError = (err: Error) => {
       if (err.message === 'unauthenticated') expire();
     };
@@ -104,6 +108,7 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
     socket.on('events:catch-up', onCatchUp);
     socket.on('queue:changed', onQueue);
     socket.on('queue:delta', onDelta);
+    socket.on('customer:card', onCardQueue);
     socket.on('connect_error', onConnectError);
     if (socket.connected) requestSnapshot();
     return () => {
@@ -112,6 +117,7 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
       socket.off('events:catch-up', onCatchUp);
       socket.off('queue:changed', onQueue);
       socket.off('queue:delta', onDelta);
+      socket.off('customer:card', onCardQueue);
       socket.off('connect_error', onConnectError);
     };
   }, [socket, expire, applySnapshot, loadQueueHttp]);
