@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, LanguageSchema, type BranchRules } from './branch-config';
 import { pinProblem } from './pin-policy';
+import { DeviceLocationSchema } from './contracts';
 
 const Name = z.strictObject({
   'zh-CN': z.string().trim().min(1, 'zh-CN name is empty').max(40),
@@ -55,6 +56,8 @@ export const BranchFileDeviceSchema = z.strictObject({
   kind: z.enum(['kiosk', 'display']),
   /** The initial secret the device signs in with (at least 12 characters). */
   secret: z.string().min(1, 'secret is empty').max(200),
+  /** Where it stands, for people ("entrance", "VIP lounge"): shown on Device status and in alerts. */
+  location: DeviceLocationSchema.optional(),
 });
 
 const DeepPartial = z.record(z.string(), z.unknown());

@@ -255,6 +255,8 @@ export type DeviceHeartbeat = z.infer<typeof DeviceHeartbeatSchema>;
 export interface FleetDevice {
   id: string;
   kind: 'kiosk' | 'display';
+  /** Where it stands (the branch file's `location`), or null. */
+  location: string | null;
   /** Connected and heard from within the last two minutes. */
   online: boolean;
   /** Since when online, or since when offline (null: never seen). */
@@ -629,12 +631,15 @@ export type LobbyAlert =
       /** A kiosk's printer ran out of paper (or went offline): tickets are not printed there. */
       kind: 'printer_paper_out' | 'printer_offline';
       deviceId: string;
+      /** Where the device stands, when the branch file says. */
+      location?: string;
       at: string;
     }
   | {
       /** A kiosk or display sent nothing for `minutes` minutes. */
       kind: 'device_silent';
       deviceId: string;
+      location?: string;
       minutes: number;
       at: string;
     };
@@ -1101,13 +1106,17 @@ export const DeviceIdSchema = z
   .trim()
   .regex(/^[A-Za-z0-9._-]{1,64}$/, 'device id: 1-64 letters, digits, dot, dash or underscore');
 /** `POST /api/v1/devices` (admin). */
-export const PairDeviceRequestSchema = z.strictObject({ id: DeviceIdSchema, kind: DeviceKindSchema });
+/** Where a device stands, for people ("entrance", "VIP lounge"). */
+export const DeviceLocationSchema = z.string().trim().min(1, 'location is empty').max(60, 'location is at most 60 characters');
+export const PairDeviceRequestSchema = z.strictObject({ id: DeviceIdSchema, kind: DeviceKindSchema, location: DeviceLocationSchema.optional() });
 export type PairDeviceRequest = z.infer<typeof PairDeviceRequestSchema>;
 
 /** A paired device; never its secret or the secret's hash. */
 export interface DeviceInfo {
   id: string;
   kind: z.infer<typeof DeviceKindSchema>;
+  /** Where it stands, or null. */
+  location: string | null;
   active: boolean;
   /** When its most recent session still valid began (null: none). */
   lastSignInAt: string | null;

@@ -3,7 +3,7 @@
  * kiosks and displays"), working on the data directory without starting the server:
  *
  *   node out/main/hub.js [--data-dir=DIR] list-devices
- *   node out/main/hub.js [--data-dir=DIR] pair-device <id> --kind=kiosk|display
+ *   node out/main/hub.js [--data-dir=DIR] pair-device <id> --kind=kiosk|display [--location=TEXT]
  *   node out/main/hub.js [--data-dir=DIR] rekey-device <id>
  *   node out/main/hub.js [--data-dir=DIR] retire-device <id>
  *
@@ -16,7 +16,7 @@
 import { existsSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { DeviceIdSchema, DeviceKindSchema, type DeviceInfo } from '../domain/contracts';
+import { DeviceIdSchema, DeviceKindSchema, DeviceLocationSchema, type DeviceInfo } from '../domain/contracts';
 import { Sessions } from './auth/sessions';
 import { loadBranch } from './branch';
 import { configFromEnv } from './config';
@@ -36,7 +36,7 @@ export interface CliIo {
 const USAGE = [
   'Usage:',
   '  node out/main/hub.js [--data-dir=DIR] list-devices',
-  '  node out/main/hub.js [--data-dir=DIR] pair-device <id> --kind=kiosk|display',
+  '  node out/main/hub.js [--data-dir=DIR] pair-device <id> --kind=kiosk|display [--location=TEXT]',
   '  node out/main/hub.js [--data-dir=DIR] rekey-device <id>',
   '  node out/main/hub.js [--data-dir=DIR] retire-device <id>',
 ].join('\n');
@@ -88,7 +88,10 @@ export function runDeviceCommand(argv: readonly string[], env: NodeJS.ProcessEnv
         const kindArg = argv.find((a) => a.startsWith('--kind='))?.slice('--kind='.length);
         const kind = DeviceKindSchema.safeParse(kindArg);
         if (!kind.success) throw new HubError('validation_failed', '--kind=kiosk or --kind=display is required');
-        const r = desk.pair({ id: deviceId, kind: kind.data }, who);
+        const locationArg = argv.find((a) => a.startsWith('--location='))?.slice('--location='.length);
+        const location = locationArg === undefined ? undefined : DeviceLocationSchema.safeParse(locationArg);
+        if (location && !location.success) throw new HubError('validation_failed', `--location: ${location.error.issues[0]!.message}`);
+        const r = desk.pair({ id: deviceId, kind: kind.data, ...(location?.success ? { location: location.data } : {}) }, who);
         io.out(secretText(`Paired ${r.device.kind} ${r.device.id} in branch ${branch.id}.`, r.device.id, r.secret));
         return 0;
       }
@@ -128,7 +131,10 @@ function secretText(head: string, id: string, secret: string): string {
 }
 
 function table(list: readonly DeviceInfo[]): string {
-  const rows = [['ID', 'KIND', 'ACTIVE', 'SESSIONS', 'LAST SIGN-IN'], ...list.map((d) => [d.id, d.kind, d.active ? 'yes' : 'retired', String(d.sessions), d.lastSignInAt ?? '-'])];
+  const rows = [
+    ['ID', 'KIND', 'LOCATION', 'ACTIVE', 'SESSIONS', 'LAST SIGN-IN'],
+    ...list.map((d) => [d.id, d.kind, d.location ?? '-', d.active ? 'yes' : 'retired', String(d.sessions), d.lastSignInAt ?? '-']),
+  ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
 }

@@ -1,9 +1,11 @@
 /**
  * The kiosk fleet as branch IT and the lobby manager see it: a kiosk page's heartbeat puts it
- * online in the admin's Fleet tab (version, screen); its printer running out of paper turns the row
- * red and alerts the manager's tablet (toast and badge); the admin asks the kiosk to reload and the
- * kiosk page loads again. Its own device id, paired through the API (other specs use kiosk-01).
- * Screenshots (tests/e2e/screenshots/): admin-fleet-{zh,en}, manager-fleet-alert-zh.
+ * online in the admin's Device status tab (where it stands, version, screen); its printer running
+ * out of paper turns the row red, shows the alert and alerts the manager's tablet (a toast naming the
+ * kiosk and where it stands, and the badge, which opens the list of alerts); the admin asks the kiosk
+ * to reload and the kiosk page loads again. Its own device id, paired through the API (other specs
+ * use kiosk-01). Screenshots (tests/e2e/screenshots/): admin-fleet-{zh,en},
+ * manager-fleet-alert-{zh,en}, manager-alert-list-{zh,en}.
  */
 import { expect, test } from '@playwright/test';
 import { io } from 'socket.io-client';
@@ -12,7 +14,7 @@ import { apiToken, bearer, deviceSignIn, open, openManager, shot, staffSignIn, V
 test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the admin reloads it (zh-CN, then en)', async ({ browser, baseURL, request }) => {
   const id = `kiosk-fleet-${Date.now().toString(36)}`;
   const adminToken = await apiToken(request, { staffId: 'admin', pin: '9999' });
-  const paired = await request.post('/api/v1/devices', { headers: bearer(adminToken), data: { id, kind: 'kiosk' } });
+  const paired = await request.post('/api/v1/devices', { headers: bearer(adminToken), data: { id, kind: 'kiosk', location: '二楼理财区' } });
   expect(paired.status()).toBe(201);
   const { secret } = (await paired.json()) as { secret: string };
 
@@ -23,6 +25,7 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   await expect(admin.getByTestId('admin-tab-fleet')).toHaveText('设备状态');
   const row = admin.locator(`[data-testid="fleet-row"][data-device="${id}"]`);
   await expect(row).toContainText('从未连接');
+  await expect(row.getByTestId('fleet-location')).toContainText('二楼理财区');
 
   // The kiosk page signs in: its heartbeat puts it online, live.
   const kiosk = await open(browser, `/kiosk?device=${id}`, VIEWPORTS.kiosk);
@@ -45,19 +48,34 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   await expect(row.getByTestId('fleet-printer')).toHaveText('缺纸');
   await expect(row).toContainText('A12');
   await expect(row).toContainText('5.0 GB');
+  await expect(row.getByTestId('fleet-alert')).toHaveText('缺纸：已提醒大堂经理');
   await shot(admin, 'admin-fleet-zh');
   const toast = manager.getByTestId('manager-toast').filter({ hasText: id });
   await expect(toast).toContainText('缺纸');
+  await expect(toast).toContainText(`${id}（二楼理财区）`);
   await shot(manager, 'manager-fleet-alert-zh');
   await manager.getByTestId('lang-en').first().click();
-  await expect(manager.getByTestId('manager-toast').filter({ hasText: id })).toContainText('out of paper');
+  await expect(manager.getByTestId('manager-toast').filter({ hasText: id })).toContainText(`${id} (二楼理财区): the ticket printer is out of paper`);
   await shot(manager, 'manager-fleet-alert-en');
+  // The badge opens this session's alerts: a toast that went by can be read again.
+  await manager.getByTestId('kpi-alerts').click();
+  const list = manager.getByTestId('alert-list');
+  await expect(list).toContainText(`${id} (二楼理财区): the ticket printer is out of paper`);
+  await shot(manager, 'manager-alert-list-en');
+  await manager.getByTestId('lang-zh-CN').first().click();
+  await expect(list).toContainText(`${id}（二楼理财区）`);
+  await expect(list).toContainText('缺纸');
+  await shot(manager, 'manager-alert-list-zh');
+  await manager.getByTestId('alerts-seen').click();
+  await expect(list).toHaveCount(0);
+  await expect(manager.getByTestId('kpi-alerts')).toContainText('已读');
   socket.disconnect();
 
   // English, and a reload of the kiosk's screen.
   await admin.getByTestId('lang-en').first().click();
   await expect(admin.getByTestId('admin-tab-fleet')).toHaveText('Device status');
   await expect(row.getByTestId('fleet-printer')).toHaveText('Out of paper');
+  await expect(row.getByTestId('fleet-alert')).toHaveText('Out of paper: manager alerted');
   const reloaded = kiosk.waitForEvent('load');
   await row.getByTestId('fleet-reload').click();
   await expect(admin.getByTestId('fleet-notice')).toContainText(`${id} was asked to reload its screen`);

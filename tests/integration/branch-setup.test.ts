@@ -96,6 +96,7 @@ describe('setup from a branch file', () => {
     expect(r.out).toContain('+ branch 350102001 福州鼓楼支行 / Fuzhou Gulou Sub-branch');
     expect(r.out).toContain('+ counter 3 3号窗口（贵宾） / Counter 3 (VIP) (VIP): A×1 B×1 C×1 E×1 V×10');
     expect(r.out).toContain('+ staff it01 陈建华 (admin), initial PIN to be changed at the first sign-in');
+    expect(r.out).toContain('+ device kiosk-01 (kiosk, entrance)');
     expect(statSync(BranchKey.fileIn(dir)).mode & 0o777).toBe(0o600);
     const again = await cli('setup', EXAMPLE);
     expect(again.code).toBe(0);
@@ -192,7 +193,8 @@ describe('the admin screen: staff and the set-up', () => {
     writeFileSync(
       changed,
       readFileSync(EXAMPLE, 'utf8')
-        .replace('  - { id: display-01, kind: display, secret: "gulou-display-4Rt8Wz1p" }\n', '')
+        .replace('  - { id: display-01, kind: display, secret: "gulou-display-4Rt8Wz1p", location: "waiting area" }\n', '')
+        .replace('location: "entrance"', 'location: "main door"')
         .replace('targetWaitMinutes: 12', 'targetWaitMinutes: 10')
         .replace('{ id: t02, name: 吴婷, role: teller, pin: "591827", counter: 2 }', '{ id: t02, name: 吴婷, role: teller, pin: "591827", counter: 1 }'),
     );
@@ -201,6 +203,7 @@ describe('the admin screen: staff and the set-up', () => {
     expect(r.out).toContain('~ rules queue.targetWaitMinutes 12 → 10');
     expect(r.out).toContain('~ staff t02: counter 2 → 1');
     expect(r.out).toContain('- device display-01 (retired, signed out)');
+    expect(r.out).toContain('~ device kiosk-01: location "entrance" → "main door"');
     // The file still names the wealth service "Wealth management": setup puts it back.
     expect(r.out).toContain('~ service E: name 理财 / Wealth & pensions → 理财 / Wealth management');
     for (let i = 0; i < 30; i++) {

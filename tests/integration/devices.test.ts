@@ -150,7 +150,8 @@ describe('device CLI on the data directory', () => {
   };
 
   it('pairs, lists, re-keys and retires, printing the secret only when it is made', async () => {
-    const paired = run('pair-device', 'display-03', '--kind=display');
+    expect(run('pair-device', 'display-04', '--kind=display', '--location=').code).not.toBe(0); // an empty location is refused
+    const paired = run('pair-device', 'display-03', '--kind=display', '--location=VIP lounge');
     expect(paired.code).toBe(0);
     const secret = /Secret:\s+(\S+)/.exec(paired.out)![1]!;
     expect(secret).toMatch(/^[A-Za-z0-9_-]{32}$/);
@@ -160,8 +161,8 @@ describe('device CLI on the data directory', () => {
 
     const listed = run('list-devices');
     expect(listed.code).toBe(0);
-    expect(listed.out).toMatch(/display-03\s+display\s+yes\s+1/);
-    expect(listed.out).toMatch(/kiosk-01\s+kiosk\s+yes/);
+    expect(listed.out).toMatch(/display-03\s+display\s+VIP lounge\s+yes\s+1/);
+    expect(listed.out).toMatch(/kiosk-01\s+kiosk\s+\S+\s+yes/);
     expect(listed.out).not.toContain(secret);
 
     const again = run('rekey-device', 'display-03');
@@ -175,7 +176,7 @@ describe('device CLI on the data directory', () => {
     expect(retired.code).toBe(0);
     expect(retired.out).toMatch(/Retired display display-03/);
     expect(await loginStatus('display-03', secret2)).toBe(401);
-    expect(run('list-devices').out).toMatch(/display-03\s+display\s+retired\s+0/);
+    expect(run('list-devices').out).toMatch(/display-03\s+display\s+VIP lounge\s+retired\s+0/);
 
     const cli = (await audit()).filter((e) => e.subject === 'display-03');
     expect(cli.map((e) => e.action).reverse()).toEqual(['device.pair', 'device.rekey', 'device.retire']);

@@ -691,6 +691,13 @@ CREATE INDEX remote_contact_cif ON remote_contact(cif, at);
         sql.replace("CHECK (stream IN ('events', 'audit'))", "CHECK (stream IN ('events', 'audit', 'contacts', 'remote_contacts'))"),
       ),
   },
+  // Where a kiosk or display stands ("entrance", "VIP lounge"): on the Device status tab and in the
+  // managers' alerts, so that somebody knows which one to walk to.
+  {
+    version: 17,
+    name: 'device location',
+    sql: `ALTER TABLE device ADD COLUMN location TEXT;`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

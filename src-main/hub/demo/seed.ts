@@ -85,8 +85,8 @@ export const DEMO_STAFF = [
 ] as const;
 
 export const DEMO_DEVICES = [
-  { id: 'kiosk-01', kind: 'kiosk', secret: 'demo' },
-  { id: 'display-01', kind: 'display', secret: 'demo' },
+  { id: 'kiosk-01', kind: 'kiosk', secret: 'demo', location: '大堂入口' },
+  { id: 'display-01', kind: 'display', secret: 'demo', location: '等候区' },
 ] as const;
 
 export interface DemoSeedOptions {
@@ -261,7 +261,7 @@ export function demoBranchFile(rules: BranchRules): unknown {
       services: Object.entries(c.services).map(([code, weight]) => ({ code, weight })),
     })),
     staff: DEMO_STAFF.map((s) => ({ id: s.id, name: s.name, role: s.role, pin: s.pin, ...(s.counterId !== null ? { counter: s.counterId } : {}) })),
-    devices: DEMO_DEVICES.map((d) => ({ id: d.id, kind: d.kind, secret: d.secret })),
+    devices: DEMO_DEVICES.map((d) => ({ id: d.id, kind: d.kind, secret: d.secret, location: d.location })),
     rules,
   };
 }

@@ -25,6 +25,7 @@ export interface DeviceActor {
 interface DeviceRow {
   id: string;
   kind: 'kiosk' | 'display';
+  location: string | null;
   active: number;
   last_sign_in: string | null;
   sessions: number;
@@ -44,7 +45,7 @@ export class Devices {
     /** Tells the screens a device's sessions ended (its open sockets are closed); nobody on the command line. */
     private readonly announcer: Pick<Announcer, 'tell'> = { tell: (fn) => fn(SILENT) },
   ) {
-    const select = `SELECT d.id, d.kind, d.active,
+    const select = `SELECT d.id, d.kind, d.location, d.active,
         (SELECT MAX(s.created_at) FROM session s WHERE s.subject_id = d.id AND s.role = d.kind AND s.expires_at > @now) AS last_sign_in,
         (SELECT COUNT(*) FROM session s WHERE s.subject_id = d.id AND s.role = d.kind AND s.expires_at > @now) AS sessions
       FROM device d WHERE d.branch_id = @branch`;
@@ -52,7 +53,7 @@ export class Devices {
       list: db.prepare(`${select} ORDER BY d.kind, d.id`),
       get: db.prepare(`${select} AND d.id = @id`),
       anyBranch: db.prepare('SELECT branch_id FROM device WHERE id = ?'),
-      insert: db.prepare("INSERT INTO device (id, branch_id, kind, secret_hash, active) VALUES (?, ?, ?, ?, 1)"),
+      insert: db.prepare('INSERT INTO device (id, branch_id, kind, secret_hash, active, location) VALUES (?, ?, ?, ?, 1, ?)'),
       rekey: db.prepare('UPDATE device SET secret_hash = ?, active = 1 WHERE id = ? AND branch_id = ?'),
       retire: db.prepare('UPDATE device SET active = 0 WHERE id = ? AND branch_id = ?'),
     };
@@ -74,8 +75,8 @@ export class Devices {
     const hash = hashSecret(secret); // scrypt: outside the transaction
     this.db.transaction(() => {
       if (this.s.anyBranch.get(req.id)) throw conflict('device_exists', `device ${req.id} already exists; re-key it to give it a new secret`, { deviceId: req.id });
-      this.s.insert.run(req.id, this.branchId, req.kind, hash);
-      this.audit(who, 'device.pair', req.id, { kind: req.kind });
+      this.s.insert.run(req.id, this.branchId, req.kind, hash, req.location ?? null);
+      this.audit(who, 'device.pair', req.id, { kind: req.kind, ...(req.location ? { location: req.location } : {}) });
     })();
     return { device: this.get(req.id), secret };
   }
@@ -118,5 +119,5 @@ export class Devices {
 }
 
 function toInfo(r: DeviceRow): DeviceInfo {
-  return { id: r.id, kind: r.kind, active: r.active === 1, lastSignInAt: r.last_sign_in, sessions: r.sessions };
+  return { id: r.id, kind: r.kind, location: r.location, active: r.active === 1, lastSignInAt: r.last_sign_in, sessions: r.sessions };
 }

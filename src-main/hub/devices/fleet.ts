@@ -17,6 +17,7 @@ export const SILENT_AFTER_MS = 2 * 60_000;
 interface StatusRow {
   id: string;
   kind: 'kiosk' | 'display';
+  location: string | null;
   connected: number | null;
   since: number | null;
   last_seen_at: number | null;
@@ -49,7 +50,7 @@ export class Fleet {
     private readonly now: () => number,
     private readonly onAlert: (kind: string) => void = () => {},
   ) {
-    const select = `SELECT d.id, d.kind, s.connected, s.since, s.last_seen_at, s.app_version, s.uptime_s, s.printer,
+    const select = `SELECT d.id, d.kind, d.location, s.connected, s.since, s.last_seen_at, s.app_version, s.uptime_s, s.printer,
         s.last_printed, s.screen, s.free_disk_mb, s.alerted
       FROM device d LEFT JOIN device_status s ON s.device_id = d.id
       WHERE d.branch_id = @branch AND d.active = 1`;
@@ -71,7 +72,7 @@ export class Fleet {
       ),
       setAlert: db.prepare('UPDATE device_status SET alerted = @alerted WHERE device_id = @id'),
       silent: db.prepare(
-        `SELECT s.device_id AS id FROM device_status s JOIN device d ON d.id = s.device_id
+        `SELECT s.device_id AS id, d.location FROM device_status s JOIN device d ON d.id = s.device_id
           WHERE d.branch_id = @branch AND d.active = 1 AND s.last_seen_at < @before AND (s.alerted IS NULL OR s.alerted != 'device_silent')`,
       ),
     };
@@ -112,7 +113,7 @@ export class Fleet {
     const stopped = printer === 'paper_out' ? 'printer_paper_out' : printer === 'offline' ? 'printer_offline' : null;
     if (stopped && before.alert !== stopped) {
       this.s.setAlert.run({ id: deviceId, alerted: stopped });
-      this.raise({ kind: stopped, deviceId, at: new Date(this.now()).toISOString() });
+      this.raise({ kind: stopped, deviceId, ...(before.location ? { location: before.location } : {}), at: new Date(this.now()).toISOString() });
     } else if (!stopped && before.alert !== null) {
       // Heard from again with a working printer: whatever the managers were told is resolved.
       this.s.setAlert.run({ id: deviceId, alerted: null });
@@ -123,9 +124,9 @@ export class Fleet {
   /** Devices silent for two minutes: the managers are told once per silence. */
   sweep(): void {
     const before = this.now() - SILENT_AFTER_MS;
-    for (const { id } of this.s.silent.all({ branch: this.branchId, before }) as { id: string }[]) {
+    for (const { id, location } of this.s.silent.all({ branch: this.branchId, before }) as { id: string; location: string | null }[]) {
       this.s.setAlert.run({ id, alerted: 'device_silent' });
-      this.raise({ kind: 'device_silent', deviceId: id, minutes: SILENT_AFTER_MS / 60_000, at: new Date(this.now()).toISOString() });
+      this.raise({ kind: 'device_silent', deviceId: id, ...(location ? { location } : {}), minutes: SILENT_AFTER_MS / 60_000, at: new Date(this.now()).toISOString() });
       this.changed(id);
     }
   }
@@ -168,6 +169,7 @@ export class Fleet {
     return {
       id: r.id,
       kind: r.kind,
+      location: r.location,
       online: r.connected === 1 && heard,
       since: r.connected === 1 && !heard ? iso(r.last_seen_at) : iso(r.since),
       lastSeenAt: iso(r.last_seen_at),

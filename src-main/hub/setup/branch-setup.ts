@@ -77,7 +77,7 @@ interface Current {
   services: Map<string, { prefix: string; name_zh: string; name_en: string; vip_only: number; sort_order: number; active: number }>;
   counters: Map<number, { name_zh: string; name_en: string; vip: number; active: number; services: string }>;
   staff: Map<string, { name: string; role: string; counter_id: number | null; active: number }>;
-  devices: Map<string, { kind: string; active: number }>;
+  devices: Map<string, { kind: string; active: number; location: string | null }>;
 }
 
 function readCurrent(db: Db, branchId: string): Current {
@@ -116,7 +116,12 @@ function readCurrent(db: Db, branchId: string): Current {
     staff: new Map(
       (db.prepare('SELECT id, name, role, counter_id, active FROM staff WHERE branch_id = ?').all(branchId) as { id: string; name: string; role: string; counter_id: number | null; active: number }[]).map((s) => [s.id, s]),
     ),
-    devices: new Map((db.prepare('SELECT id, kind, active FROM device WHERE branch_id = ?').all(branchId) as { id: string; kind: string; active: number }[]).map((d) => [d.id, d])),
+    devices: new Map(
+      (db.prepare('SELECT id, kind, active, location FROM device WHERE branch_id = ?').all(branchId) as { id: string; kind: string; active: number; location: string | null }[]).map((d) => [
+        d.id,
+        d,
+      ]),
+    ),
   };
 }
 
@@ -224,8 +229,16 @@ export function planSetup(db: Db, file: BranchFile, rules: BranchRules, options:
   const fileDevices = new Set(file.devices.map((d) => d.id));
   for (const d of file.devices) {
     const was = cur.devices.get(d.id);
-    if (!was) changes.push(`+ device ${d.id} (${d.kind})`);
-    else if (!was.active || was.kind !== d.kind) changes.push(`~ device ${d.id}: ${!was.active ? 'paired again' : ''}${was.kind !== d.kind ? ` kind ${was.kind} → ${d.kind}` : ''}`.trim());
+    const location = d.location ?? null;
+    if (!was) changes.push(`+ device ${d.id} (${d.kind}${location ? `, ${location}` : ''})`);
+    else if (!was.active || was.kind !== d.kind || was.location !== location) {
+      const what = [
+        !was.active ? 'paired again' : '',
+        was.kind !== d.kind ? `kind ${was.kind} → ${d.kind}` : '',
+        was.location !== location ? `location ${JSON.stringify(was.location ?? '')} → ${JSON.stringify(location ?? '')}` : '',
+      ];
+      changes.push(`~ device ${d.id}: ${what.filter(Boolean).join(', ')}`);
+    }
   }
   for (const [did, was] of cur.devices) if (was.active && !fileDevices.has(did)) changes.push(`- device ${did} (retired, signed out)`);
 
@@ -320,10 +333,10 @@ function applyPeople(db: Db, plan: SetupPlan, pinHashes: Map<string, string>, se
       db.prepare('DELETE FROM session WHERE subject_id = ? AND branch_id = ?').run(sid, id);
     }
 
-    const addDevice = db.prepare('INSERT INTO device (id, branch_id, kind, secret_hash, active) VALUES (?, ?, ?, ?, 1)');
+    const addDevice = db.prepare('INSERT INTO device (id, branch_id, kind, secret_hash, active, location) VALUES (?, ?, ?, ?, 1, ?)');
     for (const d of file.devices) {
-      if (secretHashes.has(d.id)) addDevice.run(d.id, id, d.kind, secretHashes.get(d.id)!);
-      else db.prepare('UPDATE device SET kind = ?, active = 1 WHERE id = ? AND branch_id = ?').run(d.kind, d.id, id);
+      if (secretHashes.has(d.id)) addDevice.run(d.id, id, d.kind, secretHashes.get(d.id)!, d.location ?? null);
+      else db.prepare('UPDATE device SET kind = ?, active = 1, location = ? WHERE id = ? AND branch_id = ?').run(d.kind, d.location ?? null, d.id, id);
     }
     const keepDevices = file.devices.map((d) => d.id);
     const retired = (db.prepare(`SELECT id FROM device WHERE branch_id = ? AND active = 1 AND id NOT IN (${keepDevices.map(() => '?').join(', ') || "''"})`).pluck().all(id, ...keepDevices)) as string[];

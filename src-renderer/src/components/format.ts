@@ -106,12 +106,19 @@ export function formatTime(iso: string | null | undefined, withSeconds = false):
   ).format(ms);
 }
 
-/** Date and time of an ISO instant: 2025-03-14 14:05:09 style, per language. */
+/**
+ * Date and time of an ISO instant: 2025/03/14 14:05:09 in Chinese, 14 Mar 2025, 14:05:09 in English
+ * (the day and a month name: 03/14 or 14/03 would be read both ways).
+ */
 export function formatDateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
-  return df('datetime', () => new Intl.DateTimeFormat(currentLanguage(), DATE_TIME_FIELDS)).format(ms);
+  return df('datetime', () =>
+    currentLanguage() === 'en'
+      ? new Intl.DateTimeFormat('en-GB', { ...DATE_TIME_FIELDS, month: 'short', day: 'numeric' })
+      : new Intl.DateTimeFormat('zh-CN', DATE_TIME_FIELDS),
+  ).format(ms);
 }
 
 /** A duration as a clock: 4:07, 12:30, 1:02:03 (language neutral, for ticking wait times). */

@@ -184,7 +184,7 @@ describe('the fleet', () => {
     const db = new Database(':memory:');
     migrate(db, MIGRATIONS);
     db.exec("INSERT INTO branch (id, name_zh, name_en, rules_json) VALUES ('b1', '网点', 'Branch', '{}')");
-    db.exec("INSERT INTO device (id, branch_id, kind, secret_hash, active) VALUES ('kiosk-01', 'b1', 'kiosk', 'x', 1), ('display-01', 'b1', 'display', 'x', 1)");
+    db.exec("INSERT INTO device (id, branch_id, kind, secret_hash, active, location) VALUES ('kiosk-01', 'b1', 'kiosk', 'x', 1, 'entrance'), ('display-01', 'b1', 'display', 'x', 1, NULL)");
     let t = Date.parse('2026-12-04T02:00:00Z');
     const journal = { auditBy() {} } as unknown as ConstructorParameters<typeof Fleet>[2];
     const counted: string[] = [];
@@ -200,8 +200,10 @@ describe('the fleet', () => {
     t += 2000;
     fleet.sweep();
     fleet.sweep();
-    expect(alerts).toEqual([{ kind: 'device_silent', deviceId: 'kiosk-01', minutes: 2, at: new Date(t).toISOString() }]);
-    expect(fleet.get('kiosk-01')).toMatchObject({ online: false, alert: 'device_silent' });
+    // The alert says where the kiosk stands, so that somebody knows which one to walk to.
+    expect(alerts).toEqual([{ kind: 'device_silent', deviceId: 'kiosk-01', location: 'entrance', minutes: 2, at: new Date(t).toISOString() }]);
+    expect(fleet.get('kiosk-01')).toMatchObject({ online: false, alert: 'device_silent', location: 'entrance' });
+    expect(fleet.get('display-01').location).toBeNull();
     expect(fleet.counts()).toEqual({ online: { kiosk: 0, display: 0 }, offline: { kiosk: 1, display: 1 }, printers: { ok: 1 } });
     // Heard again: online, the alert resolved; a printer state not known on the page keeps the last one.
     fleet.heartbeat('kiosk-01', { appVersion: '0.2.0', uptimeSeconds: 130, printer: null, lastTicketPrinted: null, screen: 'home', freeDiskMb: 100 });

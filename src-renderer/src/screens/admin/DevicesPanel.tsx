@@ -47,7 +47,7 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
   const [loaded, setLoaded] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [form, setForm] = useState<{ id: string; kind: Kind } | null>(null);
+  const [form, setForm] = useState<{ id: string; kind: Kind; location: string } | null>(null);
   const [tried, setTried] = useState(false);
   const [confirm, setConfirm] = useState<Confirm>(null);
   const [revealed, setRevealed] = useState<{ id: string; secret: string; rekeyed: boolean } | null>(null);
@@ -77,7 +77,8 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
     if (!form || !idCheck?.success) return;
     setBusy(true);
     try {
-      const r = await call('pairDevice', { body: { id: idCheck.data, kind: form.kind } });
+      const location = form.location.trim();
+      const r = await call('pairDevice', { body: { id: idCheck.data, kind: form.kind, ...(location ? { location } : {}) } });
       show(r, false);
       setForm(null);
       setTried(false);
@@ -114,7 +115,7 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
           type="button"
           className="adm-btn adm-btn--primary adm-push"
           onClick={() => {
-            setForm({ id: '', kind: 'kiosk' });
+            setForm({ id: '', kind: 'kiosk', location: '' });
             setTried(false);
           }}
           disabled={busy || form !== null}
@@ -207,6 +208,21 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
               </span>
             )}
           </label>
+          <label className="adm-field">
+            <span>{t('devices.location')}</span>
+            <input
+              value={form.location}
+              maxLength={60}
+              autoComplete="off"
+              placeholder={t('devices.locationExample')}
+              onChange={(e) => setForm({ ...form, location: e.target.value })}
+              aria-describedby="device-location-hint"
+              data-testid="device-location"
+            />
+            <span className="adm-field-hint" id="device-location-hint">
+              {t('devices.locationHint')}
+            </span>
+          </label>
           <fieldset className="adm-device-kind">
             <legend>{t('devices.kind')}</legend>
             {(['kiosk', 'display'] as const).map((k) => (
@@ -239,6 +255,7 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
             <tr>
               <th scope="col">{t('devices.id')}</th>
               <th scope="col">{t('devices.kind')}</th>
+              <th scope="col">{t('devices.location')}</th>
               <th scope="col">{t('devices.status')}</th>
               <th scope="col">{t('devices.sessions')}</th>
               <th scope="col">{t('devices.lastSignIn')}</th>
@@ -252,6 +269,7 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
               <tr key={d.id} data-testid="device-row" data-device-id={d.id} data-active={d.active}>
                 <td className="mono">{d.id}</td>
                 <td>{t(`devices.kinds.${d.kind}`)}</td>
+                <td>{d.location ?? '—'}</td>
                 <td>
                   <span className={`adm-pill ${d.active ? 'is-active' : 'is-expired'}`}>{d.active ? t('devices.active') : t('devices.retired')}</span>
                 </td>

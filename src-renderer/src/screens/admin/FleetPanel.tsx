@@ -80,6 +80,7 @@ export function FleetPanel({ call, auth }: { call: StaffCall; auth: StaffAuth })
               <tr>
                 <th scope="col">{t('fleet.device')}</th>
                 <th scope="col">{t('fleet.state')}</th>
+                <th scope="col">{t('fleet.alert')}</th>
                 <th scope="col">{t('fleet.version')}</th>
                 <th scope="col">{t('fleet.printer')}</th>
                 <th scope="col">{t('fleet.lastPrinted')}</th>
@@ -95,7 +96,10 @@ export function FleetPanel({ call, auth }: { call: StaffCall; auth: StaffAuth })
                 <tr key={d.id} data-testid="fleet-row" data-device={d.id} data-online={d.online ? 'yes' : 'no'} className={d.online ? '' : 'adm-last-known'}>
                   <td>
                     <span className="mono">{d.id}</span>
-                    <div className="adm-feed-reason">{t(`fleet.kinds.${d.kind}`)}</div>
+                    <div className="adm-feed-reason">
+                      {t(`fleet.kinds.${d.kind}`)}
+                      {d.location && <span data-testid="fleet-location"> · {d.location}</span>}
+                    </div>
                   </td>
                   <td>
                     <span className={`adm-pill ${d.online ? 'is-done' : 'is-failed'}`}>{t(d.online ? 'fleet.online' : 'fleet.offline')}</span>
@@ -103,6 +107,9 @@ export function FleetPanel({ call, auth }: { call: StaffCall; auth: StaffAuth })
                       {d.since ? t(d.online ? 'fleet.onlineSince' : 'fleet.offlineSince', { time: formatDateTime(d.since) }) : t('fleet.neverSeen')}
                     </div>
                     {!d.online && d.lastSeenAt && <div className="adm-feed-reason">{t('fleet.lastKnown')}</div>}
+                  </td>
+                  <td data-testid="fleet-alert">
+                    {d.alert ? <span className="adm-pill is-failed">{t(`fleet.alerts.${d.alert}`)}</span> : '—'}
                   </td>
                   <td className="mono">{d.appVersion ?? '—'}</td>
                   <td>

@@ -19,7 +19,7 @@ import type {
 import { StaffGate, type StaffAuth } from '../../components/StaffLogin';
 import { StaffHeader } from '../../components/StaffHeader';
 import { useStaffCall, useStaffQueue } from '../../components/staffApi';
-import { ackErrorMessage, currentLanguage, errorMessage } from '../../components/format';
+import { ackErrorMessage, currentLanguage, errorMessage, formatTime } from '../../components/format';
 import { counterLabel, serviceLabel } from './labels';
 import { QueuePanel, RetryAlert } from './QueuePanel';
 import { CustomerCardView, type RevealField, type RevealReason } from './CustomerCardView';
@@ -44,6 +44,16 @@ interface Toast {
   msg: Msg;
 }
 type TicketDialog = { kind: 'transfer' | 'green'; ticket: WaitingTicket } | null;
+
+/** Alerts kept for reading again in one session. */
+const MAX_ALERTS = 20;
+
+/** An alert in plain words (rendered in the language showing). */
+function alertText(a: LobbyAlert): Msg {
+  const values: Record<string, number> = a.kind === 'identification_burst' ? { count: a.attempts, minutes: a.windowMinutes } : a.kind === 'device_silent' ? { minutes: a.minutes } : {};
+  const device = a.kind !== 'identification_burst' && a.location ? msg('manager:alert.deviceAt', { id: a.deviceId, location: a.location }) : a.deviceId;
+  return msg(`manager:alert.${a.kind}`, { device, ...values });
+}
 
 export default function ManagerScreen() {
   return <StaffGate scope="manager">{(auth) => <ManagerDesk auth={auth} />}</StaffGate>;
@@ -72,7 +82,10 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const [ticketDialog, setTicketDialog] = useState<TicketDialog>(null);
   /** Alerts (a burst of identification attempts ...) since the manager last looked. */
-  const [alerts, setAlerts] = useState(0);
+  // Alerts of this session, newest first (a missed toast can be read again), and how many are unseen.
+  const [alertLog, setAlertLog] = useState<LobbyAlert[]>([]);
+  const [unseenAlerts, setUnseenAlerts] = useState(0);
+  const [showAlerts, setShowAlerts] = useState(false);
   /** Tickets this desk is moving into the green channel: their broadcast is acknowledged here once. */
   const greenMine = useRef(new Set<string>());
   const toastSeq = useRef(0);
@@ -135,9 +148,9 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
       if (!greenMine.current.has(d.ticketId)) toast('green', msg('manager:toast.greenRouted', { number: d.number }));
     };
     const onAlert = (a: LobbyAlert) => {
-      setAlerts((n) => n + 1);
-      const values: Record<string, number> = a.kind === 'identification_burst' ? { count: a.attempts, minutes: a.windowMinutes } : a.kind === 'device_silent' ? { minutes: a.minutes } : {};
-      toast('warn', msg(`manager:alert.${a.kind}`, { device: a.deviceId, ...values }));
+      setAlertLog((log) => [a, ...log].slice(0, MAX_ALERTS));
+      setUnseenAlerts((n) => n + 1);
+      toast('warn', alertText(a));
     };
     socket.on('customer:card', onCard);
     socket.on('customer:card:withdrawn', onWithdrawn);
@@ -282,10 +295,41 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
           <span className="mgr-kpi is-green" data-testid="kpi-green">
             <b>{green.length}</b> {t('kpi.green')}
           </span>
-          {alerts > 0 && (
-            <button type="button" className="mgr-kpi is-alert" data-testid="kpi-alerts" onClick={() => setAlerts(0)} title={t('alert.clear')}>
-              <b>{alerts}</b> {t('kpi.alerts')}
-            </button>
+          {alertLog.length > 0 && (
+            <span className="mgr-alerts">
+              <button
+                type="button"
+                className={`mgr-kpi${unseenAlerts > 0 ? ' is-alert' : ''}`}
+                data-testid="kpi-alerts"
+                aria-expanded={showAlerts}
+                onClick={() => setShowAlerts((v) => !v)}
+                title={t('alert.list')}
+              >
+                <b>{unseenAlerts > 0 ? unseenAlerts : alertLog.length}</b> {t(unseenAlerts > 0 ? 'kpi.alerts' : 'kpi.alertsSeen')}
+              </button>
+              {showAlerts && (
+                <div className="mgr-alert-list" role="dialog" aria-label={t('alert.list')} data-testid="alert-list">
+                  <ol>
+                    {alertLog.map((a, i) => (
+                      <li key={`${a.at}-${i}`} className={i < unseenAlerts ? 'is-unseen' : undefined}>
+                        <time dateTime={a.at}>{formatTime(a.at)}</time> {renderMsg(t, alertText(a), currentLanguage())}
+                      </li>
+                    ))}
+                  </ol>
+                  <button
+                    type="button"
+                    className="ops-btn"
+                    data-testid="alerts-seen"
+                    onClick={() => {
+                      setUnseenAlerts(0);
+                      setShowAlerts(false);
+                    }}
+                  >
+                    {t('alert.clear')}
+                  </button>
+                </div>
+              )}
+            </span>
           )}
         </div>
       </StaffHeader>
