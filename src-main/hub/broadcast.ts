@@ -5,14 +5,28 @@
  */
 import type { ActiveNotices, CardWithdrawn, CustomerCard, GreenChannelDecision, LobbyAlert } from '../domain/contracts';
 import type { TicketCalledEvent } from '../domain/events';
+import type { Role } from '../domain/contracts';
+
+/** A person a pushed card reaches, at one place (their screens there counted). */
+export interface CardViewer {
+  actor: string;
+  role: Role;
+  device: string | null;
+  screens: number;
+}
 
 export interface LobbyBroadcast {
   /** The queue changed: staff and public snapshots follow (throttled). */
   queueChanged(): void;
   /** A number is called (or recalled, or resumed) at a counter: displays announce it. */
   ticketCalled(call: TicketCalledEvent): void;
-  /** A customer card to the lobby managers (each delivery audited). */
-  pushCard(card: CustomerCard): void;
+  /**
+   * A customer card to the lobby managers (each delivery audited). `audited`: the caller wrote the
+   * views already, in the transaction that made the card (for the `cardViewers` of that moment).
+   */
+  pushCard(card: CustomerCard, audited?: boolean): void;
+  /** Who a card pushed now reaches: the lobby managers connected now, one entry per person and place. */
+  cardViewers(): CardViewer[];
   withdrawCard(w: CardWithdrawn): void;
   greenChannelRouted(d: GreenChannelDecision): void;
   /** The notices showing now changed. */
@@ -28,6 +42,7 @@ export const SILENT: LobbyBroadcast = {
   queueChanged() {},
   ticketCalled() {},
   pushCard() {},
+  cardViewers: () => [],
   withdrawCard() {},
   greenChannelRouted() {},
   noticesChanged() {},
@@ -70,6 +85,16 @@ export class Announcer {
     }
     for (const fn of held) this.deliver(fn);
     return result;
+  }
+
+  /** Who a card pushed now reaches (nobody when the screens cannot be asked). */
+  cardViewers(): CardViewer[] {
+    try {
+      return this.target.cardViewers();
+    } catch (err) {
+      this.onError(err);
+      return [];
+    }
   }
 
   private deliver(fn: (b: LobbyBroadcast) => void): void {

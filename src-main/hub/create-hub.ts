@@ -228,10 +228,11 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     const broadcast: LobbyBroadcast = {
       queueChanged: () => realtime.queueChanged(),
       ticketCalled: (call) => realtime.ticketCalled(call),
-      pushCard: (card) => {
-        realtime.pushCard(card);
+      pushCard: (card, audited) => {
+        realtime.pushCard(card, audited);
         metrics.cardPushed(card.issuedAt);
       },
+      cardViewers: () => realtime.cardViewers(),
       withdrawCard: (w) => realtime.withdrawCard(w),
       greenChannelRouted: (d) => realtime.greenChannelRouted(d),
       noticesChanged: (n) => realtime.noticesChanged(n),

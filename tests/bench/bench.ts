@@ -70,6 +70,8 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const fmt = (n: number, d = 2) => n.toFixed(d);
+/** Collects the garbage of the section before (npm run bench runs with --expose-gc), so that no section pays for another's. */
+const settle = () => (globalThis as { gc?: () => void }).gc?.();
 
 /** The median of three runs of `rawRun` (a disk's sync time varies from one second to the next). */
 function rawInsertsPerSecond(n: number): number {
@@ -281,6 +283,7 @@ async function main() {
   const fc = forecastBench();
 
   const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir: join(dir, 'hub'), demoCustomers: 10_000, logLevel: 'warn' });
+  settle();
   const kiosk = await login(hub.url, { deviceId: 'kiosk-01', secret: 'demo' });
   // A running hub, not a cold one: TICKET_WARMUP tickets first (not counted) while the JIT compiles the path.
   let warm = 0;
@@ -327,6 +330,7 @@ async function main() {
   db.close();
   const manager = await login(hub2.url, { staffId: 'm01', pin: '1111' });
   const managers = await Promise.all(Array.from({ length: SOCKETS }, () => connect(hub2.url, { token: manager })));
+  settle();
   const cardLatencies: number[] = [];
   let sampleCard: unknown = null;
   for (let i = 0; i < phones.length; i++) {
@@ -348,6 +352,7 @@ async function main() {
   for (const s of managers) s.disconnect();
   await hub2.close();
 
+  settle();
   const echo = await rawEchoLatencies(CARDS, SOCKETS, sampleCard);
 
   const rows = [

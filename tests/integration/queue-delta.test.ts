@@ -77,3 +77,35 @@ describe('tickets issued together', () => {
     expect(new Set(positions).size).toBe(24);
   });
 });
+
+describe('a card pushed with its ticket', () => {
+  it('is in the audit log as seen by each manager before it arrives, and carries the queue change of its ticket', async () => {
+    const mgr1 = await h.socket(manager);
+    await h.socket(manager); // the same manager on a second screen of the same tablet
+    const got = new Promise<{ viewsWhenArrived: number; delta: QueueSnapshotDelta | undefined; ticketId: string }>((resolve) =>
+      mgr1.once('customer:card', (card, queue) => {
+        const db = openBranchData(h.dataDir);
+        try {
+          const n = db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'customer_card.view' AND subject = ?").get(`ticket:${card.ticketId}`) as { n: number };
+          resolve({ viewsWhenArrived: n.n, delta: queue, ticketId: card.ticketId });
+        } finally {
+          db.close();
+        }
+      }),
+    );
+    const res = await h.request<CreateTicketResponse>('POST', '/api/v1/tickets', { token: kiosk, body: { serviceCode: 'A', requestId: requestId(), identity: h.cardRead('13800000003') } });
+    expect(res.status).toBe(201);
+    const { viewsWhenArrived, delta, ticketId } = await got;
+    expect(ticketId).toBe(res.body.ticket.id);
+    // One view: one person at one place, on two screens.
+    expect(viewsWhenArrived).toBe(1);
+    const admin = (await h.login({ staffId: 'admin', pin: '9999' })).token;
+    const audit = await h.request<{ entries: { action: string; actor: string; subject: string; detail: Record<string, unknown> }[] }>('GET', '/api/v1/audit?action=customer_card.view', { token: admin });
+    const views = audit.body.entries.filter((e) => e.subject === `ticket:${ticketId}`);
+    expect(views).toHaveLength(1);
+    expect(views[0]).toMatchObject({ actor: 'm01', detail: { via: 'push', number: res.body.ticket.number } });
+    expect(views[0]!.detail.screens).toBeGreaterThanOrEqual(2); // these two, and any other of m01's sockets still open here
+    // The queue change of the ticket came with the card: its line is in it.
+    expect(delta?.put.some((p) => p.ticket.id === ticketId) ?? true).toBe(true);
+  });
+});

@@ -14,6 +14,7 @@ import type { Db } from '../db/open';
 import type { Identity } from '../auth/sessions';
 import type { Journal } from '../journal';
 import type { Announcer } from '../broadcast';
+import { cardViewRecord } from '../visits/card-views';
 import type { Visits } from '../visits/visits';
 import type { IssuePlacement, IssueResult, TicketStore, TicketRow } from './ticket-store';
 import type {
@@ -157,13 +158,19 @@ export class Queue {
           });
         }
         within?.(r);
+        if (r.row.customer_id !== null) {
+          // The card's views are in the audit log before it leaves the hub: written with the ticket,
+          // in the same commit, for the managers it is pushed to right after that commit.
+          const viewers = this.announcer.cardViewers();
+          this.journal.auditAll(viewers.map((v) => cardViewRecord(this.branch.id, v, r.row.id, `C${r.row.customer_id}`, r.row.number, 'push')));
+        }
       }
       return r;
     })();
     if (result.created) {
       this.announcer.tell((b) => b.queueChanged());
       if (result.greenChannel) this.announcer.tell((b) => b.greenChannelRouted(result.greenChannel!));
-      if (result.row.customer_id !== null) this.announcer.tell((b) => b.pushCard(this.visits.cardOf(result.row)));
+      if (result.row.customer_id !== null) this.announcer.tell((b) => b.pushCard(this.visits.cardOf(result.row), true));
     }
     return result;
   }

@@ -11,8 +11,9 @@ import { SOCKET_EVENT_LIMITS, type Ack, type ClientToServerEvents, type ServerTo
 import { KIOSK_SHELL_ORIGINS } from '../../domain/routes';
 import { diffQueue } from '../../domain/queue-delta';
 import type { Identity, Sessions } from '../auth/sessions';
-import type { Journal, AuditRecord } from '../journal';
-import type { LobbyBroadcast } from '../broadcast';
+import type { Journal } from '../journal';
+import type { CardViewer, LobbyBroadcast } from '../broadcast';
+import { cardViewRecord } from '../visits/card-views';
 import type { TicketCalledEvent } from '../../domain/events';
 import type { Scheduled, Scheduler } from '../lifecycle';
 import { HubError } from '../errors';
@@ -345,7 +346,7 @@ export class LobbyRealtime implements LobbyBroadcast {
    * change its ticket made travels with it, as the event's second argument (one message per
    * manager screen instead of two); the other staff screens get it as `queue:delta`.
    */
-  pushCard(card: CustomerCard): void {
+  pushCard(card: CustomerCard, audited = false): void {
     // One broadcast encodes the card once; the recipients audited are the room's members now
     // (emitting is synchronous, so they are exactly the sockets the card went to).
     const sockets = this.socketsIn(this.room('managers'));
@@ -358,7 +359,7 @@ export class LobbyRealtime implements LobbyBroadcast {
       if (change) this.io.to(this.room('staff')).emit('queue:changed', change.snap);
       this.io.to(this.room('managers')).emit('customer:card', card);
     }
-    this.auditViews([card], sockets, 'push');
+    if (!audited) this.auditViews([card], sockets, 'push');
   }
 
   withdrawCard(w: CardWithdrawn): void {
@@ -397,35 +398,17 @@ export class LobbyRealtime implements LobbyBroadcast {
     return out;
   }
 
+  /** Who a card pushed now reaches: the managers' sockets, one entry per person and place. */
+  cardViewers(): CardViewer[] {
+    return viewersOf(this.socketsIn(this.room('managers')));
+  }
+
   /**
    * One audit row per card for each person and place it reached (staff id, role, address): a
    * manager with the card open on two screens of one tablet is one view, with `screens: 2`.
    */
   private auditViews(cards: readonly CustomerCard[], sockets: readonly LobbySocket[], via: 'push' | 'list'): void {
-    const viewers = new Map<string, { who: Identity; device: string | null; screens: number }>();
-    for (const s of sockets) {
-      const who = s.data.identity;
-      const device = s.handshake.address || null;
-      const key = `${who.subjectId}\u0000${who.role}\u0000${device ?? ''}`;
-      const seen = viewers.get(key);
-      if (seen) seen.screens++;
-      else viewers.set(key, { who, device, screens: 1 });
-    }
-    const records: AuditRecord[] = [];
-    for (const { who, device, screens } of viewers.values()) {
-      for (const card of cards) {
-        records.push({
-          branchId: this.branchId,
-          actor: who.subjectId,
-          role: who.role,
-          device,
-          action: 'customer_card.view',
-          subject: `ticket:${card.ticketId}`,
-          detail: { customer: card.customer.ref, number: card.number, via, ...(screens > 1 ? { screens } : {}) },
-        });
-      }
-    }
-    this.journal.auditAll(records);
+    this.journal.auditAll(viewersOf(sockets).flatMap((v) => cards.map((card) => cardViewRecord(this.branchId, v, card.ticketId, card.customer.ref, card.number, via))));
   }
 
   async close(): Promise<void> {
@@ -436,4 +419,18 @@ export class LobbyRealtime implements LobbyBroadcast {
     // Clients see a transport close and reconnect on their own once the hub is back.
     this.io.engine.close();
   }
+}
+
+/** The people and places a set of manager sockets stands for (screens of one person at one place counted). */
+function viewersOf(sockets: readonly LobbySocket[]): CardViewer[] {
+  const viewers = new Map<string, CardViewer>();
+  for (const s of sockets) {
+    const who = s.data.identity;
+    const device = s.handshake.address || null;
+    const key = `${who.subjectId}\u0000${who.role}\u0000${device ?? ''}`;
+    const seen = viewers.get(key);
+    if (seen) seen.screens++;
+    else viewers.set(key, { actor: who.subjectId, role: who.role, device, screens: 1 });
+  }
+  return [...viewers.values()];
 }
