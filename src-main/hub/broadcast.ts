@@ -87,13 +87,13 @@ export class Announcer {
     return result;
   }
 
-  /** Who a card pushed now reaches (nobody when the screens cannot be asked). */
-  cardViewers(): CardViewer[] {
+  /** Who a card pushed now reaches; null when the screens cannot be asked (then the push audits itself). */
+  cardViewers(): CardViewer[] | null {
     try {
       return this.target.cardViewers();
     } catch (err) {
       this.onError(err);
-      return [];
+      return null;
     }
   }
 

@@ -244,7 +244,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     // The use cases of each area.
     const queue = new Queue(db, branch, tickets, visits, journal, announcer, now);
     const issuing = new CommitGroup(db, announcer, { soon: (fn) => life.soon(fn), after: (ms, fn) => void life.after(ms, fn) });
-    life.onDispose(() => issuing.flush());
+    life.onDispose(() => issuing.close());
     const appointments = new Appointments(db, branch, queue, customers, journal, now, {
       seedDemo: config.demo && branch.id === DEMO_BRANCH_ID ? seedDemoAppointments : undefined,
     });
@@ -320,6 +320,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
         sessions,
         journal,
         queue,
+        staffSnapshot: () => snapshotCache.staff(),
         issuing,
         visits,
         appointments,

@@ -12,6 +12,11 @@ export function withRequest<T>(id: string, fn: () => T): T {
   return current.run(id, fn);
 }
 
+/** Runs `fn` as part of no request (work done for several requests at once). */
+export function outsideRequest<T>(fn: () => T): T {
+  return current.exit(fn);
+}
+
 /** The id of the request being answered, if any. */
 export function currentRequestId(): string | undefined {
   return current.getStore();

@@ -125,7 +125,7 @@ async function login(base: string, body: unknown): Promise<string> {
   return ((await res.json()) as { token: string }).token;
 }
 
-function connect(url: string, auth: Record<string, string>): Promise<Socket> {
+function connect(url: string, auth: Record<string, unknown>): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const s = io(url, { path: '/socket.io', auth, transports: ['websocket'], reconnection: false, forceNew: true });
     s.once('connect', () => resolve(s));
@@ -329,7 +329,8 @@ async function main() {
   );
   db.close();
   const manager = await login(hub2.url, { staffId: 'm01', pin: '1111' });
-  const managers = await Promise.all(Array.from({ length: SOCKETS }, () => connect(hub2.url, { token: manager })));
+  // As the manager screens connect: they apply queue deltas.
+  const managers = await Promise.all(Array.from({ length: SOCKETS }, () => connect(hub2.url, { token: manager, queueDelta: true })));
   settle();
   const cardLatencies: number[] = [];
   let sampleCard: unknown = null;

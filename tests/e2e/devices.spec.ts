@@ -46,7 +46,7 @@ test('admin pairs, re-keys and retires a kiosk in the Devices tab (zh-CN, then e
   await deviceSignIn(kiosk, secret);
   await expect(kiosk.getByTestId('kiosk-home')).toBeVisible();
   await admin.getByTestId('devices-refresh').click();
-  await expect(row(id).locator('td').nth(3)).toHaveText('1');
+  await expect(row(id).getByTestId('device-sessions')).toHaveText('1');
 
   // English: re-key (confirmed), the old secret no longer works.
   await admin.getByTestId('lang-en').first().click();
@@ -75,7 +75,7 @@ test('admin pairs, re-keys and retires a kiosk in the Devices tab (zh-CN, then e
   await shot(admin, 'admin-devices-confirm-en');
   await row(id).getByTestId('device-retire-yes').click();
   await expect(row(id)).toContainText('Retired');
-  await expect(row(id).locator('td').nth(3)).toHaveText('0');
+  await expect(row(id).getByTestId('device-sessions')).toHaveText('0');
   await expect(row(id).getByTestId('device-rekey')).toHaveText('Re-key and reactivate');
   expect(await login(secret2)).toBe(401);
 

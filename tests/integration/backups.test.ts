@@ -191,9 +191,14 @@ describe('the database at start', () => {
     const file = join(dir, 'branch.db');
     const db = new Database(file);
     migrate(db, MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1));
-    // A table the last migration creates already exists (a hand-made change, a half-copied file).
-    const table = /CREATE TABLE (\w+)/.exec(MIGRATIONS.at(-1)!.sql)![1]!;
-    db.exec(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY)`);
+    // What the last migration makes already exists (a hand-made change, a half-copied file): a table
+    // it creates, or a column it adds.
+    const last = MIGRATIONS.at(-1)!.sql;
+    const table = /CREATE TABLE (\w+)/.exec(last)?.[1];
+    const column = /ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(last);
+    if (table) db.exec(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY)`);
+    else if (column) db.exec(`ALTER TABLE ${column[1]} ADD COLUMN ${column[2]} TEXT`);
+    else throw new Error('the last migration neither creates a table nor adds a column: sabotage it another way here');
     db.close();
     expect(() => openDatabase(file)).toThrow(new RegExp(`branch\\.db: migration ${LATEST_SCHEMA_VERSION} \\(".*"\\) could not be applied .*version ${LATEST_SCHEMA_VERSION - 1}.*Nothing was changed`));
     const after = new Database(file);

@@ -17,7 +17,8 @@ export interface Harness {
   dataDir: string;
   request<T = unknown>(method: string, path: string, opts?: { token?: string; body?: unknown; rawBody?: string }): Promise<{ status: number; body: T }>;
   login(who: { staffId: string; pin: string; counterId?: number } | { deviceId: string; secret: string }): Promise<LoginResponse>;
-  socket(token: string | null): Promise<TestSocket>;
+  /** A socket with the token; `auth` adds to the handshake (`{queueDelta: true}`: it applies deltas, as the screens do). */
+  socket(token: string | null, auth?: Record<string, unknown>): Promise<TestSocket>;
   restart(options?: HubOptions): Promise<void>;
   stop(): Promise<void>;
   /**
@@ -59,8 +60,8 @@ export async function startHarness(options: HubOptions & { customers?: number; d
       if (res.status !== 200) throw new Error(`login failed ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },
-    socket(token) {
-      const s: TestSocket = io(hub.url, { path: '/socket.io', auth: token ? { token } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
+    socket(token, extra = {}) {
+      const s: TestSocket = io(hub.url, { path: '/socket.io', auth: token ? { token, ...extra } : { ...extra }, transports: ['websocket'], reconnection: false, forceNew: true });
       sockets.push(s);
       return new Promise((resolve, reject) => {
         s.once('connect', () => resolve(s));

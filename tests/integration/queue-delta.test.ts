@@ -32,7 +32,7 @@ const current = (s: TestSocket) =>
 
 describe('staff snapshots as deltas', () => {
   it('a ticket issued is a delta of one line that gives exactly the snapshot the hub holds', async () => {
-    const mgr = await h.socket(manager);
+    const mgr = await h.socket(manager, { queueDelta: true });
     const first = nextEvent(mgr, 'queue:changed', 3000, (s) => s.audience === 'staff');
     expect((await take('A')).status).toBe(201);
     let held = (await first) as QueueSnapshot;
@@ -49,6 +49,26 @@ describe('staff snapshots as deltas', () => {
       held = applyQueueDelta(held, d)!;
       expect(held).toEqual(await current(mgr));
     }
+  });
+});
+
+describe('a screen that does not take deltas', () => {
+  it('(a tab left open across an upgrade) keeps getting whole snapshots, and its cards alone', async () => {
+    const old = await h.socket(manager);
+    const fresh = await h.socket(manager, { queueDelta: true });
+    await new Promise((r) => setTimeout(r, 150));
+    let deltas = 0;
+    old.on('queue:delta', () => deltas++);
+    const whole = nextEvent(old, 'queue:changed', 3000, (s) => s.audience === 'staff');
+    const card = new Promise<number>((resolve) => old.once('customer:card', (...args: unknown[]) => resolve(args.length)));
+    const freshCard = new Promise<boolean>((resolve) => fresh.once('customer:card', (_c, queue) => resolve(queue !== undefined)));
+    const res = await h.request<CreateTicketResponse>('POST', '/api/v1/tickets', { token: kiosk, body: { serviceCode: 'A', requestId: requestId(), identity: h.cardRead('13800000004') } });
+    expect(res.status).toBe(201);
+    const snap = (await whole) as QueueSnapshot;
+    expect(snap.waiting.some((w) => w.id === res.body.ticket.id)).toBe(true);
+    expect(await card).toBe(1);
+    expect(await freshCard).toBe(true);
+    expect(deltas).toBe(0);
   });
 });
 
@@ -80,8 +100,8 @@ describe('tickets issued together', () => {
 
 describe('a card pushed with its ticket', () => {
   it('is in the audit log as seen by each manager before it arrives, and carries the queue change of its ticket', async () => {
-    const mgr1 = await h.socket(manager);
-    await h.socket(manager); // the same manager on a second screen of the same tablet
+    const mgr1 = await h.socket(manager, { queueDelta: true });
+    await h.socket(manager, { queueDelta: true }); // the same manager on a second screen of the same tablet
     const got = new Promise<{ viewsWhenArrived: number; delta: QueueSnapshotDelta | undefined; ticketId: string }>((resolve) =>
       mgr1.once('customer:card', (card, queue) => {
         const db = openBranchData(h.dataDir);

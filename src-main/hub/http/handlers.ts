@@ -9,7 +9,7 @@ import type { Branch } from '../branch';
 import { branchInfo } from '../branch';
 import type { Sessions } from '../auth/sessions';
 import type { AuditFilter, Journal } from '../journal';
-import type { AuditEntry } from '../../domain/contracts';
+import type { AuditEntry, QueueSnapshot } from '../../domain/contracts';
 import { zonedInstant } from '../../domain/appointments';
 import { addDaysIso } from '../../domain/reminders';
 import { toCsv } from '../../domain/measures';
@@ -33,6 +33,8 @@ export interface HandlerServices {
   sessions: Sessions;
   journal: Journal;
   queue: Queue;
+  /** The staff queue snapshot now (realtime/snapshot-cache.ts). */
+  staffSnapshot: () => QueueSnapshot;
   /** Tickets issued together are committed together (queue/commit-group.ts). */
   issuing: CommitGroup;
   visits: Visits;
@@ -107,7 +109,8 @@ export function createHandlers(s: HandlerServices): Handlers {
     },
     track: ({ params }) => queue.tickets.track(params.token),
     giveUpTicket: ({ params }) => queue.cancelByCustomer(params.token),
-    queue: () => queue.tickets.staffSnapshot(s.journal.latestOffset(s.branch.id)),
+    // The same snapshot the sockets get (built once per change), so a delta that follows fits it.
+    queue: () => s.staffSnapshot(),
     callNext: ({ params, who }) => queue.callNext(params.counterId, who),
     callTicket: ({ params, who }) => queue.callTicket(params.counterId, params.id, who),
     currentTicket: ({ params, who }) => queue.current(params.counterId, who),

@@ -13,11 +13,15 @@
  * stops there and every request of it fails with that error: none of them was acknowledged, and a
  * kiosk's retry with the same requestId is answered with the ticket if it was written after all.
  *
- * What the requests tell the screens is held back until the commit (Announcer.holding).
+ * What the requests tell the screens is held back until the commit (Announcer.holding), and so is
+ * what a refused identification attempt writes (its audit row, the managers' alert): a group that
+ * SQLite abandons takes those with it, while the attempt still counts against the kiosk's limit.
+ *
+ * Closing (`close`), what waits is written, and a request that still comes is written at once.
  */
 import type { Db } from '../db/open';
 import type { Announcer } from '../broadcast';
-import { currentRequestId, withRequest } from '../request-context';
+import { currentRequestId, outsideRequest, withRequest } from '../request-context';
 
 interface Pending {
   work: () => unknown;
@@ -51,6 +55,7 @@ export class CommitGroup {
 
   /** Requests in the last group: more than one means a rush, and the next group waits a little for more. */
   private lastGroup = 0;
+  private closed = false;
 
   /**
    * Runs `work` (synchronous, writing through the same database) in the next group and resolves
@@ -58,6 +63,8 @@ export class CommitGroup {
    * request id stays on its log lines).
    */
   run<T>(work: () => T): Promise<T> {
+    // Closing: no later turn will come, so the work is written now, as a group of one.
+    if (this.closed) return new Promise<T>((resolve) => resolve(this.announcer.holding(() => this.db.transaction(work)())));
     return new Promise<T>((resolve, reject) => {
       const requestId = currentRequestId();
       const bound = requestId === undefined ? work : () => withRequest(requestId, work);
@@ -76,8 +83,19 @@ export class CommitGroup {
     });
   }
 
-  /** Writes and commits everything waiting now (also called when the hub closes). */
+  /** Writes what waits, and from now on writes each request at once (the hub is closing). */
+  close(): void {
+    this.closed = true;
+    this.flush();
+  }
+
+  /** Writes and commits everything waiting now. */
   flush(): void {
+    // The group's work runs as part of each request (see run); the group itself belongs to none.
+    outsideRequest(() => this.flushGroup());
+  }
+
+  private flushGroup(): void {
     const group = this.pending;
     if (group.length === 0) return;
     this.pending = [];

@@ -143,6 +143,7 @@ export class Queue {
     const repeat = this.tickets.byRequestId(req.requestId);
     if (repeat) return this.tickets.issue(req, device, placement);
     if (req.identity) this.guardIdentification(device, req.identity);
+    let viewsAudited = false;
     const result = this.db.transaction(() => {
       const r = this.tickets.issue(req, device, placement, true);
       if (r.created) {
@@ -162,7 +163,8 @@ export class Queue {
           // The card's views are in the audit log before it leaves the hub: written with the ticket,
           // in the same commit, for the managers it is pushed to right after that commit.
           const viewers = this.announcer.cardViewers();
-          this.journal.auditAll(viewers.map((v) => cardViewRecord(this.branch.id, v, r.row.id, `C${r.row.customer_id}`, r.row.number, 'push')));
+          if (viewers) this.journal.auditAll(viewers.map((v) => cardViewRecord(this.branch.id, v, r.row.id, `C${r.row.customer_id}`, r.row.number, 'push')));
+          viewsAudited = viewers !== null;
         }
       }
       return r;
@@ -170,7 +172,7 @@ export class Queue {
     if (result.created) {
       this.announcer.tell((b) => b.queueChanged());
       if (result.greenChannel) this.announcer.tell((b) => b.greenChannelRouted(result.greenChannel!));
-      if (result.row.customer_id !== null) this.announcer.tell((b) => b.pushCard(this.visits.cardOf(result.row), true));
+      if (result.row.customer_id !== null) this.announcer.tell((b) => b.pushCard(this.visits.cardOf(result.row), viewsAudited));
     }
     return result;
   }

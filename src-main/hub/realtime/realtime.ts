@@ -119,7 +119,7 @@ export class LobbyRealtime implements LobbyBroadcast {
     }
   }
 
-  private room(name: 'staff' | 'managers' | 'public' | 'screens' | 'admins') {
+  private room(name: 'staff' | 'staff-delta' | 'managers' | 'managers-delta' | 'public' | 'screens' | 'admins') {
     return `${this.branchId}:${name}`;
   }
 
@@ -195,8 +195,11 @@ export class LobbyRealtime implements LobbyBroadcast {
       const expiry = this.scheduler.after(expiresAt - this.now(), () => socket.disconnect(true));
       socket.on('disconnect', () => expiry.cancel());
     }
-    if (role === 'manager' || role === 'teller') void socket.join(this.room('staff'));
-    if (role === 'manager') void socket.join(this.room('managers'));
+    // A screen that says it applies deltas (handshake `auth.queueDelta: true`) gets them; one that does
+    // not (a tab left open across an upgrade, still running the old screens) keeps getting whole snapshots.
+    const deltas = (socket.handshake.auth as { queueDelta?: unknown } | undefined)?.queueDelta === true;
+    if (role === 'manager' || role === 'teller') void socket.join(deltas ? [this.room('staff'), this.room('staff-delta')] : this.room('staff'));
+    if (role === 'manager') void socket.join(deltas ? [this.room('managers'), this.room('managers-delta')] : this.room('managers'));
     if (role === 'display' || role === 'kiosk') void socket.join(this.room('public'));
 
     socket.on('queue:snapshot', (ack) =>
@@ -329,8 +332,12 @@ export class LobbyRealtime implements LobbyBroadcast {
   private sendStaffSnapshot(): void {
     const change = this.staffChange();
     if (!change) return;
-    if (change.delta) this.io.to(this.room('staff')).emit('queue:delta', change.delta);
-    else this.io.to(this.room('staff')).emit('queue:changed', change.snap);
+    if (change.delta) {
+      this.io.to(this.room('staff-delta')).emit('queue:delta', change.delta);
+      this.io.to(this.room('staff')).except(this.room('staff-delta')).emit('queue:changed', change.snap);
+    } else {
+      this.io.to(this.room('staff')).emit('queue:changed', change.snap);
+    }
   }
 
   private hasMembers(name: 'staff' | 'managers' | 'public'): boolean {
@@ -353,8 +360,11 @@ export class LobbyRealtime implements LobbyBroadcast {
     if (sockets.length === 0) return;
     const change = this.staffChange();
     if (change?.delta) {
-      this.io.to(this.room('managers')).emit('customer:card', card, change.delta);
-      this.io.to(this.room('staff')).except(this.room('managers')).emit('queue:delta', change.delta);
+      this.io.to(this.room('managers-delta')).emit('customer:card', card, change.delta);
+      this.io.to(this.room('staff-delta')).except(this.room('managers-delta')).emit('queue:delta', change.delta);
+      // Screens that take whole snapshots only (see onConnection).
+      this.io.to(this.room('staff')).except(this.room('staff-delta')).emit('queue:changed', change.snap);
+      this.io.to(this.room('managers')).except(this.room('managers-delta')).emit('customer:card', card);
     } else {
       if (change) this.io.to(this.room('staff')).emit('queue:changed', change.snap);
       this.io.to(this.room('managers')).emit('customer:card', card);

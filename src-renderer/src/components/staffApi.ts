@@ -65,8 +65,13 @@ export function useStaffQueue(auth: StaffAuth, call: StaffCall) {
 
   useEffect(() => {
     if (!socket) return;
+    // One request at a time: deltas that do not fit while one is on its way wait for its answer.
+    let asking = false;
     const requestSnapshot = () => {
+      if (asking) return;
+      asking = true;
       socket.timeout(8000).emit('queue:snapshot', (err, res) => {
+        asking = false;
         if (err) return loadQueueHttp();
         if (res.ok) {
           if (res.data.audience === 'staff') applySnapshot(res.data);

@@ -25,8 +25,11 @@ export interface OffsetTracker {
   /** The `auth.offset` of the latest connection attempt (null: none sent, so no catch-up will come). */
   readonly sentOffset: number | null;
   see(offset: number | null | undefined): void;
-  /** socket.io's `auth` callback: `{token}` then `{token, offset}` once an offset is known. */
-  auth(token: string): (cb: (data: { token: string; offset?: number }) => void) => void;
+  /**
+   * socket.io's `auth` callback: `{token, queueDelta}` then `{token, queueDelta, offset}` once an
+   * offset is known. `queueDelta: true` says these screens apply `queue:delta` (staffApi.ts).
+   */
+  auth(token: string): (cb: (data: { token: string; queueDelta: true; offset?: number }) => void) => void;
 }
 
 export function createOffsetTracker(): OffsetTracker {
@@ -45,7 +48,7 @@ export function createOffsetTracker(): OffsetTracker {
     auth(token) {
       return (cb) => {
         sentOffset = offset;
-        cb(offset === null ? { token } : { token, offset });
+        cb(offset === null ? { token, queueDelta: true } : { token, queueDelta: true, offset });
       };
     },
   };

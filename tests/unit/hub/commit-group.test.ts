@@ -85,5 +85,11 @@ describe('group commit', () => {
     expect(turns).toHaveLength(1);
     nextTurn();
     await expect(c).resolves.toBe('c');
+    // Closed: nothing waits for a turn that will not come; each request is written at once.
+    group.close();
+    const d = group.run(insert('d'));
+    expect(turns).toHaveLength(0);
+    await expect(d).resolves.toBe('d');
+    expect(count()).toBe(4);
   });
 });

@@ -144,6 +144,8 @@ describe('the socket: the offset sent on reconnect', () => {
     t.see(2.5);
     t.see(undefined);
     auth((d) => sent.push(d));
-    expect(sent).toEqual([{ token: 'tok' }, { token: 'tok', offset: 9 }, { token: 'tok', offset: 14 }, { token: 'tok', offset: 21 }]);
+    // Every handshake also says the screen applies queue deltas.
+    const q = { token: 'tok', queueDelta: true };
+    expect(sent).toEqual([q, { ...q, offset: 9 }, { ...q, offset: 14 }, { ...q, offset: 21 }]);
   });
 });

@@ -273,7 +273,7 @@ export function DevicesPanel({ call }: { call: StaffCall }) {
                 <td>
                   <span className={`adm-pill ${d.active ? 'is-active' : 'is-expired'}`}>{d.active ? t('devices.active') : t('devices.retired')}</span>
                 </td>
-                <td className="mono">{d.sessions}</td>
+                <td className="mono" data-testid="device-sessions">{d.sessions}</td>
                 <td className="nowrap">{d.lastSignInAt ? formatDateTime(d.lastSignInAt) : '—'}</td>
                 <td className="adm-notice-buttons">
                   {confirm?.id === d.id ? (
