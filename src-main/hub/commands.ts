@@ -343,6 +343,10 @@ function restoreCommand(source: string, dataDir: string, io: CliIo): number {
     const r = restoreBackup(dataDir, source);
     io.out(`restored ${r.from} (schema version ${r.schemaVersion}) into ${dataDir}: ${r.restored.join(', ')}\n`);
     if (r.setAside) io.out(`the replaced files are kept in ${r.setAside}\n`);
+    io.out(
+      `events, audit entries and offer answers written from now on are numbered after ${r.numberedAfter.events}, ${r.numberedAfter.audit} and ${r.numberedAfter.contacts}: ` +
+        'head office keeps what it received since the backup and takes what comes now\n',
+    );
     return 0;
   } catch (err) {
     if (err instanceof RestoreRefusedError) {

@@ -15,7 +15,7 @@ import { createHub } from '../../src-main/hub/create-hub';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from '../../src-main/hub/db/migrations';
 import { openDatabase, migrate } from '../../src-main/hub/db/open';
 import { attachSnapshot, liveSnapshot, snapshotsDir } from '../../src-main/hub/customers/snapshot';
-import { listBackups, restoreBackup, takeBackup } from '../../src-main/hub/operations/backups';
+import { listBackups, RESTORE_NUMBERING_GAP, restoreBackup, takeBackup } from '../../src-main/hub/operations/backups';
 import { parseCommandLine, runCommand } from '../../src-main/hub/commands';
 import { requestId, startHarness, type Harness } from './hub-harness';
 
@@ -191,17 +191,15 @@ describe('the database at start', () => {
     const file = join(dir, 'branch.db');
     const db = new Database(file);
     migrate(db, MIGRATIONS.slice(0, LATEST_SCHEMA_VERSION - 1));
-    // What the last migration makes already exists (a hand-made change, a half-copied file): a table
-    // it creates, or a column it adds.
-    const last = MIGRATIONS.at(-1)!.sql;
-    const table = /CREATE TABLE (\w+)/.exec(last)?.[1];
-    const column = /ALTER TABLE (\w+) ADD COLUMN (\w+)/.exec(last);
-    if (table) db.exec(`CREATE TABLE ${table} (id INTEGER PRIMARY KEY)`);
-    else if (column) db.exec(`ALTER TABLE ${column[1]} ADD COLUMN ${column[2]} TEXT`);
-    else throw new Error('the last migration neither creates a table nor adds a column: sabotage it another way here');
     db.close();
-    expect(() => openDatabase(file)).toThrow(new RegExp(`branch\\.db: migration ${LATEST_SCHEMA_VERSION} \\(".*"\\) could not be applied .*version ${LATEST_SCHEMA_VERSION - 1}.*Nothing was changed`));
+    // The next two migrations: the real last one, then one that cannot be applied to this file (what it
+    // makes exists already: a hand-made change, a half-copied file).
+    const failing = { version: LATEST_SCHEMA_VERSION + 1, name: 'a table that is already there', sql: 'CREATE TABLE device (id INTEGER PRIMARY KEY);' };
+    expect(() => openDatabase(file, { migrations: [...MIGRATIONS, failing] })).toThrow(
+      new RegExp(`branch\\.db: migration ${failing.version} \\(".*"\\) could not be applied .*version ${LATEST_SCHEMA_VERSION - 1}.*Nothing was changed`),
+    );
     const after = new Database(file);
+    // Not even the real one before it: all pending migrations share one transaction.
     expect(after.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION - 1);
     after.close();
   });
@@ -231,6 +229,23 @@ describe('the command line', () => {
     const restored = await cli(target, 'restore', dir);
     expect(restored.code).toBe(0);
     expect(restored.out).toContain(`restored ${dir}`);
+    // What is written from now on is numbered past what the days since the backup can have used
+    // (head office holds those under their numbers): the numbering moved on by the gap.
+    const source = new Database(join(dir, 'branch.db'), { readonly: true });
+    const before = source.prepare('SELECT MAX(offset) FROM event_log').pluck().get() as number;
+    source.close();
+    expect(restored.out).toMatch(/written from now on are numbered after \d+, \d+ and \d+/);
+    const back = openDatabase(join(target, 'branch.db'));
+    try {
+      const seq = (name: string) => back.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck().get(name) as number;
+      expect(seq('event_log')).toBe(before + RESTORE_NUMBERING_GAP);
+      expect(seq('audit_log')).toBeGreaterThan(RESTORE_NUMBERING_GAP);
+      expect(seq('offer_outcome')).toBeGreaterThanOrEqual(RESTORE_NUMBERING_GAP);
+      back.prepare("INSERT INTO event_log (branch_id, type, payload_json, at) VALUES ('x', 'test.restored', '{}', 0)").run();
+      expect(back.prepare('SELECT MAX(offset) FROM event_log').pluck().get()).toBe(before + RESTORE_NUMBERING_GAP + 1);
+    } finally {
+      back.close();
+    }
     expect(parseCommandLine(['restore'])).toEqual({ kind: 'error', message: 'restore takes <backup>' });
   });
 });

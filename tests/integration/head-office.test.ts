@@ -14,6 +14,8 @@ import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BranchBoardRow, BranchesResponse, JournalBatch } from '../../src-main/domain/head-office';
 import { createHub, type Hub } from '../../src-main/hub/create-hub';
+import { openDatabase } from '../../src-main/hub/db/open';
+import { restoreBackup, takeBackup } from '../../src-main/hub/operations/backups';
 import { createPool, migrate, type Pool } from '../../src-main/head-office/db';
 import { HeadOffice } from '../../src-main/head-office/head-office';
 import { HEAD_OFFICE_MIGRATIONS } from '../../src-main/head-office/migrations';
@@ -437,7 +439,45 @@ describe('the bank-wide dashboard', () => {
 });
 
 describe('a branch restored from a backup', () => {
-  it('does not let head office swallow its new entries: shipping stops and says why', async () => {
+  it('with `restore`: head office keeps what it got since the backup and takes every new entry, once', async () => {
+    const { credential } = await ho.addBranch('350100911');
+    const first = await branchHub(server.url, credential);
+    const dataDir = first.dataDir;
+    expect(await tickets(first, 3, 'backed-up')).toEqual(Array(3).fill(201));
+    await waitFor('shipped', async () => (await headOfficeOffsets('350100911')).length === hubOffsets(dataDir).length);
+    await first.close();
+    const db = openDatabase(join(dataDir, 'branch.db'));
+    const backup = await takeBackup(db, dataDir, 'command');
+    db.close();
+    // The days after the backup: shipped to head office, then lost here.
+    const second = await createHub({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', headOfficeUrl: server.url, headOfficeCredential: credential });
+    expect(await tickets(second, 3, 'lost-here')).toEqual(Array(3).fill(201));
+    await waitFor('shipped', async () => (await headOfficeOffsets('350100911')).length === hubOffsets(dataDir).length);
+    await second.close();
+    const held = await headOfficeOffsets('350100911');
+    restoreBackup(dataDir, backup.dir);
+
+    const again = await createHub({ port: 0, host: '127.0.0.1', dataDir, logLevel: 'silent', headOfficeUrl: server.url, headOfficeCredential: credential });
+    try {
+      expect(await tickets(again, 2, 'after-restore')).toEqual([201, 201]);
+      const mine = hubOffsets(dataDir);
+      await waitFor('the new entries at head office', async () => (await headOfficeOffsets('350100911')).includes(mine.at(-1)!));
+      const atHeadOffice = await headOfficeOffsets('350100911');
+      // Everything it held is still there, and every entry written since the restore came, once.
+      for (const o of held) expect(atHeadOffice).toContain(o);
+      for (const o of mine) expect(atHeadOffice).toContain(o);
+      expect(new Set(atHeadOffice).size).toBe(atHeadOffice.length);
+      const issued = await pool.query<{ r: string }>(
+        "SELECT data->>'ticketId' AS r FROM ho_journal WHERE branch_id = $1 AND stream = 'events' AND type = 'ticket.issued'",
+        ['350100911'],
+      );
+      expect(issued.rows).toHaveLength(3 + 3 + 2);
+    } finally {
+      await again.close();
+    }
+  }, 60_000);
+
+  it('put back by hand (not with `restore`): shipping stops and says why rather than lose new entries', async () => {
     const { credential } = await ho.addBranch('350100910');
     const first = await branchHub(server.url, credential);
     const dataDir = first.dataDir;

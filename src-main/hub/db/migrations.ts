@@ -698,6 +698,14 @@ CREATE INDEX remote_contact_cif ON remote_contact(cif, at);
     name: 'device location',
     sql: `ALTER TABLE device ADD COLUMN location TEXT;`,
   },
+  // Offers' answers are numbered like the event and audit logs (AUTOINCREMENT): a number is never
+  // given twice, and a restore can move all three past what the lost days used (operations/backups.ts).
+  {
+    version: 18,
+    name: 'offer answers numbered once',
+    sql: '',
+    run: (db) => rebuildTable(db, 'offer_outcome', (sql) => sql.replace(/\bid\s+INTEGER PRIMARY KEY,/, 'id INTEGER PRIMARY KEY AUTOINCREMENT,')),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

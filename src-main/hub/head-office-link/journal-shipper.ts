@@ -69,10 +69,12 @@ export class JournalShipper {
       lagEvents: db.prepare('SELECT count(*) FROM event_log WHERE branch_id = ? AND offset > ?').pluck(),
       lagAudit: db.prepare('SELECT count(*) FROM audit_log WHERE branch_id = ? AND id > ?').pluck(),
       lagContacts: db.prepare("SELECT count(*) FROM offer_outcome WHERE id > ? AND outcome <> 'shown'").pluck(),
+      // The numbering's high-water mark: past every number written here, and past what a restore
+      // skipped (operations/backups.ts RESTORE_NUMBERING_GAP).
       highest: {
-        events: db.prepare('SELECT MAX(offset) FROM event_log').pluck(),
-        audit: db.prepare('SELECT MAX(id) FROM audit_log').pluck(),
-        contacts: db.prepare('SELECT MAX(id) FROM offer_outcome').pluck(),
+        events: db.prepare("SELECT MAX(COALESCE((SELECT MAX(offset) FROM event_log), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'event_log'), 0))").pluck(),
+        audit: db.prepare("SELECT MAX(COALESCE((SELECT MAX(id) FROM audit_log), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0))").pluck(),
+        contacts: db.prepare("SELECT MAX(COALESCE((SELECT MAX(id) FROM offer_outcome), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'offer_outcome'), 0))").pluck(),
       },
       remoteCursor: db.prepare("SELECT acknowledged, acknowledged_at FROM head_office_link WHERE stream = 'remote_contacts'"),
       putRemote: db.prepare(
@@ -223,9 +225,9 @@ export class JournalShipper {
     const body = (await res.json().catch(() => null)) as (JournalAck & { error?: { acknowledged?: number; message?: string } }) | null;
     const held = res.status === 409 ? body?.error?.acknowledged : body?.acknowledged;
     if ((res.status === 200 || res.status === 409) && typeof held === 'number' && held > this.highest(stream)) {
-      // Head office holds more than this branch has ever written: this branch.db was restored from
-      // a backup, and new entries would reuse offsets head office already holds. Shipping stops
-      // (loudly) rather than lose them; branch IT decides (docs/HEAD-OFFICE.md).
+      // Head office holds more than this branch has ever numbered: this branch.db was put back from
+      // a copy by hand (`restore` moves the numbering on), and new entries would reuse offsets head
+      // office already holds. Shipping stops (loudly) rather than lose them (docs/HEAD-OFFICE.md).
       throw new Error(`head office holds ${stream} up to ${held} but this branch has only ${this.highest(stream)} (branch.db restored from a backup?); shipping of ${stream} stops`);
     }
     if (res.status === 409 && typeof held === 'number') {

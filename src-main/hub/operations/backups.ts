@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { z } from 'zod';
-import { backupsDir, LATEST_SCHEMA_VERSION, type Db } from '../db/open';
+import { backupsDir, LATEST_SCHEMA_VERSION, openDatabase, type Db } from '../db/open';
 import { SNAPSHOT_SCHEMA, snapshotsDir } from '../customers/snapshot';
 
 export type BackupReason = 'nightly' | 'command';
@@ -171,6 +171,8 @@ export class RestoreRefusedError extends Error {
 export interface RestoreResult {
   from: string;
   schemaVersion: number;
+  /** What the next event, audit entry and offer answer will be numbered after, by log. */
+  numberedAfter: Record<JournalLog, number>;
   /** Where the replaced files were moved. */
   setAside: string | null;
   restored: string[];
@@ -218,6 +220,7 @@ export function restoreBackup(dataDir: string, source: string, now = new Date())
   const restored: string[] = [];
   copyFileSync(database, target);
   restored.push(target);
+  const numberedAfter = renumberAfterRestore(target);
   if (manifest?.files.key) {
     const key = join(dataDir, 'branch.key');
     moveAside(key);
@@ -233,5 +236,42 @@ export function restoreBackup(dataDir: string, source: string, now = new Date())
     copyFileSync(snapshot, live);
     restored.push(live);
   }
-  return { from, schemaVersion: version, setAside, restored };
+  return { from, schemaVersion: version, numberedAfter, setAside, restored };
+}
+
+/** The logs a branch ships to head office, numbered by AUTOINCREMENT. */
+export const JOURNAL_LOGS = { events: 'event_log', audit: 'audit_log', contacts: 'offer_outcome' } as const;
+export type JournalLog = keyof typeof JOURNAL_LOGS;
+
+/**
+ * How far a restore moves the numbering of the event log, the audit log and the offers' answers:
+ * further than the days between the backup and the restore can have used (a busy branch writes a
+ * few thousand entries a day). Head office already holds what those days shipped under their
+ * numbers; what the branch writes from now on gets numbers nobody has used, so head office keeps
+ * both (what was lost here, and what comes now) instead of taking the new entries for ones it has.
+ */
+export const RESTORE_NUMBERING_GAP = 1_000_000_000;
+
+/** Brings a restored database to this version (as the hub would) and moves its numbering on. */
+function renumberAfterRestore(file: string): Record<JournalLog, number> {
+  const db = openDatabase(file);
+  try {
+    return db.transaction(() => {
+      const out = {} as Record<JournalLog, number>;
+      for (const [log, table] of Object.entries(JOURNAL_LOGS) as [JournalLog, string][]) {
+        const used = Math.max(
+          (db.prepare('SELECT seq FROM sqlite_sequence WHERE name = ?').pluck().get(table) as number | undefined) ?? 0,
+          (db.prepare(`SELECT MAX(rowid) FROM ${table}`).pluck().get() as number | null) ?? 0,
+        );
+        const next = used + RESTORE_NUMBERING_GAP;
+        if (db.prepare('UPDATE sqlite_sequence SET seq = ? WHERE name = ?').run(next, table).changes === 0) {
+          db.prepare('INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)').run(table, next);
+        }
+        out[log] = next;
+      }
+      return out;
+    })();
+  } finally {
+    db.close();
+  }
 }
