@@ -72,8 +72,6 @@ const BOARD_COLUMNS = `b.id, b.name_zh, b.name_en, b.last_seen_at, b.connected_s
 const BOARD_SELECT = `SELECT ${BOARD_COLUMNS} FROM ho_branch b`;
 
 export class HeadOffice {
-  /** Failed sign-ins per staff id in the current window, and tries being checked now (per process). */
-  private readonly failures = new Map<string, { count: number; since: number; inFlight: number }>();
   /** Branch credentials already checked with scrypt: their digest → branch id. */
   private readonly credentials = new Map<string, string>();
 
@@ -92,28 +90,36 @@ export class HeadOffice {
   }
 
   async login(staffId: string, pin: string): Promise<HeadOfficeLoginResponse> {
-    // The try takes its place before any wait, so tries arriving together count together.
-    const now = this.now();
-    const f = this.failures.get(staffId);
-    const current = f && now - f.since < FAILURE_WINDOW_MS ? f : { count: 0, since: now, inFlight: 0 };
-    if (current.count + current.inFlight >= MAX_FAILURES) {
+    // The try takes its place (in the database, for every head-office process) before the PIN is
+    // checked, so tries arriving together, at one process or several, count together: five wrong
+    // PINs in five minutes are five, however they arrive.
+    const now = new Date(this.now());
+    const reserved = await this.pool.query(
+      `INSERT INTO ho_sign_in AS s (staff_id, failures, in_flight, window_start) VALUES ($1, 0, 1, $2)
+       ON CONFLICT (staff_id) DO UPDATE SET
+         failures = CASE WHEN s.window_start <= $2::timestamptz - make_interval(secs => $3) THEN 0 ELSE s.failures END,
+         in_flight = CASE WHEN s.window_start <= $2::timestamptz - make_interval(secs => $3) THEN 1 ELSE s.in_flight + 1 END,
+         window_start = CASE WHEN s.window_start <= $2::timestamptz - make_interval(secs => $3) THEN $2 ELSE s.window_start END
+       WHERE s.window_start <= $2::timestamptz - make_interval(secs => $3) OR s.failures + s.in_flight < $4
+       RETURNING staff_id`,
+      [staffId, now, FAILURE_WINDOW_MS / 1000, MAX_FAILURES],
+    );
+    if (reserved.rowCount === 0) {
       throw new HeadOfficeError('rate_limited', 'too_many_sign_ins', 'too many failed sign-ins; wait five minutes', { retryAfterSeconds: 300 });
     }
-    current.inFlight++;
-    this.failures.set(staffId, current);
     let row: { role: HeadOfficeRole; pin_hash: string } | undefined;
     let ok = false;
     try {
       row = (await this.pool.query<{ role: HeadOfficeRole; pin_hash: string }>('SELECT role, pin_hash FROM ho_staff WHERE id = $1 AND active', [staffId])).rows[0];
       ok = await verifySecret(pin, row?.pin_hash ?? DUMMY_HASH);
     } finally {
-      current.inFlight--;
+      // The try is counted: a failure, or (signed in) the failures forgiven.
+      await this.pool.query(
+        `UPDATE ho_sign_in SET in_flight = GREATEST(in_flight - 1, 0), failures = CASE WHEN $2 THEN 0 ELSE failures + 1 END WHERE staff_id = $1`,
+        [staffId, ok && row !== undefined],
+      );
     }
-    if (!row || !ok) {
-      current.count++;
-      throw new HeadOfficeError('unauthenticated', 'wrong_credentials', 'wrong id or PIN');
-    }
-    this.failures.delete(staffId);
+    if (!row || !ok) throw new HeadOfficeError('unauthenticated', 'wrong_credentials', 'wrong id or PIN');
     const token = newToken();
     const expires = new Date(this.now() + SESSION_MS);
     await this.pool.query('INSERT INTO ho_session (token_hash, staff_id, expires_at) VALUES ($1, $2, $3)', [tokenDigest(token), staffId, expires]);

@@ -116,4 +116,18 @@ CREATE TABLE ho_contact (
 CREATE INDEX ho_contact_cif ON ho_contact (cif, at);
 `,
   },
+  {
+    version: 5,
+    name: 'sign-in limits shared by every head-office process',
+    sql: `
+-- Failed sign-ins per staff id in the current window, and tries being checked now, counted in the
+-- database so that several head-office processes behind one address count together.
+CREATE TABLE ho_sign_in (
+  staff_id      TEXT PRIMARY KEY,
+  failures      INTEGER NOT NULL DEFAULT 0,
+  in_flight     INTEGER NOT NULL DEFAULT 0,
+  window_start  TIMESTAMPTZ NOT NULL
+);
+`,
+  },
 ];

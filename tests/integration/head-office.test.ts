@@ -508,6 +508,37 @@ describe('a branch restored from a backup', () => {
   }, 60_000);
 });
 
+describe('head-office sign-in', () => {
+  const reasonOf = (p: Promise<unknown>) => p.then(() => 'signed in', (e: { reason?: string }) => e.reason ?? String(e));
+
+  it('five wrong PINs are five across every head-office process, however they arrive; the window passes', async () => {
+    const otherPool = createPool(pgdb.url);
+    try {
+      const other = new HeadOffice(otherPool); // a second process behind the same address
+      await ho.addStaff('hq09', 'analyst', '593817');
+      for (let i = 0; i < 3; i++) expect(await reasonOf(ho.login('hq09', '000000'))).toBe('wrong_credentials');
+      for (let i = 0; i < 2; i++) expect(await reasonOf(other.login('hq09', '000000'))).toBe('wrong_credentials');
+      // The sixth try is refused before its PIN is checked, even the right one, at either process.
+      expect(await reasonOf(ho.login('hq09', '593817'))).toBe('too_many_sign_ins');
+      expect(await reasonOf(other.login('hq09', '593817'))).toBe('too_many_sign_ins');
+
+      // Twenty wrong PINs at once, split over both processes: at most five are checked.
+      await ho.addStaff('hq10', 'analyst', '720461');
+      const reasons = await Promise.all(Array.from({ length: 20 }, (_, i) => reasonOf((i % 2 ? ho : other).login('hq10', '111111'))));
+      expect(reasons.filter((r) => r === 'wrong_credentials').length).toBeLessThanOrEqual(5);
+      expect(reasons.filter((r) => r === 'too_many_sign_ins').length).toBeGreaterThanOrEqual(15);
+      expect(reasons.every((r) => r === 'wrong_credentials' || r === 'too_many_sign_ins')).toBe(true);
+
+      // Five minutes later the window has passed: the right PIN signs in and the count starts again.
+      const later = new HeadOffice(otherPool, () => Date.now() + 5 * 60_000 + 1000);
+      expect(await reasonOf(later.login('hq09', '593817'))).toBe('signed in');
+      expect((await pool.query("SELECT failures FROM ho_sign_in WHERE staff_id = 'hq09'")).rows[0]).toEqual({ failures: 0 });
+    } finally {
+      await otherPool.end();
+    }
+  });
+});
+
 describe('where head office listens', () => {
   it('anywhere over HTTPS or when told; otherwise loopback only, with a warning', async () => {
     const { headOfficeListenAddress } = await import('../../src-main/head-office/server');
