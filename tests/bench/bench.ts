@@ -24,7 +24,7 @@
  *  6. head office (tests/bench/head-office-bench.ts; BENCH_HO=0 skips it; needs PostgreSQL): ingest of
  *     200 branches' journals against raw multi-row INSERTs, the board's latency, one outbox's cost.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -167,6 +167,7 @@ async function rawEchoLatencies(n: number, clients: number, payload: unknown): P
 async function cardAtScale(): Promise<string[]> {
   if (CUSTOMERS <= 0) return [];
   const scaleDir = join(dir, 'scale');
+  mkdirSync(scaleDir, { recursive: true });
   const today = businessDate(new Date(), 'Asia/Shanghai');
   const t0 = performance.now();
   const extraHoldingsPerCustomer = Math.max(0, HOLDINGS_PER_CUSTOMER - DEMO_HOLDINGS_PER_CUSTOMER);
