@@ -60,6 +60,7 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   // The badge opens this session's alerts: a toast that went by can be read again.
   await manager.getByTestId('kpi-alerts').click();
   const list = manager.getByTestId('alert-list');
+  await expect(manager.getByTestId('alerts-seen')).toBeFocused();
   await expect(list).toContainText(`${id} (二楼理财区): the ticket printer is out of paper`);
   await shot(manager, 'manager-alert-list-en');
   await manager.getByTestId('lang-zh-CN').first().click();
@@ -69,6 +70,13 @@ test('a kiosk comes online in the Fleet tab; paper out alerts the manager; the a
   await manager.getByTestId('alerts-seen').click();
   await expect(list).toHaveCount(0);
   await expect(manager.getByTestId('kpi-alerts')).toContainText('已读');
+  await expect(manager.getByTestId('kpi-alerts')).toBeFocused();
+  // By keyboard: Enter opens the list, Escape closes it and gives the focus back to the badge.
+  await manager.keyboard.press('Enter');
+  await expect(list).toBeVisible();
+  await manager.keyboard.press('Escape');
+  await expect(list).toHaveCount(0);
+  await expect(manager.getByTestId('kpi-alerts')).toBeFocused();
   socket.disconnect();
 
   // English, and a reload of the kiosk's screen.

@@ -88,6 +88,17 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
   const [showAlerts, setShowAlerts] = useState(false);
   /** Tickets this desk is moving into the green channel: their broadcast is acknowledged here once. */
   const greenMine = useRef(new Set<string>());
+  const alertsButton = useRef<HTMLButtonElement>(null);
+  const alertsSeenButton = useRef<HTMLButtonElement>(null);
+  // The list opens with the focus on it (its button), and gives it back to the badge when it closes.
+  const closeAlerts = useCallback((seen: boolean) => {
+    if (seen) setUnseenAlerts(0);
+    setShowAlerts(false);
+    alertsButton.current?.focus();
+  }, []);
+  useEffect(() => {
+    if (showAlerts) alertsSeenButton.current?.focus();
+  }, [showAlerts]);
   const toastSeq = useRef(0);
   const cardsRef = useRef(cards);
   useEffect(() => {
@@ -298,17 +309,28 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
           {alertLog.length > 0 && (
             <span className="mgr-alerts">
               <button
+                ref={alertsButton}
                 type="button"
                 className={`mgr-kpi${unseenAlerts > 0 ? ' is-alert' : ''}`}
                 data-testid="kpi-alerts"
                 aria-expanded={showAlerts}
+                aria-controls="manager-alert-list"
                 onClick={() => setShowAlerts((v) => !v)}
                 title={t('alert.list')}
               >
                 <b>{unseenAlerts > 0 ? unseenAlerts : alertLog.length}</b> {t(unseenAlerts > 0 ? 'kpi.alerts' : 'kpi.alertsSeen')}
               </button>
               {showAlerts && (
-                <div className="mgr-alert-list" role="dialog" aria-label={t('alert.list')} data-testid="alert-list">
+                <div
+                  id="manager-alert-list"
+                  className="mgr-alert-list"
+                  role="dialog"
+                  aria-label={t('alert.list')}
+                  data-testid="alert-list"
+                  onKeyDown={(e) => {
+                    if (e.key === 'Escape') closeAlerts(false);
+                  }}
+                >
                   <ol>
                     {alertLog.map((a, i) => (
                       <li key={`${a.at}-${i}`} className={i < unseenAlerts ? 'is-unseen' : undefined}>
@@ -316,15 +338,7 @@ function ManagerDesk({ auth }: { auth: StaffAuth }) {
                       </li>
                     ))}
                   </ol>
-                  <button
-                    type="button"
-                    className="ops-btn"
-                    data-testid="alerts-seen"
-                    onClick={() => {
-                      setUnseenAlerts(0);
-                      setShowAlerts(false);
-                    }}
-                  >
+                  <button ref={alertsSeenButton} type="button" className="ops-btn" data-testid="alerts-seen" onClick={() => closeAlerts(true)}>
                     {t('alert.clear')}
                   </button>
                 </div>
