@@ -1,8 +1,8 @@
 /**
- * The admin's Devices tab: pair a kiosk (the secret shown once, copied, then gone), the
+ * The admin's Devices tab: pair a kiosk with where it stands (the secret shown once, copied, then gone), the
  * kiosk signs in with it, then in English re-key and retire with confirmation; the old secret and
  * the retired device are refused. Uses its own device ids, never kiosk-01 / display-01 (other specs).
- * Screenshots (tests/e2e/screenshots/): admin-devices-{zh,en}, admin-devices-confirm-en.
+ * Screenshots (tests/e2e/screenshots/): admin-devices-pair-zh, admin-devices-{zh,en}, admin-devices-confirm-en.
  */
 import { expect, request, test } from '@playwright/test';
 import { deviceSignIn, open, shot, staffSignIn, VIEWPORTS } from './helpers';
@@ -24,7 +24,9 @@ test('admin pairs, re-keys and retires a kiosk in the Devices tab (zh-CN, then e
   await admin.getByTestId('device-pair-submit').click();
   await expect(admin.getByTestId('device-id-error')).toContainText('字母、数字');
   await admin.getByTestId('device-id').fill(id);
+  await admin.getByTestId('device-location').fill('二楼理财区');
   await admin.getByTestId('device-kind-kiosk').check();
+  await shot(admin, 'admin-devices-pair-zh');
   await admin.getByTestId('device-pair-submit').click();
 
   const box = admin.getByTestId('device-secret-box');
@@ -36,6 +38,7 @@ test('admin pairs, re-keys and retires a kiosk in the Devices tab (zh-CN, then e
   await expect(box).toContainText('已复制');
   expect(await admin.evaluate(() => navigator.clipboard.readText())).toBe(secret);
   await expect(row(id)).toContainText('在用');
+  await expect(row(id)).toContainText('二楼理财区'); // where it stands
   await shot(admin, 'admin-devices-zh');
   await admin.getByTestId('device-secret-done').click();
   await expect(box).toHaveCount(0);

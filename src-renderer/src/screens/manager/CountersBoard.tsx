@@ -2,7 +2,7 @@
  * The counters board of the manager's tablet: every counter with its state (open,
  * paused with the reason and since when, closed), the number it is serving, open / pause / close,
  * and the editor of its profile (the services it serves, each with a weight). The staff snapshot
- * carries no counter states, so the board reads GET /api/v1/counters on every queue:changed
+ * carries no counter states, so the board reads GET /api/v1/counters whenever its offset moves (queue:changed or queue:delta)
  * (each counter change pushes one) and on reconnect.
  */
 import { useCallback, useEffect, useState } from 'react';
