@@ -32,11 +32,17 @@ test.beforeAll(async () => {
   const imported = hubJs(['import-feed', feedDir]);
   expect(imported.status, imported.stderr).toBe(0);
   expect(imported.stdout).toMatch(/feed acrm-20261203 \(full, as of 2026-12-03\): 200 customers, 200 cards, 400 holdings/);
-  hubProcess = spawn(process.execPath, [join(ROOT, 'out/main/hub.js'), 'serve', `--port=${PORT}`, '--host=127.0.0.1', `--data-dir=${dir}`, '--no-demo', '--log-level=warn'], {
+  const proc = spawn(process.execPath, [join(ROOT, 'out/main/hub.js'), 'serve', `--port=${PORT}`, '--host=127.0.0.1', `--data-dir=${dir}`, '--no-demo', '--log-level=warn'], {
     cwd: ROOT,
-    stdio: 'ignore',
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  for (let i = 0; i < 100; i++) {
+  hubProcess = proc;
+  let stderr = '';
+  let exited: number | null = null;
+  proc.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));
+  proc.on('exit', (code) => void (exited = code ?? -1));
+  // Up to a minute: the machine may be busy with the other specs' browsers.
+  for (let i = 0; i < 300 && exited === null; i++) {
     try {
       if ((await fetch(`${BASE}/healthz`)).ok) return;
     } catch {
@@ -44,7 +50,7 @@ test.beforeAll(async () => {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error('the hub did not start');
+  throw new Error(`the hub did not start${exited !== null ? ` (it exited with ${exited})` : ''}: ${stderr.slice(-2000)}`);
 });
 
 test.afterAll(async () => {
