@@ -482,8 +482,8 @@ export interface QueueSnapshotDelta {
   offset: number;
   at: string;
   businessDate: string;
-  /** The services whose line changed (the rest as in `base`). */
-  services: ServiceQueue[];
+  /** The services whose numbers changed, without their names (a name changed sends the whole snapshot); the rest as in `base`. */
+  services: Omit<ServiceQueue, 'name'>[];
   /** Absent when the recent calls did not change. */
   recentCalls?: RecentCall[];
   /** Tickets no longer waiting, or changed (put again below). */

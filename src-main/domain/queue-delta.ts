@@ -11,7 +11,7 @@
  * the tickets not named keep their relative order. A change that reorders untouched tickets
  * cannot be said this way: then there is no delta and the whole snapshot goes.
  */
-import type { QueueSnapshot, QueueSnapshotDelta, WaitingTicket } from './contracts';
+import type { QueueSnapshot, QueueSnapshotDelta, ServiceQueue, WaitingTicket } from './contracts';
 
 /**
  * The delta from `prev` to `next`, or null when the whole snapshot should go instead: another
@@ -20,7 +20,13 @@ import type { QueueSnapshot, QueueSnapshotDelta, WaitingTicket } from './contrac
  */
 export function diffQueue(prev: QueueSnapshot, next: QueueSnapshot): QueueSnapshotDelta | null {
   if (prev.businessDate !== next.businessDate) return null;
-  if (prev.services.length !== next.services.length || prev.services.some((x, i) => x.code !== next.services[i]!.code)) return null;
+  // The same services in the same order under the same names (a delta carries numbers only).
+  if (prev.services.length !== next.services.length) return null;
+  for (let i = 0; i < next.services.length; i++) {
+    const a = prev.services[i]!;
+    const b = next.services[i]!;
+    if (a.code !== b.code || a.name['zh-CN'] !== b.name['zh-CN'] || a.name.en !== b.name.en) return null;
+  }
   const before = new Map<string, WaitingTicket>();
   for (const t of prev.waiting) before.set(t.id, t);
   const kept = new Set<string>();
@@ -43,12 +49,16 @@ export function diffQueue(prev: QueueSnapshot, next: QueueSnapshot): QueueSnapsh
     offset: next.offset,
     at: next.at,
     businessDate: next.businessDate,
-    // Only the services whose line changed (the same services in the same order, else no delta).
-    services: next.services.filter((x, i) => JSON.stringify(x) !== JSON.stringify(prev.services[i])),
+    // Only the services whose numbers changed, without their names (checked equal above).
+    services: next.services.filter((x, i) => !sameNumbers(x, prev.services[i]!)).map(({ name: _name, ...numbers }) => numbers),
     ...(JSON.stringify(prev.recentCalls) === JSON.stringify(next.recentCalls) ? {} : { recentCalls: next.recentCalls }),
     removed,
     put,
   };
+}
+
+function sameNumbers(a: ServiceQueue, b: ServiceQueue): boolean {
+  return a.waiting === b.waiting && a.longestWaitSeconds === b.longestWaitSeconds && a.estimatedWaitMinutes === b.estimatedWaitMinutes;
 }
 
 /** The same line on a staff screen: every field equal (the appointment, an object, compared whole). */
@@ -81,7 +91,10 @@ export function applyQueueDelta(snap: QueueSnapshot, delta: QueueSnapshotDelta):
     offset: delta.offset,
     at: delta.at,
     businessDate: delta.businessDate,
-    services: snap.services.map((x) => changed.get(x.code) ?? x),
+    services: snap.services.map((x) => {
+      const numbers = changed.get(x.code);
+      return numbers ? { ...x, ...numbers } : x;
+    }),
     waiting,
     recentCalls: delta.recentCalls ?? snap.recentCalls,
   };

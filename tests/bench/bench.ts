@@ -4,7 +4,8 @@
  *     not counted) vs raw better-sqlite3 inserts (WAL, synchronous=FULL, one transaction per row; the
  *     median of three runs) -> ratio.
  *  2. ticket -> customer:card latency (until all of 200 connected manager sockets have it), p50/p99,
- *     vs a raw socket.io broadcast echo to 200 clients -> ratio; both after BENCH_CARD_WARMUP (20)
+ *     vs a raw socket.io broadcast of the same message (the card with its queue change, as a manager
+ *     screen received it) to 200 clients -> ratio; both after BENCH_CARD_WARMUP (20)
  *     not counted.
  *  3. (optional, BENCH_SCALE=1) customer card with next-best-action ranking on a large customer base
  *     (BENCH_CUSTOMERS, default 1,000,000 customers with BENCH_HOLDINGS_PER_CUSTOMER, default 5, so about
@@ -133,12 +134,13 @@ function connect(url: string, auth: Record<string, unknown>): Promise<Socket> {
   });
 }
 
-async function rawEchoLatencies(n: number, clients: number, payload: unknown): Promise<number[]> {
+/** The raw baseline: one client asks the server to broadcast `args` (the hub's message, as received) to every client. */
+async function rawEchoLatencies(n: number, clients: number, args: unknown[]): Promise<number[]> {
   const http = createServer();
   const server = new Server(http, { path: '/socket.io' });
   server.on('connection', (s) => {
     void s.join('managers');
-    s.on('ping-all', (data) => server.to('managers').emit('echo', data));
+    s.on('ping-all', (...data: unknown[]) => server.to('managers').emit('echo', ...data));
   });
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
@@ -154,7 +156,7 @@ async function rawEchoLatencies(n: number, clients: number, payload: unknown): P
           if (++got === clients) resolve();
         });
       }
-      sockets[0]!.emit('ping-all', payload);
+      sockets[0]!.emit('ping-all', ...args);
     });
     if (i >= 0) out.push(performance.now() - t0);
   }
@@ -334,14 +336,15 @@ async function main() {
   const managers = await Promise.all(Array.from({ length: SOCKETS }, () => connect(hub2.url, { token: manager, queueDelta: true })));
   settle();
   const cardLatencies: number[] = [];
-  let sampleCard: unknown = null;
+  // The last message a manager screen got (the card and its queue change): the raw baseline broadcasts the same.
+  let sampleMessage: unknown[] = [];
   for (let i = 0; i < phones.length; i++) {
     let got = 0;
     const start = performance.now();
     const all = new Promise<void>((resolve) => {
       for (const s of managers) {
-        s.once('customer:card', (card: unknown) => {
-          sampleCard = card;
+        s.once('customer:card', (...message: unknown[]) => {
+          sampleMessage = message;
           if (++got === SOCKETS) resolve();
         });
       }
@@ -355,7 +358,7 @@ async function main() {
   await hub2.close();
 
   settle();
-  const echo = await rawEchoLatencies(CARDS, SOCKETS, sampleCard);
+  const echo = await rawEchoLatencies(CARDS, SOCKETS, sampleMessage);
 
   const rows = [
     ['tickets/s via POST /api/v1/tickets', fmt(hubRate, 0), 'raw FULL-sync inserts/s', fmt(raw, 0), `${fmt(hubRate / raw)}x of raw`],

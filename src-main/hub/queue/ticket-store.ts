@@ -135,7 +135,24 @@ const WAITING_COLUMNS = [
   'id_check',
   'target_counter_id',
 ] as const satisfies readonly (keyof TicketRow)[];
-type WaitingRow = Pick<TicketRow, (typeof WAITING_COLUMNS)[number]>;
+/** A waiting ticket in line order: the columns a staff line shows, and what orders the line (queued_at, rowid as seq). */
+type WaitingRow = Pick<TicketRow, (typeof WAITING_COLUMNS)[number] | 'queued_at'> & { seq: number };
+
+/** The waiting list as last read, kept in line order while only tickets are issued (see TicketStore.waitingNow). */
+interface WaitingCache {
+  offset: number;
+  date: string;
+  /** The class weights the order was read under. */
+  weights: string;
+  /** When the list was last read in full. */
+  loadedAt: number;
+  rows: WaitingRow[];
+  /**
+   * Each ticket's line with its estimate as last shown, by ticket id: the same object again while
+   * the estimate holds, so a snapshot's diff against the one before sees it unchanged at a glance.
+   */
+  shown: Map<string, WaitingTicket>;
+}
 
 /** Tickets just issued remembered for the forecast (see TicketStore.issuedHere). */
 const ISSUED_HINTS = 512;
@@ -146,6 +163,8 @@ const MIN_SERVICE_SAMPLES = 3;
 const SERVICE_SAMPLES = 20;
 /** The queue forecast's inputs are read again at least this often (visits run on, unjournaled changes). */
 const FORECAST_TTL_MS = 15_000;
+/** The waiting list is read in full at least this often (appointments run late, unjournaled changes). */
+const WAITING_TTL_MS = 15_000;
 /** At most this many tickets issued since the cached forecast are added to it without reading everything again. */
 const ISSUED_BATCH = 64;
 
@@ -262,9 +281,13 @@ export class TicketStore {
       ),
       // Only the columns a staff screen's line needs: a snapshot of a few hundred waiting is read often.
       waiting: db.prepare(
-        `SELECT ${WAITING_COLUMNS.map((c) => `t.${c}`).join(', ')} FROM ticket t
+        `SELECT ${WAITING_COLUMNS.map((c) => `t.${c}`).join(', ')}, t.queued_at, t.rowid AS seq FROM ticket t
          WHERE t.branch_id = @branch_id AND t.business_date = @business_date AND t.status = 'waiting'
          ORDER BY ${RANK_SQL('t')} DESC, t.queued_at, t.rowid`,
+      ),
+      // One ticket just issued, as the waiting list reads it (see waitingNow).
+      waitingOne: db.prepare(
+        `SELECT ${WAITING_COLUMNS.join(', ')}, queued_at, rowid AS seq, status, business_date FROM ticket WHERE id = ?`,
       ),
       waitingByService: db.prepare(
         `SELECT service_code, COUNT(*) AS n FROM ticket WHERE branch_id = ? AND business_date = ? AND status = 'waiting' GROUP BY service_code`,
@@ -538,6 +561,7 @@ export class TicketStore {
   /** Drops the cached forecast: for code that changes tickets without journaling (the simulation). */
   invalidateForecast(): void {
     this.forecastCache = null;
+    this.invalidateWaiting();
   }
 
   /**
@@ -821,26 +845,40 @@ export class TicketStore {
   staffSnapshot(offset: number): QueueSnapshot {
     const now = this.now();
     const date = this.today();
-    const waiting = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...this.weightParams() }) as WaitingRow[];
+    const { rows: waiting, shown } = this.waitingNow(offset, date, now);
     // One forecast for the whole snapshot (forecastOf asks whether it is current each time).
     const calls = this.forecast();
     const index = this.forecastCache?.index;
-    const estimates = new Map<string, number | null>();
+    const tickets: WaitingTicket[] = [];
+    // Per service, in one pass: how many, the earliest issued, the longest forecast (until the last
+    // one waiting now is called; null when none of them is served).
+    const perService = new Map<string, { waiting: number; firstIssuedAt: number; longest: number | null }>();
     for (const w of waiting) {
       const i = index?.get(w.id);
-      estimates.set(w.id, forecastMinutes(i === undefined ? undefined : calls.at(i), now));
+      const estimate = forecastMinutes(i === undefined ? undefined : calls.at(i), now);
+      const before = shown.get(w.id);
+      if (before !== undefined && before.estimatedWaitMinutes === estimate) tickets.push(before);
+      else {
+        const t: WaitingTicket = { ...(before ?? this.waitingLine(w)), estimatedWaitMinutes: estimate };
+        shown.set(w.id, t);
+        tickets.push(t);
+      }
+      const s = perService.get(w.service_code);
+      if (!s) perService.set(w.service_code, { waiting: 1, firstIssuedAt: w.issued_at, longest: estimate });
+      else {
+        s.waiting++;
+        if (w.issued_at < s.firstIssuedAt) s.firstIssuedAt = w.issued_at;
+        if (estimate !== null && (s.longest === null || estimate > s.longest)) s.longest = estimate;
+      }
     }
-    const estimateOf = (w: WaitingRow) => estimates.get(w.id) ?? null;
     const services = this.branch.services.map((s) => {
-      const mine = waiting.filter((w) => w.service_code === s.code);
-      // Until the last one waiting now is called (the longest forecast); null when none of them is served.
-      const known = mine.map(estimateOf).filter((m): m is number => m !== null);
+      const mine = perService.get(s.code);
       return {
         code: s.code,
         name: s.name,
-        waiting: mine.length,
-        longestWaitSeconds: mine.length ? Math.round((now - Math.min(...mine.map((w) => w.issued_at))) / 1000) : 0,
-        estimatedWaitMinutes: known.length ? Math.max(...known) : mine.length ? null : 0,
+        waiting: mine?.waiting ?? 0,
+        longestWaitSeconds: mine ? Math.round((now - mine.firstIssuedAt) / 1000) : 0,
+        estimatedWaitMinutes: mine ? mine.longest : 0,
       };
     });
     return {
@@ -849,11 +887,7 @@ export class TicketStore {
       at: new Date(now).toISOString(),
       businessDate: date,
       services,
-      waiting: waiting.map<WaitingTicket>((w) => ({
-        ...this.waitingTicket(w),
-        ...(w.target_counter_id !== null ? { targetCounterId: w.target_counter_id } : {}),
-        estimatedWaitMinutes: estimateOf(w),
-      })),
+      waiting: tickets,
       recentCalls: (this.s.recentCalls.all(this.branch.id, date, 10) as TicketRow[]).map<RecentCall>((t) => ({
         ticketId: t.id,
         number: t.number,
@@ -864,6 +898,73 @@ export class TicketStore {
         calledAt: new Date(t.called_at!).toISOString(),
       })),
     };
+  }
+
+  /** A waiting ticket's staff line without its estimate. */
+  private waitingLine(w: WaitingRow): Omit<WaitingTicket, 'estimatedWaitMinutes'> {
+    return { ...this.waitingTicket(w), ...(w.target_counter_id !== null ? { targetCounterId: w.target_counter_id } : {}) };
+  }
+
+  private waitingCache: WaitingCache | null = null;
+
+  /** Drops the cached waiting list (see invalidateForecast). */
+  private invalidateWaiting(): void {
+    this.waitingCache = null;
+  }
+
+  /**
+   * Today's waiting tickets in line order with their staff lines. Read in full, then kept: the
+   * same while the journal has not moved, and while only tickets were issued since (a card pushed
+   * for each ticket of a rush), each new one is read by its id and put in its place in line;
+   * anything else, a new day, other class weights, or WAITING_TTL_MS after the full read, and the
+   * list is read again. Inside a transaction the list is read and not kept (a rollback would take
+   * back what it saw).
+   */
+  private waitingNow(offset: number, date: string, now: number): Pick<WaitingCache, 'rows' | 'shown'> {
+    const w = this.weightParams();
+    const weights = `${w.w_vip}/${w.w_priority}/${w.w_normal}`;
+    const c = this.waitingCache;
+    const usable = c !== null && c.date === date && c.weights === weights && now >= c.loadedAt && now - c.loadedAt < WAITING_TTL_MS;
+    if (usable && !this.db.inTransaction && (c.offset === offset || this.addIssuedWaiting(c, offset, date))) return c;
+    const rows = this.s.waiting.all({ branch_id: this.branch.id, business_date: date, ...w }) as WaitingRow[];
+    const fresh: WaitingCache = { offset, date, weights, loadedAt: now, rows, shown: new Map() };
+    this.waitingCache = this.db.inTransaction ? null : fresh;
+    return fresh;
+  }
+
+  /** Puts the tickets issued since the cached list in their places; false when anything else happened since. */
+  private addIssuedWaiting(c: WaitingCache, offset: number, date: string): boolean {
+    if (offset < c.offset) return false;
+    const events = this.s.eventsSince.all(this.branch.id, c.offset) as { offset: number; type: string; payload_json: string }[];
+    if (events.length === 0 || events.length > ISSUED_BATCH || events[events.length - 1]!.offset !== offset) return false;
+    const added: WaitingRow[] = [];
+    for (const e of events) {
+      if (e.type !== 'ticket.issued') return false;
+      const id = (JSON.parse(e.payload_json) as { ticketId?: unknown }).ticketId;
+      const r = typeof id === 'string' ? (this.s.waitingOne.get(id) as (WaitingRow & { status: TicketStatus; business_date: string }) | undefined) : undefined;
+      if (!r) return false;
+      if (r.status === 'waiting' && r.business_date === date) {
+        const { status: _status, business_date: _date, ...row } = r;
+        added.push(row);
+      }
+    }
+    // The waiting statement's order: rank (highest first), then queued, then issued (rowid).
+    const weights = this.branch.rules.queue.policy.classWeights;
+    const rank = (t: WaitingRow) => (t.ticket_class === 'green' ? 1e9 : weights[t.ticket_class]);
+    const before = (a: WaitingRow, b: WaitingRow) => rank(a) > rank(b) || (rank(a) === rank(b) && (a.queued_at < b.queued_at || (a.queued_at === b.queued_at && a.seq < b.seq)));
+    for (const t of added) {
+      // The first place whose ticket does not go before the new one (binary search: the list is in order).
+      let lo = 0;
+      let hi = c.rows.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (before(c.rows[mid]!, t)) lo = mid + 1;
+        else hi = mid;
+      }
+      c.rows.splice(lo, 0, t);
+    }
+    c.offset = offset;
+    return true;
   }
 
   /** A waiting ticket as staff see it (the snapshot's list, a transfer's answer), without its target counter and estimate. */

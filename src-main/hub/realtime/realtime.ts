@@ -44,6 +44,9 @@ export interface RealtimeSources {
  * Events a socket sent in the current window, by name and in all: the excess is refused (an
  * acknowledgement says `rate_limited`), and a socket that keeps going is disconnected.
  */
+/** The rooms every branch has (a phone page's ticket and a device have their own as well). */
+type RoomName = 'staff' | 'staff-delta' | 'managers' | 'managers-delta' | 'public' | 'screens' | 'admins';
+
 class EventBudget {
   private windowStart = 0;
   private total = 0;
@@ -119,7 +122,7 @@ export class LobbyRealtime implements LobbyBroadcast {
     }
   }
 
-  private room(name: 'staff' | 'staff-delta' | 'managers' | 'managers-delta' | 'public' | 'screens' | 'admins') {
+  private room(name: RoomName) {
     return `${this.branchId}:${name}`;
   }
 
@@ -145,6 +148,11 @@ export class LobbyRealtime implements LobbyBroadcast {
     } catch {
       socket.disconnect(true);
     }
+  }
+
+  /** How many sockets are in one of this branch's rooms now. */
+  private roomSize(name: RoomName): number {
+    return this.io.of('/').adapter.rooms.get(this.room(name))?.size ?? 0;
   }
 
   private hasRoomMembers(room: string): boolean {
@@ -333,15 +341,17 @@ export class LobbyRealtime implements LobbyBroadcast {
     const change = this.staffChange();
     if (!change) return;
     if (change.delta) {
-      this.io.to(this.room('staff-delta')).emit('queue:delta', change.delta);
-      this.io.to(this.room('staff')).except(this.room('staff-delta')).emit('queue:changed', change.snap);
+      if (this.roomSize('staff-delta') > 0) this.io.to(this.room('staff-delta')).emit('queue:delta', change.delta);
+      if (this.roomSize('staff') > this.roomSize('staff-delta')) {
+        this.io.to(this.room('staff')).except(this.room('staff-delta')).emit('queue:changed', change.snap);
+      }
     } else {
       this.io.to(this.room('staff')).emit('queue:changed', change.snap);
     }
   }
 
   private hasMembers(name: 'staff' | 'managers' | 'public'): boolean {
-    return (this.io.of('/').adapter.rooms.get(this.room(name))?.size ?? 0) > 0;
+    return this.roomSize(name) > 0;
   }
 
   ticketCalled(call: TicketCalledEvent): void {
@@ -360,11 +370,17 @@ export class LobbyRealtime implements LobbyBroadcast {
     if (sockets.length === 0) return;
     const change = this.staffChange();
     if (change?.delta) {
-      this.io.to(this.room('managers-delta')).emit('customer:card', card, change.delta);
-      this.io.to(this.room('staff-delta')).except(this.room('managers-delta')).emit('queue:delta', change.delta);
+      // Each audience only when someone is in it: a broadcast encodes its message before it looks
+      // for recipients, and a whole snapshot nobody takes is the costliest message of all. The rooms
+      // nest (managers-delta in managers and staff-delta, staff-delta in staff; see onConnection), so
+      // an audience "A except B" has someone when A is larger than B.
+      const managersDelta = this.roomSize('managers-delta');
+      const staffDelta = this.roomSize('staff-delta');
+      if (managersDelta > 0) this.io.to(this.room('managers-delta')).emit('customer:card', card, change.delta);
+      if (staffDelta > managersDelta) this.io.to(this.room('staff-delta')).except(this.room('managers-delta')).emit('queue:delta', change.delta);
       // Screens that take whole snapshots only (see onConnection).
-      this.io.to(this.room('staff')).except(this.room('staff-delta')).emit('queue:changed', change.snap);
-      this.io.to(this.room('managers')).except(this.room('managers-delta')).emit('customer:card', card);
+      if (this.roomSize('staff') > staffDelta) this.io.to(this.room('staff')).except(this.room('staff-delta')).emit('queue:changed', change.snap);
+      if (sockets.length > managersDelta) this.io.to(this.room('managers')).except(this.room('managers-delta')).emit('customer:card', card);
     } else {
       if (change) this.io.to(this.room('staff')).emit('queue:changed', change.snap);
       this.io.to(this.room('managers')).emit('customer:card', card);

@@ -74,6 +74,8 @@ interface CustomerFacts {
 }
 
 const DAY_MS = 86_400_000;
+/** Decisions whose facts are kept for their cards (see CustomerDirectory.decidedOn). */
+const DECIDED_ON_KEPT = 64;
 /** Pitches elsewhere not heard of for longer than this are shown as possibly out of date (the WAN may be down). */
 const BANK_WIDE_STALE_MS = 60_000;
 
@@ -433,7 +435,7 @@ export class CustomerDirectory {
   }
 
   /** Runs the whole pipeline for a customer (pure stages over the facts read here); stores nothing. */
-  pipeline(c: CustomerRow, serviceCode: string, today: string, now: number, randomKey: string): { decision: NbaDecision; segment: string } {
+  pipeline(c: CustomerRow, serviceCode: string, today: string, now: number, randomKey: string): { decision: NbaDecision; segment: string; facts: CustomerFacts } {
     const rules = this.branch.rules;
     const f = this.facts(c, today);
     const stats = this.outcomeStats();
@@ -461,8 +463,16 @@ export class CustomerDirectory {
       this.timings ? () => performance.now() : undefined,
       this.timings ?? undefined,
     );
-    return { decision, segment: f.segment };
+    return { decision, segment: f.segment, facts: f };
   }
+
+  /**
+   * What a decision just stored was made on, by ticket id, for that ticket's card pushed right
+   * after the commit (the card then shows exactly what the offers were decided on, and the
+   * customer's holdings are not read twice). Taken once; a ticket whose transaction rolled back
+   * leaves its entry to the next clear.
+   */
+  private readonly decidedOn = new Map<string, { customer: CustomerRow; today: string; facts: CustomerFacts }>();
 
   /**
    * Decides the next best actions for a customer who just took a ticket and stores the decision
@@ -470,7 +480,9 @@ export class CustomerDirectory {
    * offer. Call inside the ticket's transaction.
    */
   decide(ticketId: string, c: CustomerRow, serviceCode: string, today: string, at: number): number {
-    const { decision, segment } = this.pipeline(c, serviceCode, today, at, ticketId);
+    const { decision, segment, facts } = this.pipeline(c, serviceCode, today, at, ticketId);
+    if (this.decidedOn.size >= DECIDED_ON_KEPT) this.decidedOn.clear();
+    this.decidedOn.set(ticketId, { customer: c, today, facts });
     const period = periodOf(today, this.branch.rules.marketing.controlGroups.period);
     const id = Number(
       this.insertDecision.run(
@@ -494,8 +506,11 @@ export class CustomerDirectory {
 
   /** The masked card for a ticket's customer, with the stored decision and its responses so far. */
   card(t: TicketForCard, today: string, greenChannel: GreenChannelDecision | null, now = Date.now()): CustomerCard {
-    const c = this.get(t.customer_id);
-    const f = this.facts(c, today);
+    const decided = this.decidedOn.get(t.id);
+    if (decided) this.decidedOn.delete(t.id);
+    const fromDecision = decided !== undefined && decided.today === today && decided.customer.id === t.customer_id;
+    const c = fromDecision ? decided.customer : this.get(t.customer_id);
+    const f = fromDecision ? decided.facts : this.facts(c, today);
     const holdings = f.holdings;
     const groups: HoldingGroup[] = [];
     for (const category of PRODUCT_CATEGORIES) {

@@ -36,6 +36,15 @@ describe('queue delta', () => {
     expect(delta.put).toEqual([{ index: 240, ticket: ticket(240) }]);
     expect(JSON.stringify(delta).length).toBeLessThan(JSON.stringify(next).length / 20);
     expect(applyQueueDelta(prev, delta)).toEqual(next);
+    // The service's line carries its numbers, not its name again.
+    expect(delta.services).toEqual([{ code: 'A', waiting: 241, longestWaitSeconds: 60, estimatedWaitMinutes: 241 }]);
+  });
+
+  it('no delta when a service is renamed (a delta carries numbers only)', () => {
+    const prev = snapshot(1, [ticket(1)]);
+    const next = snapshot(2, [ticket(1)]);
+    next.services = [{ ...next.services[0]!, name: { 'zh-CN': '个人业务', en: 'Personal banking' } }];
+    expect(diffQueue(prev, next)).toBeNull();
   });
 
   it('over random days of issues, calls, class changes and estimate changes, every delta applied gives the next snapshot', () => {

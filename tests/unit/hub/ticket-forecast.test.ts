@@ -34,6 +34,14 @@ function fresh(): Map<string, unknown> {
   return new Map(other.forecast());
 }
 
+const journal = () => new Journal(db, () => clock);
+const offset = () => journal().latestOffset(branch.id);
+/** The staff snapshot a second desk builds from the database alone (its waiting list read afresh). */
+function freshSnapshot() {
+  const other = new TicketStore(db, branch, new CustomerDirectory(db, branch, demo.key), journal(), () => clock, () => 'http://x');
+  return other.staffSnapshot(offset());
+}
+
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'lobby-forecast-'));
   clock = Date.parse('2026-01-10T02:00:00Z');
@@ -103,8 +111,53 @@ describe('the cached queue forecast', () => {
         }
       }
       expect(new Map(desk.forecast()), `step ${step}`).toEqual(fresh());
+      expect(desk.staffSnapshot(offset()), `step ${step}`).toEqual(freshSnapshot());
     }
     // Something was still waiting, and the forecast knew when.
     expect([...desk.forecast()].filter(([, f]) => f !== null).length).toBeGreaterThan(0);
+  });
+});
+
+describe('the cached waiting list of the staff snapshot', () => {
+
+  it('puts tickets issued since in their places without reading the list again, and equals a fresh read', () => {
+    issue('A');
+    issue('B');
+    expect(desk.staffSnapshot(offset())).toEqual(freshSnapshot());
+    const waiting = (desk as unknown as { s: { waiting: { all: () => unknown } } }).s.waiting;
+    const read = vi.spyOn(waiting, 'all');
+    // A rush: normal tickets, and priority ones that go before every normal ticket already waiting.
+    for (const [code, priority] of [['A'], ['C', 'elderly'], ['A'], ['B', 'elderly'], ['D']] as [string, 'elderly' | undefined][]) {
+      clock += 1_000;
+      issue(code, priority);
+      expect(desk.staffSnapshot(offset())).toEqual(freshSnapshot());
+    }
+    expect(read).not.toHaveBeenCalled();
+    const snap = desk.staffSnapshot(offset());
+    expect(snap.waiting.map((t) => t.ticketClass).slice(0, 2)).toEqual(['priority', 'priority']);
+    // A call is not an issue: the list is read again.
+    desk.callNext(1, teller(1));
+    expect(desk.staffSnapshot(offset())).toEqual(freshSnapshot());
+    expect(read).toHaveBeenCalledTimes(1);
+  });
+
+  it('is read again after its time to live, and never kept from inside a transaction', () => {
+    issue('A');
+    desk.staffSnapshot(offset());
+    const waiting = (desk as unknown as { s: { waiting: { all: () => unknown } } }).s.waiting;
+    const read = vi.spyOn(waiting, 'all');
+    clock += 16_000;
+    expect(desk.staffSnapshot(offset())).toEqual(freshSnapshot());
+    expect(read).toHaveBeenCalledTimes(1);
+    // A ticket issued inside a transaction that rolls back is never seen afterwards.
+    expect(() =>
+      db.transaction(() => {
+        issue('B');
+        expect(desk.staffSnapshot(offset()).waiting).toHaveLength(2);
+        throw new Error('rolled back');
+      })(),
+    ).toThrow('rolled back');
+    expect(desk.staffSnapshot(offset()).waiting).toHaveLength(1);
+    expect(desk.staffSnapshot(offset())).toEqual(freshSnapshot());
   });
 });
