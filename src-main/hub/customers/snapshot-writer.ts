@@ -105,20 +105,19 @@ export class SnapshotWriter {
     readonly db: Db,
     private readonly key: BranchKey,
     private readonly asOf: string,
-    mode: 'insert' | 'upsert' = 'insert',
+    private readonly mode: 'insert' | 'upsert' = 'insert',
   ) {
     const upsert = (clause: string) => (mode === 'upsert' ? clause : '');
     for (const r of db.prepare('SELECT id, cif FROM customer_key').iterate() as IterableIterator<{ id: number; cif: string }>) this.ids.set(r.cif, r.id);
     this.nextId = ((db.prepare('SELECT max(id) FROM customer_key').pluck().get() as number | null) ?? 0) + 1;
     this.s = {
       key: db.prepare('INSERT INTO customer_key (id, cif) VALUES (?, ?)'),
+      // Positional parameters, in this order (a million rows: binding by name costs more than the insert).
       customer: db.prepare(
         `INSERT INTO customer (id, cif, name, gender, birth_date, phone_lookup, phone_sealed, phone_masked, id_lookup, id_sealed, id_masked,
            marital_status, occupation, risk_tolerance, risk_assessed_on, marketing_consent, home_branch_id, relationship_manager,
            last_overdue_on, resident, control_exempt)
-         VALUES (@id, @cif, @name, @gender, @birth_date, @phone_lookup, @phone_sealed, @phone_masked, @id_lookup, @id_sealed, @id_masked,
-           @marital_status, @occupation, @risk_tolerance, @risk_assessed_on, @marketing_consent, @home_branch_id, @relationship_manager,
-           @last_overdue_on, @resident, @control_exempt)${upsert(`
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
          ON CONFLICT (id) DO UPDATE SET name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date,
            phone_lookup = excluded.phone_lookup, phone_sealed = excluded.phone_sealed, phone_masked = excluded.phone_masked,
            id_lookup = excluded.id_lookup, id_sealed = excluded.id_sealed, id_masked = excluded.id_masked,
@@ -138,13 +137,15 @@ export class SnapshotWriter {
            risk_level = excluded.risk_level, is_credit = excluded.is_credit, life_stages = excluded.life_stages, min_age = excluded.min_age,
            max_age = excluded.max_age, base_propensity = excluded.base_propensity, value = excluded.value, lever = excluded.lever, active = excluded.active`)}`,
       ),
+      // A full feed inserts (the new row's id is the last insert's rowid); a delta's upsert may update
+      // an existing row instead, whose id only RETURNING gives.
       holding: db.prepare(
         `INSERT INTO holding (account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
          ON CONFLICT (account_id) DO UPDATE SET customer_id = excluded.customer_id, product_code = excluded.product_code,
            branch_id = excluded.branch_id, amount_fen = excluded.amount_fen, opened_on = excluded.opened_on,
-           maturity_on = excluded.maturity_on, as_of = excluded.as_of`)}
-         RETURNING id`,
+           maturity_on = excluded.maturity_on, as_of = excluded.as_of
+         RETURNING id`)}`,
       ),
       movement: db.prepare('INSERT INTO account_movement (customer_id, on_date, direction, amount_fen, other_bank) VALUES (?, ?, ?, ?, ?)'),
       credit: db.prepare(
@@ -178,39 +179,44 @@ export class SnapshotWriter {
     return id;
   }
 
-  /** A customer; `sealed` carries their identifiers already hashed, sealed and masked (the import's worker). */
+  /** A customer; `sealed` carries what the import's reading thread already made of their identifiers (hashes, masks). */
   customer(c: CustomerInput, sealed?: SealedIdentifiers): number {
     const id = this.idFor(c.cif);
-    const phone = normalizeIdentityValue('phone', c.phone);
-    const residentId = normalizeIdentityValue('idNumber', c.residentId);
-    this.s.customer.run({
+    // What the import's reading thread made already (lookup hashes, masks) is taken as it is; the
+    // rest is made here (the sealed copies: sealing is shared between the two threads).
+    const s = sealed ?? {};
+    let phone: string | undefined;
+    let residentId: string | undefined;
+    const p = () => (phone ??= normalizeIdentityValue('phone', c.phone));
+    const r = () => (residentId ??= normalizeIdentityValue('idNumber', c.residentId));
+    this.s.customer.run(
       id,
-      cif: c.cif,
-      name: c.name,
-      gender: c.gender,
-      birth_date: c.birthDate,
-      phone_lookup: sealed?.phoneLookup ?? this.key.lookup('phone', phone),
-      phone_sealed: sealed?.phoneSealed ?? this.key.seal(phone),
-      phone_masked: sealed?.phoneMasked ?? maskPhone(phone),
-      id_lookup: sealed?.idLookup ?? this.key.lookup('idNumber', residentId),
-      id_sealed: sealed?.idSealed ?? this.key.seal(residentId),
-      id_masked: sealed?.idMasked ?? maskIdNumber(residentId),
-      marital_status: c.maritalStatus,
-      occupation: c.occupation,
-      risk_tolerance: c.riskTolerance,
-      risk_assessed_on: c.riskAssessedOn,
-      marketing_consent: c.marketingConsent ? 1 : 0,
-      home_branch_id: c.homeBranchId,
-      relationship_manager: c.relationshipManager,
-      last_overdue_on: c.lastOverdueOn,
-      resident: c.resident ? 1 : 0,
-      control_exempt: c.controlExempt ? 1 : 0,
-    });
+      c.cif,
+      c.name,
+      c.gender,
+      c.birthDate,
+      s.phoneLookup ?? this.key.lookup('phone', p()),
+      s.phoneSealed ?? this.key.seal(p()),
+      s.phoneMasked ?? maskPhone(p()),
+      s.idLookup ?? this.key.lookup('idNumber', r()),
+      s.idSealed ?? this.key.seal(r()),
+      s.idMasked ?? maskIdNumber(r()),
+      c.maritalStatus,
+      c.occupation,
+      c.riskTolerance,
+      c.riskAssessedOn,
+      c.marketingConsent ? 1 : 0,
+      c.homeBranchId,
+      c.relationshipManager,
+      c.lastOverdueOn,
+      c.resident ? 1 : 0,
+      c.controlExempt ? 1 : 0,
+    );
     return id;
   }
 
   card(c: CardInput, sealed?: SealedIdentifiers): void {
-    const number = normalizeIdentityValue('card', c.cardNumber);
+    const number = sealed?.cardLookup && sealed.cardSealed && sealed.cardMasked ? c.cardNumber : normalizeIdentityValue('card', c.cardNumber);
     this.s.card.run(
       sealed?.cardLookup ?? this.key.lookup('card', number),
       sealed?.cardSealed ?? this.key.seal(number),
@@ -240,7 +246,9 @@ export class SnapshotWriter {
 
   /** Inserts or replaces a holding (by account id); its row id, which credit rows refer to. */
   holding(h: HoldingInput): number {
-    return (this.s.holding.get(h.accountId, h.customerId, h.productCode, h.branchId, h.amountFen, h.openedOn, h.maturityOn, this.asOf) as { id: number }).id;
+    const args = [h.accountId, h.customerId, h.productCode, h.branchId, h.amountFen, h.openedOn, h.maturityOn, this.asOf] as const;
+    if (this.mode === 'insert') return Number(this.s.holding.run(...args).lastInsertRowid);
+    return (this.s.holding.get(...args) as { id: number }).id;
   }
 
   movement(m: MovementInput): void {

@@ -1,8 +1,8 @@
 /**
- * One feed file read and checked: streamed through csv-parse (GB18030 decoded with iconv-lite when
+ * One feed file read and checked: streamed through Papa Parse (GB18030 decoded with iconv-lite when
  * the manifest says so), its header checked for the required columns, every record checked with
- * its zod schema (domain/feed.ts) and, for customers and cards, its identifiers already hashed,
- * sealed and masked with the branch key. Handed on in batches of rows with their line, or rejects.
+ * its zod schema (domain/feed.ts) and, for customers and cards, its identifiers already hashed
+ * and masked with the branch key. Handed on in batches of rows with their line, or rejects.
  *
  * The import runs this in a worker thread (feed-worker.ts) so that reading, checking and sealing
  * one batch overlaps with writing the previous one; where no worker can be started it runs here.
@@ -42,7 +42,10 @@ export const SCHEMAS: Record<FeedFile, z.ZodType> = {
   'deletions.csv': DeletionRowSchema,
 };
 
-/** Identifiers as the snapshot keeps them, made beside the parsing. */
+/**
+ * Identifiers as the snapshot keeps them, made beside the parsing: the lookup hashes and masks (the
+ * writing thread seals the copies, so that the two threads share the work of a customer file).
+ */
 export interface SealedIdentifiers {
   phoneLookup?: Uint8Array;
   phoneSealed?: Uint8Array;
@@ -113,20 +116,13 @@ function sealerFor(file: FeedFile, key: BranchKey): ((row: Record<string, unknow
     return (r) => {
       const phone = r.phone as string;
       const id = r.resident_id as string;
-      return {
-        phoneLookup: key.lookup('phone', phone),
-        phoneSealed: key.seal(phone),
-        phoneMasked: maskPhone(phone),
-        idLookup: key.lookup('idNumber', id),
-        idSealed: key.seal(id),
-        idMasked: maskIdNumber(id),
-      };
+      return { phoneLookup: key.lookup('phone', phone), phoneMasked: maskPhone(phone), idLookup: key.lookup('idNumber', id), idMasked: maskIdNumber(id) };
     };
   }
   if (file === 'cards.csv') {
     return (r) => {
       const card = r.card_number as string;
-      return { cardLookup: key.lookup('card', card), cardSealed: key.seal(card), cardMasked: maskCardNumber(card) };
+      return { cardLookup: key.lookup('card', card), cardMasked: maskCardNumber(card) };
     };
   }
   return null;

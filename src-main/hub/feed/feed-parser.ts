@@ -10,6 +10,12 @@ import type { BranchKey } from '../customers/branch-key';
 import { CsvFileError } from './csv-rows';
 import { parseFeedFile, type ParsedItem, type ParseOptions, type ParseSink } from './feed-parse';
 
+/**
+ * The reading thread's heap: it holds a chunk of the file and a batch or two of rows at a time, so a
+ * small heap is plenty, and collected often it keeps the import's peak memory down.
+ */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+
 type Message =
   | { type: 'header'; unknown: string[] }
   | { type: 'batch'; items: ParsedItem[] }
@@ -40,7 +46,7 @@ export class FeedParser {
     const script = opts.inThread ? null : workerScript();
     if (!script) return new FeedParser(key, null);
     try {
-      const worker = new Worker(script.code, { eval: script.eval, workerData: { secret: key.secretForWorker() } });
+      const worker = new Worker(script.code, { eval: script.eval, workerData: { secret: key.secretForWorker() }, resourceLimits: WORKER_LIMITS });
       worker.unref();
       return new FeedParser(key, worker);
     } catch {

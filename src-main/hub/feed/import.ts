@@ -10,7 +10,7 @@
  *    customers, cards and holdings.
  * 3. A new snapshot file is built beside the live one: from nothing for a full feed (the customer
  *    id registry carried over), from a copy of the live one for a delta. Each file is streamed
- *    through csv-parse (GB18030 decoded with iconv-lite when the manifest says so), every row
+ *    through Papa Parse (GB18030 decoded with iconv-lite when the manifest says so), every row
  *    checked with its zod schema and its references (a holding's cif and product); a bad row is
  *    written to `<data-dir>/feeds/<feedId>.rejects.csv` with file, line, column and reason.
  * 4. Refused whole when a file's row count differs from the manifest, a required column is
@@ -100,7 +100,7 @@ export interface ImportOptions {
   now?: () => number;
   /** The branch database connection to use (the hub seeding its demo); else one is opened and closed. */
   db?: Db;
-  /** Rows per write transaction while building (default 10,000). */
+  /** Rows per batch handed from the reading thread to the writing one (default 10,000). */
   batch?: number;
   /** The business date tiers are computed for (default: today in the branch's time zone). */
   today?: string;
@@ -478,7 +478,7 @@ class FeedJob {
     this.fileStarted = this.now();
     const handler = this.handlerFor(file);
     const write = (items: ParsedItem[]) => {
-      this.snap!.transaction(() => {
+      (() => {
         for (const it of items) {
           c.rows++;
           this.rowsRead++;
@@ -496,6 +496,10 @@ class FeedJob {
       })();
       this.tick(file);
     };
+    // One transaction for the whole file: the snapshot being built is this import's alone (nothing
+    // reads it until the switch, and an import that fails drops it), and committing every batch
+    // would write the pages of its lookup indexes again each time (random keys touch most of them).
+    this.snap!.exec('BEGIN');
     await this.parser!.parse(
       { path: join(this.opts.feedDir, file), file, encoding: this.m.encoding, batch: this.batch },
       {
@@ -505,6 +509,7 @@ class FeedJob {
         batch: write,
       },
     );
+    this.snap!.exec('COMMIT');
     this.tick(file, true);
     const expected = this.m.files[file]!.rows;
     if (c.rows !== expected) throw new FeedRefused(`${file} has ${c.rows} rows, the manifest says ${expected}`);

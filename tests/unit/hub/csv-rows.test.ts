@@ -39,6 +39,39 @@ describe('streamCsv counts lines as an editor shows them', () => {
   it('refuses an empty file', async () => {
     await expect(lines('')).rejects.toThrow(/empty/);
   });
+
+  it('refuses a file whose quoted field is never closed, or has text after its closing quote, naming the line', async () => {
+    await expect(lines('a,b\n1,2\n"3,4\n5,6\n')).rejects.toThrow(/line 3: Quoted field unterminated/);
+    await expect(lines('a,b\n1,2\n"3"x,4\n')).rejects.toThrow(/line 3: .*malformed/);
+    expect(() => readCsvText('up.csv', 'id\n"1\n', { required: ['id'] }, z.object({ id: z.string() }))).toThrow(/up.csv: not a CSV file: line 2/);
+  });
+
+  it('a character whose bytes are split between two reads of a file arrives whole', async () => {
+    const bytes = Buffer.from('name,n\n张伟,1\n');
+    const split = 9; // inside 张 (bytes 7-9)
+    const source = new Readable({ read() {} });
+    source.push(bytes.subarray(0, split));
+    source.push(bytes.subarray(split));
+    source.push(null);
+    const out: string[][] = [];
+    await streamCsv(source, () => {}, (record) => void out.push(record));
+    expect(out).toEqual([['张伟', '1']]);
+  });
+
+  it('holds the reading back while a record is handled (a returned promise)', async () => {
+    const text = `a\n${Array.from({ length: 50_000 }, (_, i) => i).join('\n')}\n`;
+    const seen: number[] = [];
+    let inFlight = 0;
+    const n = await streamCsv(Readable.from([text]), () => {}, async (record) => {
+      inFlight++;
+      expect(inFlight).toBe(1);
+      if (Number(record[0]) % 10_000 === 0) await new Promise((r) => setTimeout(r, 5));
+      seen.push(Number(record[0]));
+      inFlight--;
+    });
+    expect(n).toBe(50_000);
+    expect(seen).toEqual(Array.from({ length: 50_000 }, (_, i) => i));
+  });
 });
 
 describe('the header and the records', () => {
