@@ -196,13 +196,19 @@ export function streamCsv(
       chunk: (results, parser) => {
         if (failed) return;
         busy = true;
+        // Papa Parse's pause stops its parsing, not the file: the source is paused too, or it would
+        // keep reading the whole file into Papa Parse's queue while these records are handled.
         parser.pause();
+        source.pause();
         records(results.data, results.errors).then(
           () => {
             busy = false;
             if (failed) return;
             if (ended) finish();
-            else parser.resume();
+            else {
+              parser.resume();
+              source.resume();
+            }
           },
           (err: unknown) => {
             parser.abort();

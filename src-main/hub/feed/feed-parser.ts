@@ -14,7 +14,7 @@ import { parseFeedFile, type ParsedItem, type ParseOptions, type ParseSink } fro
  * The reading thread's heap: it holds a chunk of the file and a batch or two of rows at a time, so a
  * small heap is plenty, and collected often it keeps the import's peak memory down.
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
 
 type Message =
   | { type: 'header'; unknown: string[] }

@@ -58,6 +58,28 @@ describe('streamCsv counts lines as an editor shows them', () => {
     expect(out).toEqual([['张伟', '1']]);
   });
 
+  it('reads no further into a large file while its records are handled', async () => {
+    let pulled = 0;
+    const chunks = 400;
+    const source = new Readable({
+      read() {
+        pulled++;
+        this.push(pulled > chunks ? null : `${pulled === 1 ? 'a\n' : ''}${Array.from({ length: 2000 }, () => 'x').join('\n')}\n`);
+      },
+    });
+    let pulledWhileBlocked = -1;
+    let first = true;
+    const n = await streamCsv(source, () => {}, async () => {
+      if (!first) return;
+      first = false;
+      await new Promise((r) => setTimeout(r, 100));
+      pulledWhileBlocked = pulled;
+    });
+    expect(n).toBe(chunks * 2000);
+    // A chunk or two read ahead (the stream's buffer), not the whole file.
+    expect(pulledWhileBlocked).toBeLessThan(10);
+  });
+
   it('holds the reading back while a record is handled (a returned promise)', async () => {
     const text = `a\n${Array.from({ length: 50_000 }, (_, i) => i).join('\n')}\n`;
     const seen: number[] = [];
