@@ -177,6 +177,7 @@ export type ErrorReason =
   | 'request_id_reused'
   | 'too_many_notices'
   | 'notice_order_mismatch'
+  | 'head_office_notice'
   | 'form_not_offered'
   | 'too_many_identifications'
   | 'visit_closed'

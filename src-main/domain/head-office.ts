@@ -9,6 +9,7 @@
  * idempotent; a hub resumes from the last acknowledged offset after any break. Every batch also
  * carries the lobby's state now (waiting, business date), so the board is current between events.
  */
+import { MAX_NOTICES, NoticeInputSchema } from './notices';
 import { z } from 'zod';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from './branch-config';
 import { mergeDeep } from './branch-file';
@@ -79,6 +80,12 @@ export const BundleContentSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .refine((r) => !('timeZone' in r), { message: "a branch's time zone is set at the branch, not in a bundle" })
     .optional(),
+  /**
+   * The lobby display notices head office runs at the branches it publishes to: they replace the
+   * ones of the bundle before (an empty list removes them); absent, those stay. Checked like a
+   * branch's own (both languages, lengths, nothing that looks like a phone, card or ID number).
+   */
+  notices: z.array(NoticeInputSchema).max(MAX_NOTICES).optional(),
 });
 export type BundleContent = z.infer<typeof BundleContentSchema>;
 

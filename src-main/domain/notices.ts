@@ -124,6 +124,8 @@ export type NoticeState = 'active' | 'scheduled' | 'expired';
 
 /** The admin's view of a notice. */
 export interface BranchNotice extends PublicNotice {
+  /** `branch`: the branch's own; `head_office`: published in a bundle (changed only by the next one). */
+  source: NoticeSource;
   order: number;
   state: NoticeState;
   createdAt: string;
@@ -131,6 +133,8 @@ export interface BranchNotice extends PublicNotice {
   updatedAt: string;
   updatedBy: string;
 }
+
+export type NoticeSource = 'branch' | 'head_office';
 
 /** `GET /api/v1/notices` and the socket event `notices:changed`: the notices showing now, in order. */
 export interface ActiveNotices {

@@ -178,7 +178,8 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     const fleet = new Fleet(db, branch.id, journal, now, (kind) => metrics.deviceAlert(kind));
     // The outbox to head office, when this branch has one: the lobby never waits on it.
     const waitingNow = db.prepare("SELECT count(*) FROM ticket WHERE branch_id = ? AND business_date = ? AND status = 'waiting'").pluck();
-    const bundles = new BundleApplier(db, branch.id, journal, now);
+    // A bundle's display notices go to the branch's notices (built below, with the screens' announcer).
+    const bundles = new BundleApplier(db, branch.id, journal, now, () => notices);
     const shipper =
       config.headOfficeUrl && config.headOfficeCredential
         ? new JournalShipper(

@@ -4,7 +4,8 @@
  *   previewed) and the display's marquee shows it without a reload; removed, it goes;
  * - reconnect catch-up: the display loses its network while a ticket is called, and after the
  *   network is back its socket sends the last offset and the hub's `events:catch-up` brings the call.
- * Screenshots (tests/e2e/screenshots/): admin-notices-{zh,en}, display-notices (the display is
+ * - a notice head office published (a bundle) is marked so on the admin tab, without edit or remove.
+ * Screenshots (tests/e2e/screenshots/): admin-notices-{zh,en}, admin-notices-head-office-{zh,en}, display-notices (the display is
  * bilingual: zh-CN and en on the same screen), display-catch-up.
  */
 import { expect, request, test, type Browser } from '@playwright/test';
@@ -143,4 +144,41 @@ test('the display and a teller desk catch up after losing their network: the cal
 
   await api.post(`/api/v1/tickets/${ticket.id}/complete`, { headers: bearer(teller) });
   await api.dispose();
+});
+
+test("a notice head office published in a bundle is marked so on the Display notices tab and has no edit or remove (zh-CN, then en)", async ({ browser }) => {
+  // As a bundle leaves it (tests/integration/head-office.test.ts publishes through head office).
+  const Database = (await import('better-sqlite3')).default;
+  const db = new Database(`${process.env.LOBBY_E2E_DATA}/branch.db`);
+  db.pragma('busy_timeout = 5000');
+  const branchId = db.prepare('SELECT id FROM branch').pluck().get() as string;
+  const order = (db.prepare('SELECT COALESCE(MAX(sort_order), 0) FROM branch_notice WHERE branch_id = ? AND removed_at IS NULL').pluck().get(branchId) as number) + 1;
+  const id = '7d3c2c1e-58b4-4a51-9a55-0b6c7a1f2e90';
+  const at = Date.now();
+  db.prepare(
+    `INSERT INTO branch_notice (id, branch_id, text_zh, text_en, starts_at, ends_at, sort_order, created_at, created_by, updated_at, updated_by, source)
+     VALUES (?, ?, '年终理财节：本月大额存单利率上浮', 'Year-end wealth week: higher rates on large deposits this month', NULL, NULL, ?, ?, 'head-office', ?, 'head-office', 'head_office')`,
+  ).run(id, branchId, order, at, at);
+  try {
+    const admin = await open(browser, '/admin', { width: 1440, height: 900 });
+    await staffSignIn(admin, 'admin', '9999');
+    await admin.getByTestId('admin-tab-notices').click();
+    const row = admin.locator(`[data-testid="notice-row"][data-notice-id="${id}"]`);
+    await expect(row.getByTestId('notice-from-head-office')).toHaveText('总行（配置包）');
+    await expect(row.getByTestId('notice-edit')).toHaveCount(0);
+    await expect(row.getByTestId('notice-remove')).toHaveCount(0);
+    // The branch's own keep theirs.
+    await expect(admin.getByTestId('notice-row').first().getByTestId('notice-edit')).toHaveCount(1);
+    await row.scrollIntoViewIfNeeded();
+    await shot(admin, 'admin-notices-head-office-zh');
+    await admin.getByTestId('lang-en').first().click();
+    await expect(row.getByTestId('notice-from-head-office')).toHaveText('Head office (bundle)');
+    await shot(admin, 'admin-notices-head-office-en');
+
+    const display = await openDisplay(browser);
+    await expect(display.getByTestId('display-marquee').getByTestId('display-notice').filter({ hasText: '年终理财节' })).toHaveCount(1);
+  } finally {
+    db.prepare('UPDATE branch_notice SET removed_at = ?, removed_by = ? WHERE id = ?').run(Date.now(), 'head-office', id);
+    db.close();
+  }
 });

@@ -316,6 +316,74 @@ describe('bundles', () => {
   }, 60_000);
 });
 
+describe('display notices in bundles', () => {
+  it("one bundle puts head office's notices on the displays of several branches; they replace the ones before, cannot be edited at the branch, and a branch without room refuses them", async () => {
+    const hubs = await Promise.all(['350100931', '350100932'].map(async (id) => branchHub(server.url, (await ho.addBranch(id)).credential)));
+    const publish = async (body: unknown) =>
+      fetch(`${server.url}/api/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify(body) });
+    const signIn = async (hub: Hub, body: object) =>
+      ((await (await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { token: string }).token;
+    const notice = (zh: string, en: string) => ({ text: { 'zh-CN': zh, en }, startsAt: null, endsAt: null });
+    try {
+      // Checked at head office like a branch's own: nothing that looks like a phone number.
+      const leaky = await publish({ content: { notices: [notice('请致电 13800138000', 'Call 13800138000')] }, branches: 'all' });
+      expect(leaky.status).toBe(400);
+
+      const first = await publish({ content: { notices: [notice('年终理财节', 'Year-end wealth week'), notice('元旦营业时间调整', 'New Year opening hours')] }, branches: ['350100931', '350100932'] });
+      expect(first.status).toBe(201);
+      const v1 = ((await first.json()) as { version: number }).version;
+      for (const hub of hubs) {
+        const display = await signIn(hub, { deviceId: 'display-01', secret: 'demo' });
+        const shown = await waitFor('the notices on the display', async () => {
+          const r = (await (await fetch(`${hub.url}/api/v1/notices`, { headers: { authorization: `Bearer ${display}` } })).json()) as { notices: { text: { en: string } }[] };
+          return r.notices.some((n) => n.text.en === 'Year-end wealth week') ? r.notices : undefined;
+        });
+        // After the branch's own (the demo's three), in the bundle's order.
+        expect(shown.map((n) => n.text.en).slice(-2)).toEqual(['Year-end wealth week', 'New Year opening hours']);
+      }
+      const [a] = hubs;
+      const manager = await signIn(a!, { staffId: 'm01', pin: '1111' });
+      const all = async () =>
+        ((await (await fetch(`${a!.url}/api/v1/notices/all`, { headers: { authorization: `Bearer ${manager}` } })).json()) as { notices: { id: string; source: string; text: { en: string } }[] }).notices;
+      const published = (await all()).filter((n) => n.source === 'head_office');
+      expect(published.map((n) => n.text.en)).toEqual(['Year-end wealth week', 'New Year opening hours']);
+      const edit = await fetch(`${a!.url}/api/v1/notices/${published[0]!.id}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${manager}` },
+        body: JSON.stringify(notice('改', 'Changed')),
+      });
+      expect(edit.status).toBe(409);
+      expect(((await edit.json()) as { error: { reason: string } }).error.reason).toBe('head_office_notice');
+      expect((await fetch(`${a!.url}/api/v1/notices/${published[0]!.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${manager}` } })).status).toBe(409);
+
+      // The next bundle's notices replace them; the branch's own stay.
+      const second = await publish({ content: { notices: [notice('春节营业安排', 'Spring Festival hours')] }, branches: ['350100931'] });
+      const v2 = ((await second.json()) as { version: number }).version;
+      await waitFor('the second bundle applied', async () => (await board()).find((b) => b.id === '350100931' && b.bundleVersion === v2));
+      expect((await all()).filter((n) => n.source === 'head_office').map((n) => n.text.en)).toEqual(['Spring Festival hours']);
+      expect((await all()).filter((n) => n.source === 'branch')).toHaveLength(3);
+      const audit = new Database(join(a!.dataDir, 'branch.db'), { readonly: true });
+      const entry = audit.prepare("SELECT detail_json FROM audit_log WHERE action = 'branch.setup' AND actor = 'head-office' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+      audit.close();
+      expect(JSON.parse(entry)).toMatchObject({ bundleVersion: v2, changes: ['notices from head office: 1'], notices: [{ text: { en: 'Spring Festival hours' } }] });
+
+      // A branch whose own notices leave no room refuses the bundle, and keeps what it ran.
+      for (let i = 0; i < 16; i++) {
+        const r = await fetch(`${a!.url}/api/v1/notices`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${manager}` }, body: JSON.stringify(notice(`网点公告${i}`, `Branch notice ${i}`)) });
+        expect(r.status, `notice ${i}`).toBe(201);
+      }
+      const third = await publish({ content: { notices: [notice('一', 'One'), notice('二', 'Two')] }, branches: ['350100931'] });
+      const v3 = ((await third.json()) as { version: number }).version;
+      const refused = await waitFor('the refusal reported', async () => (await board()).find((b) => b.id === '350100931' && b.bundleRefused?.version === v3));
+      expect(refused.bundleRefused!.reason).toMatch(/19 notices of its own; with the bundle.s 2 it would have more than 20/);
+      expect((await all()).filter((n) => n.source === 'head_office').map((n) => n.text.en)).toEqual(['Spring Festival hours']);
+      expect(v1).toBeLessThan(v2);
+    } finally {
+      for (const hub of hubs) await hub.close();
+    }
+  }, 90_000);
+});
+
 describe('the bank-wide contact policy', () => {
   it('a customer who declined a product at one branch is not pitched it at another; the card says the count is bank-wide, and when head office is out of reach', async () => {
     const a = await branchHub(server.url, (await ho.addBranch('350100907')).credential);

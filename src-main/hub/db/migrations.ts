@@ -706,6 +706,12 @@ CREATE INDEX remote_contact_cif ON remote_contact(cif, at);
     sql: '',
     run: (db) => rebuildTable(db, 'offer_outcome', (sql) => sql.replace(/\bid\s+INTEGER PRIMARY KEY,/, 'id INTEGER PRIMARY KEY AUTOINCREMENT,')),
   },
+  // Display notices published by head office in a bundle live beside the branch's own.
+  {
+    version: 19,
+    name: 'notices from head office',
+    sql: `ALTER TABLE branch_notice ADD COLUMN source TEXT NOT NULL DEFAULT 'branch' CHECK (source IN ('branch', 'head_office'));`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

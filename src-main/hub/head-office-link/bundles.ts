@@ -1,18 +1,26 @@
 /**
  * Bundles from head office, applied at the branch: the branch is the authority on what it runs.
  * A bundle is checked here (its shape, and the branch's own rules with the bundle laid over them,
- * including a green-channel destination this branch has) and applied in one transaction (the rules,
- * the set-up's revision so a running hub follows, the version run, an audit entry with every
- * change); a bundle that does not check is refused with the reason and the branch keeps running the
+ * including a green-channel destination this branch has, and room for its display notices beside
+ * the branch's own) and applied in one transaction (the rules, head office's notices replaced, the
+ * set-up's revision so a running hub follows, the version run, an audit entry with every change); a bundle that does not check is refused with the reason and the branch keeps running the
  * last good one.
  */
 import { BranchRulesSchema, type BranchRules } from '../../domain/branch-config';
 import { BundleContentSchema, rulesWithBundle, type OfferedBundle } from '../../domain/head-office';
 import type { Db } from '../db/open';
 import type { Journal } from '../journal';
+import type { NoticeValues } from '../notices/notices';
 import { diffRules } from '../setup/branch-setup';
 
 export type BundleOutcome = { applied: true; changes: string[] } | { applied: false; reason: string };
+
+/** Where a bundle's display notices go (the hub's Notices). */
+export interface PublishedNotices {
+  checkPublished(count: number): string | null;
+  replacePublished(values: readonly NoticeValues[], at: number): void;
+  published(): void;
+}
 
 export class BundleApplier {
   private readonly s;
@@ -22,6 +30,8 @@ export class BundleApplier {
     private readonly branchId: string,
     private readonly journal: Journal,
     private readonly now: () => number,
+    /** The branch's notices (a getter: built after the link). */
+    private readonly notices: () => PublishedNotices | null = () => null,
   ) {
     this.s = {
       running: db.prepare('SELECT MAX(version) FROM head_office_bundle').pluck(),
@@ -51,19 +61,30 @@ export class BundleApplier {
     if (gc.enabled && gc.destinationCounterId !== null && !this.s.counter.get(this.branchId, gc.destinationCounterId)) {
       return { applied: false, reason: `rules.greenChannel.destinationCounterId: this branch has no counter ${gc.destinationCounterId}` };
     }
+    const notices = content.data.notices;
+    const board = notices ? this.notices() : null;
+    if (notices) {
+      if (!board) return { applied: false, reason: 'notices: this branch cannot show notices' };
+      const problem = board.checkPublished(notices.length);
+      if (problem) return { applied: false, reason: problem };
+    }
     const changes = diffRules(current, merged.data);
+    if (notices) changes.push(`notices from head office: ${notices.length}`);
+    const at = this.now();
     this.db.transaction(() => {
+      if (notices) board!.replacePublished(notices, at);
       this.s.setRules.run(JSON.stringify(merged.data), this.branchId);
-      this.s.record.run(offered.version, this.now(), JSON.stringify(content.data));
+      this.s.record.run(offered.version, at, JSON.stringify(content.data));
       this.journal.audit({
         branchId: this.branchId,
         actor: 'head-office',
         role: 'system',
         action: 'branch.setup',
         subject: `branch:${this.branchId}`,
-        detail: { source: 'head office bundle', bundleVersion: offered.version, changes },
+        detail: { source: 'head office bundle', bundleVersion: offered.version, changes, ...(notices ? { notices } : {}) },
       });
     })();
+    if (notices) board!.published();
     return { applied: true, changes };
   }
 }

@@ -22,6 +22,7 @@ import {
   noticeState,
   type ActiveNotices,
   type BranchNotice,
+  type NoticeSource,
   type PublicNotice,
 } from '../../domain/notices';
 
@@ -36,6 +37,7 @@ interface NoticeRow {
   created_by: string;
   updated_at: number;
   updated_by: string;
+  source: NoticeSource;
 }
 
 /** A notice as validated by NoticeInputSchema (its output). */
@@ -76,6 +78,13 @@ export class Notices {
       ),
       remove: db.prepare('UPDATE branch_notice SET removed_at = ?, removed_by = ?, updated_at = ?, updated_by = ? WHERE id = ? AND removed_at IS NULL'),
       order: db.prepare('UPDATE branch_notice SET sort_order = ? WHERE id = ?'),
+      insertPublished: db.prepare(
+        `INSERT INTO branch_notice (id, branch_id, text_zh, text_en, starts_at, ends_at, sort_order, created_at, created_by, updated_at, updated_by, source)
+         VALUES (@id, @branch_id, @text_zh, @text_en, @starts_at, @ends_at, @sort_order, @at, @by, @at, @by, 'head_office')`,
+      ),
+      removePublished: db.prepare(
+        "UPDATE branch_notice SET removed_at = ?, removed_by = ?, updated_at = ?, updated_by = ? WHERE branch_id = ? AND source = 'head_office' AND removed_at IS NULL",
+      ),
     };
   }
 
@@ -87,6 +96,7 @@ export class Notices {
     const pub = this.publicOf(r);
     return {
       ...pub,
+      source: r.source,
       order: r.sort_order,
       state: noticeState(pub, now),
       createdAt: new Date(r.created_at).toISOString(),
@@ -117,6 +127,7 @@ export class Notices {
     this.checkEnd(input, at);
     const id = randomUUID();
     this.db.transaction(() => {
+      // Head office's count too: the display shows them all, and an order lists them all.
       if (this.rows().length >= MAX_NOTICES) throw conflict('too_many_notices', `a branch has at most ${MAX_NOTICES} notices: remove one first`, { max: MAX_NOTICES });
       this.s.insert.run({ id, branch_id: this.branchId, ...this.columns(input), at, by: who.subjectId });
       this.audit(who, 'notice.create', id, { after: input });
@@ -129,8 +140,7 @@ export class Notices {
     const at = this.now();
     this.checkEnd(input, at);
     this.db.transaction(() => {
-      const before = this.s.get.get(id, this.branchId) as NoticeRow | undefined;
-      if (!before) throw notFound('notice_not_found', 'notice not found');
+      const before = this.ownNotice(id);
       this.s.update.run({ id, ...this.columns(input), at, by: who.subjectId });
       const { text, startsAt, endsAt } = this.publicOf(before);
       this.audit(who, 'notice.update', id, { before: { text, startsAt, endsAt }, after: input });
@@ -142,8 +152,7 @@ export class Notices {
   remove(id: string, who: Identity): void {
     const at = this.now();
     this.db.transaction(() => {
-      const before = this.s.get.get(id, this.branchId) as NoticeRow | undefined;
-      if (!before) throw notFound('notice_not_found', 'notice not found');
+      const before = this.ownNotice(id);
       this.s.remove.run(at, who.subjectId, at, who.subjectId, id);
       const { text, startsAt, endsAt } = this.publicOf(before);
       this.audit(who, 'notice.remove', id, { before: { text, startsAt, endsAt } });
@@ -164,6 +173,42 @@ export class Notices {
     })();
     this.changed();
     return this.list().notices;
+  }
+
+  /** A notice of the branch's own, to edit or remove; one head office published changes only with its next bundle. */
+  private ownNotice(id: string): NoticeRow {
+    const row = this.s.get.get(id, this.branchId) as NoticeRow | undefined;
+    if (!row) throw notFound('notice_not_found', 'notice not found');
+    if (row.source === 'head_office') {
+      throw conflict('head_office_notice', 'this notice was published by head office: it changes with head office\'s next bundle', { id });
+    }
+    return row;
+  }
+
+  /**
+   * Why a bundle's notices cannot run here (null: they can): with the branch's own, at most
+   * MAX_NOTICES in all.
+   */
+  checkPublished(count: number): string | null {
+    const own = this.rows().filter((r) => r.source === 'branch').length;
+    return own + count > MAX_NOTICES
+      ? `notices: this branch has ${own} notices of its own; with the bundle's ${count} it would have more than ${MAX_NOTICES}`
+      : null;
+  }
+
+  /**
+   * Replaces head office's notices with a bundle's (after the branch's own, in the bundle's order).
+   * Call inside the bundle's transaction, then `published()` once it committed.
+   */
+  replacePublished(values: readonly NoticeValues[], at: number): void {
+    this.s.removePublished.run(at, 'head-office', at, 'head-office', this.branchId);
+    const last = this.rows().reduce((m, r) => Math.max(m, r.sort_order), 0);
+    values.forEach((v, i) => this.s.insertPublished.run({ id: randomUUID(), branch_id: this.branchId, ...this.columns(v), sort_order: last + i + 1, at, by: 'head-office' }));
+  }
+
+  /** Head office's notices changed (a bundle committed): the screens are told. */
+  published(): void {
+    this.changed();
   }
 
   /** Arms the timer for the next start or end time; called again after every change. */

@@ -315,7 +315,13 @@ export function NoticesPanel({ call }: { call: StaffCall }) {
                   <td className="adm-notice-updated">
                     {formatDateTime(n.updatedAt)}
                     <br />
-                    {n.updatedBy === 'system' ? t('notices.system') : <span className="mono">{n.updatedBy}</span>}
+                    {n.source === 'head_office' ? (
+                      <span data-testid="notice-from-head-office">{t('notices.headOffice')}</span>
+                    ) : n.updatedBy === 'system' ? (
+                      t('notices.system')
+                    ) : (
+                      <span className="mono">{n.updatedBy}</span>
+                    )}
                   </td>
                   <td className="adm-notice-buttons">
                     {confirmRemove === n.id ? (
@@ -352,12 +358,17 @@ export function NoticesPanel({ call }: { call: StaffCall }) {
                         >
                           ↓
                         </button>
-                        <button type="button" className="adm-btn" onClick={() => edit(n)} disabled={busy} data-testid="notice-edit">
-                          {t('notices.edit')}
-                        </button>
-                        <button type="button" className="adm-btn" onClick={() => setConfirmRemove(n.id)} disabled={busy} data-testid="notice-remove">
-                          {t('notices.remove')}
-                        </button>
+                        {/* Head office's notices change with its next bundle, not here. */}
+                        {n.source !== 'head_office' && (
+                          <>
+                            <button type="button" className="adm-btn" onClick={() => edit(n)} disabled={busy} data-testid="notice-edit">
+                              {t('notices.edit')}
+                            </button>
+                            <button type="button" className="adm-btn" onClick={() => setConfirmRemove(n.id)} disabled={busy} data-testid="notice-remove">
+                              {t('notices.remove')}
+                            </button>
+                          </>
+                        )}
                       </>
                     )}
                   </td>
