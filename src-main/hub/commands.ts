@@ -233,6 +233,7 @@ async function importCommand(feedDir: string, dataDir: string, argv: readonly st
     dataDir,
     feedDir,
     by: cliActor(),
+    background: true,
     maxRejectPercent,
     onProgress,
     onFile: (f) => {

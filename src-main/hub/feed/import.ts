@@ -24,7 +24,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, type WriteStream } from 'node:fs';
-import { hostname } from 'node:os';
+import { getPriority, hostname, setPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
 import type { z } from 'zod';
@@ -53,6 +53,7 @@ import { openDatabase, type Db } from '../db/open';
 import { Journal } from '../journal';
 import { BranchKey } from '../customers/branch-key';
 import {
+  createLookupIndexes,
   createSnapshotFile,
   finishSnapshotFile,
   liveSnapshot,
@@ -106,6 +107,12 @@ export interface ImportOptions {
   today?: string;
   /** Read the files in this thread, not a worker. */
   inThread?: boolean;
+  /**
+   * Run this import at a lower CPU priority (nice +10, the reading thread too): the command's way,
+   * so that the lobby's hub on the same machine keeps its speed while a nightly feed loads. Not for
+   * an import inside the hub's own process (the demo's seeding).
+   */
+  background?: boolean;
 }
 
 export type ImportResult =
@@ -140,6 +147,8 @@ const PROGRESS_MS = 1_000;
 
 export async function importFeed(opts: ImportOptions): Promise<ImportResult> {
   const now = opts.now ?? Date.now;
+  // Before the reading thread starts, which takes this thread's priority.
+  if (opts.background) lowerPriority();
   const started = now();
   let manifest: FeedManifest;
   try {
@@ -175,6 +184,15 @@ export async function importFeed(opts: ImportOptions): Promise<ImportResult> {
     }
   } finally {
     if (!opts.db) db.close();
+  }
+}
+
+/** Nice +10 for this thread (and the threads it starts from now on); where that is not allowed, nothing. */
+function lowerPriority(): void {
+  try {
+    setPriority(Math.min(19, getPriority() + 10));
+  } catch {
+    // Not permitted here: the import runs at the usual priority.
   }
 }
 
@@ -374,6 +392,7 @@ class FeedJob {
       await this.parser.close();
     }
     this.checkRefusals(files);
+    createLookupIndexes(this.snap);
 
     const tiers = await computeTiers(this.snap, this.branch.rules.tiering, this.today, { batch: 50_000 });
     setMeta(this.snap, {
@@ -438,7 +457,8 @@ class FeedJob {
       db.pragma('cache_size = -131072');
       return db;
     }
-    const db = createSnapshotFile(this.path);
+    // From nothing: the lookup indexes are made once the customers are in (see LOOKUP_INDEXES).
+    const db = createSnapshotFile(this.path, { lookupIndexesLater: true });
     if (livePath) {
       db.prepare('ATTACH DATABASE ? AS live').run(livePath);
       db.exec('INSERT INTO customer_key (id, cif) SELECT id, cif FROM live.customer_key');
