@@ -40,13 +40,13 @@ export interface RealtimeSources {
   deviceHeartbeat(deviceId: string, hb: DeviceHeartbeat): void;
 }
 
+/** The rooms every branch has (a phone page's ticket and a device have their own as well). */
+type RoomName = 'staff' | 'staff-delta' | 'managers' | 'managers-delta' | 'public' | 'screens' | 'admins';
+
 /**
  * Events a socket sent in the current window, by name and in all: the excess is refused (an
  * acknowledgement says `rate_limited`), and a socket that keeps going is disconnected.
  */
-/** The rooms every branch has (a phone page's ticket and a device have their own as well). */
-type RoomName = 'staff' | 'staff-delta' | 'managers' | 'managers-delta' | 'public' | 'screens' | 'admins';
-
 class EventBudget {
   private windowStart = 0;
   private total = 0;
