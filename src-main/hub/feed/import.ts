@@ -212,6 +212,31 @@ function readManifest(feedDir: string): FeedManifest {
   return parsed.data;
 }
 
+/** A set of small positive integers as a bitmap that grows as needed. */
+class IdSet {
+  private bits = new Uint8Array(1 << 16);
+
+  add(id: number): void {
+    const i = id >>> 3;
+    if (i >= this.bits.length) {
+      const grown = new Uint8Array(Math.max(this.bits.length * 2, i + 1));
+      grown.set(this.bits);
+      this.bits = grown;
+    }
+    this.bits[i]! |= 1 << (id & 7);
+  }
+
+  has(id: number): boolean {
+    const i = id >>> 3;
+    return i < this.bits.length && (this.bits[i]! & (1 << (id & 7))) !== 0;
+  }
+
+  delete(id: number): void {
+    const i = id >>> 3;
+    if (i < this.bits.length) this.bits[i]! &= ~(1 << (id & 7));
+  }
+}
+
 // ---------------------------------------------------------------- the run's row in branch.db
 
 class FeedRuns {
@@ -333,7 +358,8 @@ class FeedJob {
   private rejectedAll = 0;
   private lastProgress = 0;
   private fileStarted = 0;
-  private readonly present: Set<number> = new Set();
+  /** The customers in the snapshot being built, by id (ids are dense from 1: a bit each, not a set of a million numbers). */
+  private readonly present = new IdSet();
   private products = new Set<string>();
   private conversions: { line: number; row: ConversionRow; customerId: number | null }[] = [];
   private readonly batch: number;
