@@ -124,6 +124,8 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await axe(adminPage, 'head-office-bundles-en');
   await adminPage.getByTestId('lang-zh-CN').first().click();
   await expect(adminPage.getByTestId('hq-tab-bundles')).toHaveText('配置包');
+  // The message follows the language switched to.
+  await expect(adminPage.getByTestId('hq-bundle-done')).toHaveText('配置包 1 已发布。');
   await shot(adminPage, 'head-office-bundles-zh');
 
   const headers = (await fetch(`${url}/head-office`)).headers;

@@ -610,19 +610,34 @@ export class TicketStore {
     });
   }
 
+  /**
+   * The tickets issued between two journal offsets, in order, when that is all that happened (at
+   * most ISSUED_BATCH events); null when anything else did, or the journal went back. What the
+   * cached forecast and waiting list add to themselves instead of reading everything again.
+   */
+  private issuedBetween(from: number, to: number): string[] | null {
+    if (to < from) return null;
+    const events = this.s.eventsSince.all(this.branch.id, from) as { offset: number; type: string; payload_json: string }[];
+    if (events.length === 0 || events.length > ISSUED_BATCH || events[events.length - 1]!.offset !== to) return null;
+    const ids: string[] = [];
+    for (const e of events) {
+      if (e.type !== 'ticket.issued') return null;
+      const id = (JSON.parse(e.payload_json) as { ticketId?: unknown }).ticketId;
+      if (typeof id !== 'string') return null;
+      ids.push(id);
+    }
+    return ids;
+  }
+
   /** Adds the tickets issued since the cached forecast; false when anything else happened since. */
   private addIssued(c: ForecastCache, offset: number, date: string): boolean {
-    if (offset < c.offset) return false;
-    const events = this.s.eventsSince.all(this.branch.id, c.offset) as { offset: number; type: string; payload_json: string }[];
-    if (events.length === 0 || events.length > ISSUED_BATCH || events[events.length - 1]!.offset !== offset) return false;
+    const ids = this.issuedBetween(c.offset, offset);
+    if (!ids) return false;
     const added: ForecastTicket[] = [];
-    for (const e of events) {
-      if (e.type !== 'ticket.issued') return false;
-      const id = (JSON.parse(e.payload_json) as { ticketId?: unknown }).ticketId;
-      const hinted = typeof id === 'string' ? this.issuedHere.get(id) : undefined;
+    for (const id of ids) {
+      const hinted = this.issuedHere.get(id);
       if (hinted) this.issuedHere.delete(hinted.id);
-      const r =
-        hinted ?? (typeof id === 'string' ? (this.s.forecastTicket.get(id) as (ForecastRow & { status: TicketStatus; business_date: string }) | undefined) : undefined);
+      const r = hinted ?? (this.s.forecastTicket.get(id) as (ForecastRow & { status: TicketStatus; business_date: string }) | undefined);
       if (!r) return false;
       if (r.status === 'waiting' && r.business_date === date) added.push(forecastTicket(r));
     }
@@ -934,14 +949,11 @@ export class TicketStore {
 
   /** Puts the tickets issued since the cached list in their places; false when anything else happened since. */
   private addIssuedWaiting(c: WaitingCache, offset: number, date: string): boolean {
-    if (offset < c.offset) return false;
-    const events = this.s.eventsSince.all(this.branch.id, c.offset) as { offset: number; type: string; payload_json: string }[];
-    if (events.length === 0 || events.length > ISSUED_BATCH || events[events.length - 1]!.offset !== offset) return false;
+    const ids = this.issuedBetween(c.offset, offset);
+    if (!ids) return false;
     const added: WaitingRow[] = [];
-    for (const e of events) {
-      if (e.type !== 'ticket.issued') return false;
-      const id = (JSON.parse(e.payload_json) as { ticketId?: unknown }).ticketId;
-      const r = typeof id === 'string' ? (this.s.waitingOne.get(id) as (WaitingRow & { status: TicketStatus; business_date: string }) | undefined) : undefined;
+    for (const id of ids) {
+      const r = this.s.waitingOne.get(id) as (WaitingRow & { status: TicketStatus; business_date: string }) | undefined;
       if (!r) return false;
       if (r.status === 'waiting' && r.business_date === date) {
         const { status: _status, business_date: _date, ...row } = r;

@@ -235,7 +235,8 @@ function Bundles({ token, branches, canPublish }: { token: string; branches: Bra
   const [all, setAll] = useState(true);
   const [chosen, setChosen] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  // The version just published (its message is worded in the language shown now, not the one it was published in).
+  const [done, setDone] = useState<number | null>(null);
   const [busy, setBusy] = useState(false);
   const load = useCallback(() => {
     headOfficeRequest('bundles', token)
@@ -257,7 +258,7 @@ function Bundles({ token, branches, canPublish }: { token: string; branches: Bra
     headOfficeRequest('publishBundle', token, { content, branches: all ? 'all' : chosen, note })
       .then((r) => {
         setError(null);
-        setDone(t('bundles.published', { version: r.version }));
+        setDone(r.version);
         load();
       })
       .catch((err) => setError(errorMessage(err)))
@@ -303,9 +304,9 @@ function Bundles({ token, branches, canPublish }: { token: string; branches: Bra
               {error}
             </div>
           )}
-          {done && (
+          {done !== null && (
             <div className="hq-ok" role="status" data-testid="hq-bundle-done">
-              {done}
+              {t('bundles.published', { version: done })}
             </div>
           )}
           <button type="submit" className="hq-btn" disabled={busy} data-testid="hq-bundle-publish">
