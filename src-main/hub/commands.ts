@@ -23,7 +23,7 @@ import { openDatabase } from './db/open';
 import { loadBranch } from './branch';
 import { hashSecret } from './auth/secrets';
 import { Journal } from './journal';
-import { BranchKey } from './customers/branch-key';
+import { IdentifierKey } from '../customer-data/identifier-key';
 import { createEmptySnapshot, liveSnapshot, switchSnapshot } from './customers/snapshot';
 import { DEVICE_COMMANDS, runDeviceCommand, type CliIo } from './device-cli';
 import { importFeed, type ImportProgress } from './feed/import';
@@ -194,7 +194,7 @@ function setupCommand(file: string, dataDir: string, check: boolean, io: CliIo):
       if (check && plan.changes.length) io.out('--check: nothing was changed.\n');
       return 0;
     }
-    BranchKey.loadOrCreate(dataDir);
+    IdentifierKey.loadOrCreate(dataDir);
     applySetup(db, plan, { actor: cliActor(), role: 'system', device: `cli@${hostname()}` });
     // A new branch serves an empty customer snapshot until its first feed.
     if (!liveSnapshot(db, plan.branchId)) switchSnapshot(db, plan.branchId, { file: createEmptySnapshot(dataDir), feedId: 'none', asOf: null });

@@ -34,7 +34,7 @@ import { createHttpServer, registerScreens } from './http/server';
 import { registerRouteTable } from './http/route-table';
 import { createHandlers } from './http/handlers';
 import { DEMO_BRANCH_ID, seedDemoBranch } from './demo/seed';
-import { BranchKey } from './customers/branch-key';
+import { IdentifierKey } from '../customer-data/identifier-key';
 import { CustomerSnapshots } from './customers/customer-snapshots';
 import { seedDemoAppointments } from './demo/appointments';
 import { DEFAULT_BRANCH_RULES } from '../domain/branch-config';
@@ -118,7 +118,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
   try {
     const branch = await openBranch(db, config, now);
     // The bank's customers: the branch key for identifiers at rest, and the live snapshot attached.
-    const key = BranchKey.loadOrCreate(config.dataDir);
+    const key = IdentifierKey.loadOrCreate(config.dataDir);
     const snapshots = new CustomerSnapshots(
       db,
       config.dataDir,

@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { BranchKey } from '../../src-main/hub/customers/branch-key';
+import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
 import { liveSnapshot, snapshotsDir } from '../../src-main/hub/customers/snapshot';
 import type { Db } from '../../src-main/hub/db/open';
 
@@ -13,7 +13,7 @@ import type { Db } from '../../src-main/hub/db/open';
  * customer_plain (every column but the lookups and sealed copies, plus phone, id_number and aum in
  * yuan), card_plain (card_number, customer_id, kind) and holding_plain (plus amount in yuan).
  */
-export function addPlainViews(db: Db, key: BranchKey): Db {
+export function addPlainViews(db: Db, key: IdentifierKey): Db {
   db.function('unseal', (blob: Buffer) => key.open(blob));
   db.exec(`
     CREATE TEMP VIEW IF NOT EXISTS customer_plain AS SELECT c.id, c.cif, c.name, c.gender, c.birth_date, c.phone_masked, c.id_masked, c.marital_status,
@@ -32,7 +32,7 @@ export function openBranchData(dataDir: string, options: { readonly?: boolean } 
   const live = liveSnapshot(db, branchId);
   if (live) {
     db.prepare('ATTACH DATABASE ? AS customers').run(join(snapshotsDir(dataDir), live.file));
-    addPlainViews(db, BranchKey.load(dataDir));
+    addPlainViews(db, IdentifierKey.load(dataDir));
   }
   return db;
 }

@@ -21,7 +21,7 @@ import { parseCommandLine, runCommand } from '../../src-main/hub/commands';
 import { openDatabase } from '../../src-main/hub/db/open';
 import { importFeed } from '../../src-main/hub/feed/import';
 import { liveSnapshot } from '../../src-main/hub/customers/snapshot';
-import { BranchKey } from '../../src-main/hub/customers/branch-key';
+import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
 import { writeFullFeed } from '../helpers/test-feed';
 
 const ROOT = resolve(__dirname, '../..');
@@ -97,7 +97,7 @@ describe('setup from a branch file', () => {
     expect(r.out).toContain('+ counter 3 3号窗口（贵宾） / Counter 3 (VIP) (VIP): A×1 B×1 C×1 E×1 V×10');
     expect(r.out).toContain('+ staff it01 陈建华 (admin), initial PIN to be changed at the first sign-in');
     expect(r.out).toContain('+ device kiosk-01 (kiosk, entrance)');
-    expect(statSync(BranchKey.fileIn(dir)).mode & 0o777).toBe(0o600);
+    expect(statSync(IdentifierKey.fileIn(dir)).mode & 0o777).toBe(0o600);
     const again = await cli('setup', EXAMPLE);
     expect(again.code).toBe(0);
     expect(again.out).toContain('nothing to change');

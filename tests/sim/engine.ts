@@ -15,7 +15,7 @@
  * serving it, `estimateWaitMinutes`), fed the same recent service times.
  */
 import { SNAPSHOT_SQL } from '../../src-main/hub/customers/snapshot';
-import { BranchKey } from '../../src-main/hub/customers/branch-key';
+import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
 import Database from 'better-sqlite3';
 import { applyPragmas, migrate } from '../../src-main/hub/db/open';
 import { loadBranch } from '../../src-main/hub/branch';
@@ -232,7 +232,7 @@ export function simulatePolicy(o: SimOptions, policy: QueuePolicyKind, customers
     const now = () => clock;
     const branch = loadBranch(db)!;
     const journal = new Journal(db, now);
-    const desk = new TicketStore(db, branch, new CustomerDirectory(db, branch, BranchKey.forTests()), journal, now, () => 'http://sim');
+    const desk = new TicketStore(db, branch, new CustomerDirectory(db, branch, IdentifierKey.forTests()), journal, now, () => 'http://sim');
     const kiosk: Identity = { role: 'kiosk', subjectId: 'sim-kiosk', branchId: BRANCH_ID, counterId: null };
     const tellers = Array.from({ length: o.counters + 1 }, (_, c): Identity => ({ role: 'teller', subjectId: `t${c}`, branchId: BRANCH_ID, counterId: c }));
     const markVip = db.prepare("UPDATE ticket SET ticket_class = 'vip', vip = 1 WHERE id = ?");

@@ -4,6 +4,7 @@
  * - src-main/domain is pure: no Node built-ins, no database / server / logging packages, nothing
  *   outside the domain folder (it is shared with the screens running in a browser);
  * - the hub does not reach into the Electron shell;
+ * - src-main/customer-data (feed files, identifier key; plain Node) imports only the domain;
  * - src-renderer (the screens) never imports the hub, the shell or 'electron'; from src-main it
  *   uses only the domain, through the '@domain/...' alias.
  * Imports are read with TypeScript's own pre-processor (static, type-only, re-exports, dynamic
@@ -26,7 +27,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = resolve(__dirname, '../..');
 const SOURCE_EXT = /\.(ts|tsx|mts|cts|js|jsx|mjs|cjs)$/;
 
-type Layer = 'domain' | 'hub' | 'head-office' | 'shell' | 'renderer' | 'other';
+type Layer = 'domain' | 'customer-data' | 'hub' | 'head-office' | 'shell' | 'renderer' | 'other';
 
 interface Violation {
   file: string;
@@ -43,6 +44,7 @@ function layerOf(relPath: string): Layer {
   if (relPath.startsWith('src-main/domain/')) return 'domain';
   if (relPath.startsWith('src-main/hub/')) return 'hub';
   if (relPath.startsWith('src-main/head-office/')) return 'head-office';
+  if (relPath.startsWith('src-main/customer-data/')) return 'customer-data';
   if (relPath.startsWith('src-main/shell/')) return 'shell';
   if (relPath.startsWith('src-renderer/')) return 'renderer';
   return 'other';
@@ -115,6 +117,11 @@ function checkSource(fileRel: string, source: string): Violation[] {
         else if (inside('src-main/shell')) flag(spec, 'hub must not import the Electron shell');
         else if (inside('src-renderer')) flag(spec, 'hub must not import the screens');
         break;
+      case 'customer-data':
+        if (isElectron(spec)) flag(spec, "customer-data must not import 'electron'");
+        else if (target !== null && !inside('src-main/customer-data') && !inside('src-main/domain'))
+          flag(spec, 'customer-data imports only the domain (the hub and head office both use it)');
+        break;
       case 'head-office':
         if (isElectron(spec)) flag(spec, "head office must not import 'electron'");
         else if (inside('src-main/hub')) flag(spec, "head office must not import the hub's internals (only the domain)");
@@ -178,6 +185,15 @@ describe('architecture of the real sources', () => {
     const { files, violations } = checkTree('src-main/head-office');
     expect(files).toContain('src-main/head-office/head-office.ts');
     expect(describeViolations(violations)).toEqual([]);
+  });
+
+  it('src-main/customer-data (the feed files and the identifier key, shared by the hub and head office) imports only the domain', () => {
+    const { files, violations } = checkTree('src-main/customer-data');
+    expect(files).toContain('src-main/customer-data/csv-rows.ts');
+    expect(describeViolations(violations)).toEqual([]);
+    expect(checkSource('src-main/customer-data/x.ts', "import { Queue } from '../hub/queue/queue';")).toHaveLength(1);
+    expect(checkSource('src-main/customer-data/x.ts', "import { HeadOffice } from '../head-office/head-office';")).toHaveLength(1);
+    expect(checkSource('src-main/customer-data/x.ts', "import { FEED_FILES } from '../domain/feed';")).toEqual([]);
   });
 
   it("src-main/hub never imports head office's internals", () => {

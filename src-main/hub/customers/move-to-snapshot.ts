@@ -11,7 +11,7 @@
  */
 import { dirname, join } from 'node:path';
 import type { Db } from '../db/open';
-import { BranchKey } from './branch-key';
+import { IdentifierKey } from '../../customer-data/identifier-key';
 import { createSnapshotFile, finishSnapshotFile, setMeta, snapshotsDir, switchSnapshot } from './snapshot';
 import { SnapshotWriter } from './snapshot-writer';
 import { sealValues } from '../forms/forms';
@@ -52,7 +52,7 @@ export function moveCustomersToSnapshot(db: Db, now = Date.now()): string | null
   if (!branch) return null;
   if (!db.name || db.name === ':memory:') throw new Error('migration 12 needs a branch database on disk (its customers move to a snapshot file beside it)');
   const dataDir = dirname(db.name);
-  const key = BranchKey.loadOrCreate(dataDir);
+  const key = IdentifierKey.loadOrCreate(dataDir);
   const asOf = new Date(now).toISOString().slice(0, 10);
   const path = join(snapshotsDir(dataDir), `migrated-${now}.db`);
   const snap = createSnapshotFile(path);

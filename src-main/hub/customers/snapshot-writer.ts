@@ -10,8 +10,8 @@ import type { Db } from '../db/open';
 import type { LoanClass } from '../../domain/reminders';
 import { maskCardNumber, maskIdNumber, maskPhone } from '../../domain/masking';
 import { normalizeIdentityValue } from '../../domain/identity';
-import type { BranchKey } from './branch-key';
-import type { SealedIdentifiers } from '../feed/feed-parse';
+import type { IdentifierKey } from '../../customer-data/identifier-key';
+import type { SealedIdentifiers } from '../../customer-data/feed-parse';
 
 export interface CustomerInput {
   cif: string;
@@ -103,7 +103,7 @@ export class SnapshotWriter {
    */
   constructor(
     readonly db: Db,
-    private readonly key: BranchKey,
+    private readonly key: IdentifierKey,
     private readonly asOf: string,
     private readonly mode: 'insert' | 'upsert' = 'insert',
   ) {

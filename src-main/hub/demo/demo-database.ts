@@ -6,13 +6,13 @@
 import { join } from 'node:path';
 import { loadBranch, type Branch } from '../branch';
 import { openDatabase, type Db } from '../db/open';
-import { BranchKey } from '../customers/branch-key';
+import { IdentifierKey } from '../../customer-data/identifier-key';
 import { CustomerSnapshots } from '../customers/customer-snapshots';
 import { seedDemoBranch, type DemoSeedOptions, type DemoSummary } from './seed';
 
 export interface DemoDatabase {
   db: Db;
-  key: BranchKey;
+  key: IdentifierKey;
   branch: Branch;
   summary: DemoSummary;
   close(): void;
@@ -26,7 +26,7 @@ export async function openDemoDatabase(dataDir: string, opts: DemoSeedOptions): 
   snapshots.open();
   return {
     db,
-    key: BranchKey.load(dataDir),
+    key: IdentifierKey.load(dataDir),
     branch,
     summary,
     close: () => {

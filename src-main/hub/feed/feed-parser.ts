@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BranchKey } from '../customers/branch-key';
-import { CsvFileError } from './csv-rows';
-import { parseFeedFile, type ParsedItem, type ParseOptions, type ParseSink } from './feed-parse';
+import type { IdentifierKey } from '../../customer-data/identifier-key';
+import { CsvFileError } from '../../customer-data/csv-rows';
+import { parseFeedFile, type ParsedItem, type ParseOptions, type ParseSink } from '../../customer-data/feed-parse';
 
 /**
  * The reading thread's heap: it holds a chunk of the file and a batch or two of rows at a time, so a
@@ -38,11 +38,11 @@ function workerScript(): { code: string; eval: boolean } | null {
 
 export class FeedParser {
   private constructor(
-    private readonly key: BranchKey,
+    private readonly key: IdentifierKey,
     private readonly worker: Worker | null,
   ) {}
 
-  static start(key: BranchKey, opts: { inThread?: boolean } = {}): FeedParser {
+  static start(key: IdentifierKey, opts: { inThread?: boolean } = {}): FeedParser {
     const script = opts.inThread ? null : workerScript();
     if (!script) return new FeedParser(key, null);
     try {

@@ -5,12 +5,12 @@
  * (out/main/feed-worker.js).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { BranchKey } from '../customers/branch-key';
-import { CsvFileError } from './csv-rows';
-import { parseFeedFile, type ParseOptions } from './feed-parse';
+import { IdentifierKey } from '../../customer-data/identifier-key';
+import { CsvFileError } from '../../customer-data/csv-rows';
+import { parseFeedFile, type ParseOptions } from '../../customer-data/feed-parse';
 
 const port = parentPort!;
-const key = BranchKey.fromSecret(Buffer.from(workerData.secret as Uint8Array));
+const key = IdentifierKey.fromSecret(Buffer.from(workerData.secret as Uint8Array));
 let inFlight = false;
 let waiting: (() => void) | null = null;
 

@@ -51,7 +51,7 @@ import type { ConversionRow } from '../../domain/conversions';
 import { loadBranch, type Branch } from '../branch';
 import { openDatabase, type Db } from '../db/open';
 import { Journal } from '../journal';
-import { BranchKey } from '../customers/branch-key';
+import { IdentifierKey } from '../../customer-data/identifier-key';
 import {
   createLookupIndexes,
   createSnapshotFile,
@@ -66,9 +66,9 @@ import {
 import { SnapshotWriter } from '../customers/snapshot-writer';
 import { computeTiers, type TierCounts } from '../customers/tiers';
 import { recordConversions } from '../visits/conversions';
-import { CsvFileError } from './csv-rows';
+import { CsvFileError } from '../../customer-data/csv-rows';
 import { FeedParser } from './feed-parser';
-import type { ParsedItem, SealedIdentifiers } from './feed-parse';
+import type { ParsedItem, SealedIdentifiers } from '../../customer-data/feed-parse';
 import Database from 'better-sqlite3';
 
 export interface ImportProgress {
@@ -399,7 +399,7 @@ class FeedJob {
       this.totalRows += m.files[f]!.rows;
     }
     this.removeStale();
-    const key = BranchKey.loadOrCreate(this.opts.dataDir);
+    const key = IdentifierKey.loadOrCreate(this.opts.dataDir);
     this.parser = FeedParser.start(key, { inThread: this.opts.inThread === true });
     const live = liveSnapshot(this.db, this.branch.id);
     const livePath = live ? join(snapshotsDir(this.opts.dataDir), live.file) : null;

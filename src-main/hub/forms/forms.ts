@@ -5,7 +5,7 @@
  * and marks them used. Form data is kept for a retention period and then purged.
  */
 import type { Db } from '../db/open';
-import type { BranchKey } from '../customers/branch-key';
+import type { IdentifierKey } from '../../customer-data/identifier-key';
 import type { Identity } from '../auth/sessions';
 import type { Journal } from '../journal';
 import type { KioskFormInfo, SubmitFormResponse, TellerFormResponse } from '../../domain/contracts';
@@ -69,7 +69,7 @@ export class Forms {
     /** What each identification strength allows (pre-filling needs a read or confirmed identity by default). */
     private readonly identification: () => IdentificationRules,
     /** Opens the customer's sealed identifiers for pre-filling, and seals the saved form at rest. */
-    private readonly key: BranchKey,
+    private readonly key: IdentifierKey,
   ) {
     this.s = {
       ticket: db.prepare(
@@ -264,10 +264,10 @@ export class Forms {
  * A saved form holds identifiers (ID number, card and account numbers) as the customer typed them:
  * at rest it is sealed with the branch key, like the customer snapshot's identifiers.
  */
-export function sealValues(key: BranchKey, values: unknown): string {
+export function sealValues(key: IdentifierKey, values: unknown): string {
   return `sealed:${key.seal(JSON.stringify(values)).toString('base64')}`;
 }
 
-export function openValues(key: BranchKey, stored: string): unknown {
+export function openValues(key: IdentifierKey, stored: string): unknown {
   return JSON.parse(stored.startsWith('sealed:') ? key.open(Buffer.from(stored.slice(7), 'base64')) : stored);
 }

@@ -8,7 +8,7 @@ import type { CardAction, CardOffer, ControlGroup, CustomerCard, GreenChannelDec
 import { allows } from '../../domain/identification';
 import { ageOn, lifeStageOf, PRODUCT_CATEGORIES, type Product, type ProductCategory, type LifeStage } from '../../domain/products';
 import { maskName } from '../../domain/masking';
-import type { BranchKey } from '../customers/branch-key';
+import type { IdentifierKey } from '../../customer-data/identifier-key';
 import { addDaysIso, LOAN_CLASSES, remindersFor, type AccountMovement, type CreditState, type LoanClass, type Reminder } from '../../domain/reminders';
 import { riskAssessmentExpired, type OfferCustomer } from '../../domain/offers';
 import { decideNextBestAction, type NbaDecision, type NbaOffer, type StageTimings } from '../../domain/next-best-action';
@@ -147,7 +147,7 @@ export class CustomerDirectory {
   constructor(
     private readonly db: Db,
     private readonly branch: Branch,
-    private readonly key: BranchKey,
+    private readonly key: IdentifierKey,
   ) {
     // At most two rows: one is a customer, two means the identifier is shared (a family's phone).
     this.byPhone = db.prepare('SELECT * FROM customer WHERE phone_lookup = ? LIMIT 2');

@@ -27,7 +27,7 @@ import type {
 import { ATTRIBUTION_DAYS, CONVERSION_COLUMNS, ConversionRowSchema, type ConversionRow } from '../../domain/conversions';
 import { recordConversions } from './conversions';
 import type { TraceEntry } from '../../domain/next-best-action';
-import { CsvFileError, readCsvText } from '../feed/csv-rows';
+import { CsvFileError, readCsvText } from '../../customer-data/csv-rows';
 import type { ControlGroup } from '../../domain/control-groups';
 import type { Response } from '../../domain/contact-policy';
 import type { NbaOffer } from '../../domain/next-best-action';

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../../src-main/hub/db/migrations';
 import { migrate, openDatabase } from '../../../src-main/hub/db/open';
-import { BranchKey } from '../../../src-main/hub/customers/branch-key';
+import { IdentifierKey } from '../../../src-main/customer-data/identifier-key';
 import { liveSnapshot, snapshotsDir } from '../../../src-main/hub/customers/snapshot';
 import { openValues } from '../../../src-main/hub/forms/forms';
 import { LEGACY_CUSTOMERS, writeLegacyBranch } from './legacy-branch';
@@ -48,9 +48,9 @@ describe('migration 12: customer data into a snapshot, identifiers sealed, money
     const path = join(snapshotsDir(dir), live.file);
     expect(existsSync(path)).toBe(true);
     // The key file was made, for this data directory only.
-    const keyFile = BranchKey.fileIn(dir);
+    const keyFile = IdentifierKey.fileIn(dir);
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
-    const key = BranchKey.load(dir);
+    const key = IdentifierKey.load(dir);
 
     const snap = new Database(path, { readonly: true });
     const customers = snap.prepare('SELECT * FROM customer ORDER BY id').all() as Record<string, unknown>[];

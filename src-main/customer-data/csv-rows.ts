@@ -10,7 +10,7 @@
 import Papa from 'papaparse';
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
-import type { FileRowReject } from '../../domain/contracts';
+import type { FileRowReject } from '../domain/contracts';
 
 /** A rejected row: its file, the 1-based line where it ends (the header is line 1), the column at fault (null: the whole row) and why. */
 export type RowReject = FileRowReject;

@@ -6,7 +6,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { checkRecord, CsvFileError, readCsvText, readHeader, streamCsv } from '../../../src-main/hub/feed/csv-rows';
+import { checkRecord, CsvFileError, readCsvText, readHeader, streamCsv } from '../../../src-main/customer-data/csv-rows';
 
 const lines = async (text: string) => {
   const out: { record: string[]; line: number }[] = [];

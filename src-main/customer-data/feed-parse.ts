@@ -2,17 +2,18 @@
  * One feed file read and checked: streamed through Papa Parse (GB18030 decoded with iconv-lite when
  * the manifest says so), its header checked for the required columns, every record checked with
  * its zod schema (domain/feed.ts) and, for customers and cards, its identifiers already hashed
- * and masked with the branch key. Handed on in batches of rows with their line, or rejects.
+ * and masked with the identifier key. Handed on in batches of rows with their line, or rejects.
  *
- * The import runs this in a worker thread (feed-worker.ts) so that reading, checking and sealing
- * one batch overlaps with writing the previous one; where no worker can be started it runs here.
- * Either way it is this one function.
+ * The branch's import runs this in a worker thread (hub/feed/feed-worker.ts) so that reading,
+ * checking and sealing one batch overlaps with writing the previous one; head office's import
+ * (head-office/customer-feed.ts) runs it beside its COPY into PostgreSQL. Either way it is this
+ * one function, so a feed is checked alike at both.
  */
 import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import iconv from 'iconv-lite';
 import type { z } from 'zod';
-import type { FileRowReject } from '../../domain/contracts';
+import type { FileRowReject } from '../domain/contracts';
 import {
   ApplicationRowSchema,
   CardRowSchema,
@@ -25,9 +26,9 @@ import {
   MovementRowSchema,
   ProductRowSchema,
   type FeedFile,
-} from '../../domain/feed';
-import { maskCardNumber, maskIdNumber, maskPhone } from '../../domain/masking';
-import type { BranchKey } from '../customers/branch-key';
+} from '../domain/feed';
+import { maskCardNumber, maskIdNumber, maskPhone } from '../domain/masking';
+import type { IdentifierKey } from './identifier-key';
 import { checkRecord, CsvFileError, readHeader, streamCsv } from './csv-rows';
 
 export const SCHEMAS: Record<FeedFile, z.ZodType> = {
@@ -71,7 +72,7 @@ export interface ParseOptions {
   file: FeedFile;
   encoding: string;
   batch: number;
-  key: BranchKey;
+  key: IdentifierKey;
 }
 
 /** Reads one feed file to the end; the number of data records. Throws CsvFileError for a bad header or a file that is not CSV. */
@@ -111,7 +112,7 @@ export async function parseFeedFile(o: ParseOptions, sink: ParseSink): Promise<n
   }
 }
 
-function sealerFor(file: FeedFile, key: BranchKey): ((row: Record<string, unknown>) => SealedIdentifiers) | null {
+function sealerFor(file: FeedFile, key: IdentifierKey): ((row: Record<string, unknown>) => SealedIdentifiers) | null {
   if (file === 'customers.csv') {
     return (r) => {
       const phone = r.phone as string;
