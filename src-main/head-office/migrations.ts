@@ -130,4 +130,131 @@ CREATE TABLE ho_sign_in (
 );
 `,
   },
+  {
+    version: 6,
+    name: "the bank's customer data from the warehouse feed",
+    sql: `
+-- Loaded by \`head-office.js import-feed\` (customer-feed.ts): a full feed is copied into tables
+-- named *_next and switched in by renaming, in one transaction. Identifiers (phone, resident ID,
+-- card number) are kept as at a branch: lookup hash, sealed copy and masked form, under the key
+-- HEAD_OFFICE_DATA_KEY names. Money is integer fen.
+CREATE TABLE ho_feed (
+  feed_id      TEXT PRIMARY KEY,
+  as_of        DATE,
+  mode         TEXT,
+  status       TEXT NOT NULL CHECK (status IN ('running', 'done', 'refused', 'failed')),
+  started_at   TIMESTAMPTZ NOT NULL DEFAULT now(),
+  finished_at  TIMESTAMPTZ,
+  started_by   TEXT NOT NULL,
+  counts       JSONB NOT NULL DEFAULT '{}',
+  rows_read    BIGINT NOT NULL DEFAULT 0,
+  rejected     BIGINT NOT NULL DEFAULT 0,
+  reason       TEXT
+);
+CREATE TABLE ho_product (
+  product_code     TEXT PRIMARY KEY,
+  category         TEXT NOT NULL,
+  name_zh          TEXT NOT NULL,
+  name_en          TEXT NOT NULL,
+  risk_level       SMALLINT NOT NULL,
+  is_credit        BOOLEAN NOT NULL,
+  life_stages      TEXT,
+  min_age          SMALLINT,
+  max_age          SMALLINT,
+  base_propensity  DOUBLE PRECISION,
+  value            DOUBLE PRECISION,
+  lever            DOUBLE PRECISION,
+  active           BOOLEAN
+);
+CREATE TABLE ho_customer (
+  cif                   TEXT PRIMARY KEY,
+  name                  TEXT NOT NULL,
+  gender                TEXT NOT NULL,
+  birth_date            DATE NOT NULL,
+  phone_lookup          BYTEA NOT NULL,
+  phone_sealed          BYTEA NOT NULL,
+  phone_masked          TEXT NOT NULL,
+  id_lookup             BYTEA NOT NULL,
+  id_sealed             BYTEA NOT NULL,
+  id_masked             TEXT NOT NULL,
+  marital_status        TEXT NOT NULL,
+  occupation            TEXT NOT NULL,
+  risk_tolerance        SMALLINT NOT NULL,
+  marketing_consent     BOOLEAN NOT NULL,
+  home_branch_id        TEXT NOT NULL,
+  relationship_manager  TEXT,
+  risk_assessed_on      DATE,
+  last_overdue_on       DATE,
+  resident              BOOLEAN,
+  control_group_exempt  BOOLEAN
+);
+CREATE INDEX ho_customer_home ON ho_customer (home_branch_id);
+CREATE INDEX ho_customer_phone ON ho_customer (phone_lookup);
+CREATE INDEX ho_customer_id ON ho_customer (id_lookup);
+CREATE TABLE ho_card (
+  card_lookup  BYTEA PRIMARY KEY,
+  card_sealed  BYTEA NOT NULL,
+  card_masked  TEXT NOT NULL,
+  cif          TEXT NOT NULL,
+  kind         TEXT NOT NULL
+);
+CREATE INDEX ho_card_cif ON ho_card (cif);
+CREATE TABLE ho_holding (
+  account_id    TEXT PRIMARY KEY,
+  cif           TEXT NOT NULL,
+  product_code  TEXT NOT NULL,
+  branch_id     TEXT NOT NULL,
+  amount_fen    BIGINT NOT NULL,
+  opened_on     DATE NOT NULL,
+  maturity_on   DATE
+);
+CREATE INDEX ho_holding_cif ON ho_holding (cif);
+CREATE INDEX ho_holding_branch ON ho_holding (branch_id);
+CREATE TABLE ho_credit (
+  account_id               TEXT PRIMARY KEY,
+  next_due_on              DATE,
+  due_amount_fen           BIGINT,
+  overdue_days             INTEGER,
+  classification           TEXT,
+  previous_classification  TEXT,
+  classified_on            DATE
+);
+CREATE TABLE ho_movement (
+  cif         TEXT NOT NULL,
+  on_date     DATE NOT NULL,
+  direction   TEXT NOT NULL,
+  amount_fen  BIGINT NOT NULL,
+  other_bank  BOOLEAN
+);
+CREATE INDEX ho_movement_cif ON ho_movement (cif);
+CREATE TABLE ho_application (
+  cif           TEXT NOT NULL,
+  product_code  TEXT NOT NULL,
+  status        TEXT NOT NULL,
+  applied_on    DATE NOT NULL
+);
+CREATE INDEX ho_application_cif ON ho_application (cif);
+CREATE TABLE ho_conversion (
+  cif           TEXT NOT NULL,
+  product_code  TEXT NOT NULL,
+  opened_on     DATE NOT NULL,
+  account_id    TEXT
+);
+CREATE INDEX ho_conversion_cif ON ho_conversion (cif);
+CREATE TABLE ho_feed_reject (
+  feed_id  TEXT NOT NULL REFERENCES ho_feed(feed_id),
+  file     TEXT NOT NULL,
+  line     BIGINT NOT NULL,
+  col      TEXT,
+  reason   TEXT NOT NULL
+);
+CREATE INDEX ho_feed_reject_feed ON ho_feed_reject (feed_id, file, line);
+-- A keyed hash of a fixed text: an import or a head office holding another key than the one the
+-- data was loaded under is refused instead of finding nobody.
+CREATE TABLE ho_data_key (
+  id     BOOLEAN PRIMARY KEY DEFAULT TRUE CHECK (id),
+  check_value  BYTEA NOT NULL
+);
+`,
+  },
 ];

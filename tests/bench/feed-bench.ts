@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { createHub } from '../../src-main/hub/create-hub';
 import { openDatabase } from '../../src-main/hub/db/open';
 import { createSnapshotFile } from '../../src-main/hub/customers/snapshot';
-import { FeedWriter } from '../../src-main/hub/feed/feed-writer';
+import { FeedWriter } from '../../src-main/customer-data/feed-writer';
 import { importFeed } from '../../src-main/hub/feed/import';
 import { setupFromText } from '../../src-main/hub/setup/branch-setup';
 import { testCustomer, testCustomerRow, TEST_PRODUCTS, writeFullFeed } from '../helpers/test-feed';

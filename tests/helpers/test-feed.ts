@@ -8,7 +8,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { luhnCheckDigit, residentIdCheckChar } from '../../src-main/domain/identity';
 import type { FeedFile } from '../../src-main/domain/feed';
-import { FeedWriter } from '../../src-main/hub/feed/feed-writer';
+import { FeedWriter } from '../../src-main/customer-data/feed-writer';
 
 export interface TestCustomer {
   cif: string;

@@ -16,7 +16,7 @@ import type { AuditEntry, CreateTicketResponse, CustomerCard } from '../../src-m
 import { createHub, type Hub } from '../../src-main/hub/create-hub';
 import { openDatabase } from '../../src-main/hub/db/open';
 import { importFeed } from '../../src-main/hub/feed/import';
-import { FeedWriter } from '../../src-main/hub/feed/feed-writer';
+import { FeedWriter } from '../../src-main/customer-data/feed-writer';
 import { liveSnapshot } from '../../src-main/hub/customers/snapshot';
 import { setupFromText } from '../../src-main/hub/setup/branch-setup';
 import { editManifest, rewriteFile, testCustomer, writeFullFeed } from '../helpers/test-feed';

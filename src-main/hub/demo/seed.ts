@@ -14,7 +14,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FEED_COLUMNS } from '../../domain/feed';
 import { fenToYuanText } from '../../domain/money';
-import { FeedWriter } from '../feed/feed-writer';
+import { FeedWriter } from '../../customer-data/feed-writer';
 import { importFeed } from '../feed/import';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from '../../domain/branch-config';
 

@@ -22,8 +22,7 @@
  * Progress goes to `feed_run` (the admin screen's Data feeds tab) about once a second and to the
  * caller's callbacks (the command's progress bar).
  */
-import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, statSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, statSync, type WriteStream } from 'node:fs';
 import { getPriority, hostname, setPriority } from 'node:os';
 import { basename, join } from 'node:path';
 import { once } from 'node:events';
@@ -35,9 +34,6 @@ import {
   CreditRowSchema,
   CustomerRowSchema,
   DeletionRowSchema,
-  FEED_FILES,
-  FeedManifestSchema,
-  FULL_FEED_REQUIRED,
   HoldingRowSchema,
   MovementRowSchema,
   ProductRowSchema,
@@ -67,6 +63,7 @@ import { SnapshotWriter } from '../customers/snapshot-writer';
 import { computeTiers, type TierCounts } from '../customers/tiers';
 import { recordConversions } from '../visits/conversions';
 import { CsvFileError } from '../../customer-data/csv-rows';
+import { checkFeedFiles, FeedRefused, readManifest } from '../../customer-data/feed-manifest';
 import { FeedParser } from './feed-parser';
 import type { ParsedItem, SealedIdentifiers } from '../../customer-data/feed-parse';
 import Database from 'better-sqlite3';
@@ -133,13 +130,7 @@ export type ImportResult =
   | { status: 'duplicate'; feedId: string; reason: string }
   | { status: 'refused'; feedId: string | null; reason: string; rejectsFile?: string | null };
 
-/** A feed that cannot be loaded as it is; nothing was switched. */
-export class FeedRefused extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FeedRefused';
-  }
-}
+export { FeedRefused };
 
 /** A run whose heartbeat is older than this, or whose process is gone, was interrupted. */
 const STALE_MS = 60_000;
@@ -194,22 +185,6 @@ function lowerPriority(): void {
   } catch {
     // Not permitted here: the import runs at the usual priority.
   }
-}
-
-function readManifest(feedDir: string): FeedManifest {
-  const path = join(feedDir, 'manifest.json');
-  if (!existsSync(path)) throw new FeedRefused(`${path} is missing`);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(path, 'utf8').replace(/^\uFEFF/, ''));
-  } catch (err) {
-    throw new FeedRefused(`manifest.json is not JSON: ${(err as Error).message}`);
-  }
-  const parsed = FeedManifestSchema.safeParse(json);
-  if (!parsed.success) {
-    throw new FeedRefused(`manifest.json: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(top)'}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
 }
 
 /** A set of small positive integers as a bitmap that grows as needed. */
@@ -385,19 +360,8 @@ class FeedJob {
 
   async run(): Promise<Omit<Extract<ImportResult, { status: 'done' }>, 'durationMs'>> {
     const m = this.m;
-    const files = FEED_FILES.filter((f) => m.files[f]);
-    if (files.length === 0) throw new FeedRefused('the manifest lists no files');
-    if (m.mode === 'full') {
-      const missing = FULL_FEED_REQUIRED.filter((f) => !m.files[f]);
-      if (missing.length) throw new FeedRefused(`a full feed needs ${missing.join(', ')} (missing from the manifest)`);
-    }
-    for (const f of files) {
-      const p = join(this.opts.feedDir, f);
-      if (!existsSync(p)) throw new FeedRefused(`${f} is listed in the manifest but not in ${this.opts.feedDir}`);
-      const hash = await sha256Of(p);
-      if (hash !== m.files[f]!.sha256.toLowerCase()) throw new FeedRefused(`${f}: sha256 ${hash} does not match the manifest (${m.files[f]!.sha256})`);
-      this.totalRows += m.files[f]!.rows;
-    }
+    const { files, totalRows } = await checkFeedFiles(this.opts.feedDir, m);
+    this.totalRows = totalRows;
     this.removeStale();
     const key = IdentifierKey.loadOrCreate(this.opts.dataDir);
     this.parser = FeedParser.start(key, { inThread: this.opts.inThread === true });
@@ -800,10 +764,4 @@ class FeedJob {
       }
     }
   }
-}
-
-async function sha256Of(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }

@@ -7,8 +7,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { FEED_COLUMNS, type FeedFile } from '../../domain/feed';
-import { csvField } from '../../domain/measures';
+import { FEED_COLUMNS, type FeedFile } from '../domain/feed';
+import { csvField } from '../domain/measures';
 
 type Cell = string | number | boolean | null | undefined;
 

@@ -1,0 +1,126 @@
+/**
+ * Head office's customer data: the warehouse feed loaded through COPY into a real PostgreSQL
+ * (same files, columns and row checks as a branch), rejects named by file and line, a refused
+ * feed leaving the live data as it was, and a second feed replacing the first whole.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
+import { createPool, migrate, type Pool } from '../../src-main/head-office/db';
+import { importCustomerFeed } from '../../src-main/head-office/customer-feed';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { rewriteFile, testCustomer, writeFullFeed } from '../helpers/test-feed';
+
+let pgdb: TestDatabase;
+let pool: Pool;
+let dir: string;
+const key = IdentifierKey.forTests('head-office');
+
+beforeAll(async () => {
+  pgdb = await createTestDatabase('lobby_ho_feed');
+  pool = createPool(pgdb.url);
+  await migrate(pool);
+  dir = mkdtempSync(join(tmpdir(), 'ho-feed-'));
+});
+
+afterAll(async () => {
+  await pool?.end();
+  await pgdb?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const count = async (table: string) => Number((await pool.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+
+describe('head office imports the warehouse feed', () => {
+  it('copies a full feed in: identifiers hashed, sealed and masked, money in fen; the same feed again is a no-op', async () => {
+    const feed = join(dir, 'f1');
+    writeFullFeed(feed, { feedId: 'acrm-1', asOf: '2026-12-03', n: 50, homeBranch: '350102001' });
+    const r = await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: dir });
+    expect(r.status).toBe('done');
+    if (r.status !== 'done') return;
+    expect(r.counts).toMatchObject({ 'customers.csv': 50, 'cards.csv': 50, 'holdings.csv': 100, 'products.csv': 4 });
+    expect(r.rejected).toBe(0);
+    expect(await count('ho_customer')).toBe(50);
+
+    const c1 = testCustomer(1);
+    const row = (await pool.query('SELECT * FROM ho_customer WHERE cif = $1', [c1.cif])).rows[0];
+    expect(row.phone_masked).not.toContain(c1.phone.slice(3, 7));
+    expect(Buffer.from(row.phone_lookup).equals(key.lookup('phone', c1.phone))).toBe(true);
+    expect(key.open(row.phone_sealed)).toBe(c1.phone);
+    expect(key.open(row.id_sealed)).toBe(c1.residentId);
+    // Nothing in the table holds the numbers themselves.
+    const text = JSON.stringify((await pool.query('SELECT cif, name, phone_masked, id_masked FROM ho_customer')).rows);
+    expect(text).not.toContain(c1.phone);
+    const card = (await pool.query('SELECT * FROM ho_card WHERE cif = $1', [c1.cif])).rows[0];
+    expect(key.open(card.card_sealed)).toBe(c1.card);
+    const h = (await pool.query("SELECT amount_fen FROM ho_holding WHERE account_id = $1", [`${c1.cif}-1`])).rows[0];
+    expect(Number(h.amount_fen)).toBe(650000050);
+
+    const again = await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: dir });
+    expect(again).toMatchObject({ status: 'duplicate', feedId: 'acrm-1' });
+  });
+
+  it('rejects bad rows with file, line, column and reason; duplicates and dangling references are found in SQL', async () => {
+    const feed = join(dir, 'f2');
+    writeFullFeed(feed, { feedId: 'acrm-2', asOf: '2026-12-04', n: 300, homeBranch: '350102002' });
+    const holdings = readFileSync(join(feed, 'holdings.csv'), 'utf8').trimEnd().split('\r\n');
+    // line 2: a bad amount; a repeated account; a holding of an unknown customer and of an unknown product.
+    holdings[1] = holdings[1]!.replace(/,\d+(\.\d+)?,2020-01-01/, ',12.345,2020-01-01');
+    holdings.push(holdings[3]!, 'C9999999,DD-SAVE,ACC-X,350102002,1.00,2020-01-01,', `${testCustomer(7).cif},NOPE,ACC-Y,350102002,1.00,2020-01-01,`);
+    rewriteFile(feed, 'holdings.csv', holdings.join('\r\n') + '\r\n');
+    const r = await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: dir, maxRejectPercent: 5 });
+    expect(r.status).toBe('done');
+    if (r.status !== 'done') return;
+    expect(r.rejected).toBe(4);
+    expect(r.counts['holdings.csv']).toBe(603 - 4);
+    const rejects = readFileSync(r.rejectsFile!, 'utf8');
+    const n = holdings.length;
+    expect(rejects).toContain('holdings.csv,2,amount,');
+    expect(rejects).toContain(`holdings.csv,${n - 2},account_id,account_id ${holdings[3]!.split(',')[2]} appears more than once`);
+    expect(rejects).toContain(`holdings.csv,${n - 1},cif,no customer with cif C9999999`);
+    expect(rejects).toContain(`holdings.csv,${n},product_code,no product NOPE`);
+    // The second feed replaced the first whole.
+    expect(await count('ho_customer')).toBe(300);
+    expect(Number((await pool.query("SELECT count(*) AS n FROM ho_customer WHERE home_branch_id = '350102001'")).rows[0].n)).toBe(0);
+    const stored = await pool.query("SELECT file, line, col, reason FROM ho_feed_reject WHERE feed_id = 'acrm-2' ORDER BY line");
+    expect(stored.rows.map((x) => x.line).map(Number)).toEqual([2, n - 2, n - 1, n]);
+  });
+
+  it('refuses a feed over the reject limit or with a wrong row count, and leaves the live data as it was', async () => {
+    const feed = join(dir, 'f3');
+    writeFullFeed(feed, { feedId: 'acrm-3', asOf: '2026-12-05', n: 20, homeBranch: '350102003' });
+    const customers = readFileSync(join(feed, 'customers.csv'), 'utf8').trimEnd().split('\r\n');
+    customers[1] = customers[1]!.replace(',M,', ',X,');
+    rewriteFile(feed, 'customers.csv', customers.join('\r\n') + '\r\n');
+    const r = await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: dir });
+    expect(r.status).toBe('refused');
+    if (r.status !== 'refused') return;
+    expect(r.reason).toMatch(/rows rejected .* more than 1%/);
+    expect(await count('ho_customer')).toBe(300);
+    expect((await pool.query("SELECT status FROM ho_feed WHERE feed_id = 'acrm-3'")).rows[0].status).toBe('refused');
+    expect((await pool.query("SELECT to_regclass('ho_customer_next') AS t")).rows[0].t).toBeNull();
+
+    const feed4 = join(dir, 'f4');
+    writeFullFeed(feed4, { feedId: 'acrm-4', asOf: '2026-12-05', n: 5 });
+    rewriteFile(feed4, 'cards.csv', readFileSync(join(feed4, 'cards.csv')), { rows: 9 });
+    const r4 = await importCustomerFeed(pool, { feedDir: feed4, key, by: 'test', rejectsDir: dir });
+    expect(r4).toMatchObject({ status: 'refused', reason: 'cards.csv has 5 rows, the manifest says 9' });
+    expect(await count('ho_customer')).toBe(300);
+  });
+
+  it('refuses another key than the one the data was loaded under, and a delta', async () => {
+    const feed = join(dir, 'f5');
+    writeFullFeed(feed, { feedId: 'acrm-5', asOf: '2026-12-05', n: 3 });
+    const r = await importCustomerFeed(pool, { feedDir: feed, key: IdentifierKey.forTests('another'), by: 'test', rejectsDir: dir });
+    expect(r).toMatchObject({ status: 'refused' });
+    expect(r.status === 'refused' && r.reason).toMatch(/HEAD_OFFICE_DATA_KEY is not the key/);
+    const delta = join(dir, 'f6');
+    writeFullFeed(delta, { feedId: 'acrm-6', asOf: '2026-12-05', n: 3 });
+    const m = JSON.parse(readFileSync(join(delta, 'manifest.json'), 'utf8'));
+    m.mode = 'delta';
+    writeFileSync(join(delta, 'manifest.json'), JSON.stringify(m));
+    expect(await importCustomerFeed(pool, { feedDir: delta, key, by: 'test', rejectsDir: dir })).toMatchObject({ status: 'refused', reason: expect.stringMatching(/full feeds only/) });
+  });
+});
