@@ -11,6 +11,7 @@
  */
 import { MAX_NOTICES, NoticeInputSchema } from './notices';
 import { z } from 'zod';
+import type { FeedManifest } from './feed';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from './branch-config';
 import { mergeDeep } from './branch-file';
 
@@ -265,6 +266,10 @@ export const HEAD_OFFICE_ROUTES = {
   dashboard: hoRoute<DashboardResponse>()({ method: 'GET', path: '/api/v1/dashboard', access: 'staff' }),
   /** Contacts made at other branches after `?after=` (head office's id), oldest first. */
   remoteContacts: hoRoute<RemoteContactsResponse>()({ method: 'GET', path: '/api/v1/link/contacts', access: 'branch' }),
+  /** The branch's slice of the bank's customer data as a feed manifest, or 204 when it runs it already (`?running=<feedId>`). */
+  customerFeed: hoRoute<FeedManifest | null>()({ method: 'GET', path: '/api/v1/link/customer-feed', access: 'branch' }),
+  /** One file of that slice (text/csv); 409 `feed_superseded` when a newer feed came in since the manifest. */
+  customerFeedFile: hoRoute<string>()({ method: 'GET', path: '/api/v1/link/customer-feed/:feedId/:file', access: 'branch' }),
 } as const;
 export type HeadOfficeRoutes = typeof HEAD_OFFICE_ROUTES;
 export type HeadOfficeRouteName = keyof HeadOfficeRoutes;

@@ -18,7 +18,8 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { BranchIdSchema } from '../domain/head-office';
 import { IdentifierKey } from '../customer-data/identifier-key';
-import { importCustomerFeed } from './customer-feed';
+import { BranchSlices } from './branch-slice';
+import { checkDataKey, FeedRefused, importCustomerFeed } from './customer-feed';
 import { createPool, migrate, pendingMigrations } from './db';
 import { HeadOffice, HeadOfficeError } from './head-office';
 import { startHeadOfficeServer } from './server';
@@ -142,7 +143,15 @@ async function main(): Promise<number> {
           process.stderr.write(`the head-office database needs migrations ${pending.join(', ')}: run \`node out/main/head-office.js migrate\` first\n`);
           return 1;
         }
+        // The customer data's key, when there is one: checked against the data before serving it.
+        let key: IdentifierKey | null = null;
+        if (env.data.HEAD_OFFICE_DATA_KEY) {
+          key = IdentifierKey.loadFile(env.data.HEAD_OFFICE_DATA_KEY);
+          await checkDataKey(pool, key, false);
+        }
+        const slices = new BranchSlices(pool, key);
         const server = await startHeadOfficeServer(ho, {
+          slices,
           port: env.data.HEAD_OFFICE_PORT,
           host: env.data.HEAD_OFFICE_HOST,
           redisUrl: env.data.HEAD_OFFICE_REDIS_URL ?? null,
@@ -164,7 +173,7 @@ async function main(): Promise<number> {
         return 2;
     }
   } catch (err) {
-    process.stderr.write(`${err instanceof HeadOfficeError ? `refused: ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`${err instanceof HeadOfficeError || err instanceof FeedRefused ? `refused: ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {
     await pool.end().catch(() => undefined);

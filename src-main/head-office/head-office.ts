@@ -35,7 +35,7 @@ const FAILURE_WINDOW_MS = 5 * 60_000;
 /** Why head office refuses something: the code maps to an HTTP status in the server. */
 export class HeadOfficeError extends Error {
   constructor(
-    readonly code: 'validation_failed' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited',
+    readonly code: 'validation_failed' | 'unauthenticated' | 'forbidden' | 'not_found' | 'conflict' | 'rate_limited' | 'unavailable',
     readonly reason: string,
     message: string,
     readonly params: Record<string, string | number | boolean | null> = {},

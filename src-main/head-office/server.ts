@@ -16,6 +16,7 @@
  *   GET  /api/v1/dashboard?date=&target=      one business day over every branch
  */
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -28,6 +29,7 @@ import { z, ZodError, type ZodType } from 'zod';
 import { ERROR_STATUS } from '../domain/contracts';
 import { BundleReportSchema, HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, PublishBundleSchema, type BranchBoardRow } from '../domain/head-office';
 import { HeadOffice, HeadOfficeError } from './head-office';
+import type { BranchSlices } from './branch-slice';
 
 const STATUS = ERROR_STATUS;
 
@@ -42,6 +44,8 @@ export interface HeadOfficeServerOptions {
   https?: { cert: Buffer; key: Buffer } | null;
   /** Plain HTTP on a non-loopback address (trials only). */
   insecure?: boolean;
+  /** The branches' slices of the customer data (none: a branch is told there is nothing to load). */
+  slices?: BranchSlices | null;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
@@ -216,6 +220,60 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     const after = Number((req.query as { after?: string }).after ?? 0);
     if (!Number.isSafeInteger(after) || after < 0) throw new HeadOfficeError('validation_failed', 'invalid_input', 'after: the last contact id the branch has (0: none)');
     return { contacts: await ho.remoteContacts(branchId, after) };
+  });
+
+  const slices = options.slices ?? null;
+  app.get(HEAD_OFFICE_ROUTES.customerFeed.path, async (req, reply) => {
+    const branchId = await ho.branchOf(req.headers.authorization);
+    const running = (req.query as { running?: unknown }).running;
+    if (running !== undefined && (typeof running !== 'string' || running.length > 64)) {
+      throw new HeadOfficeError('validation_failed', 'invalid_input', 'running: the feed id the branch runs');
+    }
+    const manifest = slices ? await slices.offered(branchId, (running as string | undefined) ?? null) : null;
+    return manifest ?? reply.code(204).send();
+  });
+  app.get(HEAD_OFFICE_ROUTES.customerFeedFile.path, async (req, reply) => {
+    const branchId = await ho.branchOf(req.headers.authorization);
+    const { feedId, file } = req.params as { feedId: string; file: string };
+    if (!slices) throw new HeadOfficeError('not_found', 'no_customer_data', 'head office hands out no customer data');
+    // The first line decides the answer (a refusal is an error body); then the rows stream as they are read.
+    const body = new PassThrough();
+    // A branch that goes away mid-file ends the reading (and its transaction) at once.
+    let gone = false;
+    reply.raw.on('close', () => {
+      gone = true;
+      if (!body.writableEnded) body.destroy();
+    });
+    let started = false;
+    let rows = -1;
+    const write = async (text: string) => {
+      if (gone) throw new Error('the branch went away');
+      if (!started) {
+        started = true;
+        void reply.header('content-type', 'text/csv; charset=utf-8').send(body);
+      }
+      rows++;
+      if (body.write(text)) return;
+      await new Promise<void>((resolve, reject) => {
+        const away = () => reject(new Error('the branch went away'));
+        body.once('close', away);
+        body.once('drain', () => {
+          body.off('close', away);
+          resolve();
+        });
+      });
+    };
+    try {
+      await slices.streamFile(branchId, feedId, file, write);
+    } catch (err) {
+      if (!started) throw err;
+      req.log.warn({ err: (err as Error).message, branchId, feedId, file }, 'customer slice cut off');
+      body.destroy();
+      return reply;
+    }
+    body.end();
+    req.log.info({ branchId, feedId, file, rows }, 'customer slice file sent');
+    return reply;
   });
 
   if (listen.warning) app.log.warn(listen.warning);

@@ -6,9 +6,33 @@
  * commands (setup, import-feed, reset-pin, the device commands) work on the data directory and
  * exit; `--help` lists them.
  */
+import { spawn } from 'node:child_process';
 import { configFromEnv } from './config';
+import type { SliceImportResult } from './head-office-link/customer-slice';
 import { createHub } from './create-hub';
 import { parseCommandLine, runCommand, usage } from './commands';
+
+/**
+ * A feed from head office imported by `hub.js import-feed` in its own process (at a lower
+ * priority, its memory apart from the lobby's), as branch IT would run it.
+ */
+function importInChild(feedDir: string, dataDir: string): Promise<SliceImportResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [process.argv[1]!, 'import-feed', feedDir, `--data-dir=${dataDir}`, '--quiet', '--from-head-office'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve({ status: /was loaded already|no-op/i.test(out) ? 'duplicate' : 'done', reason: out.trim().split('\n').at(-1) });
+      else if (code === 1) resolve({ status: 'refused', reason: err.trim().split('\n')[0] ?? `exit ${code}` });
+      else reject(new Error(`hub.js import-feed ended with exit code ${code}: ${err.trim().slice(0, 500)}`));
+    });
+  });
+}
 
 async function main() {
   const argv = process.argv.slice(2);
@@ -27,7 +51,7 @@ async function main() {
     process.exitCode = await runCommand(parsed, process.env, io);
     return;
   }
-  const hub = await createHub(configFromEnv(process.env, argv));
+  const hub = await createHub(configFromEnv(process.env, argv), { runFeedImport: importInChild });
   const screens = [
     ['Kiosk (取号机)', '/kiosk?device=kiosk-01'],
     ['Lobby manager (大堂经理)', '/manager'],

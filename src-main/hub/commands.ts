@@ -66,7 +66,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     name: 'import-feed',
     args: '<feed-dir>',
     summary: 'load the customer data warehouse feed (docs/FEED.md), safe while the hub runs',
-    flags: ['max-reject-percent=', 'quiet'],
+    flags: ['max-reject-percent=', 'quiet', 'from-head-office'],
     positional: 1,
   },
   { name: 'reset-pin', args: '<staff-id>', summary: 'give a staff member a new initial PIN (shown once; they change it at the next sign-in)', flags: [], positional: 1 },
@@ -232,7 +232,8 @@ async function importCommand(feedDir: string, dataDir: string, argv: readonly st
   const result = await importFeed({
     dataDir,
     feedDir,
-    by: cliActor(),
+    // The running hub loads its slice of head office's customer data with this command too.
+    by: argv.includes('--from-head-office') ? 'head-office' : cliActor(),
     background: true,
     maxRejectPercent,
     onProgress,

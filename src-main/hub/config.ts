@@ -51,6 +51,8 @@ export const HubConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{32}$/, 'the credential head office printed for this branch (add-branch)')
     .optional(),
+  /** How often the branch asks head office for a new slice of the customer data. */
+  customerFeedCheckMs: z.number().int().min(100).max(86_400_000).default(60_000),
 })
   .refine((c) => (c.headOfficeUrl === undefined) === (c.headOfficeCredential === undefined), {
     message: 'headOfficeUrl and headOfficeCredential go together',

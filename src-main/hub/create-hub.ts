@@ -47,6 +47,8 @@ import { Readiness } from './operations/readiness';
 import { SnapshotCache } from './realtime/snapshot-cache';
 import { Fleet } from './devices/fleet';
 import { JournalShipper } from './head-office-link/journal-shipper';
+import { CustomerSliceFollower, type SliceImportResult } from './head-office-link/customer-slice';
+import { importFeed } from './feed/import';
 import { BundleApplier } from './head-office-link/bundles';
 import { HubMetrics } from './operations/metrics';
 import { listBackups, lockDataDir, takeBackup } from './operations/backups';
@@ -64,6 +66,12 @@ export interface Hub {
 export interface HubOptions {
   /** Clock (epoch ms); tests move it across business days. */
   now?: () => number;
+  /**
+   * Imports a feed directory of customer data from head office into this data directory. The
+   * command line runs `hub.js import-feed` in its own process (at a lower priority); without it,
+   * the import runs in this process (the Electron shell, tests).
+   */
+  runFeedImport?: (feedDir: string, dataDir: string) => Promise<SliceImportResult>;
 }
 
 export class NoBranchError extends Error {
@@ -86,6 +94,15 @@ const APPOINTMENT_SWEEP_MS = 60_000;
 const COUNTER_SWEEP_MS = 60_000;
 /** The outbox to head office is looked at this often (the board follows a branch within a second). */
 const SHIP_MS = 500;
+/** The follower of head office's customer data is looked at this often (it asks head office far less often). */
+const SLICE_TICK_MS = 1_000;
+
+/** A feed from head office imported in this process (the Electron shell, tests). */
+async function importInProcess(feedDir: string, dataDir: string): Promise<SliceImportResult> {
+  const r = await importFeed({ dataDir, feedDir, by: 'head-office', background: false });
+  return r.status === 'done' ? { status: 'done' } : { status: r.status, reason: r.reason };
+}
+
 /** Kiosks and displays gone silent are looked for this often. */
 const FLEET_SWEEP_MS = 30_000;
 /** The database takes a small write this often (readiness). */
@@ -281,6 +298,22 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     life.job('appointments.sweep', APPOINTMENT_SWEEP_MS, () => appointments.sweep(), { runNow: true });
     life.job('fleet.sweep', FLEET_SWEEP_MS, () => fleet.sweep());
     if (shipper) life.job('head-office.ship', SHIP_MS, () => shipper.tick(), { runNow: true });
+    // The branch's slice of the bank's customer data, when head office has one for it.
+    if (config.headOfficeUrl && config.headOfficeCredential) {
+      const slices = new CustomerSliceFollower(db, config.dataDir, branch.id, {
+        url: config.headOfficeUrl,
+        credential: config.headOfficeCredential,
+        now,
+        checkEveryMs: config.customerFeedCheckMs,
+        runImport: (dir) => (options.runFeedImport ?? importInProcess)(dir, config.dataDir),
+        onProblem: (m) => app.log.warn(m),
+        onLoaded: (feedId, r) =>
+          r.status === 'refused'
+            ? app.log.error({ feedId, reason: r.reason }, 'customer data from head office refused; the branch keeps the data it has')
+            : app.log.info({ feedId, status: r.status }, 'customer data from head office loaded'),
+      });
+      life.job('head-office.customer-feed', SLICE_TICK_MS, () => slices.tick(), { runNow: true });
+    }
     life.job('database.probe', WRITE_PROBE_MS, () => {
       if (!readiness.probe()) app.log.error({ problem: readiness.state().database.problem }, 'the branch database does not take writes');
     });

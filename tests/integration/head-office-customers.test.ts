@@ -1,0 +1,132 @@
+/**
+ * Each branch's slice of the bank's customer data, from head office's PostgreSQL down to a running
+ * branch hub: the slice holds the branch's own customers and those holding an account there (with
+ * only the holdings it may see), streams out with identifiers opened only on the way, is imported
+ * with every check of a feed, and leaves no downloaded file behind.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
+import { FeedWriter } from '../../src-main/customer-data/feed-writer';
+import { BranchSlices, sliceFeedId } from '../../src-main/head-office/branch-slice';
+import { importCustomerFeed } from '../../src-main/head-office/customer-feed';
+import { createPool, migrate, type Pool } from '../../src-main/head-office/db';
+import { HeadOffice } from '../../src-main/head-office/head-office';
+import { startHeadOfficeServer, type RunningHeadOffice } from '../../src-main/head-office/server';
+import { createHub, type Hub } from '../../src-main/hub/create-hub';
+import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import { TEST_PRODUCTS, testCustomer, testCustomerRow } from '../helpers/test-feed';
+
+let pgdb: TestDatabase;
+let pool: Pool;
+let server: RunningHeadOffice;
+let credential: string;
+const key = IdentifierKey.forTests('head-office-customers');
+const dirs: string[] = [];
+const tmp = (p: string) => {
+  const d = mkdtempSync(join(tmpdir(), p));
+  dirs.push(d);
+  return d;
+};
+
+const HERE = 'demo-001';
+const THERE = '350102099';
+
+/** Customers 1-20 at home here, 21-40 at home elsewhere; 21 also holds an account here. */
+function writeBankFeed(dir: string, feedId: string): void {
+  const w = new FeedWriter(dir);
+  for (const p of TEST_PRODUCTS) w.row('products.csv', p);
+  for (let k = 1; k <= 40; k++) {
+    const c = testCustomer(k);
+    const home = k <= 20 ? HERE : THERE;
+    w.row('customers.csv', { ...testCustomerRow(k, home), name: k === 3 ? '欧阳, "小明"' : testCustomerRow(k, home).name });
+    w.row('cards.csv', { card_number: c.card, cif: c.cif, kind: 'debit' });
+    w.row('holdings.csv', { cif: c.cif, product_code: 'DD-SAVE', account_id: `${c.cif}-1`, branch_id: home, amount: `${1000 * k}.05`, opened_on: '2020-01-01' });
+    if (k === 21) w.row('holdings.csv', { cif: c.cif, product_code: 'TD-1Y', account_id: `${c.cif}-2`, branch_id: HERE, amount: '50000.00', opened_on: '2025-06-01', maturity_on: '2027-06-01' });
+  }
+  w.row('movements.csv', { cif: testCustomer(2).cif, on_date: '2026-11-30', direction: 'out', amount: '300000.00', other_bank: 'Y' });
+  w.row('movements.csv', { cif: testCustomer(30).cif, on_date: '2026-11-30', direction: 'out', amount: '1.00', other_bank: 'N' });
+  w.finish({ feedId, asOf: '2026-12-03', mode: 'full' });
+}
+
+beforeAll(async () => {
+  pgdb = await createTestDatabase('lobby_ho_cust');
+  pool = createPool(pgdb.url);
+  await migrate(pool);
+  const ho = new HeadOffice(pool);
+  server = await startHeadOfficeServer(ho, { port: 0, host: '127.0.0.1', logLevel: 'silent', slices: new BranchSlices(pool, key) });
+  credential = (await ho.addBranch(HERE, { 'zh-CN': '演示', en: 'Demo' })).credential;
+  const feed = tmp('ho-bank-feed-');
+  writeBankFeed(feed, 'acrm-20261203');
+  const r = await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: feed });
+  expect(r.status).toBe('done');
+}, 60_000);
+
+afterAll(async () => {
+  await server?.close();
+  await pool?.end();
+  await pgdb?.drop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const link = (path: string, cred = credential) => fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${cred}` } });
+
+describe("a branch's slice of the customer data", () => {
+  it('is offered as a feed manifest until the branch runs it, and each file streams in the manifest’s bytes', async () => {
+    const res = await link('/api/v1/link/customer-feed');
+    expect(res.status).toBe(200);
+    const m = (await res.json()) as { feedId: string; branchId: string; mode: string; files: Record<string, { rows: number; sha256: string }> };
+    expect(m).toMatchObject({ feedId: sliceFeedId('acrm-20261203', HERE), branchId: HERE, mode: 'full' });
+    expect(m.files['customers.csv']!.rows).toBe(21);
+    expect(m.files['holdings.csv']!.rows).toBe(21);
+    expect(m.files['movements.csv']!.rows).toBe(1);
+    expect(Object.keys(m.files)).not.toContain('credit.csv');
+    const customers = await link(`/api/v1/link/customer-feed/${m.feedId}/customers.csv`);
+    expect(customers.headers.get('content-type')).toMatch(/text\/csv/);
+    const text = await customers.text();
+    const { createHash } = await import('node:crypto');
+    expect(createHash('sha256').update(text).digest('hex')).toBe(m.files['customers.csv']!.sha256);
+    expect(text).toContain(testCustomer(1).phone);
+    expect(text).toContain('"欧阳, ""小明"""');
+    expect(text).not.toContain(testCustomer(22).cif);
+    expect((await link(`/api/v1/link/customer-feed?running=${m.feedId}`)).status).toBe(204);
+    expect((await link(`/api/v1/link/customer-feed/other.bx/customers.csv`)).status).toBe(409);
+    expect((await link(`/api/v1/link/customer-feed/${m.feedId}/secrets.csv`)).status).toBe(404);
+    expect((await link('/api/v1/link/customer-feed', 'AAAAAAAAAAAA.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB')).status).toBe(401);
+  });
+
+  it('reaches a running branch hub: its customers and the holdings it may see, imported with every check, nothing left on disk', async () => {
+    const dataDir = tmp('lobby-slice-');
+    let hub: Hub | null = null;
+    try {
+      hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 5, logLevel: 'silent', headOfficeUrl: server.url, headOfficeCredential: credential, customerFeedCheckMs: 200 });
+      const db = new Database(join(dataDir, 'branch.db'), { readonly: true });
+      const want = sliceFeedId('acrm-20261203', HERE);
+      const end = Date.now() + 30_000;
+      let live: { feed_id: string; live_file: string } | undefined;
+      for (;;) {
+        live = db.prepare('SELECT feed_id, live_file FROM feed_state').get() as typeof live;
+        if (live?.feed_id === want) break;
+        if (Date.now() > end) throw new Error(`the slice did not arrive (live: ${live?.feed_id})`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const run = db.prepare('SELECT status, started_by, rejected FROM feed_run WHERE feed_id = ?').get(want);
+      expect(run).toEqual({ status: 'done', started_by: 'head-office', rejected: 0 });
+      db.close();
+      const snap = new Database(join(dataDir, 'snapshots', live.live_file), { readonly: true });
+      expect(snap.prepare('SELECT count(*) FROM customer').pluck().get()).toBe(21);
+      const visitor = testCustomer(21).cif;
+      const theirs = snap.prepare('SELECT h.account_id FROM holding h JOIN customer c ON c.id = h.customer_id WHERE c.cif = ? ORDER BY 1').pluck().all(visitor);
+      expect(theirs).toEqual([`${visitor}-2`]);
+      const own = snap.prepare("SELECT h.amount_fen FROM holding h JOIN customer c ON c.id = h.customer_id WHERE c.cif = ? AND h.account_id LIKE '%-1'").pluck().get(testCustomer(4).cif);
+      expect(own).toBe(400_005);
+      snap.close();
+      expect(existsSync(join(dataDir, 'feeds', 'incoming')) ? readdirSync(join(dataDir, 'feeds', 'incoming')) : []).toEqual([]);
+    } finally {
+      await hub?.close();
+    }
+  });
+});
