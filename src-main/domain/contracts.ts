@@ -637,6 +637,16 @@ export type LobbyAlert =
       at: string;
     }
   | {
+      /**
+       * A customer identified at the kiosk is not a customer of this branch, and head office could
+       * not be asked who they are (the WAN is down): the ticket is served as unidentified.
+       */
+      kind: 'customer_lookup_unreachable';
+      deviceId: string;
+      ticketNumber: string;
+      at: string;
+    }
+  | {
       /** A kiosk or display sent nothing for `minutes` minutes. */
       kind: 'device_silent';
       deviceId: string;
@@ -684,6 +694,7 @@ export const AUDIT_ACTIONS = [
   'identity.attempt',
   'identity.refused',
   'identity.confirm',
+  'customer.lookup',
   'green_channel.route',
   'customer_card.view',
   'customer.reveal',

@@ -253,6 +253,24 @@ const hoRoute =
   <const S extends HeadOfficeRouteSpec>(spec: S): HeadOfficeRoute<S, A> =>
     spec as HeadOfficeRoute<S, A>;
 
+/**
+ * A walk-in customer not known at the branch, looked up at head office by the identifier given at
+ * the kiosk (sent only over the link, never stored at head office: it keeps the lookup hash).
+ */
+export const CustomerLookupSchema = z.strictObject({
+  kind: z.enum(['phone', 'card', 'idNumber']),
+  value: z.string().min(4, 'value: the number given at the kiosk').max(32, 'value: at most 32 characters'),
+});
+export type CustomerLookup = z.infer<typeof CustomerLookupSchema>;
+/**
+ * Found: the customer, their cards and holdings as rows of the feed's files (the branch checks each
+ * with the feed's schemas, as it checks a feed). Not found, or `shared` by several customers (a
+ * family's phone): nobody is picked.
+ */
+export type CustomerLookupAnswer =
+  | { found: false; shared: boolean }
+  | { found: true; customer: Record<string, string>; cards: Record<string, string>[]; holdings: Record<string, string>[] };
+
 export const HEAD_OFFICE_ROUTES = {
   login: hoRoute<HeadOfficeLoginResponse>()({ method: 'POST', path: '/api/v1/auth/login', access: 'public', body: HeadOfficeLoginSchema }),
   branches: hoRoute<BranchesResponse>()({ method: 'GET', path: '/api/v1/branches', access: 'staff' }),
@@ -270,6 +288,8 @@ export const HEAD_OFFICE_ROUTES = {
   customerFeed: hoRoute<FeedManifest | null>()({ method: 'GET', path: '/api/v1/link/customer-feed', access: 'branch' }),
   /** One file of that slice (text/csv); 409 `feed_superseded` when a newer feed came in since the manifest. */
   customerFeedFile: hoRoute<string>()({ method: 'GET', path: '/api/v1/link/customer-feed/:feedId/:file', access: 'branch' }),
+  /** A walk-in customer of another branch, looked up (and recorded) at head office. */
+  customerLookup: hoRoute<CustomerLookupAnswer>()({ method: 'POST', path: '/api/v1/link/customer-lookup', access: 'branch', body: CustomerLookupSchema }),
 } as const;
 export type HeadOfficeRoutes = typeof HEAD_OFFICE_ROUTES;
 export type HeadOfficeRouteName = keyof HeadOfficeRoutes;

@@ -19,6 +19,7 @@ import { csvField } from '../domain/measures';
 import { streamCsv } from '../customer-data/csv-rows';
 import type { IdentifierKey } from '../customer-data/identifier-key';
 import type { Pool, PoolClient } from './db';
+import type { CustomerLookup, CustomerLookupAnswer } from '../domain/head-office';
 import { HeadOfficeError } from './head-office';
 
 /** The slice's files, in the order a feed loads. */
@@ -69,6 +70,14 @@ const QUERIES: Record<string, { sql: string; sealed?: Record<string, string> }> 
   },
 };
 
+/** One customer's rows, in the feed's columns and format (a walk-in customer looked up by a branch). */
+const ONE = {
+  customer: QUERIES['customers.csv']!.sql.replace(/WHERE cif IN .* ORDER BY cif/s, 'WHERE cif = $1'),
+  cards: QUERIES['cards.csv']!.sql.replace(/WHERE cif IN .* ORDER BY card_lookup/s, 'WHERE cif = $1 ORDER BY card_lookup'),
+  holdings: `SELECT cif, product_code, account_id, branch_id, ${yuan('amount_fen')} AS amount, opened_on::text AS opened_on, maturity_on::text AS maturity_on
+             FROM ho_holding WHERE cif = $1 ORDER BY account_id`,
+};
+
 /** The slice's feed id: head office's feed and the branch (a long feed id is shortened to its hash). */
 export function sliceFeedId(feedId: string, branchId: string): string {
   const id = `${feedId}.b${branchId}`;
@@ -100,6 +109,42 @@ export class BranchSlices {
       made.catch(() => this.manifests.delete(id));
     }
     return made;
+  }
+
+  /**
+   * A walk-in customer of another branch, by the identifier given at a branch's kiosk: found when
+   * exactly one customer has it. Every lookup is recorded (the branch, the kind, who was found),
+   * never the number itself.
+   */
+  async lookup(branchId: string, q: CustomerLookup): Promise<CustomerLookupAnswer> {
+    if (!this.key) throw new HeadOfficeError('unavailable', 'no_customer_data_key', 'head office has no HEAD_OFFICE_DATA_KEY to look customers up with');
+    const hash = this.key.lookup(q.kind, q.value);
+    const found = await this.pool.query<{ cif: string }>(
+      q.kind === 'card'
+        ? 'SELECT cif FROM ho_card WHERE card_lookup = $1'
+        : `SELECT cif FROM ho_customer WHERE ${q.kind === 'phone' ? 'phone_lookup' : 'id_lookup'} = $1 LIMIT 2`,
+      [hash],
+    );
+    const cif = found.rows.length === 1 ? found.rows[0]!.cif : null;
+    await this.pool.query('INSERT INTO ho_customer_lookup (branch_id, kind, found, shared, cif) VALUES ($1, $2, $3, $4, $5)', [branchId, q.kind, cif !== null, found.rows.length > 1, cif]);
+    if (!cif) return { found: false, shared: found.rows.length > 1 };
+    const c = await this.pool.connect();
+    try {
+      await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      await c.query("SET LOCAL DateStyle = 'ISO'");
+      const open = (rows: Record<string, unknown>[], sealed: readonly string[]) =>
+        rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null).map(([k, v]) => [k, sealed.includes(k) ? this.key!.open(Buffer.from(String(v), 'hex')) : cell(v)])));
+      const customer = open((await c.query(ONE.customer, [cif])).rows, ['phone', 'resident_id'])[0];
+      const cards = open((await c.query(ONE.cards, [cif])).rows, ['card_number']);
+      const holdings = open((await c.query(ONE.holdings, [cif])).rows, []);
+      await c.query('COMMIT');
+      return customer ? { found: true, customer, cards, holdings } : { found: false, shared: false };
+    } catch (err) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      c.release();
+    }
   }
 
   /** Streams one file of the slice to `write` (in the manifest's order and bytes); refuses a slice of a feed no longer the latest. */
@@ -182,6 +227,12 @@ export class BranchSlices {
       },
     );
   }
+}
+
+/** A value as the feed writes it (node-postgres reads a DATE as a local midnight). */
+function cell(v: unknown): string {
+  if (!(v instanceof Date)) return String(v);
+  return `${v.getFullYear()}-${String(v.getMonth() + 1).padStart(2, '0')}-${String(v.getDate()).padStart(2, '0')}`;
 }
 
 /** A branch id as an SQL literal (COPY takes no parameters; branch ids are checked codes, quoted anyway). */

@@ -257,4 +257,22 @@ CREATE TABLE ho_data_key (
 );
 `,
   },
+  {
+    version: 7,
+    name: 'walk-in customers looked up by branches',
+    sql: `
+-- Every lookup a branch made of a walk-in customer (never the number given: its kind, and the
+-- customer found).
+CREATE TABLE ho_customer_lookup (
+  id         BIGSERIAL PRIMARY KEY,
+  branch_id  TEXT NOT NULL REFERENCES ho_branch(id),
+  kind       TEXT NOT NULL,
+  found      BOOLEAN NOT NULL,
+  shared     BOOLEAN NOT NULL DEFAULT FALSE,
+  cif        TEXT,
+  at         TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE INDEX ho_customer_lookup_branch ON ho_customer_lookup (branch_id, at);
+`,
+  },
 ];

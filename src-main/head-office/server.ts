@@ -27,7 +27,7 @@ import { Redis } from 'ioredis';
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { z, ZodError, type ZodType } from 'zod';
 import { ERROR_STATUS } from '../domain/contracts';
-import { BundleReportSchema, HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, PublishBundleSchema, type BranchBoardRow } from '../domain/head-office';
+import { BundleReportSchema, CustomerLookupSchema, HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, PublishBundleSchema, type BranchBoardRow } from '../domain/head-office';
 import { HeadOffice, HeadOfficeError } from './head-office';
 import type { BranchSlices } from './branch-slice';
 
@@ -274,6 +274,13 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     body.end();
     req.log.info({ branchId, feedId, file, rows }, 'customer slice file sent');
     return reply;
+  });
+
+  app.post(HEAD_OFFICE_ROUTES.customerLookup.path, async (req) => {
+    const branchId = await ho.branchOf(req.headers.authorization);
+    const q = parse(CustomerLookupSchema, req.body);
+    if (!slices) return { found: false, shared: false };
+    return slices.lookup(branchId, q);
   });
 
   if (listen.warning) app.log.warn(listen.warning);

@@ -53,6 +53,8 @@ export const HubConfigSchema = z.object({
     .optional(),
   /** How often the branch asks head office for a new slice of the customer data. */
   customerFeedCheckMs: z.number().int().min(100).max(86_400_000).default(60_000),
+  /** How long a kiosk's ticket waits for head office to look up a walk-in customer of another branch. */
+  customerLookupTimeoutMs: z.number().int().min(100).max(30_000).default(2_000),
 })
   .refine((c) => (c.headOfficeUrl === undefined) === (c.headOfficeCredential === undefined), {
     message: 'headOfficeUrl and headOfficeCredential go together',

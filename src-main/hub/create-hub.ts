@@ -48,6 +48,8 @@ import { SnapshotCache } from './realtime/snapshot-cache';
 import { Fleet } from './devices/fleet';
 import { JournalShipper } from './head-office-link/journal-shipper';
 import { CustomerSliceFollower, type SliceImportResult } from './head-office-link/customer-slice';
+import { WalkInLookup } from './head-office-link/customer-lookup';
+import { Visitors } from './customers/visitors';
 import { importFeed } from './feed/import';
 import { BundleApplier } from './head-office-link/bundles';
 import { HubMetrics } from './operations/metrics';
@@ -261,6 +263,29 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
 
     // The use cases of each area.
     const queue = new Queue(db, branch, tickets, visits, journal, announcer, now);
+    // A walk-in customer of another branch is looked up at head office before their ticket is issued.
+    const walkIns =
+      config.headOfficeUrl && config.headOfficeCredential
+        ? new WalkInLookup({
+            url: config.headOfficeUrl,
+            credential: config.headOfficeCredential,
+            branchId: branch.id,
+            journal,
+            visitors: new Visitors(db, key),
+            knownHere: (kind, value) => {
+              const m = customers.match(kind, value);
+              return m.customer !== null || m.shared;
+            },
+            issuedAlready: (requestId) => tickets.byRequestId(requestId) !== null,
+            mayIdentify: (device, identity) => queue.mayIdentify(device, identity),
+            tiering: () => branch.rules.tiering,
+            today: () => businessDate(new Date(now()), branch.rules.timeZone),
+            alert: (a) => announcer.tell((b) => b.lobbyAlert(a)),
+            now,
+            onProblem: (m) => app.log.warn(m),
+            timeoutMs: config.customerLookupTimeoutMs,
+          })
+        : null;
     const issuing = new CommitGroup(db, announcer, { soon: (fn) => life.soon(fn), after: (ms, fn) => void life.after(ms, fn) });
     life.onDispose(() => issuing.close());
     const appointments = new Appointments(db, branch, queue, customers, journal, now, {
@@ -356,6 +381,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
         queue,
         staffSnapshot: () => snapshotCache.staff(),
         issuing,
+        walkIns,
         visits,
         appointments,
         notices,

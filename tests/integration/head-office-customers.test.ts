@@ -18,6 +18,8 @@ import { HeadOffice } from '../../src-main/head-office/head-office';
 import { startHeadOfficeServer, type RunningHeadOffice } from '../../src-main/head-office/server';
 import { createHub, type Hub } from '../../src-main/hub/create-hub';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
+import type { AuditEntry, CreateTicketResponse, CustomerCard, LobbyAlert } from '../../src-main/domain/contracts';
+import { io, type Socket } from 'socket.io-client';
 import { TEST_PRODUCTS, testCustomer, testCustomerRow } from '../helpers/test-feed';
 
 let pgdb: TestDatabase;
@@ -129,4 +131,92 @@ describe("a branch's slice of the customer data", () => {
       await hub?.close();
     }
   });
+
+  it('serves a walk-in customer of another branch: looked up at head office, identified, carded and audited at both', async () => {
+    const dataDir = tmp('lobby-walkin-');
+    const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 5, logLevel: 'silent', headOfficeUrl: server.url, headOfficeCredential: credential, customerFeedCheckMs: 3_600_000 });
+    try {
+      const kiosk = await login(hub, { deviceId: 'kiosk-01', secret: 'demo' });
+      const manager = await login(hub, { staffId: 'm01', pin: '1111' });
+      const admin = await login(hub, { staffId: 'admin', pin: '9999' });
+      const elsewhere = testCustomer(30);
+      const issued = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-1', identity: { kind: 'phone', value: elsewhere.phone } });
+      expect(issued.status).toBe(201);
+      const card = await get<CustomerCard>(hub, `/api/v1/tickets/${issued.body.ticket.id}/card`, manager);
+      expect(card.status).toBe(200);
+      expect(JSON.stringify(card.body)).toContain(elsewhere.phone.slice(0, 3));
+      expect(JSON.stringify(card.body)).not.toContain(elsewhere.phone);
+      const lookups = (await get<{ entries: AuditEntry[] }>(hub, '/api/v1/audit?action=customer.lookup', admin)).body.entries;
+      expect(lookups).toHaveLength(1);
+      expect(lookups[0]!.detail).toMatchObject({ kind: 'phone', outcome: 'found' });
+      expect(JSON.stringify(lookups)).not.toContain(elsewhere.phone);
+      const atHeadOffice = await pool.query("SELECT kind, found, cif FROM ho_customer_lookup WHERE branch_id = $1", [HERE]);
+      expect(atHeadOffice.rows).toEqual([{ kind: 'phone', found: true, cif: elsewhere.cif }]);
+      // Kept for the visit under a negative id, with the holdings the catalogue knows and a tier.
+      const db = new Database(join(dataDir, 'branch.db'), { readonly: true });
+      const live = db.prepare('SELECT live_file FROM feed_state').pluck().get() as string;
+      db.close();
+      const snap = new Database(join(dataDir, 'snapshots', live), { readonly: true });
+      const kept = snap.prepare('SELECT id, home_branch_id, aum_fen, tier_computed_on FROM customer WHERE cif = ?').get(elsewhere.cif) as { id: number; home_branch_id: string; aum_fen: number; tier_computed_on: string | null };
+      snap.close();
+      expect(kept.id).toBeLessThan(0);
+      expect(kept.home_branch_id).toBe(THERE);
+      expect(kept.tier_computed_on).not.toBeNull();
+      // The same customer again is found here, without asking head office.
+      const again = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-2', identity: { kind: 'phone', value: elsewhere.phone } });
+      expect(again.status).toBe(201);
+      expect(Number((await pool.query('SELECT count(*) AS n FROM ho_customer_lookup')).rows[0].n)).toBe(1);
+      // Somebody head office does not know either: an unidentified walk-in, no alert.
+      const nobody = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-3', identity: { kind: 'phone', value: '13912345678' } });
+      expect(nobody.status).toBe(201);
+      expect((await pool.query('SELECT found FROM ho_customer_lookup ORDER BY id DESC LIMIT 1')).rows[0].found).toBe(false);
+    } finally {
+      await hub.close();
+    }
+  });
+
+  it('with head office out of reach, issues the ticket unidentified at once and tells the lobby managers', async () => {
+    const dataDir = tmp('lobby-wan-down-');
+    // Nothing listens there: the WAN is down.
+    const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 5, logLevel: 'silent', headOfficeUrl: 'http://127.0.0.1:9', headOfficeCredential: credential, customerLookupTimeoutMs: 500 });
+    try {
+      const kiosk = await login(hub, { deviceId: 'kiosk-01', secret: 'demo' });
+      const manager = await login(hub, { staffId: 'm01', pin: '1111' });
+      const socket: Socket = io(hub.url, { path: '/socket.io', auth: { token: manager }, transports: ['websocket'], reconnection: false, forceNew: true });
+      await new Promise<void>((resolve, reject) => {
+        socket.once('connect', () => resolve());
+        socket.once('connect_error', reject);
+      });
+      const alerts: LobbyAlert[] = [];
+      socket.on('lobby:alert', (a: LobbyAlert) => alerts.push(a));
+      const started = Date.now();
+      const issued = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'wan-down-1', identity: { kind: 'phone', value: testCustomer(31).phone } });
+      expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(issued.body.ticket).toMatchObject({ identification: 'typed', identified: false });
+      expect((await get(hub, `/api/v1/tickets/${issued.body.ticket.id}/card`, manager)).status).not.toBe(200);
+      const end = Date.now() + 5_000;
+      while (!alerts.length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+      expect(alerts).toEqual([expect.objectContaining({ kind: 'customer_lookup_unreachable', deviceId: 'kiosk-01', ticketNumber: issued.body.ticket.number })]);
+      socket.disconnect();
+    } finally {
+      await hub.close();
+    }
+  });
 });
+
+async function login(hub: Hub, who: object): Promise<string> {
+  const res = await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(who) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+async function post<T>(hub: Hub, path: string, token: string, body: object): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${hub.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body) });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function get<T>(hub: Hub, path: string, token: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${hub.url}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, body: (await res.json()) as T };
+}

@@ -31,7 +31,7 @@ export async function computeTiers(
   db: Db,
   rules: TieringRules,
   today: string,
-  opts: { schema?: string; batch?: number; between?: () => Promise<void> } = {},
+  opts: { schema?: string; batch?: number; between?: () => Promise<void>; only?: number } = {},
 ): Promise<TierCounts> {
   const schema = opts.schema ?? 'main';
   const batch = opts.batch ?? 20_000;
@@ -48,9 +48,14 @@ export async function computeTiers(
   );
   const write = db.prepare(`UPDATE ${schema}.customer SET tier = ?, stars = ?, key_customer = ?, aum_fen = ?, tier_computed_on = ? WHERE id = ?`);
   const maxId = (db.prepare(`SELECT max(id) FROM ${schema}.customer`).pluck().get() as number | null) ?? 0;
+  // Walk-in customers of other branches looked up at head office have negative ids (visitors.ts).
+  const minId = Math.min(0, ((db.prepare(`SELECT min(id) FROM ${schema}.customer`).pluck().get() as number | null) ?? 1) - 1);
   const counts: TierCounts = { customers: 0, tiers: { top: 0, gold: 0, general: 0, drop: 0 }, keyCustomers: 0 };
-  for (let from = 0; from < maxId; from += batch) {
-    const rows = read.all(from, from + batch) as { id: number; last_overdue_on: string | null; aum: number; deposits: number; loans: number }[];
+  // `only`: one customer (a walk-in customer stored from head office), the rules' fingerprint left as it is.
+  const [first, last] = opts.only !== undefined ? [opts.only - 1, opts.only] : [minId, maxId];
+  for (let from = first; from < last; from += batch) {
+    const to = opts.only !== undefined ? last : from + batch;
+    const rows = read.all(from, to) as { id: number; last_overdue_on: string | null; aum: number; deposits: number; loans: number }[];
     db.transaction(() => {
       for (const r of rows) {
         const tier = tierFor(r.aum, rules);
@@ -63,6 +68,7 @@ export async function computeTiers(
     })();
     if (opts.between) await opts.between();
   }
+  if (opts.only !== undefined) return counts;
   db.prepare(`INSERT INTO ${schema}.snapshot_meta (key, value) VALUES ('tiering', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`).run(tieringHash(rules));
   return counts;
 }

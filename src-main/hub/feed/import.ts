@@ -190,8 +190,14 @@ function lowerPriority(): void {
 /** A set of small positive integers as a bitmap that grows as needed. */
 class IdSet {
   private bits = new Uint8Array(1 << 16);
+  /** Walk-in customers from head office (customers/visitors.ts) have negative ids: a few, kept apart. */
+  private readonly negative = new Set<number>();
 
   add(id: number): void {
+    if (id < 0) {
+      this.negative.add(id);
+      return;
+    }
     const i = id >>> 3;
     if (i >= this.bits.length) {
       const grown = new Uint8Array(Math.max(this.bits.length * 2, i + 1));
@@ -202,11 +208,16 @@ class IdSet {
   }
 
   has(id: number): boolean {
+    if (id < 0) return this.negative.has(id);
     const i = id >>> 3;
     return i < this.bits.length && (this.bits[i]! & (1 << (id & 7))) !== 0;
   }
 
   delete(id: number): void {
+    if (id < 0) {
+      this.negative.delete(id);
+      return;
+    }
     const i = id >>> 3;
     if (i < this.bits.length) this.bits[i]! &= ~(1 << (id & 7));
   }

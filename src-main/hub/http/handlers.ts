@@ -13,6 +13,7 @@ import type { AuditEntry, QueueSnapshot } from '../../domain/contracts';
 import { zonedInstant } from '../../domain/appointments';
 import { addDaysIso } from '../../domain/reminders';
 import { toCsv } from '../../domain/measures';
+import type { WalkInLookup } from '../head-office-link/customer-lookup';
 import type { CommitGroup } from '../queue/commit-group';
 import type { Queue } from '../queue/queue';
 import type { Visits } from '../visits/visits';
@@ -37,6 +38,8 @@ export interface HandlerServices {
   staffSnapshot: () => QueueSnapshot;
   /** Tickets issued together are committed together (queue/commit-group.ts). */
   issuing: CommitGroup;
+  /** Walk-in customers of other branches looked up at head office (none: no head office). */
+  walkIns: WalkInLookup | null;
   visits: Visits;
   appointments: Appointments;
   notices: Notices;
@@ -102,7 +105,9 @@ export function createHandlers(s: HandlerServices): Handlers {
 
     // ---------------------------------------------------------- tickets and the queue
     issueTicket: async ({ body, who, answer }) => {
+      const looked = s.walkIns ? await s.walkIns.beforeIssue(body, who) : null;
       const result = await s.issuing.run(() => queue.issue(body, who));
+      s.walkIns?.afterIssue(looked, result, who);
       answer.status(result.created ? 201 : 200);
       // The place in line is read after the commit: tickets committed together share one forecast.
       return { ticket: result.ticket };

@@ -177,6 +177,11 @@ export class Queue {
     return result;
   }
 
+  /** Whether the kiosk may try an identification now (its limit and the identifier's not reached); nothing is counted. */
+  mayIdentify(device: Identity, identity: { kind: string; value: string }): boolean {
+    return !this.guard.wouldRefuse(device.subjectId, identity);
+  }
+
   /** Counts an identification attempt; over the limit it is refused (429), audited either way, and a burst alerts the managers. */
   private guardIdentification(device: Identity, identity: { kind: string; value: string; method: string }): void {
     try {

@@ -50,8 +50,9 @@ const MAX_ALERTS = 20;
 
 /** An alert in plain words (rendered in the language showing). */
 function alertText(a: LobbyAlert): Msg {
-  const values: Record<string, number> = a.kind === 'identification_burst' ? { count: a.attempts, minutes: a.windowMinutes } : a.kind === 'device_silent' ? { minutes: a.minutes } : {};
-  const device = a.kind !== 'identification_burst' && a.location ? msg('manager:alert.deviceAt', { id: a.deviceId, location: a.location }) : a.deviceId;
+  const values: Record<string, number | string> =
+    a.kind === 'identification_burst' ? { count: a.attempts, minutes: a.windowMinutes } : a.kind === 'device_silent' ? { minutes: a.minutes } : a.kind === 'customer_lookup_unreachable' ? { number: a.ticketNumber } : {};
+  const device = a.kind !== 'identification_burst' && a.kind !== 'customer_lookup_unreachable' && a.location ? msg('manager:alert.deviceAt', { id: a.deviceId, location: a.location }) : a.deviceId;
   return msg(`manager:alert.${a.kind}`, { device, ...values });
 }
 

@@ -1,0 +1,122 @@
+/**
+ * Walk-in customers of other branches, looked up at head office (head-office-link/customer-lookup.ts)
+ * and kept in the live customer snapshot for their visit, so that the kiosk finds them, the card,
+ * tier and green channel work for them as for the branch's own customers. Their rows are checked
+ * with the feed's schemas (domain/feed.ts) exactly as a feed's rows are; identifiers are stored as
+ * the branch stores its own (lookup hash, sealed copy, masked form, under the branch key).
+ *
+ * A visitor's id is negative (-1, -2, …), from the same never-reused registry as every customer's:
+ * an import numbers new customers upwards from the highest id, so a visitor's id can never come to
+ * mean somebody else. The next full import drops them with the rest of the old snapshot (a
+ * customer who is in the new feed keeps their id).
+ */
+import { CardRowSchema, CustomerRowSchema, HoldingRowSchema } from '../../domain/feed';
+import { maskCardNumber, maskIdNumber, maskPhone } from '../../domain/masking';
+import type { TieringRules } from '../../domain/tiering';
+import type { IdentifierKey } from '../../customer-data/identifier-key';
+import type { Db } from '../db/open';
+import { SNAPSHOT_SCHEMA } from './snapshot';
+import { computeTiers } from './tiers';
+
+export interface VisitorRows {
+  customer: Record<string, string>;
+  cards: Record<string, string>[];
+  holdings: Record<string, string>[];
+}
+
+export class VisitorRowsRefused extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'VisitorRowsRefused';
+  }
+}
+
+function check<T>(what: string, r: { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } }): T {
+  if (r.success) return r.data;
+  const i = r.error.issues[0]!;
+  throw new VisitorRowsRefused(`${what}: ${i.path.map(String).join('.') || '(row)'}: ${i.message}`);
+}
+
+export class Visitors {
+  constructor(
+    private readonly db: Db,
+    private readonly key: IdentifierKey,
+  ) {}
+
+  /**
+   * Stores (or refreshes) a customer from head office's rows in the live snapshot, with their cards
+   * and those holdings whose product this branch's catalogue has; their tier under the branch's
+   * rules. Their customer id. Refused whole when a row does not check.
+   */
+  async store(rows: VisitorRows, rules: TieringRules, today: string): Promise<number> {
+    const c = check('customer', CustomerRowSchema.safeParse(rows.customer));
+    const cards = rows.cards.map((r, i) => check(`cards[${i}]`, CardRowSchema.safeParse(r)));
+    const holdings = rows.holdings.map((r, i) => check(`holdings[${i}]`, HoldingRowSchema.safeParse(r)));
+    for (const x of [...cards, ...holdings]) if (x.cif !== c.cif) throw new VisitorRowsRefused(`a card or holding of cif ${x.cif} came with customer ${c.cif}`);
+    const S = SNAPSHOT_SCHEMA;
+    const db = this.db;
+    const id = db.transaction(() => {
+      let id = db.prepare(`SELECT id FROM ${S}.customer_key WHERE cif = ?`).pluck().get(c.cif) as number | undefined;
+      if (id === undefined) {
+        const lowest = (db.prepare(`SELECT min(id) FROM ${S}.customer_key`).pluck().get() as number | null) ?? 0;
+        id = Math.min(0, lowest) - 1;
+        db.prepare(`INSERT INTO ${S}.customer_key (id, cif) VALUES (?, ?)`).run(id, c.cif);
+      }
+      db.prepare(
+        `INSERT INTO ${S}.customer (id, cif, name, gender, birth_date, phone_lookup, phone_sealed, phone_masked, id_lookup, id_sealed, id_masked,
+           marital_status, occupation, risk_tolerance, risk_assessed_on, marketing_consent, home_branch_id, relationship_manager,
+           last_overdue_on, resident, control_exempt)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date,
+           phone_lookup = excluded.phone_lookup, phone_sealed = excluded.phone_sealed, phone_masked = excluded.phone_masked,
+           id_lookup = excluded.id_lookup, id_sealed = excluded.id_sealed, id_masked = excluded.id_masked,
+           marital_status = excluded.marital_status, occupation = excluded.occupation, risk_tolerance = excluded.risk_tolerance,
+           risk_assessed_on = excluded.risk_assessed_on, marketing_consent = excluded.marketing_consent,
+           home_branch_id = excluded.home_branch_id, relationship_manager = excluded.relationship_manager,
+           last_overdue_on = excluded.last_overdue_on, resident = excluded.resident, control_exempt = excluded.control_exempt`,
+      ).run(
+        id,
+        c.cif,
+        c.name,
+        c.gender,
+        c.birth_date,
+        this.key.lookup('phone', c.phone),
+        this.key.seal(c.phone),
+        maskPhone(c.phone),
+        this.key.lookup('idNumber', c.resident_id),
+        this.key.seal(c.resident_id),
+        maskIdNumber(c.resident_id),
+        c.marital_status,
+        c.occupation,
+        c.risk_tolerance,
+        c.risk_assessed_on ?? null,
+        c.marketing_consent ? 1 : 0,
+        c.home_branch_id,
+        c.relationship_manager ?? null,
+        c.last_overdue_on ?? null,
+        c.resident === false ? 0 : 1,
+        c.control_group_exempt ? 1 : 0,
+      );
+      const card = db.prepare(
+        `INSERT INTO ${S}.card (card_lookup, card_sealed, card_masked, customer_id, kind) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (card_lookup) DO UPDATE SET customer_id = excluded.customer_id, kind = excluded.kind`,
+      );
+      for (const k of cards) card.run(this.key.lookup('card', k.card_number), this.key.seal(k.card_number), maskCardNumber(k.card_number), id, k.kind);
+      const known = db.prepare(`SELECT 1 FROM ${S}.product WHERE code = ?`).pluck();
+      const holding = db.prepare(
+        `INSERT INTO ${S}.holding (account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (account_id) DO UPDATE SET customer_id = excluded.customer_id, product_code = excluded.product_code,
+           branch_id = excluded.branch_id, amount_fen = excluded.amount_fen, opened_on = excluded.opened_on,
+           maturity_on = excluded.maturity_on, as_of = excluded.as_of`,
+      );
+      for (const h of holdings) {
+        if (!known.get(h.product_code)) continue;
+        holding.run(h.account_id, id, h.product_code, h.branch_id, h.amount, h.opened_on, h.maturity_on ?? null, today);
+      }
+      return id;
+    })();
+    await computeTiers(db, rules, today, { schema: S, only: id });
+    return id;
+  }
+}
