@@ -17,6 +17,17 @@
  */
 import type { ControlGroup } from './control-groups';
 import type { Response } from './contact-policy';
+import type { TraceEntry } from './next-best-action';
+
+/**
+ * A visit's candidates with their score and learned propensity: what passed every hard stage and
+ * the contact policy (offered, or dropped only by arbitration): what any arm could have offered.
+ */
+export function scoredCandidates(trace: readonly TraceEntry[]): { productCode: string; score: number; propensity: number }[] {
+  return trace
+    .filter((e) => e.kind === 'product' && (e.stage === 'offered' || e.stage === 'arbitration') && e.score !== undefined)
+    .map((e) => ({ productCode: e.code, score: e.score!, propensity: e.factors?.propensity ?? 0 }));
+}
 
 export interface ReportOfferRow {
   decisionId: number;
@@ -242,5 +253,70 @@ export function campaignReport(visits: readonly ReportVisitRow[], offers: readon
       mean: pitches.size ? sum / pitches.size : 0,
     },
     caveats,
+  };
+}
+
+// ---------------------------------------------------------------- pooled over branches (head office)
+
+/** Where a visit of the pooled report was decided, and the customer's tier then. */
+export interface PooledVisitInfo {
+  branchId: string;
+  tier: string;
+}
+
+export interface PooledProductRow {
+  productCode: string;
+  /** Visits where the product was a candidate, per arm. */
+  visits: { treatment: number; holdout: number; random: number };
+  /** Of those visits, the product opened within the window: treated against the holdout, with the difference's 95% CI. */
+  uplift: { treatment: Rate; holdout: Rate; difference: Rate };
+  /** The product as the treated arm's top offer, opened; against the product offered in the random arm, opened. */
+  ranking: { ranked: Rate; random: Rate };
+  caveats: ReportCaveat[];
+}
+
+export interface PooledCampaignReportData {
+  /** Every product together (as one branch's report, pooled over every branch). */
+  overall: CampaignReportData;
+  /** Per product: uplift against the holdout and ranking quality against the random arm. */
+  products: PooledProductRow[];
+  /** Offers shown in the lobby (treated and random arms) and their products opened, by product, branch and tier. */
+  conversion: { byProduct: Row[]; byBranch: Row[]; byTier: Row[] };
+}
+
+/**
+ * The campaign report pooled over many branches' visits: the same measures as a branch's, with far
+ * more visits behind them, and each product's uplift and ranking quality on its own (a product's
+ * visits are those where it was a candidate; converted: that product opened).
+ */
+export function pooledCampaignReport(
+  visits: readonly ReportVisitRow[],
+  offers: readonly ReportOfferRow[],
+  where: ReadonlyMap<number, PooledVisitInfo>,
+  options: ReportOptions,
+): PooledCampaignReportData {
+  const overall = campaignReport(visits, offers, options);
+  const codes = new Set<string>();
+  for (const v of visits) for (const c of v.candidates) codes.add(c);
+  const products: PooledProductRow[] = [...codes].sort().map((code) => {
+    const vs = visits
+      .filter((v) => v.candidates.includes(code))
+      .map((v) => ({ ...v, candidates: [code], scored: v.scored.filter((s) => s.productCode === code), opened: v.opened.filter((p) => p === code) }));
+    const ids = new Set(vs.map((v) => v.decisionId));
+    const os = offers.filter((o) => o.productCode === code && ids.has(o.decisionId));
+    const r = campaignReport(vs, os, options);
+    return { productCode: code, visits: r.visits, uplift: r.uplift, ranking: r.ranking, caveats: r.caveats };
+  });
+  const byDecision = new Map(visits.map((v) => [v.decisionId, v]));
+  const openedIn = (o: ReportOfferRow) => byDecision.get(o.decisionId)?.opened.includes(o.productCode) ?? false;
+  const shown = offers.filter((o) => o.controlGroup !== 'holdout');
+  return {
+    overall,
+    products,
+    conversion: {
+      byProduct: tally(shown, (o) => o.productCode, openedIn),
+      byBranch: tally(shown, (o) => where.get(o.decisionId)?.branchId ?? null, openedIn),
+      byTier: tally(shown, (o) => where.get(o.decisionId)?.tier ?? null, openedIn),
+    },
   };
 }

@@ -12,6 +12,7 @@
 import { MAX_NOTICES, NoticeInputSchema } from './notices';
 import { z } from 'zod';
 import type { FeedManifest } from './feed';
+import type { PooledCampaignReportData } from './campaign-report';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from './branch-config';
 import { mergeDeep } from './branch-file';
 
@@ -19,7 +20,7 @@ import { mergeDeep } from './branch-file';
  * events: the event log; audit: the audit log; contacts: the offers raised with customers and their
  * answers (by the customer's CIF), from which head office keeps the bank-wide contact history.
  */
-export const LINK_STREAMS = ['events', 'audit', 'contacts'] as const;
+export const LINK_STREAMS = ['events', 'audit', 'contacts', 'decisions'] as const;
 export type LinkStream = (typeof LINK_STREAMS)[number];
 
 /** At most this many entries per batch. */
@@ -271,6 +272,39 @@ export type CustomerLookupAnswer =
   | { found: false; shared: boolean }
   | { found: true; customer: Record<string, string>; cards: Record<string, string>[]; holdings: Record<string, string>[] };
 
+/**
+ * A visit whose offers were decided, as a branch ships it once the visit is over (the `decisions`
+ * stream): who (the CIF and tier), the arm, whether anybody saw the offers (the card unlocked), the
+ * offers made with their rank, and every candidate with its score (the campaign report's replay).
+ */
+export const DecisionRecordSchema = z.object({
+  decisionId: z.number().int(),
+  ticketId: z.string().min(1),
+  cif: z.string().min(1),
+  tier: z.enum(['top', 'gold', 'general', 'drop']),
+  controlGroup: z.enum(['treatment', 'holdout', 'random']),
+  exposed: z.boolean(),
+  businessDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+  offers: z.array(z.object({ productCode: z.string(), rank: z.number().int(), countsTowardCap: z.boolean() })),
+  scored: z.array(z.object({ productCode: z.string(), score: z.number(), propensity: z.number() })),
+});
+export type DecisionRecord = z.infer<typeof DecisionRecordSchema>;
+
+/** The campaign report pooled over every branch, for business days `from`..`to`. */
+export interface PooledCampaignReport extends PooledCampaignReportData {
+  from: string;
+  to: string;
+  attributionDays: number;
+  /** The latest date the conversions in head office's customer feed cover (null: none loaded). */
+  conversionsAsOf: string | null;
+  /** Branches whose visits are in it. */
+  branches: number;
+  /** Decided visits left out because nobody saw their offers (the card stayed locked). */
+  excludedUnexposed: number;
+  productNames: Record<string, { 'zh-CN': string; en: string }>;
+  branchNames: Record<string, { 'zh-CN': string; en: string }>;
+}
+
 export const HEAD_OFFICE_ROUTES = {
   login: hoRoute<HeadOfficeLoginResponse>()({ method: 'POST', path: '/api/v1/auth/login', access: 'public', body: HeadOfficeLoginSchema }),
   branches: hoRoute<BranchesResponse>()({ method: 'GET', path: '/api/v1/branches', access: 'staff' }),
@@ -282,6 +316,8 @@ export const HEAD_OFFICE_ROUTES = {
   bundleReport: hoRoute<null>()({ method: 'POST', path: '/api/v1/link/bundle-report', access: 'branch', body: BundleReportSchema }),
   /** The bank-wide dashboard of one business day (`?date=YYYY-MM-DD&target=<minutes>`). */
   dashboard: hoRoute<DashboardResponse>()({ method: 'GET', path: '/api/v1/dashboard', access: 'staff' }),
+  /** The campaign report pooled over every branch (`?from=YYYY-MM-DD&to=YYYY-MM-DD`, default the last 30 days). */
+  campaign: hoRoute<PooledCampaignReport>()({ method: 'GET', path: '/api/v1/campaign', access: 'staff' }),
   /** Contacts made at other branches after `?after=` (head office's id), oldest first. */
   remoteContacts: hoRoute<RemoteContactsResponse>()({ method: 'GET', path: '/api/v1/link/contacts', access: 'branch' }),
   /** The branch's slice of the bank's customer data as a feed manifest, or 204 when it runs it already (`?running=<feedId>`). */

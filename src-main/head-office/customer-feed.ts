@@ -172,7 +172,7 @@ export type HeadOfficeImportResult =
   | { status: 'refused'; feedId: string | null; reason: string; rejectsFile: string | null };
 
 /** An arbitrary key for the advisory lock that lets one import run at a time. */
-const IMPORT_LOCK = 73_110_414;
+const IMPORT_LOCK = 73_110_415;
 /** Rejects kept in the database per feed (all of them are in the CSV file). */
 const REJECTS_IN_DB = 1000;
 

@@ -22,6 +22,7 @@ import {
   type RemoteContact,
   REMOTE_CONTACTS_MAX,
   checkBundle,
+  DecisionRecordSchema,
 } from '../domain/head-office';
 import { inTransaction, type Pool } from './db';
 import { DUMMY_HASH, hashSecret, newToken, tokenDigest, verifySecret } from './secrets';
@@ -180,7 +181,14 @@ export class HeadOffice {
   async ingest(branchId: string, batch: JournalBatch): Promise<JournalAck & { gap: boolean; row: BranchBoardRow }> {
     const now = new Date(this.now());
     const s = batch.state;
-    const column = batch.stream === 'events' ? 'events_acked' : batch.stream === 'audit' ? 'audit_acked' : 'contacts_acked';
+    const column = `${batch.stream}_acked`;
+    if (batch.stream === 'decisions') {
+      // Checked here: the pooled campaign report reads them as they are.
+      for (const e of batch.entries) {
+        const r = DecisionRecordSchema.safeParse(e.data);
+        if (!r.success) throw new HeadOfficeError('validation_failed', 'invalid_input', `entries: offset ${e.offset}: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
+      }
+    }
     return inTransaction(this.pool, async (c) => {
       // The lobby's state now; the row stays locked until the batch is stored (one batch per branch at a time).
       const row = (

@@ -275,4 +275,14 @@ CREATE TABLE ho_customer_lookup (
 CREATE INDEX ho_customer_lookup_branch ON ho_customer_lookup (branch_id, at);
 `,
   },
+  {
+    version: 8,
+    name: "branches' decided visits, for the pooled campaign report",
+    sql: `
+ALTER TABLE ho_journal DROP CONSTRAINT ho_journal_stream_check;
+ALTER TABLE ho_journal ADD CONSTRAINT ho_journal_stream_check CHECK (stream IN ('events', 'audit', 'contacts', 'decisions'));
+ALTER TABLE ho_branch ADD COLUMN decisions_acked BIGINT NOT NULL DEFAULT 0;
+CREATE INDEX ho_journal_decisions ON ho_journal (business_date) WHERE stream = 'decisions';
+`,
+  },
 ];

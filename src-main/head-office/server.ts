@@ -30,6 +30,9 @@ import { ERROR_STATUS } from '../domain/contracts';
 import { BundleReportSchema, CustomerLookupSchema, HEAD_OFFICE_ROUTES, HeadOfficeLoginSchema, JournalBatchSchema, PublishBundleSchema, type BranchBoardRow } from '../domain/head-office';
 import { HeadOffice, HeadOfficeError } from './head-office';
 import type { BranchSlices } from './branch-slice';
+import { pooledReport } from './campaign';
+import { businessDate } from '../domain/ticket-number';
+import { addDaysIso } from '../domain/reminders';
 
 const STATUS = ERROR_STATUS;
 
@@ -78,6 +81,11 @@ export interface RunningHeadOffice {
 const DashboardQuerySchema = z.strictObject({
   date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'date: YYYY-MM-DD'),
   target: z.coerce.number().int().min(1).max(240).default(15),
+});
+
+const CampaignQuerySchema = z.strictObject({
+  from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from: YYYY-MM-DD').optional(),
+  to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to: YYYY-MM-DD').optional(),
 });
 
 function parse<T>(schema: ZodType<T>, value: unknown): T {
@@ -214,6 +222,14 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     await ho.staffOf(req.headers.authorization, ['admin', 'analyst']);
     const q = parse(DashboardQuerySchema, req.query ?? {});
     return ho.dashboard(q.date, q.target);
+  });
+  app.get(HEAD_OFFICE_ROUTES.campaign.path, async (req) => {
+    await ho.staffOf(req.headers.authorization, ['admin', 'analyst']);
+    const q = parse(CampaignQuerySchema, req.query ?? {});
+    const to = q.to ?? businessDate(new Date(), 'Asia/Shanghai');
+    const from = q.from ?? addDaysIso(to, -29);
+    if (from > to) throw new HeadOfficeError('validation_failed', 'invalid_period', 'from: must not be after to');
+    return pooledReport(ho.pool, from, to);
   });
   app.get(HEAD_OFFICE_ROUTES.remoteContacts.path, async (req) => {
     const branchId = await ho.branchOf(req.headers.authorization);

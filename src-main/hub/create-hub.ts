@@ -47,6 +47,7 @@ import { Readiness } from './operations/readiness';
 import { SnapshotCache } from './realtime/snapshot-cache';
 import { Fleet } from './devices/fleet';
 import { JournalShipper } from './head-office-link/journal-shipper';
+import { allows, effectiveStrength } from '../domain/identification';
 import { CustomerSliceFollower, type SliceImportResult } from './head-office-link/customer-slice';
 import { WalkInLookup } from './head-office-link/customer-lookup';
 import { Visitors } from './customers/visitors';
@@ -213,6 +214,7 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
               credential: config.headOfficeCredential,
               now,
               onProblem: (m) => app.log.warn(m),
+              exposed: (identification, confirmedAt) => allows(branch.rules.identification, 'holdings', effectiveStrength(identification ?? 'typed', confirmedAt)),
               bundles,
               onBundle: (version, outcome) =>
                 outcome.applied ? app.log.info({ version, changes: outcome.changes }, 'bundle from head office applied') : app.log.warn({ version, reason: outcome.reason }, 'bundle from head office refused; the last good one stays'),

@@ -23,6 +23,12 @@ import { startHeadOfficeServer, type RunningHeadOffice } from '../../src-main/he
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import { openBranchData } from '../helpers/branch-data';
 import type { CustomerCard } from '../../src-main/domain/contracts';
+import type { PooledCampaignReport } from '../../src-main/domain/head-office';
+import { addDaysIso } from '../../src-main/domain/reminders';
+import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
+import { FeedWriter } from '../../src-main/customer-data/feed-writer';
+import { importCustomerFeed } from '../../src-main/head-office/customer-feed';
+import { TEST_PRODUCTS, testCustomer, testCustomerRow } from '../helpers/test-feed';
 
 const ROOT = resolve(__dirname, '../..');
 const REDIS_URL = process.env.LOBBY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -228,6 +234,75 @@ describe('two head-office processes behind one address', () => {
       await b.close();
     }
   }, 30_000);
+});
+
+describe('the pooled campaign report', () => {
+  it("a visit decided at a branch reaches head office once it is over, with its answers; core banking's conversions from head office's feed count it as opened", async () => {
+    const a = await branchHub(server.url, (await ho.addBranch('350100920', { 'zh-CN': '乙', en: 'B' })).credential);
+    const signIn = async (body: object) =>
+      ((await (await fetch(`${a.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { token: string }).token;
+    const post = (path: string, token: string, body?: object) =>
+      fetch(`${a.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify(body ?? {}) });
+    try {
+      const kiosk = await signIn({ deviceId: 'kiosk-01', secret: 'demo' });
+      const manager = await signIn({ staffId: 'm01', pin: '1111' });
+      const data = openBranchData(a.dataDir);
+      const who = data.prepare("SELECT c.cif, k.card_number FROM card_plain k JOIN customer_plain c ON c.id = k.customer_id WHERE c.phone = '13800000004' ORDER BY k.kind = 'debit' DESC LIMIT 1").get() as { cif: string; card_number: string };
+      data.close();
+      const t = await post('/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: `pooled-${Date.now().toString(36)}`, identity: { kind: 'card', value: who.card_number, method: 'reader' } });
+      expect(t.status).toBe(201);
+      const ticket = ((await t.json()) as { ticket: { id: string } }).ticket;
+      const card = (await (await fetch(`${a.url}/api/v1/tickets/${ticket.id}/card`, { headers: { authorization: `Bearer ${manager}` } })).json()) as CustomerCard;
+      const accepted = card.offers[0]!.productCode;
+      expect((await post(`/api/v1/tickets/${ticket.id}/offers/${accepted}/outcome`, manager, { outcome: 'accepted' })).status).toBe(200);
+      // The visit ends at a counter: the decision closes and goes up.
+      let done = false;
+      for (const counterId of [4, 1, 2, 3]) {
+        const teller = await signIn({ staffId: `t0${counterId}`, pin: '2222' });
+        for (;;) {
+          const r = await post(`/api/v1/counters/${counterId}/call-next`, teller);
+          if (r.status !== 200) break;
+          const called = (await r.json()) as { ticket: { id: string } } | null;
+          if (!called) break;
+          await post(`/api/v1/tickets/${called.ticket.id}/complete`, teller);
+          if (called.ticket.id === ticket.id) done = true;
+        }
+      }
+      expect(done).toBe(true);
+      const shipped = await waitFor('the decided visit at head office', async () =>
+        (await pool.query("SELECT data FROM ho_journal WHERE branch_id = '350100920' AND stream = 'decisions'")).rows[0]?.data as Record<string, unknown> | undefined,
+      );
+      expect(shipped).toMatchObject({ cif: who.cif, ticketId: ticket.id, exposed: true });
+      expect(JSON.stringify(shipped)).not.toContain(who.card_number);
+      // Core banking says the customer opened the product a day later (head office's customer feed).
+      const today = (shipped as { businessDate: string }).businessDate;
+      const feedDir = mkdtempSync(join(tmpdir(), 'ho-conv-'));
+      dirs.push(feedDir);
+      const w = new FeedWriter(feedDir);
+      for (const p of TEST_PRODUCTS) w.row('products.csv', p);
+      const c = testCustomer(1);
+      w.row('customers.csv', { ...testCustomerRow(1, '350100920'), cif: who.cif });
+      w.row('cards.csv', { card_number: c.card, cif: who.cif, kind: 'debit' });
+      w.row('holdings.csv', { cif: who.cif, product_code: 'DD-SAVE', account_id: 'ACC-1', branch_id: '350100920', amount: '100.00', opened_on: '2020-01-01' });
+      w.row('conversions.csv', { cif: who.cif, product_code: accepted, opened_on: today });
+      w.finish({ feedId: `acrm-pooled-${Date.now()}`, asOf: addDaysIso(today, 40), mode: 'full' });
+      expect((await importCustomerFeed(pool, { feedDir, key: IdentifierKey.forTests('pooled'), by: 'test', rejectsDir: feedDir })).status).toBe('done');
+      const res = await fetch(`${server.url}/api/v1/campaign?from=${today}&to=${today}`, { headers: { authorization: `Bearer ${adminToken}` } });
+      expect(res.status).toBe(200);
+      const report = (await res.json()) as PooledCampaignReport;
+      expect(report.overall.visits.treatment + report.overall.visits.random).toBe(1);
+      expect(report.conversion.byBranch).toEqual([expect.objectContaining({ key: '350100920', accepted: 1, opened: 1 })]);
+      expect(report.conversion.byProduct.find((r) => r.key === accepted)).toMatchObject({ shown: 1, accepted: 1, opened: 1, openRate: 1 });
+      expect(report.conversion.byTier).toHaveLength(1);
+      expect(report.products.map((p) => p.productCode)).toContain(accepted);
+      expect(report.conversionsAsOf).toBe(addDaysIso(today, 40));
+      expect(report.overall.caveats).toContain('few_visits');
+      expect((await fetch(`${server.url}/api/v1/campaign?from=${today}&to=2000-01-01`, { headers: { authorization: `Bearer ${adminToken}` } })).status).toBe(400);
+      expect((await fetch(`${server.url}/api/v1/campaign`)).status).toBe(401);
+    } finally {
+      await a.close();
+    }
+  }, 60_000);
 });
 
 describe('the command line', () => {

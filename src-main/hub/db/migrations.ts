@@ -712,6 +712,27 @@ CREATE INDEX remote_contact_cif ON remote_contact(cif, at);
     name: 'notices from head office',
     sql: `ALTER TABLE branch_notice ADD COLUMN source TEXT NOT NULL DEFAULT 'branch' CHECK (source IN ('branch', 'head_office'));`,
   },
+  // Visits whose offers were decided are shipped to head office once the visit is over (the pooled
+  // campaign report): an outbox numbered like the other streams, filled by a trigger when a decision
+  // closes, with the decisions closed before this version queued once.
+  {
+    version: 20,
+    name: 'closed offer decisions for head office',
+    sql: `
+CREATE TABLE decision_outbox (
+  offset       INTEGER PRIMARY KEY AUTOINCREMENT,
+  decision_id  INTEGER NOT NULL UNIQUE
+) STRICT;
+CREATE TRIGGER offer_decision_closed AFTER UPDATE OF closed_at ON offer_decision
+  WHEN OLD.closed_at IS NULL AND NEW.closed_at IS NOT NULL
+  BEGIN INSERT OR IGNORE INTO decision_outbox (decision_id) VALUES (NEW.id); END;
+INSERT INTO decision_outbox (decision_id) SELECT id FROM offer_decision WHERE closed_at IS NOT NULL ORDER BY closed_at, id;
+`,
+    run: (db) =>
+      rebuildTable(db, 'head_office_link', (sql) =>
+        sql.replace("CHECK (stream IN ('events', 'audit', 'contacts', 'remote_contacts'))", "CHECK (stream IN ('events', 'audit', 'contacts', 'remote_contacts', 'decisions'))"),
+      ),
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

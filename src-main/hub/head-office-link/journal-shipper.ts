@@ -9,7 +9,11 @@
  * keeps the branch "connected" on the board with its waiting count.
  */
 import { LINK_BATCH_MAX, LINK_STREAMS, REMOTE_CONTACTS_MAX, type JournalAck, type LinkStream, type LobbyState, type OfferedBundle, type RemoteContactsResponse } from '../../domain/head-office';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open';
+import { scoredCandidates } from '../../domain/campaign-report';
+import type { DecisionRecord } from '../../domain/head-office';
+import type { NbaOffer, TraceEntry } from '../../domain/next-best-action';
 import type { BundleApplier } from './bundles';
 
 const HEARTBEAT_MS = 10_000;
@@ -27,6 +31,8 @@ export interface ShipperOptions {
   onProblem?: (message: string) => void;
   /** A bundle applied or refused (the hub's log; a running hub follows the set-up's revision). */
   onBundle?: (version: number, outcome: { applied: boolean; reason?: string; changes?: string[] }) => void;
+  /** Whether a visit's card was unlocked for anybody to see its offers (the branch's identification rules). */
+  exposed?: (identification: 'typed' | 'read' | null, confirmedAt: number | null) => boolean;
   /** Applies bundles from head office (none: this branch takes none). */
   bundles?: BundleApplier;
   fetchImpl?: typeof fetch;
@@ -69,12 +75,14 @@ export class JournalShipper {
       lagEvents: db.prepare('SELECT count(*) FROM event_log WHERE branch_id = ? AND offset > ?').pluck(),
       lagAudit: db.prepare('SELECT count(*) FROM audit_log WHERE branch_id = ? AND id > ?').pluck(),
       lagContacts: db.prepare("SELECT count(*) FROM offer_outcome WHERE id > ? AND outcome <> 'shown'").pluck(),
+      lagDecisions: db.prepare('SELECT count(*) FROM decision_outbox WHERE offset > ?').pluck(),
       // The numbering's high-water mark: past every number written here, and past what a restore
       // skipped (operations/backups.ts RESTORE_NUMBERING_GAP).
       highest: {
         events: db.prepare("SELECT MAX(COALESCE((SELECT MAX(offset) FROM event_log), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'event_log'), 0))").pluck(),
         audit: db.prepare("SELECT MAX(COALESCE((SELECT MAX(id) FROM audit_log), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'), 0))").pluck(),
         contacts: db.prepare("SELECT MAX(COALESCE((SELECT MAX(id) FROM offer_outcome), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'offer_outcome'), 0))").pluck(),
+        decisions: db.prepare("SELECT MAX(COALESCE((SELECT MAX(offset) FROM decision_outbox), 0), COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'decision_outbox'), 0))").pluck(),
       },
       remoteCursor: db.prepare("SELECT acknowledged, acknowledged_at FROM head_office_link WHERE stream = 'remote_contacts'"),
       putRemote: db.prepare(
@@ -92,9 +100,15 @@ export class JournalShipper {
     const ev = this.acknowledged('events');
     const au = this.acknowledged('audit');
     const co = this.acknowledged('contacts');
+    const de = this.acknowledged('decisions');
     return {
-      acknowledged: { events: ev, audit: au, contacts: co },
-      lag: { events: this.s.lagEvents.get(this.branchId, ev) as number, audit: this.s.lagAudit.get(this.branchId, au) as number, contacts: this.s.lagContacts.get(co) as number },
+      acknowledged: { events: ev, audit: au, contacts: co, decisions: de },
+      lag: {
+        events: this.s.lagEvents.get(this.branchId, ev) as number,
+        audit: this.s.lagAudit.get(this.branchId, au) as number,
+        contacts: this.s.lagContacts.get(co) as number,
+        decisions: this.s.lagDecisions.get(de) as number,
+      },
       lastOkAt: this.lastOkAt === null ? null : new Date(this.lastOkAt).toISOString(),
       lastError: this.lastError,
     };
@@ -199,9 +213,54 @@ export class JournalShipper {
     }
   }
 
+  private decisionsQuery: Statement<unknown[]> | null = null;
+
+  /**
+   * Visits whose offers were decided, once over: who (CIF, tier), the arm, whether the card was
+   * unlocked for anybody to see the offers, the offers and the scored candidates.
+   */
+  private decisions(after: number): { offset: number; json: string }[] {
+    this.decisionsQuery ??= this.db.prepare(
+      `SELECT o.offset, d.id, d.ticket_id, c.cif, c.tier, d.control_group, d.offers_json, d.trace_json, d.decided_at,
+              t.identification, t.id_confirmed_at, t.business_date
+         FROM decision_outbox o JOIN offer_decision d ON d.id = o.decision_id JOIN ticket t ON t.id = d.ticket_id
+         JOIN customers.customer c ON c.id = d.customer_id
+        WHERE o.offset > ? ORDER BY o.offset LIMIT ?`,
+    );
+    const rows = this.decisionsQuery.all(after, LINK_BATCH_MAX) as {
+      offset: number;
+      id: number;
+      ticket_id: string;
+      cif: string;
+      tier: DecisionRecord['tier'];
+      control_group: DecisionRecord['controlGroup'];
+      offers_json: string;
+      trace_json: string;
+      decided_at: number;
+      identification: 'typed' | 'read' | null;
+      id_confirmed_at: number | null;
+      business_date: string;
+    }[];
+    return rows.map((r) => {
+      const record: DecisionRecord = {
+        decisionId: r.id,
+        ticketId: r.ticket_id,
+        cif: r.cif,
+        tier: r.tier,
+        controlGroup: r.control_group,
+        exposed: this.options.exposed ? this.options.exposed(r.identification, r.id_confirmed_at) : true,
+        businessDate: r.business_date,
+        offers: (JSON.parse(r.offers_json) as NbaOffer[]).map((x) => ({ productCode: x.productCode, rank: x.rank, countsTowardCap: x.countsTowardCap !== false })),
+        scored: scoredCandidates(JSON.parse(r.trace_json) as TraceEntry[]),
+      };
+      return { offset: r.offset, json: JSON.stringify({ offset: r.offset, type: 'offer.decided', at: r.decided_at, data: record }) };
+    });
+  }
+
   /** The next entries of a stream, each already as the JSON head office takes (the payloads are JSON as stored). */
   private read(stream: LinkStream): { offset: number; json: string }[] {
-    if (stream === 'contacts' && !this.hasCustomers()) return [];
+    if ((stream === 'contacts' || stream === 'decisions') && !this.hasCustomers()) return [];
+    if (stream === 'decisions') return this.decisions(this.acknowledged(stream));
     const query = stream === 'events' ? this.s.events : stream === 'audit' ? this.s.audit : this.contacts();
     const args = stream === 'contacts' ? [this.acknowledged(stream), LINK_BATCH_MAX] : [this.branchId, this.acknowledged(stream), LINK_BATCH_MAX];
     const rows = query.all(...args) as {

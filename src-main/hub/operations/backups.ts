@@ -240,7 +240,7 @@ export function restoreBackup(dataDir: string, source: string, now = new Date())
 }
 
 /** The logs a branch ships to head office, numbered by AUTOINCREMENT. */
-export const JOURNAL_LOGS = { events: 'event_log', audit: 'audit_log', contacts: 'offer_outcome' } as const;
+export const JOURNAL_LOGS = { events: 'event_log', audit: 'audit_log', contacts: 'offer_outcome', decisions: 'decision_outbox' } as const;
 export type JournalLog = keyof typeof JOURNAL_LOGS;
 
 /**

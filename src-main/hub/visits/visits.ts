@@ -31,7 +31,7 @@ import { CsvFileError, readCsvText } from '../../customer-data/csv-rows';
 import type { ControlGroup } from '../../domain/control-groups';
 import type { Response } from '../../domain/contact-policy';
 import type { NbaOffer } from '../../domain/next-best-action';
-import { campaignReport, type ReportOfferRow, type ReportVisitRow } from '../../domain/campaign-report';
+import { campaignReport, scoredCandidates, type ReportOfferRow, type ReportVisitRow } from '../../domain/campaign-report';
 import { addDaysIso } from '../../domain/reminders';
 import { conflict, invalid, notFound } from '../errors';
 import { allows, effectiveStrength } from '../../domain/identification';
@@ -218,11 +218,7 @@ export class Visits {
     for (const o of openedRows) opened.set(o.id, [...(opened.get(o.id) ?? []), o.product_code]);
 
     const visits: ReportVisitRow[] = exposed.map((d) => {
-      const trace = JSON.parse(d.trace_json) as TraceEntry[];
-      // Candidates: what passed every hard stage and the contact policy (offered, or dropped only by arbitration).
-      const scored = trace
-        .filter((e) => e.kind === 'product' && (e.stage === 'offered' || e.stage === 'arbitration') && e.score !== undefined)
-        .map((e) => ({ productCode: e.code, score: e.score!, propensity: e.factors?.propensity ?? 0 }));
+      const scored = scoredCandidates(JSON.parse(d.trace_json) as TraceEntry[]);
       return {
         decisionId: d.id,
         customerId: d.customer_id,

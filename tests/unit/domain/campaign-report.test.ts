@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignReport, difference, wilson, type ReportOfferRow, type ReportOptions, type ReportVisitRow } from '@domain/campaign-report';
+import { campaignReport, difference, pooledCampaignReport, wilson, type ReportOfferRow, type ReportOptions, type ReportVisitRow } from '@domain/campaign-report';
 
 describe('confidence intervals', () => {
   it('Wilson interval: known values', () => {
@@ -114,5 +114,68 @@ describe('campaignReport: caveats', () => {
     expect(campaignReport(one, [], { ...o, conversionsAsOf: null }).caveats).toEqual(['no_conversion_data']);
     expect(campaignReport(one, [], { ...o, conversionsAsOf: '2026-12-01' }).caveats).toEqual(['conversion_data_incomplete']);
     expect(campaignReport(one, [], o).caveats).toEqual([]);
+  });
+});
+
+describe('the report pooled over branches', () => {
+  const v = (decisionId: number, controlGroup: 'treatment' | 'holdout' | 'random', candidates: string[], opened: string[]) => ({
+    decisionId,
+    customerId: decisionId,
+    controlGroup,
+    candidates,
+    scored: candidates.map((productCode, i) => ({ productCode, score: 10 - i, propensity: 0.1 })),
+    opened,
+  });
+  const o = (decisionId: number, controlGroup: 'treatment' | 'holdout' | 'random', productCode: string, rank: number, final: 'accepted' | 'declined' | 'shown' = 'shown') => ({
+    decisionId,
+    customerId: decisionId,
+    controlGroup,
+    productCode,
+    rank,
+    final,
+    staffId: null,
+    countsTowardCap: true,
+  });
+  // Branch X: treated visits 1-4 (FUND candidate in all, opened in 1 and 2), holdout 5-6 (opened in 5).
+  // Branch Y: random visit 7 (offered FUND, opened) and treated visit 8 (LOAN only, not opened).
+  const visits = [
+    v(1, 'treatment', ['FUND', 'LOAN'], ['FUND']),
+    v(2, 'treatment', ['FUND'], ['FUND']),
+    v(3, 'treatment', ['FUND'], []),
+    v(4, 'treatment', ['FUND'], ['LOAN']),
+    v(5, 'holdout', ['FUND'], ['FUND']),
+    v(6, 'holdout', ['FUND'], []),
+    v(7, 'random', ['FUND'], ['FUND']),
+    v(8, 'treatment', ['LOAN'], []),
+  ];
+  const offers = [o(1, 'treatment', 'FUND', 1, 'accepted'), o(1, 'treatment', 'LOAN', 2), o(2, 'treatment', 'FUND', 1), o(3, 'treatment', 'FUND', 1, 'declined'), o(4, 'treatment', 'FUND', 1), o(7, 'random', 'FUND', 1), o(8, 'treatment', 'LOAN', 1)];
+  const where = new Map(visits.map((x) => [x.decisionId, { branchId: x.decisionId <= 6 ? 'X' : 'Y', tier: x.decisionId % 2 ? 'gold' : 'general' }]));
+  const r = pooledCampaignReport(visits, offers, where, { maxOffers: 2, minVisitsPerArm: 1, conversionsAsOf: '2027-01-31', conversionsNeededUpTo: '2027-01-31' });
+
+  it('measures each product on the visits where it was a candidate: uplift against the holdout, ranking against the random arm', () => {
+    const fund = r.products.find((p) => p.productCode === 'FUND')!;
+    expect(fund.visits).toEqual({ treatment: 4, holdout: 2, random: 1 });
+    expect(fund.uplift.treatment).toMatchObject({ k: 2, n: 4 });
+    expect(fund.uplift.holdout).toMatchObject({ k: 1, n: 2 });
+    expect(fund.uplift.difference.rate).toBeCloseTo(0, 10);
+    expect(fund.uplift.difference.low).toBeLessThan(0);
+    expect(fund.uplift.difference.high).toBeGreaterThan(0);
+    expect(fund.ranking.ranked).toMatchObject({ k: 2, n: 4 });
+    expect(fund.ranking.random).toMatchObject({ k: 1, n: 1 });
+    const loan = r.products.find((p) => p.productCode === 'LOAN')!;
+    // Visit 4 opened a LOAN that was not a candidate there: it does not count for LOAN.
+    expect(loan.visits).toEqual({ treatment: 2, holdout: 0, random: 0 });
+    expect(loan.uplift.treatment).toMatchObject({ k: 0, n: 2 });
+    expect(loan.caveats).toContain('few_visits');
+  });
+
+  it('counts conversion of the offers shown by product, branch and tier, the holdout apart', () => {
+    expect(r.overall.visits).toEqual({ treatment: 5, holdout: 2, random: 1 });
+    expect(r.conversion.byBranch).toEqual([
+      expect.objectContaining({ key: 'X', shown: 5, accepted: 1, declined: 1, opened: 2 }),
+      expect.objectContaining({ key: 'Y', shown: 2, opened: 1 }),
+    ]);
+    expect(r.conversion.byProduct.find((x) => x.key === 'FUND')).toMatchObject({ shown: 5, opened: 3, openRate: 0.6 });
+    expect(r.conversion.byTier.find((x) => x.key === 'gold')).toMatchObject({ shown: 4, opened: 2 });
   });
 });
