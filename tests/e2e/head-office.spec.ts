@@ -3,11 +3,17 @@
  * built entry (migrate, add-staff, add-branch, serve), a branch ships its journal with its
  * credential, the board shows it (zh-CN), and a second batch updates the row live (en). A branch
  * never heard from shows as such; an administrator publishes a bundle (a wrong one is refused first).
+ * Then the campaign report pooled over branches: decided visits shipped by the branch, core
+ * banking's conversions loaded with `head-office.js import-feed` from the built entry.
  * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-dashboard-{en,zh},
- * head-office-bundles-{en,zh}.
+ * head-office-bundles-{en,zh}, head-office-campaign-{en,zh}.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FeedWriter } from '../../src-main/customer-data/feed-writer';
+import { TEST_PRODUCTS, testCustomer, testCustomerRow } from '../helpers/test-feed';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
@@ -130,4 +136,67 @@ test('the branches board: a branch ships, the board shows it and follows it live
 
   const headers = (await fetch(`${url}/head-office`)).headers;
   expect(headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+
+  // The campaign report: 110 decided visits shipped by the branch (40 ranked, 35 holdout, 35 random),
+  // and core banking's conversions in head office's customer feed, loaded from the command line.
+  const arms = (k: number) => (k <= 40 ? 'treatment' : k <= 75 ? 'holdout' : 'random');
+  const opens = (k: number) => (k <= 40 ? k <= 14 : k <= 75 ? k <= 45 : k <= 82);
+  const decisions = Array.from({ length: 110 }, (_, i) => {
+    const k = i + 1;
+    const arm = arms(k);
+    return {
+      offset: k,
+      type: 'offer.decided',
+      at: Date.parse('2026-12-04T03:00:00Z') + k * 1000,
+      data: {
+        decisionId: k,
+        ticketId: `T${k}`,
+        cif: testCustomer(k).cif,
+        tier: k % 3 ? 'general' : 'gold',
+        controlGroup: arm,
+        exposed: true,
+        businessDate: '2026-12-04',
+        offers: arm === 'holdout' ? [] : [{ productCode: arm === 'random' && k % 2 ? 'TD-1Y' : 'WM-R2', rank: 1, countsTowardCap: true }],
+        scored: [
+          { productCode: 'WM-R2', score: 0.8, propensity: 0.2 },
+          { productCode: 'TD-1Y', score: 0.5, propensity: 0.3 },
+        ],
+      },
+    };
+  });
+  expect((await ship({ stream: 'decisions', after: 0, entries: decisions, state: state(7) })).status).toBe(200);
+  const feedDir = mkdtempSync(join(tmpdir(), 'e2e-ho-feed-'));
+  try {
+    const w = new FeedWriter(feedDir);
+    for (const p of TEST_PRODUCTS) w.row('products.csv', p);
+    for (let k = 1; k <= 110; k++) {
+      const c = testCustomer(k);
+      w.row('customers.csv', testCustomerRow(k, '350102001'));
+      w.row('cards.csv', { card_number: c.card, cif: c.cif, kind: 'debit' });
+      w.row('holdings.csv', { cif: c.cif, product_code: 'DD-SAVE', account_id: `${c.cif}-1`, branch_id: '350102001', amount: `${1000 * k}.00`, opened_on: '2020-01-01' });
+      if (opens(k)) w.row('conversions.csv', { cif: c.cif, product_code: 'WM-R2', opened_on: '2026-12-10' });
+    }
+    w.finish({ feedId: 'acrm-20270110', asOf: '2027-01-10', mode: 'full' });
+    const loaded = cli({ ...env, HEAD_OFFICE_DATA_KEY: join(feedDir, 'head-office.key') }, 'import-feed', feedDir, `--rejects-dir=${feedDir}`);
+    expect(loaded).toMatch(/^feed acrm-20270110: .*110 customers, .*0 rows rejected/m);
+  } finally {
+    rmSync(feedDir, { recursive: true, force: true });
+  }
+  await adminPage.getByTestId('lang-en').first().click();
+  await adminPage.getByTestId('hq-tab-campaign').click();
+  await adminPage.getByTestId('hq-campaign-from').fill('2026-12-04');
+  await adminPage.getByTestId('hq-campaign-to').fill('2026-12-04');
+  await expect(adminPage.getByTestId('hq-campaign-visits')).toContainText('40 ranked, 35 holdout, 35 random');
+  // 14 of 40 against 5 of 35: +20.7 points.
+  await expect(adminPage.getByTestId('hq-campaign-uplift')).toContainText('+20.7 points');
+  await expect(adminPage.locator('[data-testid="hq-campaign-by-branch"] tr[data-key="350102001"]')).toContainText('Gulou Branch');
+  await expect(adminPage.locator('[data-testid="hq-campaign-products"] tr[data-key="WM-R2"]')).toContainText('Steady wealth');
+  await expect(adminPage.getByTestId('hq-campaign-by-tier')).toContainText('Gold');
+  await expect(adminPage.getByTestId('hq-campaign-caveats')).toHaveCount(0);
+  await shot(adminPage, 'head-office-campaign-en');
+  await axe(adminPage, 'head-office-campaign-en');
+  await adminPage.getByTestId('lang-zh-CN').first().click();
+  await expect(adminPage.getByTestId('hq-tab-campaign')).toHaveText('营销效果');
+  await expect(adminPage.getByTestId('hq-campaign-uplift')).toContainText('+20.7 个百分点');
+  await shot(adminPage, 'head-office-campaign-zh');
 });

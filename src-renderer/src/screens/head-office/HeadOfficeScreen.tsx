@@ -13,6 +13,7 @@ import { ApiError, headOfficeRequest } from '../../lib/api';
 import { ConnectionBadge, LanguageSwitch, SignInCard, StaffStyles } from '../../components/StaffLogin';
 import { errorMessage, formatDateTime, localized } from '../../components/format';
 import '../../components/staff.css';
+import { CampaignReport } from './CampaignReport';
 import './head-office.css';
 
 const KEY = 'branch-lobby.session.head-office';
@@ -73,7 +74,7 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
   const [rows, setRows] = useState<BranchBoardRow[] | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [live, setLive] = useState(false);
-  const [tab, setTab] = useState<'board' | 'dashboard' | 'bundles'>('board');
+  const [tab, setTab] = useState<'board' | 'dashboard' | 'campaign' | 'bundles'>('board');
 
   const load = useCallback(() => {
     headOfficeRequest('branches', session.token)
@@ -129,7 +130,7 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
           </span>
         </div>
         <nav className="hq-tabs" role="tablist" aria-label={t('tabs.label')}>
-          {(['board', 'dashboard', 'bundles'] as const).map((k) => (
+          {(['board', 'dashboard', 'campaign', 'bundles'] as const).map((k) => (
             <button key={k} type="button" role="tab" aria-selected={tab === k} className="hq-tab" onClick={() => setTab(k)} data-testid={`hq-tab-${k}`}>
               {t(`tabs.${k}`)}
             </button>
@@ -148,6 +149,7 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
       </header>
       <main className="hq-main">
         {tab === 'dashboard' && <Dashboard token={session.token} />}
+        {tab === 'campaign' && <CampaignReport token={session.token} />}
         {tab === 'bundles' && <Bundles token={session.token} branches={rows ?? []} canPublish={session.role === 'admin'} />}
         {tab === 'board' && (
         <section className="hq-panel">
