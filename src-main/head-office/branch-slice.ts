@@ -22,6 +22,9 @@ import type { Pool, PoolClient } from './db';
 import type { CustomerLookup, CustomerLookupAnswer } from '../domain/head-office';
 import { HeadOfficeError } from './head-office';
 
+/** Walk-in lookups a branch may make per minute (a busy lobby identifies a few walk-ins a minute). */
+const LOOKUPS_PER_MINUTE = 60;
+
 /** The slice's files, in the order a feed loads. */
 const SLICE_FILES: readonly FeedFile[] = ['products.csv', 'customers.csv', 'cards.csv', 'holdings.csv', 'credit.csv', 'movements.csv', 'applications.csv', 'conversions.csv'];
 const REQUIRED: ReadonlySet<FeedFile> = new Set(['products.csv', 'customers.csv', 'cards.csv', 'holdings.csv']);
@@ -73,7 +76,7 @@ const QUERIES: Record<string, { sql: string; sealed?: Record<string, string> }> 
 /** One customer's rows, in the feed's columns and format (a walk-in customer looked up by a branch). */
 const ONE = {
   customer: QUERIES['customers.csv']!.sql.replace(/WHERE cif IN .* ORDER BY cif/s, 'WHERE cif = $1'),
-  cards: QUERIES['cards.csv']!.sql.replace(/WHERE cif IN .* ORDER BY card_lookup/s, 'WHERE cif = $1 ORDER BY card_lookup'),
+  card: QUERIES['cards.csv']!.sql.replace(/WHERE cif IN .* ORDER BY card_lookup/s, 'WHERE card_lookup = $1'),
   holdings: `SELECT cif, product_code, account_id, branch_id, ${yuan('amount_fen')} AS amount, opened_on::text AS opened_on, maturity_on::text AS maturity_on
              FROM ho_holding WHERE cif = $1 ORDER BY account_id`,
 };
@@ -118,6 +121,7 @@ export class BranchSlices {
    */
   async lookup(branchId: string, q: CustomerLookup): Promise<CustomerLookupAnswer> {
     if (!this.key) throw new HeadOfficeError('unavailable', 'no_customer_data_key', 'head office has no HEAD_OFFICE_DATA_KEY to look customers up with');
+    this.limitLookups(branchId);
     const hash = this.key.lookup(q.kind, q.value);
     const found = await this.pool.query<{ cif: string }>(
       q.kind === 'card'
@@ -135,7 +139,8 @@ export class BranchSlices {
       const open = (rows: Record<string, unknown>[], sealed: readonly string[]) =>
         rows.map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== null).map(([k, v]) => [k, sealed.includes(k) ? this.key!.open(Buffer.from(String(v), 'hex')) : cell(v)])));
       const customer = open((await c.query(ONE.customer, [cif])).rows, ['phone', 'resident_id'])[0];
-      const cards = open((await c.query(ONE.cards, [cif])).rows, ['card_number']);
+      // Only the card the customer gave, when they gave one: the branch has no use for the others.
+      const cards = q.kind === 'card' ? open((await c.query(ONE.card, [hash])).rows, ['card_number']) : [];
       const holdings = open((await c.query(ONE.holdings, [cif])).rows, []);
       await c.query('COMMIT');
       return customer ? { found: true, customer, cards, holdings } : { found: false, shared: false };
@@ -145,6 +150,20 @@ export class BranchSlices {
     } finally {
       c.release();
     }
+  }
+
+  /** Lookups per branch in the last minute (this process): a branch's kiosks cannot sweep the bank's customers. */
+  private readonly lookups = new Map<string, number[]>();
+
+  private limitLookups(branchId: string): void {
+    const now = Date.now();
+    const recent = (this.lookups.get(branchId) ?? []).filter((t) => now - t < 60_000);
+    if (recent.length >= LOOKUPS_PER_MINUTE) {
+      this.lookups.set(branchId, recent);
+      throw new HeadOfficeError('rate_limited', 'too_many_lookups', `branch ${branchId} looked up ${LOOKUPS_PER_MINUTE} customers in the last minute`, { retryAfterSeconds: 60 });
+    }
+    recent.push(now);
+    this.lookups.set(branchId, recent);
   }
 
   /** Streams one file of the slice to `write` (in the manifest's order and bytes); refuses a slice of a feed no longer the latest. */
@@ -176,21 +195,24 @@ export class BranchSlices {
     });
   }
 
-  /** One repeatable-read transaction holding the customer tables (a new feed's switch waits for it). */
+  /**
+   * One repeatable-read transaction holding the customer tables (a new feed's switch waits for it,
+   * at most its lock timeout). On any failure the connection is closed, not rolled back: a COPY cut
+   * off midway (the branch went away) would leave a ROLLBACK waiting behind it for ever.
+   */
   private async reading<T>(fn: (c: PoolClient, feed: { feedId: string; asOf: string; counts: Record<string, number> } | null) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
+    let ok = false;
     try {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       await c.query(`LOCK TABLE ${TABLES.join(', ')} IN ACCESS SHARE MODE`);
       await c.query("SET LOCAL DateStyle = 'ISO'");
       const out = await fn(c, await this.latestFeed(c));
       await c.query('COMMIT');
+      ok = true;
       return out;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => undefined);
-      throw err;
     } finally {
-      c.release();
+      c.release(ok ? undefined : true);
     }
   }
 
@@ -206,26 +228,31 @@ export class BranchSlices {
   private async fileRows(c: PoolClient, branchId: string, file: FeedFile, write: (text: string) => Promise<void> | void): Promise<void> {
     const q = QUERIES[file]!;
     const columns = [...FEED_COLUMNS[file].required, ...FEED_COLUMNS[file].optional];
+    await write(columns.join(',') + '\r\n');
     const source = c.query(copyTo(`COPY (${q.sql.replaceAll('$1', literal(branchId))}) TO STDOUT WITH (FORMAT csv, HEADER true)`)) as unknown as Readable;
     let order: number[] = [];
     const sealedAt = new Set<number>();
-    await streamCsv(
-      source,
-      (header) => {
-        order = columns.map((name) => header.indexOf(name));
-        columns.forEach((name, i) => {
-          if (q.sealed?.[name]) sealedAt.add(i);
-        });
-        void write(columns.join(',') + '\r\n');
-      },
-      (record) => {
-        const cells = order.map((at, i) => {
-          const v = at < 0 ? '' : record[at]!;
-          return sealedAt.has(i) && v ? this.key!.open(Buffer.from(v, 'hex')) : v;
-        });
-        return write(cells.map(csvField).join(',') + '\r\n');
-      },
-    );
+    try {
+      await streamCsv(
+        source,
+        (header) => {
+          order = columns.map((name) => header.indexOf(name));
+          columns.forEach((name, i) => {
+            if (q.sealed?.[name]) sealedAt.add(i);
+          });
+        },
+        (record) => {
+          const cells = order.map((at, i) => {
+            const v = at < 0 ? '' : record[at]!;
+            return sealedAt.has(i) && v ? this.key!.open(Buffer.from(v, 'hex')) : v;
+          });
+          return write(cells.map(csvField).join(',') + '\r\n');
+        },
+      );
+    } catch (err) {
+      source.destroy();
+      throw err;
+    }
   }
 }
 

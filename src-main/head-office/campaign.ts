@@ -90,7 +90,7 @@ export async function pooledReport(pool: Pool, from: string, to: string): Promis
   ).rows[0];
   const conversionsAsOf = feed?.has ? feed.as_of : null;
   const report = pooledCampaignReport(visits, offers, where, {
-    maxOffers: Math.max(1, ...offers.map((o) => o.rank)),
+    maxOffers: offers.reduce((m, o) => Math.max(m, o.rank), 1),
     minVisitsPerArm: MIN_VISITS_PER_ARM,
     conversionsAsOf,
     conversionsNeededUpTo: addDaysIso(to, ATTRIBUTION_DAYS),

@@ -173,6 +173,9 @@ export type HeadOfficeImportResult =
 
 /** An arbitrary key for the advisory lock that lets one import run at a time. */
 const IMPORT_LOCK = 73_110_415;
+/** How long the switch waits for the customer tables each time, and how often it tries. */
+const SWAP_LOCK_WAIT = '10s';
+const SWAP_ATTEMPTS = 6;
 /** Rejects kept in the database per feed (all of them are in the CSV file). */
 const REJECTS_IN_DB = 1000;
 
@@ -206,14 +209,17 @@ export async function importCustomerFeed(pool: Pool, opts: HeadOfficeImportOptio
   }
   const c = await pool.connect();
   let job: Job | null = null;
+  // A connection that could not let go of the import's lock is closed, not pooled with it.
+  let unlocked = true;
   try {
-    const done = await c.query<{ finished_at: Date }>("SELECT finished_at FROM ho_feed WHERE feed_id = $1 AND status = 'done'", [m.feedId]);
-    if (done.rows[0]) {
-      return { status: 'duplicate', feedId: m.feedId, reason: `feed ${m.feedId} was loaded already (${done.rows[0].finished_at.toISOString()}); nothing to do` };
-    }
     const locked = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1) AS ok', [IMPORT_LOCK]);
     if (!locked.rows[0]?.ok) return { status: 'refused', feedId: m.feedId, reason: 'another feed import is running at head office', rejectsFile: null };
+    unlocked = false;
     try {
+      const done = await c.query<{ finished_at: Date }>("SELECT finished_at FROM ho_feed WHERE feed_id = $1 AND status = 'done'", [m.feedId]);
+      if (done.rows[0]) {
+        return { status: 'duplicate', feedId: m.feedId, reason: `feed ${m.feedId} was loaded already (${done.rows[0].finished_at.toISOString()}); nothing to do` };
+      }
       await checkDataKey(c, opts.key, false);
       await c.query(
         `INSERT INTO ho_feed (feed_id, as_of, mode, status, started_by) VALUES ($1, $2, $3, 'running', $4)
@@ -231,10 +237,13 @@ export async function importCustomerFeed(pool: Pool, opts: HeadOfficeImportOptio
       if (err instanceof FeedRefused || err instanceof CsvFileError) return { status: 'refused', feedId: m.feedId, reason, rejectsFile: job?.rejectsFile ?? null };
       throw err;
     } finally {
-      await c.query('SELECT pg_advisory_unlock($1)', [IMPORT_LOCK]).catch(() => undefined);
+      unlocked = await c.query('SELECT pg_advisory_unlock($1)', [IMPORT_LOCK]).then(
+        () => true,
+        () => false,
+      );
     }
   } finally {
-    c.release();
+    c.release(unlocked ? undefined : true);
   }
 }
 
@@ -269,28 +278,34 @@ class Job {
     await this.closeRejects();
     const counts = Object.fromEntries(files.filter((f) => f !== 'deletions.csv').map((f) => [f, this.loaded(f)])) as Partial<Record<FeedFile, number>>;
 
-    // One transaction: the new tables replace the live ones, the run is recorded.
-    await this.c.query('BEGIN');
-    try {
-      await checkDataKey(this.c, this.opts.key, true);
-      for (const t of CUSTOMER_TABLES) {
-        await this.c.query(`DROP TABLE ${t.table}`);
-        await this.c.query(`ALTER TABLE ${t.table}_next RENAME TO ${t.table}`);
-        await this.c.query(`ALTER TABLE ${t.table} DROP COLUMN line`);
-        if (t.primaryKey) await this.c.query(`ALTER INDEX ${t.table}_next_pkey RENAME TO ${t.table}_pkey`);
-        for (const ix of t.indexes) await this.c.query(`ALTER INDEX ${t.table}_next_${ix.name} RENAME TO ${t.table}_${ix.name}`);
+    // One transaction: the new tables replace the live ones, the run is recorded. A branch's slice
+    // being read holds the tables for a while: the switch waits at most SWAP_LOCK_WAIT each try.
+    for (let attempt = 1; ; attempt++) {
+      await this.c.query('BEGIN');
+      try {
+        await this.c.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_WAIT}'`);
+        await checkDataKey(this.c, this.opts.key, true);
+        for (const t of CUSTOMER_TABLES) {
+          await this.c.query(`DROP TABLE ${t.table}`);
+          await this.c.query(`ALTER TABLE ${t.table}_next RENAME TO ${t.table}`);
+          await this.c.query(`ALTER TABLE ${t.table} DROP COLUMN line`);
+          if (t.primaryKey) await this.c.query(`ALTER INDEX ${t.table}_next_pkey RENAME TO ${t.table}_pkey`);
+          for (const ix of t.indexes) await this.c.query(`ALTER INDEX ${t.table}_next_${ix.name} RENAME TO ${t.table}_${ix.name}`);
+        }
+        await this.storeRejects();
+        await this.c.query(`UPDATE ho_feed SET status = 'done', finished_at = now(), counts = $2, rows_read = $3, rejected = $4 WHERE feed_id = $1`, [
+          m.feedId,
+          JSON.stringify(counts),
+          this.rowsRead,
+          this.rejectedAll,
+        ]);
+        await this.c.query('COMMIT');
+        break;
+      } catch (err) {
+        await this.c.query('ROLLBACK').catch(() => undefined);
+        // 55P03: lock_not_available (slices being read); tried again a few times.
+        if ((err as { code?: string }).code !== '55P03' || attempt >= SWAP_ATTEMPTS) throw err;
       }
-      await this.storeRejects();
-      await this.c.query(`UPDATE ho_feed SET status = 'done', finished_at = now(), counts = $2, rows_read = $3, rejected = $4 WHERE feed_id = $1`, [
-        m.feedId,
-        JSON.stringify(counts),
-        this.rowsRead,
-        this.rejectedAll,
-      ]);
-      await this.c.query('COMMIT');
-    } catch (err) {
-      await this.c.query('ROLLBACK').catch(() => undefined);
-      throw err;
     }
     return { status: 'done', feedId: m.feedId, asOf: m.asOf, counts, rows: this.rowsRead, rejected: this.rejectedAll, rejectsFile: this.rejectsFile, warnings: this.warnings };
   }
@@ -316,6 +331,8 @@ class Job {
     const cols = [...t.columns, 'line'].join(', ');
     const copy = this.c.query(copyFrom(`COPY ${t.table}_next (${cols}) FROM STDIN`)) as unknown as Writable;
     const finished = once(copy, 'finish');
+    // Rejected by PostgreSQL midway: said where it is awaited (never an unhandled rejection).
+    finished.catch(() => undefined);
     let failed: Error | null = null;
     copy.on('error', (err: Error) => (failed = err));
     const write = async (items: ParsedItem[]) => {
@@ -326,6 +343,12 @@ class Job {
         if ('reject' in it) {
           c.rejected++;
           this.reject(it.reject);
+          continue;
+        }
+        const nul = Object.entries(it.row).find(([, v]) => typeof v === 'string' && v.includes('\0'));
+        if (nul) {
+          c.rejected++;
+          this.reject({ file, line: it.line, column: nul[0], reason: `${nul[0]} contains a NUL character` });
           continue;
         }
         const values = t.row(it.row, it.sealed, this.opts.key);
@@ -350,7 +373,8 @@ class Job {
     } catch (err) {
       copy.destroy();
       await finished.catch(() => undefined);
-      throw err;
+      // PostgreSQL's own refusal of the COPY, not the reading's (which says the file and line).
+      throw failed ?? err;
     }
     copy.end();
     await finished;
@@ -421,13 +445,13 @@ class Job {
   private async storeRejects(): Promise<void> {
     if (!this.rejectsInDb.length) return;
     const rows = this.rejectsInDb;
-    this.rejectsInDb = [];
     const values = rows.map((_, i) => `($1, $${i * 4 + 2}, $${i * 4 + 3}, $${i * 4 + 4}, $${i * 4 + 5})`).join(', ');
     await this.c.query(`INSERT INTO ho_feed_reject (feed_id, file, line, col, reason) VALUES ${values}`, [this.m.feedId, ...rows.flatMap((r) => [r.file, r.line, r.column, r.reason])]);
   }
 
   /** A refused import's rejects, outside any transaction. */
   private async storeRejectsAlone(): Promise<void> {
+    await this.c.query('DELETE FROM ho_feed_reject WHERE feed_id = $1', [this.m.feedId]);
     await this.storeRejects();
     await this.c.query('UPDATE ho_feed SET rows_read = $2, rejected = $3 WHERE feed_id = $1', [this.m.feedId, this.rowsRead, this.rejectedAll]);
   }

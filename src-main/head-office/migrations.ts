@@ -283,6 +283,7 @@ ALTER TABLE ho_journal DROP CONSTRAINT ho_journal_stream_check;
 ALTER TABLE ho_journal ADD CONSTRAINT ho_journal_stream_check CHECK (stream IN ('events', 'audit', 'contacts', 'decisions'));
 ALTER TABLE ho_branch ADD COLUMN decisions_acked BIGINT NOT NULL DEFAULT 0;
 CREATE INDEX ho_journal_decisions ON ho_journal (business_date) WHERE stream = 'decisions';
+CREATE INDEX ho_contact_visit ON ho_contact (visit, product_code);
 `,
   },
 ];

@@ -83,6 +83,9 @@ const DashboardQuerySchema = z.strictObject({
   target: z.coerce.number().int().min(1).max(240).default(15),
 });
 
+/** A branch that takes nothing of a slice file for this long is let go (its reading holds the customer tables). */
+const SLICE_IDLE_MS = 120_000;
+
 const CampaignQuerySchema = z.strictObject({
   from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'from: YYYY-MM-DD').optional(),
   to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'to: YYYY-MM-DD').optional(),
@@ -254,8 +257,10 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     if (!slices) throw new HeadOfficeError('not_found', 'no_customer_data', 'head office hands out no customer data');
     // The first line decides the answer (a refusal is an error body); then the rows stream as they are read.
     const body = new PassThrough();
-    // A branch that goes away mid-file ends the reading (and its transaction) at once.
+    // A branch that goes away mid-file ends the reading (and its transaction) at once; one that
+    // stops reading for two minutes is let go.
     let gone = false;
+    reply.raw.setTimeout(SLICE_IDLE_MS, () => reply.raw.destroy());
     reply.raw.on('close', () => {
       gone = true;
       if (!body.writableEnded) body.destroy();

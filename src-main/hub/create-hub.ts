@@ -278,8 +278,6 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
               const m = customers.match(kind, value);
               return m.customer !== null || m.shared;
             },
-            issuedAlready: (requestId) => tickets.byRequestId(requestId) !== null,
-            mayIdentify: (device, identity) => queue.mayIdentify(device, identity),
             tiering: () => branch.rules.tiering,
             today: () => businessDate(new Date(now()), branch.rules.timeZone),
             alert: (a) => announcer.tell((b) => b.lobbyAlert(a)),

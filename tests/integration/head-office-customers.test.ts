@@ -20,6 +20,9 @@ import { createHub, type Hub } from '../../src-main/hub/create-hub';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
 import type { AuditEntry, CreateTicketResponse, CustomerCard, LobbyAlert } from '../../src-main/domain/contracts';
 import { io, type Socket } from 'socket.io-client';
+import { createServer, type AddressInfo } from 'node:net';
+import { importFeed } from '../../src-main/hub/feed/import';
+import { writeFullFeed } from '../helpers/test-feed';
 import { TEST_PRODUCTS, testCustomer, testCustomerRow } from '../helpers/test-feed';
 
 let pgdb: TestDatabase;
@@ -136,6 +139,17 @@ describe("a branch's slice of the customer data", () => {
     const dataDir = tmp('lobby-walkin-');
     const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 5, logLevel: 'silent', headOfficeUrl: server.url, headOfficeCredential: credential, customerFeedCheckMs: 3_600_000 });
     try {
+      // The branch takes its slice at start; the walk-ins below come after it.
+      const end = Date.now() + 30_000;
+      for (;;) {
+        const d = new Database(join(dataDir, 'branch.db'), { readonly: true });
+        const running = d.prepare("SELECT count(*) FROM feed_run WHERE status = 'running'").pluck().get() as number;
+        const live = d.prepare('SELECT feed_id FROM feed_state').pluck().get() as string;
+        d.close();
+        if (running === 0 && live === sliceFeedId('acrm-20261203', HERE)) break;
+        if (Date.now() > end) throw new Error('the slice did not arrive');
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const kiosk = await login(hub, { deviceId: 'kiosk-01', secret: 'demo' });
       const manager = await login(hub, { staffId: 'm01', pin: '1111' });
       const admin = await login(hub, { staffId: 'admin', pin: '9999' });
@@ -152,13 +166,26 @@ describe("a branch's slice of the customer data", () => {
       expect(JSON.stringify(lookups)).not.toContain(elsewhere.phone);
       const atHeadOffice = await pool.query("SELECT kind, found, cif FROM ho_customer_lookup WHERE branch_id = $1", [HERE]);
       expect(atHeadOffice.rows).toEqual([{ kind: 'phone', found: true, cif: elsewhere.cif }]);
-      // Kept for the visit under a negative id, with the holdings the catalogue knows and a tier.
-      const db = new Database(join(dataDir, 'branch.db'), { readonly: true });
-      const live = db.prepare('SELECT live_file FROM feed_state').pluck().get() as string;
-      db.close();
-      const snap = new Database(join(dataDir, 'snapshots', live), { readonly: true });
-      const kept = snap.prepare('SELECT id, home_branch_id, aum_fen, tier_computed_on FROM customer WHERE cif = ?').get(elsewhere.cif) as { id: number; home_branch_id: string; aum_fen: number; tier_computed_on: string | null };
-      snap.close();
+      // Kept for the visit under a negative id, with the holdings the catalogue knows and a tier (in the
+      // snapshot the hub serves: it follows the slice's switch within seconds, carrying walk-ins along).
+      const visitorIn = () => {
+        const db = new Database(join(dataDir, 'branch.db'), { readonly: true });
+        const live = db.prepare('SELECT live_file FROM feed_state').pluck().get() as string;
+        db.close();
+        const snap = new Database(join(dataDir, 'snapshots', live), { readonly: true });
+        const row = snap.prepare('SELECT id, home_branch_id, aum_fen, tier_computed_on FROM customer WHERE cif = ?').get(elsewhere.cif) as
+          | { id: number; home_branch_id: string; aum_fen: number; tier_computed_on: string | null }
+          | undefined;
+        snap.close();
+        return row;
+      };
+      const until = Date.now() + 10_000;
+      let kept = visitorIn();
+      while (!kept && Date.now() < until) {
+        await new Promise((r) => setTimeout(r, 100));
+        kept = visitorIn();
+      }
+      if (!kept) throw new Error('the walk-in is not in the live snapshot');
       expect(kept.id).toBeLessThan(0);
       expect(kept.home_branch_id).toBe(THERE);
       expect(kept.tier_computed_on).not.toBeNull();
@@ -166,6 +193,35 @@ describe("a branch's slice of the customer data", () => {
       const again = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-2', identity: { kind: 'phone', value: elsewhere.phone } });
       expect(again.status).toBe(201);
       expect(Number((await pool.query('SELECT count(*) AS n FROM ho_customer_lookup')).rows[0].n)).toBe(1);
+      // Looked up by phone, no card number came down; by card, only that card.
+      const cardsOf = (cif: string) => {
+        const d = new Database(join(dataDir, 'branch.db'), { readonly: true });
+        const f = d.prepare('SELECT live_file FROM feed_state').pluck().get() as string;
+        d.close();
+        const sn = new Database(join(dataDir, 'snapshots', f), { readonly: true });
+        const n = sn.prepare('SELECT count(*) FROM card k JOIN customer c ON c.id = k.customer_id WHERE c.cif = ?').pluck().get(cif) as number;
+        const id = sn.prepare('SELECT id FROM customer WHERE cif = ?').pluck().get(cif) as number | undefined;
+        sn.close();
+        return { cards: n, id };
+      };
+      expect(cardsOf(elsewhere.cif).cards).toBe(0);
+      const byCard = testCustomer(32);
+      const read = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-card', identity: { kind: 'card', value: byCard.card, method: 'reader' } });
+      expect(read.status).toBe(201);
+      expect(cardsOf(byCard.cif)).toMatchObject({ cards: 1 });
+      expect(cardsOf(byCard.cif).id).toBeLessThan(kept.id);
+      // A full feed loaded meanwhile (the branch's own, or a slice) keeps today's walk-ins, under the same ids.
+      const feed = tmp('lobby-walkin-feed-');
+      writeFullFeed(feed, { feedId: 'branch-own-1', asOf: '2026-12-04', n: 3, branchId: HERE });
+      const own = await importFeed({ dataDir, feedDir: feed, by: 'test', inThread: true });
+      expect(own.status, JSON.stringify(own)).toBe('done');
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(cardsOf(elsewhere.cif).id).toBe(kept.id);
+      expect(cardsOf(byCard.cif)).toMatchObject({ cards: 1 });
+      const afterImport = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-after', identity: { kind: 'phone', value: elsewhere.phone } });
+      expect(afterImport.status).toBe(201);
+      expect((await get(hub, `/api/v1/tickets/${afterImport.body.ticket.id}/card`, manager)).status).toBe(200);
+      expect(Number((await pool.query('SELECT count(*) AS n FROM ho_customer_lookup')).rows[0].n)).toBe(2);
       // Somebody head office does not know either: an unidentified walk-in, no alert.
       const nobody = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-3', identity: { kind: 'phone', value: '13912345678' } });
       expect(nobody.status).toBe(201);
@@ -177,8 +233,12 @@ describe("a branch's slice of the customer data", () => {
 
   it('with head office out of reach, issues the ticket unidentified at once and tells the lobby managers', async () => {
     const dataDir = tmp('lobby-wan-down-');
-    // Nothing listens there: the WAN is down.
-    const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 5, logLevel: 'silent', headOfficeUrl: 'http://127.0.0.1:9', headOfficeCredential: credential, customerLookupTimeoutMs: 500 });
+    // Head office's address takes the connection and never answers (a WAN that drops everything).
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((sock) => void sockets.push(sock));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir, demoCustomers: 5, logLevel: 'silent', headOfficeUrl: silentUrl, headOfficeCredential: credential, customerLookupTimeoutMs: 800 });
     try {
       const kiosk = await login(hub, { deviceId: 'kiosk-01', secret: 'demo' });
       const manager = await login(hub, { staffId: 'm01', pin: '1111' });
@@ -192,15 +252,21 @@ describe("a branch's slice of the customer data", () => {
       const started = Date.now();
       const issued = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'wan-down-1', identity: { kind: 'phone', value: testCustomer(31).phone } });
       expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+      // Issued once the lookup gave up (0.8 s here, 2 s by default), not when the WAN came back.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(700);
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(issued.body.ticket).toMatchObject({ identification: 'typed', identified: false });
-      expect((await get(hub, `/api/v1/tickets/${issued.body.ticket.id}/card`, manager)).status).not.toBe(200);
+      const noCard = await get<{ error: { reason: string } }>(hub, `/api/v1/tickets/${issued.body.ticket.id}/card`, manager);
+      expect(noCard.status).toBe(404);
+      expect(noCard.body.error.reason).toBe('customer_card_not_found');
       const end = Date.now() + 5_000;
       while (!alerts.length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
       expect(alerts).toEqual([expect.objectContaining({ kind: 'customer_lookup_unreachable', deviceId: 'kiosk-01', ticketNumber: issued.body.ticket.number })]);
       socket.disconnect();
     } finally {
       await hub.close();
+      for (const sock of sockets) sock.destroy();
+      silent.close();
     }
   });
 });

@@ -50,9 +50,13 @@ describe('head office imports the warehouse feed', () => {
     expect(Buffer.from(row.phone_lookup).equals(key.lookup('phone', c1.phone))).toBe(true);
     expect(key.open(row.phone_sealed)).toBe(c1.phone);
     expect(key.open(row.id_sealed)).toBe(c1.residentId);
-    // Nothing in the table holds the numbers themselves.
-    const text = JSON.stringify((await pool.query('SELECT cif, name, phone_masked, id_masked FROM ho_customer')).rows);
-    expect(text).not.toContain(c1.phone);
+    // Nothing in the tables holds the numbers themselves (every column, the sealed ones as hex).
+    const all = async (table: string) => JSON.stringify((await pool.query(`SELECT * FROM ${table}`)).rows, (_k, v) => (v && v.type === 'Buffer' ? Buffer.from(v.data).toString('hex') : v));
+    const text = (await all('ho_customer')) + (await all('ho_card'));
+    for (const k of [1, 2, 3]) {
+      const c = testCustomer(k);
+      for (const n of [c.phone, c.residentId, c.card]) expect(text).not.toContain(n);
+    }
     const card = (await pool.query('SELECT * FROM ho_card WHERE cif = $1', [c1.cif])).rows[0];
     expect(key.open(card.card_sealed)).toBe(c1.card);
     const h = (await pool.query("SELECT amount_fen FROM ho_holding WHERE account_id = $1", [`${c1.cif}-1`])).rows[0];
@@ -108,6 +112,20 @@ describe('head office imports the warehouse feed', () => {
     const r4 = await importCustomerFeed(pool, { feedDir: feed4, key, by: 'test', rejectsDir: dir });
     expect(r4).toMatchObject({ status: 'refused', reason: 'cards.csv has 5 rows, the manifest says 9' });
     expect(await count('ho_customer')).toBe(300);
+  });
+
+  it('keeps text with backslashes, tabs, quotes and line breaks as written (COPY escaping)', async () => {
+    const feed = join(dir, 'f7');
+    writeFullFeed(feed, { feedId: 'acrm-7', asOf: '2026-12-06', n: 3 });
+    const odd = 'Zhang\\Wei\t"Jr"\nthe 2nd';
+    const customers = readFileSync(join(feed, 'customers.csv'), 'utf8').trimEnd().split('\r\n');
+    const cols = customers[1]!.split(',');
+    cols[1] = `"${odd.replace(/"/g, '""')}"`;
+    customers[1] = cols.join(',');
+    rewriteFile(feed, 'customers.csv', customers.join('\r\n') + '\r\n', { rows: 3 });
+    const r = await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: dir });
+    expect(r).toMatchObject({ status: 'done', rejected: 0 });
+    expect((await pool.query('SELECT name FROM ho_customer WHERE cif = $1', [testCustomer(1).cif])).rows[0].name).toBe(odd);
   });
 
   it('refuses another key than the one the data was loaded under, and a delta', async () => {

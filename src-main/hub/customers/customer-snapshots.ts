@@ -8,6 +8,7 @@ import type { Db } from '../db/open';
 import type { TieringRules } from '../../domain/tiering';
 import { attachSnapshot, createEmptySnapshot, detachSnapshot, getMeta, liveSnapshot, removeSnapshotFile, snapshotsDir, switchSnapshot, SNAPSHOT_SCHEMA } from './snapshot';
 import { computeTiers, tieringHash } from './tiers';
+import { carryVisitors, visitorsToKeep } from './visitors';
 
 export interface SnapshotInfo {
   file: string;
@@ -70,6 +71,7 @@ export class CustomerSnapshots {
         detachSnapshot(this.db);
         attachSnapshot(this.db, join(snapshotsDir(this.dataDir), live.file));
         this.attached = live.file;
+        if (old) this.carryWalkIns(join(snapshotsDir(this.dataDir), old));
         this.log.info({ snapshot: live.file, feedId: live.feedId }, 'customer snapshot switched');
         for (const fn of this.listeners) fn({ file: live.file, feedId: live.feedId, asOf: live.asOf });
         if (old) removeSnapshotFile(join(snapshotsDir(this.dataDir), old));
@@ -77,6 +79,21 @@ export class CustomerSnapshots {
       await this.tierIfStale();
     } finally {
       this.busy = false;
+    }
+  }
+
+  /** Walk-ins of other branches stored in the old snapshot after the import copied them: into the new one too. */
+  private carryWalkIns(oldFile: string): void {
+    try {
+      this.db.prepare('ATTACH DATABASE ? AS previous').run(oldFile);
+    } catch {
+      return; // the old file is gone already: nothing to carry
+    }
+    try {
+      const n = carryVisitors(this.db, SNAPSHOT_SCHEMA, 'previous', visitorsToKeep(this.db, this.today()));
+      if (n) this.log.info({ visitors: n }, 'walk-in customers of other branches kept across the switch');
+    } finally {
+      this.db.exec('DETACH DATABASE previous');
     }
   }
 

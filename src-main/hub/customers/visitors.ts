@@ -5,10 +5,11 @@
  * with the feed's schemas (domain/feed.ts) exactly as a feed's rows are; identifiers are stored as
  * the branch stores its own (lookup hash, sealed copy, masked form, under the branch key).
  *
- * A visitor's id is negative (-1, -2, …), from the same never-reused registry as every customer's:
- * an import numbers new customers upwards from the highest id, so a visitor's id can never come to
- * mean somebody else. The next full import drops them with the rest of the old snapshot (a
- * customer who is in the new feed keeps their id).
+ * A visitor's id is negative: -seq of `visitor_key` in branch.db (AUTOINCREMENT: never given twice,
+ * whatever imports do meanwhile), entered in the snapshot's registry too. An import numbers new
+ * customers upwards from the highest id, so a visitor's id can never come to mean somebody else. A
+ * full import carries the visitors of today and yesterday over (feed/import.ts); older ones go
+ * with the old snapshot (a customer who is in the new feed keeps their id).
  */
 import { CardRowSchema, CustomerRowSchema, HoldingRowSchema } from '../../domain/feed';
 import { maskCardNumber, maskIdNumber, maskPhone } from '../../domain/masking';
@@ -17,6 +18,7 @@ import type { IdentifierKey } from '../../customer-data/identifier-key';
 import type { Db } from '../db/open';
 import { SNAPSHOT_SCHEMA } from './snapshot';
 import { computeTiers } from './tiers';
+import { addDaysIso } from '../../domain/reminders';
 
 export interface VisitorRows {
   customer: Record<string, string>;
@@ -56,10 +58,10 @@ export class Visitors {
     const S = SNAPSHOT_SCHEMA;
     const db = this.db;
     const id = db.transaction(() => {
+      db.prepare('INSERT INTO visitor_key (cif, last_seen_on) VALUES (?, ?) ON CONFLICT (cif) DO UPDATE SET last_seen_on = excluded.last_seen_on').run(c.cif, today);
       let id = db.prepare(`SELECT id FROM ${S}.customer_key WHERE cif = ?`).pluck().get(c.cif) as number | undefined;
       if (id === undefined) {
-        const lowest = (db.prepare(`SELECT min(id) FROM ${S}.customer_key`).pluck().get() as number | null) ?? 0;
-        id = Math.min(0, lowest) - 1;
+        id = -(db.prepare('SELECT seq FROM visitor_key WHERE cif = ?').pluck().get(c.cif) as number);
         db.prepare(`INSERT INTO ${S}.customer_key (id, cif) VALUES (?, ?)`).run(id, c.cif);
       }
       db.prepare(
@@ -119,4 +121,38 @@ export class Visitors {
     await computeTiers(db, rules, today, { schema: S, only: id });
     return id;
   }
+}
+
+/** The ids of the walk-ins looked up today or yesterday (their visit may still go on). */
+export function visitorsToKeep(branchDb: Db, today: string): number[] {
+  return branchDb.prepare('SELECT -seq FROM visitor_key WHERE last_seen_on >= ?').pluck().all(addDaysIso(today, -1)) as number[];
+}
+
+/**
+ * Copies walk-ins (`ids`) from the snapshot in schema `from` into the one in `into`, unless the new
+ * one has them (by id or CIF: a feed that brings the customer wins): their customer row, registry
+ * entry, cards, and holdings of products the new catalogue has. Used by a full import before its
+ * switch, and by the hub when it follows a switch (walk-ins stored in the old file meanwhile).
+ */
+export function carryVisitors(db: Db, into: string, from: string, ids: readonly number[]): number {
+  if (!ids.length) return 0;
+  // No temporary table: one on the import's connection keeps its final checkpoint from running.
+  const absent = db.prepare(
+    `SELECT c.id FROM ${from}.customer c WHERE c.id = ? AND NOT EXISTS (SELECT 1 FROM ${into}.customer m WHERE m.cif = c.cif OR m.id = c.id)`,
+  );
+  const carried = ids.filter((id) => Number.isSafeInteger(id) && absent.get(id) !== undefined);
+  if (!carried.length) return 0;
+  const list = carried.join(', ');
+  db.transaction(() => {
+    db.exec(`
+      INSERT OR IGNORE INTO ${into}.customer_key (id, cif) SELECT id, cif FROM ${from}.customer_key WHERE id IN (${list});
+      INSERT INTO ${into}.customer SELECT * FROM ${from}.customer WHERE id IN (${list});
+      INSERT OR IGNORE INTO ${into}.card SELECT * FROM ${from}.card WHERE customer_id IN (${list});
+      INSERT INTO ${into}.holding (account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of)
+        SELECT account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of FROM ${from}.holding h
+         WHERE customer_id IN (${list}) AND EXISTS (SELECT 1 FROM ${into}.product p WHERE p.code = h.product_code)
+           AND NOT EXISTS (SELECT 1 FROM ${into}.holding m WHERE m.account_id = h.account_id);
+    `);
+  })();
+  return carried.length;
 }

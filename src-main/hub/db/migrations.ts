@@ -717,11 +717,21 @@ CREATE INDEX remote_contact_cif ON remote_contact(cif, at);
   // closes, with the decisions closed before this version queued once.
   {
     version: 20,
-    name: 'closed offer decisions for head office',
+    name: 'closed offer decisions for head office; walk-in customers of other branches',
     sql: `
 CREATE TABLE decision_outbox (
   offset       INTEGER PRIMARY KEY AUTOINCREMENT,
   decision_id  INTEGER NOT NULL UNIQUE
+) STRICT;
+-- Who the decision was for, as they were then (the snapshot may lose them later).
+ALTER TABLE offer_decision ADD COLUMN cif TEXT;
+ALTER TABLE offer_decision ADD COLUMN tier TEXT;
+-- Walk-in customers of other branches looked up at head office (customers/visitors.ts): their
+-- customer id is -seq, never given twice and never one an import gives (imports count upwards).
+CREATE TABLE visitor_key (
+  seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+  cif           TEXT NOT NULL UNIQUE,
+  last_seen_on  TEXT NOT NULL
 ) STRICT;
 CREATE TRIGGER offer_decision_closed AFTER UPDATE OF closed_at ON offer_decision
   WHEN OLD.closed_at IS NULL AND NEW.closed_at IS NOT NULL

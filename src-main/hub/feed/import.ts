@@ -60,6 +60,7 @@ import {
   switchSnapshot,
 } from '../customers/snapshot';
 import { SnapshotWriter } from '../customers/snapshot-writer';
+import { carryVisitors, visitorsToKeep } from '../customers/visitors';
 import { computeTiers, type TierCounts } from '../customers/tiers';
 import { recordConversions } from '../visits/conversions';
 import { CsvFileError } from '../../customer-data/csv-rows';
@@ -393,6 +394,15 @@ class FeedJob {
       await this.parser.close();
     }
     this.checkRefusals(files);
+    if (m.mode === 'full' && livePath) {
+      // Today's walk-ins of other branches stay (the hub carries those stored after this, when it follows the switch).
+      this.snap.prepare('ATTACH DATABASE ? AS live').run(livePath);
+      try {
+        carryVisitors(this.snap, 'main', 'live', visitorsToKeep(this.db, this.today));
+      } finally {
+        this.snap.exec('DETACH DATABASE live');
+      }
+    }
     createLookupIndexes(this.snap);
 
     const tiers = await computeTiers(this.snap, this.branch.rules.tiering, this.today, { batch: 50_000 });

@@ -3,8 +3,9 @@
  * ticket is issued: found there, they are kept for their visit (customers/visitors.ts) and the
  * ticket is issued for them like for the branch's own customers (card, tier, green channel). With
  * the WAN down (or head office slow: at most `timeoutMs`), the ticket is issued unidentified at
- * once and the lobby managers are told, so that someone asks who the customer is. A kiosk over
- * its identification limit never reaches head office (the issue refuses it as before). Every
+ * once and the lobby managers are told, so that someone asks who the customer is. The caller counts
+ * the identification attempt first (Queue.countIdentification): a kiosk over its limit never
+ * reaches head office, and a repeat of an issued ticket asks nothing. Every
  * lookup is in the audit log (its kind and outcome, never the number).
  */
 import type { CustomerLookupAnswer } from '../../domain/head-office';
@@ -25,10 +26,6 @@ export interface WalkInLookupDeps {
   visitors: Visitors;
   /** The customer the identifier names here, or several (the branch's own data, not head office). */
   knownHere: (kind: 'phone' | 'card' | 'idNumber', value: string) => boolean;
-  /** A ticket was issued for this request already (a kiosk's retry): nothing to look up. */
-  issuedAlready: (requestId: string) => boolean;
-  /** The kiosk may still try an identification (its limit is not reached): peeked, not counted. */
-  mayIdentify: (device: Identity, identity: { kind: string; value: string }) => boolean;
   tiering: () => TieringRules;
   today: () => string;
   alert: (a: LobbyAlert) => void;
@@ -47,8 +44,7 @@ export class WalkInLookup {
   /** Looks the customer up at head office when this branch does not know them; null when there was nothing to ask. */
   async beforeIssue(request: { requestId: string; identity?: { kind: 'phone' | 'card' | 'idNumber'; value: string } }, device: Identity): Promise<LookupOutcome | null> {
     const identity = request.identity;
-    if (!identity || this.d.issuedAlready(request.requestId)) return null;
-    if (this.d.knownHere(identity.kind, identity.value) || !this.d.mayIdentify(device, identity)) return null;
+    if (!identity || this.d.knownHere(identity.kind, identity.value)) return null;
     let outcome: LookupOutcome;
     let customer: string | null = null;
     try {

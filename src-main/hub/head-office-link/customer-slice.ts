@@ -50,6 +50,8 @@ export class CustomerSliceFollower {
     private readonly branchId: string,
     private readonly options: CustomerSliceOptions,
   ) {
+    // Files of a download or import a stopped hub left behind hold identifiers in clear: gone at start.
+    rmSync(join(dataDir, 'feeds', 'incoming'), { recursive: true, force: true });
     this.s = {
       live: db.prepare('SELECT feed_id FROM feed_state WHERE branch_id = ?').pluck(),
       tried: db.prepare("SELECT status FROM feed_run WHERE feed_id = ? AND status IN ('done', 'duplicate', 'refused') ORDER BY id DESC LIMIT 1").pluck(),

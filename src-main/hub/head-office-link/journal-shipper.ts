@@ -221,11 +221,13 @@ export class JournalShipper {
    */
   private decisions(after: number): { offset: number; json: string }[] {
     this.decisionsQuery ??= this.db.prepare(
-      `SELECT o.offset, d.id, d.ticket_id, c.cif, c.tier, d.control_group, d.offers_json, d.trace_json, d.decided_at,
-              t.identification, t.id_confirmed_at, t.business_date
+      // Who and which tier as recorded with the decision (decisions made before that was recorded:
+      // as the customer data has them now; a customer it no longer has is not shipped).
+      `SELECT o.offset, d.id, d.ticket_id, COALESCE(d.cif, c.cif) AS cif, COALESCE(d.tier, c.tier) AS tier, d.control_group,
+              d.offers_json, d.trace_json, d.decided_at, t.identification, t.id_confirmed_at, t.business_date
          FROM decision_outbox o JOIN offer_decision d ON d.id = o.decision_id JOIN ticket t ON t.id = d.ticket_id
-         JOIN customers.customer c ON c.id = d.customer_id
-        WHERE o.offset > ? ORDER BY o.offset LIMIT ?`,
+         LEFT JOIN customers.customer c ON c.id = d.customer_id
+        WHERE o.offset > ? AND COALESCE(d.cif, c.cif) IS NOT NULL ORDER BY o.offset LIMIT ?`,
     );
     const rows = this.decisionsQuery.all(after, LINK_BATCH_MAX) as {
       offset: number;

@@ -51,14 +51,6 @@ export class IdentificationGuard {
     return { alert };
   }
 
-  /** Whether an attempt now would be refused (nothing counted). */
-  wouldRefuse(kiosk: string, identity: { kind: string; value: string }): boolean {
-    const { attempts } = this.rules();
-    const now = this.now();
-    const id = createHmac('sha256', this.key).update(`${identity.kind}:${identity.value}`).digest('base64url');
-    return this.kiosks.retryAfterSeconds(kiosk, attempts.perKiosk, now) > 0 || this.identifiers.retryAfterSeconds(id, attempts.perIdentifier, now) > 0;
-  }
-
   private burst(kiosk: string, count: number, now: number): LobbyAlert | null {
     const { attempts } = this.rules();
     const windowMs = attempts.windowMinutes * 60_000;

@@ -139,10 +139,17 @@ export class Queue {
    * Issues a ticket at a kiosk (idempotent by requestId). `within` runs inside the same transaction
    * with the new row (an appointment check-in records itself there); it is not run for a repeat.
    */
-  issue(req: CreateTicket, device: Identity, placement: IssuePlacement = {}, within?: (result: IssueResult) => void): IssueResult {
+  issue(
+    req: CreateTicket,
+    device: Identity,
+    placement: IssuePlacement = {},
+    within?: (result: IssueResult) => void,
+    /** The identification attempt was counted already (countIdentification, before a lookup at head office). */
+    opts: { identificationCounted?: boolean } = {},
+  ): IssueResult {
     const repeat = this.tickets.byRequestId(req.requestId);
     if (repeat) return this.tickets.issue(req, device, placement);
-    if (req.identity) this.guardIdentification(device, req.identity);
+    if (req.identity && !opts.identificationCounted) this.guardIdentification(device, req.identity);
     let viewsAudited = false;
     const result = this.db.transaction(() => {
       const r = this.tickets.issue(req, device, placement, true);
@@ -177,9 +184,15 @@ export class Queue {
     return result;
   }
 
-  /** Whether the kiosk may try an identification now (its limit and the identifier's not reached); nothing is counted. */
-  mayIdentify(device: Identity, identity: { kind: string; value: string }): boolean {
-    return !this.guard.wouldRefuse(device.subjectId, identity);
+  /**
+   * Counts an identification attempt ahead of the issue (refused with 429 over the limit), for a
+   * number that is looked up at head office first: the limit holds before anything leaves the
+   * branch. The issue is then told it was counted. False for a repeat (nothing to count).
+   */
+  countIdentification(req: CreateTicket, device: Identity): boolean {
+    if (!req.identity || this.tickets.byRequestId(req.requestId)) return false;
+    this.guardIdentification(device, req.identity);
+    return true;
   }
 
   /** Counts an identification attempt; over the limit it is refused (429), audited either way, and a burst alerts the managers. */

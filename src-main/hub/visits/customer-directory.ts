@@ -167,8 +167,8 @@ export class CustomerDirectory {
     this.cardsOf = db.prepare("SELECT card_masked, card_sealed FROM card WHERE customer_id = ? ORDER BY kind = 'debit' DESC, card_masked");
     this.insertDecision = db.prepare(
       `INSERT INTO offer_decision (ticket_id, customer_id, service_only, offers_json, dropped_json, decided_at,
-         control_group, segment, period, pitch_allowance, actions_json, trace_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         control_group, segment, period, pitch_allowance, actions_json, trace_json, cif, tier)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.decisionOf = db.prepare(
       `SELECT id, customer_id, service_only, offers_json, actions_json, control_group, segment, pitch_allowance, closed_at
@@ -498,6 +498,8 @@ export class CustomerDirectory {
         decision.pitchAllowance,
         JSON.stringify(decision.actions),
         JSON.stringify(decision.trace),
+        c.cif,
+        c.tier,
       ).lastInsertRowid,
     );
     for (const o of decision.offers) this.insertOutcome.run(id, c.id, o.productCode, 'shown', segment, o.countsTowardCap ? 1 : 0, null, 'system', null, at);

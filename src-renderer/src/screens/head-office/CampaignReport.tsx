@@ -12,7 +12,11 @@ import { headOfficeRequest } from '../../lib/api';
 import { errorMessage, localized } from '../../components/format';
 
 const DAY_MS = 86_400_000;
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
+/** A day as the browser's own calendar has it (the analyst's, like the Dashboard's date). */
+const isoDay = (t: number) => {
+  const d = new Date(t);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+};
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 const pp = (x: number) => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)}`;
 
@@ -75,13 +79,22 @@ export function CampaignReport({ token }: { token: string }) {
   const [data, setData] = useState<PooledCampaignReport | null>(null);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
-    if (from > to) return setError(t('campaign.badPeriod'));
+    if (from > to) {
+      setError(t('campaign.badPeriod'));
+      return;
+    }
+    // Only the answer for the period showing now is shown (an older, slower one is dropped).
+    let current = true;
     headOfficeRequest('campaign', token, undefined, { from, to })
       .then((d) => {
+        if (!current) return;
         setData(d);
         setError(null);
       })
-      .catch((err) => setError(errorMessage(err)));
+      .catch((err) => current && setError(errorMessage(err)));
+    return () => {
+      current = false;
+    };
   }, [token, from, to, t]);
   const product = (code: string) => localized(data?.productNames[code]) || code;
   const branch = (id: string) => localized(data?.branchNames[id]) || id;
