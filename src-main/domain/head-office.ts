@@ -12,6 +12,7 @@
 import { MAX_NOTICES, NoticeInputSchema } from './notices';
 import { z } from 'zod';
 import type { FeedManifest } from './feed';
+import { isCalendarDate } from './dates';
 import type { PooledCampaignReportData } from './campaign-report';
 import { BranchRulesSchema, DEFAULT_BRANCH_RULES, type BranchRules } from './branch-config';
 import { mergeDeep } from './branch-file';
@@ -77,6 +78,9 @@ export interface JournalAck {
  * suppressions, control-group shares, reminders, green-channel routing, queue policy …), laid
  * over each branch's own rules. A branch's time zone is its own and never comes in a bundle.
  */
+const productCode = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/, 'a product code is 1-32 letters, digits, dots, dashes or underscores');
+const isoDate = z.string().refine(isCalendarDate, 'a date YYYY-MM-DD');
+
 export const BundleContentSchema = z.strictObject({
   rules: z
     .record(z.string(), z.unknown())
@@ -88,6 +92,37 @@ export const BundleContentSchema = z.strictObject({
    * branch's own (both languages, lengths, nothing that looks like a phone, card or ID number).
    */
   notices: z.array(NoticeInputSchema).max(MAX_NOTICES).optional(),
+  /**
+   * Head office's levers on the catalogue (the products themselves come with the customer feed):
+   * each replaces the product's lever, or holds it (`active: false`). They replace the ones of the
+   * bundle before (an empty list removes them); absent, those stay.
+   */
+  products: z
+    .array(
+      z
+        .strictObject({ code: productCode, lever: z.number().min(0).max(100).optional(), active: z.boolean().optional() })
+        .refine((p) => p.lever !== undefined || p.active !== undefined, { message: 'a product entry sets lever, active or both' }),
+    )
+    .max(500)
+    .refine((ps) => new Set(ps.map((p) => p.code)).size === ps.length, { message: 'a product appears twice' })
+    .optional(),
+  /** Campaigns: for their dates, their products' levers multiplied by theirs; the card names the campaign. Replace the ones before. */
+  campaigns: z
+    .array(
+      z
+        .strictObject({
+          id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a campaign id is 1-32 letters, digits, - or _'),
+          name: z.strictObject({ 'zh-CN': z.string().trim().min(1).max(30), en: z.string().trim().min(1).max(60) }),
+          products: z.array(productCode).min(1).max(20),
+          lever: z.number().min(1, 'a campaign pushes: lever at least 1').max(10),
+          startsOn: isoDate,
+          endsOn: isoDate,
+        })
+        .refine((c) => c.endsOn >= c.startsOn, { path: ['endsOn'], message: 'endsOn is before startsOn' }),
+    )
+    .max(50)
+    .refine((cs) => new Set(cs.map((c) => c.id)).size === cs.length, { message: 'a campaign id appears twice' })
+    .optional(),
 });
 export type BundleContent = z.infer<typeof BundleContentSchema>;
 

@@ -13,6 +13,7 @@ export type ReasonCode =
   | 'category_not_held'
   | 'maturity_reinvest'
   | 'tier_privilege'
+  | 'campaign'
   | 'random_arm';
 
 export interface OfferReason {
@@ -152,6 +153,7 @@ export function scoreOffer(p: Product, customer: OfferCustomer, ctx: OfferContex
   if (privilege.tiers.includes(customer.tier) && p.value >= privilege.minValue) {
     reasons.push({ code: 'tier_privilege', params: { tier: customer.tier } });
   }
+  if (p.campaign) reasons.push({ code: 'campaign', params: { id: p.campaign.id, nameZh: p.campaign.name['zh-CN'], nameEn: p.campaign.name.en } });
   const prior = p.basePropensity * (lifeStageMatch ? ctx.lifeStageBoost : 1) * (reinvest ? (ctx.reinvestBoost ?? 1.5) : 1);
   const propensity = ctx.propensity ? ctx.propensity(p.code, prior) : prior;
   const factors = { propensity, context, value: p.value, lever: p.lever };

@@ -43,6 +43,47 @@ export interface Product {
   /** Business lever set by the branch to push or hold a product (1 = neutral). */
   lever: number;
   active: boolean;
+  /** A head-office campaign pushing the product today (its lever is in `lever`); the card says so. */
+  campaign?: { id: string; name: { 'zh-CN': string; en: string } };
+}
+
+/** Head office's lever for a product (bundles): it replaces the feed's lever, and may hold the product (active false). */
+export interface ProductLever {
+  code: string;
+  lever?: number;
+  active?: boolean;
+}
+
+/** A head-office campaign (bundles): its products' levers multiplied by `lever` from `startsOn` to `endsOn` (both included, branch dates). */
+export interface Campaign {
+  id: string;
+  name: { 'zh-CN': string; en: string };
+  products: string[];
+  lever: number;
+  startsOn: string;
+  endsOn: string;
+}
+
+/**
+ * The catalogue as the lobby ranks it today: the feed's products with head office's levers laid
+ * over them, and each product's lever multiplied by every campaign running today that pushes it
+ * (the strongest campaign is the one the card names).
+ */
+export function catalogueToday(products: readonly Product[], levers: readonly ProductLever[], campaigns: readonly Campaign[], today: string): Product[] {
+  const byCode = new Map(levers.map((l) => [l.code, l]));
+  const running = campaigns.filter((c) => c.startsOn <= today && today <= c.endsOn);
+  return products.map((p) => {
+    const o = byCode.get(p.code);
+    const mine = running.filter((c) => c.products.includes(p.code)).sort((a, b) => b.lever - a.lever || a.id.localeCompare(b.id));
+    if (!o && !mine.length) return p;
+    const lever = mine.reduce((l, c) => l * c.lever, o?.lever ?? p.lever);
+    return {
+      ...p,
+      lever,
+      active: o?.active ?? p.active,
+      ...(mine[0] ? { campaign: { id: mine[0].id, name: mine[0].name } } : {}),
+    };
+  });
 }
 
 export interface CustomerProfileFacts {

@@ -216,8 +216,12 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
               onProblem: (m) => app.log.warn(m),
               exposed: (identification, confirmedAt) => allows(branch.rules.identification, 'holdings', effectiveStrength(identification ?? 'typed', confirmedAt)),
               bundles,
-              onBundle: (version, outcome) =>
-                outcome.applied ? app.log.info({ version, changes: outcome.changes }, 'bundle from head office applied') : app.log.warn({ version, reason: outcome.reason }, 'bundle from head office refused; the last good one stays'),
+              onBundle: (version, outcome) => {
+                if (outcome.applied) {
+                  customers.catalogueChanged();
+                  app.log.info({ version, changes: outcome.changes }, 'bundle from head office applied');
+                } else app.log.warn({ version, reason: outcome.reason }, 'bundle from head office refused; the last good one stays');
+              },
             },
           )
         : null;

@@ -391,6 +391,68 @@ describe('bundles', () => {
   }, 60_000);
 });
 
+describe('product levers and campaigns in bundles', () => {
+  it('a campaign published from head office pushes its products on the cards of that day and the card names it; a held product is not offered; checked at head office first', async () => {
+    const hub = await branchHub(server.url, (await ho.addBranch('350100941')).credential);
+    const publish = async (body: unknown) =>
+      fetch(`${server.url}/api/v1/bundles`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` }, body: JSON.stringify(body) });
+    const signIn = async (body: object) =>
+      ((await (await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { token: string }).token;
+    try {
+      const kiosk = await signIn({ deviceId: 'kiosk-01', secret: 'demo' });
+      const manager = await signIn({ staffId: 'm01', pin: '1111' });
+      const data = openBranchData(hub.dataDir);
+      const cardOf = (phone: string) => data.prepare("SELECT k.card_number FROM card_plain k JOIN customer_plain c ON c.id = k.customer_id WHERE c.phone = ? ORDER BY k.kind = 'debit' DESC LIMIT 1").pluck().get(phone) as string;
+      const visit = async (phone: string, tag: string) => {
+        const t = await fetch(`${hub.url}/api/v1/tickets`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${kiosk}` },
+          body: JSON.stringify({ serviceCode: 'A', requestId: `lever-${tag}-${Date.now().toString(36)}`, identity: { kind: 'card', value: cardOf(phone), method: 'reader' } }),
+        });
+        expect(t.status).toBe(201);
+        const id = ((await t.json()) as { ticket: { id: string } }).ticket.id;
+        return (await (await fetch(`${hub.url}/api/v1/tickets/${id}/card`, { headers: { authorization: `Bearer ${manager}` } })).json()) as CustomerCard;
+      };
+      const before = await visit('13800000004', 'before');
+      expect(before.offers.length).toBeGreaterThan(1);
+      const [first, second] = before.offers;
+      const businessDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+      // Checked at head office: a campaign that ends before it starts is not published.
+      const wrong = await publish({ content: { campaigns: [{ id: 'x', name: { 'zh-CN': '错', en: 'Wrong' }, products: ['A'], lever: 2, startsOn: '2026-12-31', endsOn: '2026-12-01' }] }, branches: ['350100941'] });
+      expect(wrong.status).toBe(400);
+      const good = await publish({
+        content: {
+          products: [{ code: first!.productCode, active: false }],
+          campaigns: [{ id: 'winter', name: { 'zh-CN': '冬季理财节', en: 'Winter wealth days' }, products: [second!.productCode], lever: 10, startsOn: businessDay, endsOn: addDaysIso(businessDay, 30) }],
+        },
+        branches: ['350100941'],
+      });
+      expect(good.status).toBe(201);
+      const { version } = (await good.json()) as { version: number };
+      await waitFor('the bundle applied', async () => (await board()).find((b) => b.id === '350100941' && b.bundleVersion === version));
+      const after = await visit('13800000006', 'after');
+      const codes = after.offers.map((o) => o.productCode);
+      expect(codes).not.toContain(first!.productCode);
+      if (codes.includes(second!.productCode)) {
+        const pushed = after.offers.find((o) => o.productCode === second!.productCode)!;
+        expect(pushed.rank).toBe(1);
+        expect(pushed.reasons).toContainEqual({ code: 'campaign', params: { id: 'winter', nameZh: '冬季理财节', nameEn: 'Winter wealth days' } });
+      }
+      const again = await visit('13800000004', 'again');
+      expect(again.offers.map((o) => o.productCode)).not.toContain(first!.productCode);
+      expect(again.offers[0]).toMatchObject({ productCode: second!.productCode, rank: 1 });
+      expect(again.offers[0]!.reasons.map((r) => r.code)).toContain('campaign');
+      const audit = new Database(join(hub.dataDir, 'branch.db'), { readonly: true });
+      const entry = audit.prepare("SELECT detail_json FROM audit_log WHERE action = 'branch.setup' AND actor = 'head-office' ORDER BY id DESC LIMIT 1").pluck().get() as string;
+      audit.close();
+      expect(JSON.parse(entry).changes.join(' ')).toMatch(new RegExp(`product levers from head office: ${first!.productCode} held.*campaigns from head office: winter`));
+      data.close();
+    } finally {
+      await hub.close();
+    }
+  }, 60_000);
+});
+
 describe('display notices in bundles', () => {
   it("one bundle puts head office's notices on the displays of several branches; they replace the ones before, cannot be edited at the branch, and a branch without room refuses them", async () => {
     const hubs = await Promise.all(['350100931', '350100932'].map(async (id) => branchHub(server.url, (await ho.addBranch(id)).credential)));

@@ -743,6 +743,22 @@ INSERT INTO decision_outbox (decision_id) SELECT id FROM offer_decision WHERE cl
         sql.replace("CHECK (stream IN ('events', 'audit', 'contacts', 'remote_contacts'))", "CHECK (stream IN ('events', 'audit', 'contacts', 'remote_contacts', 'decisions'))"),
       ),
   },
+  // Head office's levers on the catalogue and its campaigns, from bundles (head-office-link/bundles.ts).
+  {
+    version: 21,
+    name: 'product levers and campaigns from head office',
+    sql: `
+CREATE TABLE head_office_product_lever (
+  code    TEXT PRIMARY KEY,
+  lever   REAL,
+  active  INTEGER CHECK (active IN (0, 1))
+) STRICT;
+CREATE TABLE head_office_campaign (
+  id            TEXT PRIMARY KEY,
+  content_json  TEXT NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

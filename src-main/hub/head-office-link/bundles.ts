@@ -3,8 +3,9 @@
  * A bundle is checked here (its shape, and the branch's own rules with the bundle laid over them,
  * including a green-channel destination this branch has, and room for its display notices beside
  * the branch's own) and applied in one transaction (the rules, head office's notices replaced, the
- * set-up's revision so a running hub follows, the version run, an audit entry with every change); a bundle that does not check is refused with the reason and the branch keeps running the
- * last good one.
+ * set-up's revision so a running hub follows, head office's product levers and campaigns, the
+ * version run, an audit entry with every change); a bundle that does not check is refused with the
+ * reason and the branch keeps running the last good one.
  */
 import { BranchRulesSchema, type BranchRules } from '../../domain/branch-config';
 import { BundleContentSchema, rulesWithBundle, type OfferedBundle } from '../../domain/head-office';
@@ -40,6 +41,10 @@ export class BundleApplier {
       counter: db.prepare('SELECT 1 FROM counter WHERE branch_id = ? AND id = ? AND active = 1'),
       setRules: db.prepare('UPDATE branch SET rules_json = ?, revision = revision + 1 WHERE id = ?'),
       record: db.prepare('INSERT INTO head_office_bundle (version, applied_at, content_json) VALUES (?, ?, ?)'),
+      clearLevers: db.prepare('DELETE FROM head_office_product_lever'),
+      putLever: db.prepare('INSERT INTO head_office_product_lever (code, lever, active) VALUES (?, ?, ?)'),
+      clearCampaigns: db.prepare('DELETE FROM head_office_campaign'),
+      putCampaign: db.prepare('INSERT INTO head_office_campaign (id, content_json) VALUES (?, ?)'),
     };
   }
 
@@ -70,9 +75,20 @@ export class BundleApplier {
     }
     const changes = diffRules(current, merged.data);
     if (notices) changes.push(`notices from head office: ${notices.length}`);
+    const { products, campaigns } = content.data;
+    if (products) changes.push(`product levers from head office: ${products.map((p) => `${p.code}${p.lever !== undefined ? ` lever ${p.lever}` : ''}${p.active === false ? ' held' : ''}`).join(', ') || 'none'}`);
+    if (campaigns) changes.push(`campaigns from head office: ${campaigns.map((c) => `${c.id} (${c.startsOn}..${c.endsOn}, x${c.lever}: ${c.products.join(' ')})`).join(', ') || 'none'}`);
     const at = this.now();
     this.db.transaction(() => {
       if (notices) board!.replacePublished(notices, at);
+      if (products) {
+        this.s.clearLevers.run();
+        for (const p of products) this.s.putLever.run(p.code, p.lever ?? null, p.active === undefined ? null : p.active ? 1 : 0);
+      }
+      if (campaigns) {
+        this.s.clearCampaigns.run();
+        for (const c of campaigns) this.s.putCampaign.run(c.id, JSON.stringify(c));
+      }
       this.s.setRules.run(JSON.stringify(merged.data), this.branchId);
       this.s.record.run(offered.version, at, JSON.stringify(content.data));
       this.journal.audit({

@@ -6,7 +6,7 @@ import type { Branch } from '../branch';
 import type { Db } from '../db/open';
 import type { CardAction, CardOffer, ControlGroup, CustomerCard, GreenChannelDecision, HoldingGroup, OfferOutcome, OfferResponse, TicketIdentification } from '../../domain/contracts';
 import { allows } from '../../domain/identification';
-import { ageOn, lifeStageOf, PRODUCT_CATEGORIES, type Product, type ProductCategory, type LifeStage } from '../../domain/products';
+import { ageOn, catalogueToday, lifeStageOf, PRODUCT_CATEGORIES, type Campaign, type Product, type ProductCategory, type ProductLever, type LifeStage } from '../../domain/products';
 import { maskName } from '../../domain/masking';
 import type { IdentifierKey } from '../../customer-data/identifier-key';
 import { addDaysIso, LOAN_CLASSES, remindersFor, type AccountMovement, type CreditState, type LoanClass, type Reminder } from '../../domain/reminders';
@@ -120,6 +120,8 @@ export interface TicketForCard {
 
 export class CustomerDirectory {
   private products: Product[] | null = null;
+  /** The business day `products` was made for (campaigns run by date). */
+  private catalogueDay: string | null = null;
   private readonly byPhone;
   private readonly byIdNumber;
   private readonly byCard;
@@ -236,10 +238,15 @@ export class CustomerDirectory {
     return isVip(c.tier, c.key_customer === 1);
   }
 
-  catalogue(): Product[] {
-    if (!this.products) {
+  /**
+   * The catalogue as ranked today: the snapshot's products with head office's levers and today's
+   * campaigns laid over them (domain catalogueToday). Read once per day, snapshot and bundle.
+   */
+  catalogue(today?: string): Product[] {
+    const day = today ?? this.catalogueDay ?? '';
+    if (!this.products || this.catalogueDay !== day) {
       const rows = this.db.prepare('SELECT * FROM product ORDER BY code').all() as ProductRow[];
-      this.products = rows.map((r) => ({
+      const feed = rows.map<Product>((r) => ({
         code: r.code,
         category: r.category,
         name: { 'zh-CN': r.name_zh, en: r.name_en },
@@ -253,8 +260,19 @@ export class CustomerDirectory {
         lever: r.lever,
         active: r.active === 1,
       }));
+      const levers = (this.db.prepare('SELECT code, lever, active FROM head_office_product_lever').all() as { code: string; lever: number | null; active: number | null }[]).map<ProductLever>(
+        (l) => ({ code: l.code, ...(l.lever !== null ? { lever: l.lever } : {}), ...(l.active !== null ? { active: l.active === 1 } : {}) }),
+      );
+      const campaigns = (this.db.prepare('SELECT content_json FROM head_office_campaign').pluck().all() as string[]).map((j) => JSON.parse(j) as Campaign);
+      this.products = catalogueToday(feed, levers, campaigns, day);
+      this.catalogueDay = day;
     }
     return this.products;
+  }
+
+  /** Head office's levers or campaigns changed (a bundle): the catalogue is read again. */
+  catalogueChanged(): void {
+    this.products = null;
   }
 
   private lifeStage(c: CustomerRow, today: string): LifeStage {
@@ -442,7 +460,7 @@ export class CustomerDirectory {
     const strength = rules.marketing.propensityPriorStrength;
     const decision = decideNextBestAction(
       {
-        products: this.catalogue(),
+        products: this.catalogue(today),
         customer: f.offerCustomer,
         ctx: {
           serviceCode,

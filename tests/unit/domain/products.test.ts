@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ageOn, LIFE_STAGES, lifeStageOf, PRODUCT_CATEGORIES, type CustomerProfileFacts } from '@domain/products';
+import { ageOn, catalogueToday, LIFE_STAGES, lifeStageOf, PRODUCT_CATEGORIES, type CustomerProfileFacts, type Product } from '@domain/products';
 
 describe('ageOn', () => {
   it('whole years, the birthday itself counting', () => {
@@ -59,5 +59,45 @@ describe('catalogue constants', () => {
     expect(new Set(PRODUCT_CATEGORIES).size).toBe(PRODUCT_CATEGORIES.length);
     expect(PRODUCT_CATEGORIES).toHaveLength(8);
     expect([...LIFE_STAGES].sort()).toEqual(['adult', 'graduate', 'married', 'retiree', 'student']);
+  });
+});
+
+describe("head office's levers and campaigns on the catalogue", () => {
+  const base = (code: string, lever = 1): Product => ({
+    code,
+    category: 'wealth',
+    name: { 'zh-CN': code, en: code },
+    riskLevel: 2,
+    isCredit: false,
+    lifeStages: [],
+    minAge: 18,
+    maxAge: 120,
+    basePropensity: 0.1,
+    value: 1,
+    lever,
+    active: true,
+  });
+  const products = [base('FUND', 2), base('TD'), base('LOAN')];
+  const spring = { id: 'spring', name: { 'zh-CN': '春季理财', en: 'Spring wealth' }, products: ['FUND', 'TD'], lever: 1.5, startsOn: '2026-12-01', endsOn: '2026-12-31' };
+  const flash = { id: 'flash', name: { 'zh-CN': '限时', en: 'Flash' }, products: ['FUND'], lever: 3, startsOn: '2026-12-05', endsOn: '2026-12-05' };
+
+  it('replaces a lever, holds a product, and multiplies the levers of the campaigns running that day', () => {
+    const today = catalogueToday(products, [{ code: 'FUND', lever: 4 }, { code: 'LOAN', active: false }], [spring, flash], '2026-12-05');
+    const by = Object.fromEntries(today.map((p) => [p.code, p]));
+    expect(by.FUND!.lever).toBeCloseTo(4 * 1.5 * 3);
+    expect(by.FUND!.campaign).toEqual({ id: 'flash', name: flash.name });
+    expect(by.TD!.lever).toBeCloseTo(1.5);
+    expect(by.TD!.campaign?.id).toBe('spring');
+    expect(by.LOAN).toMatchObject({ active: false, lever: 1 });
+    expect(by.LOAN!.campaign).toBeUndefined();
+  });
+
+  it('a campaign outside its dates does nothing; with nothing from head office the catalogue is the feed’s', () => {
+    const before = catalogueToday(products, [], [spring], '2026-11-30');
+    expect(before).toEqual(products);
+    const plain = catalogueToday(products, [], [], '2026-12-05');
+    expect(plain).toEqual(products);
+    // Untouched products are the feed's own objects (nothing copied on the card's path).
+    plain.forEach((p, i) => expect(p).toBe(products[i]));
   });
 });

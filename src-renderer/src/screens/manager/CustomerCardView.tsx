@@ -58,6 +58,8 @@ export function reasonText(r: OfferReason, branch: BranchInfo | null, t: TFuncti
       return t('manager:reason.maturity_reinvest', { count: Number(p.count) || 0 });
     case 'tier_privilege':
       return t('manager:reason.tier_privilege', { tier: t(`common:tier.${String(p.tier)}`) });
+    case 'campaign':
+      return t('manager:reason.campaign', { name: localized({ 'zh-CN': String(p.nameZh ?? p.id), en: String(p.nameEn ?? p.id) }) });
     case 'random_arm':
       return t('manager:reason.random_arm');
     default:
