@@ -16,7 +16,8 @@
  *    the rows were rejected; otherwise the new tables replace the live ones in one transaction
  *    (what a branch's slice or a lookup reads switches at once, never half).
  *
- * A delta feed is refused here for now (docs/HEAD-OFFICE.md): head office loads full snapshots.
+ * A delta (mode "delta") is checked the same way into staging tables and applied in one
+ * transaction: rows upserted by their key, deletions.csv applied (runDelta).
  */
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
@@ -141,6 +142,16 @@ export const CUSTOMER_TABLES: readonly TableSpec[] = [
   },
 ];
 
+/** A delta's deletions (entity, key): a card by its lookup hash (hex), the rest by their key. */
+const DELETIONS: TableSpec = {
+  table: 'ho_deletion',
+  file: 'deletions.csv',
+  columns: ['entity', 'key'],
+  row: (r, _s, key) => [r.entity, r.entity === 'card' ? key.lookup('card', r.key as string).toString('hex') : r.key],
+  indexes: [],
+  references: [],
+};
+
 /** A value in COPY's text format: \N for null, t/f, and backslash, tab and line breaks escaped. */
 function copyValue(v: unknown): string {
   if (v === null || v === undefined) return '\\N';
@@ -204,9 +215,6 @@ export async function importCustomerFeed(pool: Pool, opts: HeadOfficeImportOptio
     if (err instanceof FeedRefused) return { status: 'refused', feedId: null, reason: err.message, rejectsFile: null };
     throw err;
   }
-  if (m.mode !== 'full') {
-    return { status: 'refused', feedId: m.feedId, reason: 'head office loads full feeds only (mode "full"); a delta is applied at the branches', rejectsFile: null };
-  }
   const c = await pool.connect();
   let job: Job | null = null;
   // A connection that could not let go of the import's lock is closed, not pooled with it.
@@ -248,6 +256,8 @@ export async function importCustomerFeed(pool: Pool, opts: HeadOfficeImportOptio
 }
 
 class Job {
+  /** Where a file's rows go first: beside the live table (full: replaces it) or a delta's staging table. */
+  private readonly suffix: '_next' | '_delta';
   private readonly counts = new Map<FeedFile, { rows: number; rejected: number }>();
   private rejects: WriteStream | null = null;
   rejectsFile: string | null = null;
@@ -260,11 +270,15 @@ class Job {
     private readonly c: PoolClient,
     private readonly m: FeedManifest,
     private readonly opts: HeadOfficeImportOptions,
-  ) {}
+  ) {
+    this.suffix = m.mode === 'full' ? '_next' : '_delta';
+  }
 
   async run(): Promise<Omit<Extract<HeadOfficeImportResult, { status: 'done' }>, 'durationMs'>> {
     const m = this.m;
     const { files } = await checkFeedFiles(this.opts.feedDir, m);
+    if (m.mode === 'delta') return this.runDelta(files);
+    if (files.includes('deletions.csv')) throw new FeedRefused('deletions.csv belongs to a delta feed (a full feed replaces everything)');
     // Every live table gets a new one (a full feed replaces all), empty where the feed has no file.
     for (const t of CUSTOMER_TABLES) {
       await this.c.query(`DROP TABLE IF EXISTS ${t.table}_next`);
@@ -310,6 +324,99 @@ class Job {
     return { status: 'done', feedId: m.feedId, asOf: m.asOf, counts, rows: this.rowsRead, rejected: this.rejectedAll, rejectsFile: this.rejectsFile, warnings: this.warnings };
   }
 
+  /**
+   * A delta: each file into a staging table, checked like a full feed's (a key twice: the last row
+   * wins, as at a branch; references to what the live data or the delta has), deletions checked
+   * against them; then, in one transaction, rows upserted by their key (movements and conversions
+   * added, an application replaced by customer, product and date) and the deletions applied
+   * (a customer with everything of theirs; a product only when no holding is left on it).
+   */
+  private async runDelta(files: readonly FeedFile[]): Promise<Omit<Extract<HeadOfficeImportResult, { status: 'done' }>, 'durationMs'>> {
+    const m = this.m;
+    for (const t of CUSTOMER_TABLES) {
+      await this.c.query(`DROP TABLE IF EXISTS ${t.table}_delta`);
+      await this.c.query(`CREATE TABLE ${t.table}_delta (LIKE ${t.table} INCLUDING DEFAULTS, line BIGINT NOT NULL)`);
+    }
+    await this.c.query('DROP TABLE IF EXISTS ho_deletion_delta');
+    await this.c.query('CREATE TABLE ho_deletion_delta (entity TEXT NOT NULL, key TEXT NOT NULL, line BIGINT NOT NULL)');
+    for (const t of CUSTOMER_TABLES) {
+      if (files.includes(t.file)) await this.load(t);
+      await this.finishTable(t);
+    }
+    if (files.includes('deletions.csv')) {
+      await this.load(DELETIONS);
+      await this.checkDeletions();
+    }
+    this.checkRefusals(files);
+    await this.closeRejects();
+    const counts = Object.fromEntries(files.map((f) => [f, this.loaded(f)])) as Partial<Record<FeedFile, number>>;
+    const D = (entity: string) => `(SELECT key FROM ho_deletion_delta WHERE entity = '${entity}')`;
+    for (let attempt = 1; ; attempt++) {
+      await this.c.query('BEGIN');
+      try {
+        await this.c.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_WAIT}'`);
+        await checkDataKey(this.c, this.opts.key, true);
+        for (const t of CUSTOMER_TABLES) {
+          const cols = t.columns.join(', ');
+          if (t.primaryKey) {
+            const set = t.columns.filter((c) => c !== t.primaryKey!.columns).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+            await this.c.query(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${t.table}_delta ON CONFLICT (${t.primaryKey.columns}) DO UPDATE SET ${set}`);
+          } else if (t.table === 'ho_application') {
+            await this.c.query('DELETE FROM ho_application a USING ho_application_delta d WHERE a.cif = d.cif AND a.product_code = d.product_code AND a.applied_on = d.applied_on');
+            await this.c.query(`INSERT INTO ho_application (${cols}) SELECT ${cols} FROM ho_application_delta`);
+          } else {
+            await this.c.query(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${t.table}_delta`);
+          }
+        }
+        // Deletions: a customer with everything of theirs, then cards, holdings (with their credit), products.
+        await this.c.query(`DELETE FROM ho_credit WHERE account_id IN (SELECT account_id FROM ho_holding WHERE cif IN ${D('customer')}) OR account_id IN ${D('holding')}`);
+        for (const table of ['ho_card', 'ho_holding', 'ho_movement', 'ho_application', 'ho_conversion', 'ho_customer']) {
+          await this.c.query(`DELETE FROM ${table} WHERE cif IN ${D('customer')}`);
+        }
+        await this.c.query(`DELETE FROM ho_card WHERE card_lookup IN (SELECT decode(key, 'hex') FROM ho_deletion_delta WHERE entity = 'card')`);
+        await this.c.query(`DELETE FROM ho_holding WHERE account_id IN ${D('holding')}`);
+        await this.c.query(`DELETE FROM ho_product WHERE product_code IN ${D('product')} AND NOT EXISTS (SELECT 1 FROM ho_holding h WHERE h.product_code = ho_product.product_code)`);
+        await this.storeRejects();
+        await this.c.query(`UPDATE ho_feed SET status = 'done', finished_at = now(), counts = $2, rows_read = $3, rejected = $4 WHERE feed_id = $1`, [
+          m.feedId,
+          JSON.stringify(counts),
+          this.rowsRead,
+          this.rejectedAll,
+        ]);
+        await this.c.query('COMMIT');
+        break;
+      } catch (err) {
+        await this.c.query('ROLLBACK').catch(() => undefined);
+        if ((err as { code?: string }).code !== '55P03' || attempt >= SWAP_ATTEMPTS) throw err;
+      }
+    }
+    for (const t of [...CUSTOMER_TABLES, DELETIONS]) await this.c.query(`DROP TABLE IF EXISTS ${t.table}_delta`);
+    for (const t of CUSTOMER_TABLES) await this.c.query(`ANALYZE ${t.table}`);
+    return { status: 'done', feedId: m.feedId, asOf: m.asOf, counts, rows: this.rowsRead, rejected: this.rejectedAll, rejectsFile: this.rejectsFile, warnings: this.warnings };
+  }
+
+  /** A deletion of something neither the live data nor the delta has, or of a product something still holds: rejected. */
+  private async checkDeletions(): Promise<void> {
+    const c = this.counts.get('deletions.csv')!;
+    const res = await this.c.query<{ line: string; entity: string; key: string; held: boolean }>(
+      `DELETE FROM ho_deletion_delta d WHERE NOT CASE d.entity
+           WHEN 'customer' THEN EXISTS (SELECT 1 FROM ho_customer x WHERE x.cif = d.key) OR EXISTS (SELECT 1 FROM ho_customer_delta x WHERE x.cif = d.key)
+           WHEN 'card' THEN EXISTS (SELECT 1 FROM ho_card x WHERE x.card_lookup = decode(d.key, 'hex')) OR EXISTS (SELECT 1 FROM ho_card_delta x WHERE x.card_lookup = decode(d.key, 'hex'))
+           WHEN 'holding' THEN EXISTS (SELECT 1 FROM ho_holding x WHERE x.account_id = d.key) OR EXISTS (SELECT 1 FROM ho_holding_delta x WHERE x.account_id = d.key)
+           WHEN 'product' THEN (EXISTS (SELECT 1 FROM ho_product x WHERE x.product_code = d.key) OR EXISTS (SELECT 1 FROM ho_product_delta x WHERE x.product_code = d.key))
+             AND NOT EXISTS (SELECT 1 FROM ho_holding h WHERE h.product_code = d.key AND h.account_id NOT IN (SELECT key FROM ho_deletion_delta WHERE entity = 'holding')
+                               AND h.cif NOT IN (SELECT key FROM ho_deletion_delta WHERE entity = 'customer'))
+             AND NOT EXISTS (SELECT 1 FROM ho_holding_delta h WHERE h.product_code = d.key)
+           ELSE FALSE END
+       RETURNING d.line, d.entity, CASE WHEN d.entity = 'card' THEN '(card)' ELSE d.key END AS key,
+         d.entity = 'product' AND (EXISTS (SELECT 1 FROM ho_product x WHERE x.product_code = d.key) OR EXISTS (SELECT 1 FROM ho_product_delta x WHERE x.product_code = d.key)) AS held`,
+    );
+    for (const r of res.rows.sort((a, b) => Number(a.line) - Number(b.line))) {
+      c.rejected++;
+      this.reject({ file: 'deletions.csv', line: Number(r.line), column: 'key', reason: r.held ? `product ${r.key} still has holdings` : `no ${r.entity} ${r.key} to delete` });
+    }
+  }
+
   private loaded(f: FeedFile): number {
     const c = this.counts.get(f);
     return c ? c.rows - c.rejected : 0;
@@ -317,7 +424,7 @@ class Job {
 
   /** Drops the tables being built; the rejects file is kept (it says why). */
   async abandon(): Promise<void> {
-    for (const t of CUSTOMER_TABLES) await this.c.query(`DROP TABLE IF EXISTS ${t.table}_next`).catch(() => undefined);
+    for (const t of [...CUSTOMER_TABLES, DELETIONS]) await this.c.query(`DROP TABLE IF EXISTS ${t.table}${this.suffix}`).catch(() => undefined);
     await this.closeRejects();
     await this.storeRejectsAlone().catch(() => undefined);
   }
@@ -329,7 +436,7 @@ class Job {
     this.counts.set(file, c);
     const fileStarted = Date.now();
     const cols = [...t.columns, 'line'].join(', ');
-    const copy = this.c.query(copyFrom(`COPY ${t.table}_next (${cols}) FROM STDIN`)) as unknown as Writable;
+    const copy = this.c.query(copyFrom(`COPY ${t.table}${this.suffix} (${cols}) FROM STDIN`)) as unknown as Writable;
     const finished = once(copy, 'finish');
     // Rejected by PostgreSQL midway: said where it is awaited (never an unhandled rejection).
     finished.catch(() => undefined);
@@ -389,7 +496,8 @@ class Job {
    * to rows loaded before; then the table's keys and indexes.
    */
   private async finishTable(t: TableSpec): Promise<void> {
-    const next = `${t.table}_next`;
+    const next = `${t.table}${this.suffix}`;
+    const delta = this.suffix === '_delta';
     const c = this.counts.get(t.file);
     const sqlRejects = async (sql: string, column: string, reason: (v: string) => string) => {
       const res = await this.c.query<{ line: string; v: string }>(sql);
@@ -402,25 +510,54 @@ class Job {
       const pk = t.primaryKey;
       // The key as the file wrote it (a card's number is kept hashed: its masked form names it).
       const shown = t.table === 'ho_card' ? 'card_masked' : pk.columns;
-      await sqlRejects(
-        `DELETE FROM ${next} d USING (
-           SELECT ctid AS row_id FROM (SELECT ctid, row_number() OVER (PARTITION BY ${pk.columns} ORDER BY line) AS n FROM ${next}) x WHERE n > 1
-         ) dup WHERE d.ctid = dup.row_id RETURNING d.line, d.${shown}::text AS v`,
-        pk.column,
-        (v) => `${pk.what} ${v} appears more than once`,
+      // Most files have no key twice: the key is made at once, and only when that fails are the
+      // repeats looked for (a sort of the whole table) and the key made again.
+      const addKey = () => this.c.query(`ALTER TABLE ${next} ADD CONSTRAINT ${next}_pkey PRIMARY KEY (${pk.columns})`);
+      const made = await addKey().then(
+        () => true,
+        (err: { code?: string }) => {
+          if (err.code !== '23505') throw err;
+          return false;
+        },
       );
-      await this.c.query(`ALTER TABLE ${next} ADD CONSTRAINT ${next}_pkey PRIMARY KEY (${pk.columns})`);
+      if (!made && delta) {
+        // A delta updates: a key twice, the last row wins (as at a branch), nothing rejected.
+        await this.c.query(
+          `DELETE FROM ${next} d USING (
+             SELECT ctid AS row_id FROM (SELECT ctid, row_number() OVER (PARTITION BY ${pk.columns} ORDER BY line DESC) AS n FROM ${next}) x WHERE n > 1
+           ) dup WHERE d.ctid = dup.row_id`,
+        );
+      } else if (!made) {
+        await sqlRejects(
+          `DELETE FROM ${next} d USING (
+             SELECT ctid AS row_id FROM (SELECT ctid, row_number() OVER (PARTITION BY ${pk.columns} ORDER BY line) AS n FROM ${next}) x WHERE n > 1
+           ) dup WHERE d.ctid = dup.row_id RETURNING d.line, d.${shown}::text AS v`,
+          pk.column,
+          (v) => `${pk.what} ${v} appears more than once`,
+        );
+      }
+      if (!made) await addKey();
     }
-    for (const ref of t.references) {
-      await sqlRejects(
-        `DELETE FROM ${next} d WHERE d.${ref.column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ref.table}_next r WHERE r.${ref.key} = d.${ref.column})
-         RETURNING d.line, d.${ref.column}::text AS v`,
-        ref.column,
-        (v) => `no ${ref.what} ${v}`,
-      );
-    }
-    for (const ix of t.indexes) await this.c.query(`CREATE INDEX ${next}_${ix.name} ON ${next} (${ix.columns})`);
+    for (const ref of t.references) await this.referenceRejects(t, next, delta, ref, sqlRejects);
+    if (!delta) for (const ix of t.indexes) await this.c.query(`CREATE INDEX ${next}_${ix.name} ON ${next} (${ix.columns})`);
     await this.c.query(`ANALYZE ${next}`);
+  }
+
+  /** Rows that refer to what neither this feed (nor, for a delta, the live data) has: rejected with their line. */
+  private async referenceRejects(
+    _t: TableSpec,
+    next: string,
+    delta: boolean,
+    ref: TableSpec['references'][number],
+    sqlRejects: (sql: string, column: string, reason: (v: string) => string) => Promise<void>,
+  ): Promise<void> {
+    await sqlRejects(
+      `DELETE FROM ${next} d WHERE d.${ref.column} IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ${ref.table}${this.suffix} r WHERE r.${ref.key} = d.${ref.column})
+         ${delta ? `AND NOT EXISTS (SELECT 1 FROM ${ref.table} r WHERE r.${ref.key} = d.${ref.column})` : ''}
+       RETURNING d.line, d.${ref.column}::text AS v`,
+      ref.column,
+      (v) => `no ${ref.what} ${v}`,
+    );
   }
 
   private reject(r: FileRowReject): void {

@@ -38,7 +38,7 @@ import { io, type Socket } from 'socket.io-client';
 import { createHub } from '../../src-main/hub/create-hub';
 import { openDemoDatabase } from '../../src-main/hub/demo/demo-database';
 import { feedBench } from './feed-bench';
-import { headOfficeBench } from './head-office-bench';
+import { headOfficeBench, headOfficeFeedBench } from './head-office-bench';
 import { Journal } from '../../src-main/hub/journal';
 import { CustomerDirectory, type CustomerRow } from '../../src-main/hub/visits/customer-directory';
 import { TicketStore } from '../../src-main/hub/queue/ticket-store';
@@ -385,6 +385,7 @@ async function main() {
     console.log('');
     console.log(`Head office (BENCH_HO_BRANCHES=${process.env.BENCH_HO_BRANCHES ?? 200}; needs PostgreSQL):`);
     for (const line of await headOfficeBench()) console.log(`  ${line}`);
+    for (const line of await headOfficeFeedBench()) console.log(`  ${line}`);
   }
   rmSync(dir, { recursive: true, force: true });
   process.exit(0);

@@ -35,10 +35,10 @@ const pct = (xs: number[], p: number) => {
 };
 
 /** The bench feed: N customers, a debit card each, H holdings each. */
-function writeBenchFeed(dir: string, feedId: string): number {
+export function writeBenchFeed(dir: string, feedId: string, customers = CUSTOMERS): number {
   const w = new FeedWriter(dir);
   for (const p of TEST_PRODUCTS) w.row('products.csv', p);
-  for (let k = 1; k <= CUSTOMERS; k++) {
+  for (let k = 1; k <= customers; k++) {
     const c = testCustomer(k);
     w.row('customers.csv', testCustomerRow(k, BRANCH));
     w.row('cards.csv', { card_number: c.card, cif: c.cif, kind: 'debit' });
@@ -47,7 +47,7 @@ function writeBenchFeed(dir: string, feedId: string): number {
     }
   }
   w.finish({ feedId, asOf: '2026-12-03', mode: 'full', branchId: BRANCH });
-  return 4 + CUSTOMERS * (2 + HOLDINGS);
+  return 4 + customers * (2 + HOLDINGS);
 }
 
 /** The raw baseline: the same rows into the same tables, values made in memory, one transaction. */

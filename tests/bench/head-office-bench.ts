@@ -6,7 +6,12 @@
  *  b. the branches board on a steady day at every branch at once: from an event made at a branch
  *     (shipped as a hub's outbox does) to its branch's row on a board socket, p50 / p99;
  *  c. one branch's outbox: ticket p99 of a hub shipping to head office against the same hub without
- *     (BENCH_HO_TICKETS, 1,000, each after 50 not timed).
+ *     (BENCH_HO_TICKETS, 1,000, each after 50 not timed);
+ *  d. the warehouse feed at head office (`import-feed`: every row checked, identifiers hashed and
+ *     sealed, COPY, keys and references checked in SQL, the switch): BENCH_HO_FEED_CUSTOMERS
+ *     (200,000; 0 skips it) customers with a card and 5 holdings each, or the feed in
+ *     BENCH_HO_FEED_DIR; rows/s and peak RSS, against a raw COPY of the same CSV files into tables
+ *     of text columns (no checks, no keys), measured in the same run.
  * Everything on 127.0.0.1, bounded in count and time.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -19,7 +24,14 @@ import type { BranchBoardRow } from '../../src-main/domain/head-office';
 import { createPool, migrate } from '../../src-main/head-office/db';
 import { HeadOffice } from '../../src-main/head-office/head-office';
 import { createHub } from '../../src-main/hub/create-hub';
+import { createReadStream, readFileSync } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
+import { importCustomerFeed } from '../../src-main/head-office/customer-feed';
+import type { FeedFile } from '../../src-main/domain/feed';
 import { createTestDatabase } from '../helpers/postgres';
+import { writeBenchFeed } from './feed-bench';
 
 const BRANCHES = Number(process.env.BENCH_HO_BRANCHES ?? 200);
 const EVENTS = Number(process.env.BENCH_HO_EVENTS ?? 500);
@@ -213,6 +225,55 @@ export async function headOfficeBench(): Promise<string[]> {
       `ingest: ${BRANCHES} branches × ${EVENTS} events at once: ${fmt(ingestRate, 0)} events/s; raw multi-row INSERT from one client ${fmt(rawRate, 0)} rows/s: ${fmt(ingestRate / rawRate)}x (goal ≥ 0.5x)`,
       `branches board, ${BRANCHES} branches making an event every ${STEADY_GAP_MS / 1000} s each on average: event at the branch -> its row on a board socket p50 ${fmt(pct(boardLatency, 50), 1)} ms, p99 ${fmt(pct(boardLatency, 99), 1)} ms over ${boardLatency.length} of ${steadyEvents} events (goal p99 ≤ 1000 ms)`,
       `one branch's outbox: ticket p99 ${fmt(pct(withLink, 99))} ms shipping to head office, ${fmt(pct(without, 99))} ms without: ${fmt((pct(withLink, 99) / pct(without, 99) - 1) * 100, 1)}% (goal ≤ 10%); p50 ${fmt(pct(withLink, 50))} / ${fmt(pct(without, 50))} ms`,
+    ];
+  } finally {
+    await pool.end();
+    await db.drop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const FEED_CUSTOMERS = Number(process.env.BENCH_HO_FEED_CUSTOMERS ?? 200_000);
+
+/** d. The warehouse feed loaded at head office, against a raw COPY of the same files. */
+export async function headOfficeFeedBench(): Promise<string[]> {
+  if (!process.env.BENCH_HO_FEED_DIR && FEED_CUSTOMERS <= 0) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'ho-feed-bench-'));
+  const db = await createTestDatabase('lobby_bench_ho_feed');
+  const pool = createPool(db.url);
+  try {
+    await migrate(pool);
+    const feedDir = process.env.BENCH_HO_FEED_DIR ?? join(dir, 'feed');
+    if (!process.env.BENCH_HO_FEED_DIR) writeBenchFeed(feedDir, 'ho-bench', FEED_CUSTOMERS);
+    const manifest = JSON.parse(readFileSync(join(feedDir, 'manifest.json'), 'utf8')) as { files: Record<string, { rows: number }> };
+    const rows = Object.values(manifest.files).reduce((n, f) => n + f.rows, 0);
+    // Raw: the same CSV files copied as they are into tables of text columns, one client.
+    const raw = await pool.connect();
+    let rawMs = 0;
+    try {
+      for (const file of Object.keys(manifest.files) as FeedFile[]) {
+        const header = readFileSync(join(feedDir, file), 'utf8').slice(0, 4096).split(/\r?\n/)[0]!.replace(/^\uFEFF/, '').split(',');
+        const table = `raw_${file.replace('.csv', '')}`;
+        await raw.query(`CREATE TABLE ${table} (${header.map((c) => `"${c}" text`).join(', ')})`);
+        const t = performance.now();
+        await pipeline(createReadStream(join(feedDir, file)), raw.query(copyFrom(`COPY ${table} FROM STDIN WITH (FORMAT csv, HEADER true)`)));
+        rawMs += performance.now() - t;
+      }
+    } finally {
+      raw.release();
+    }
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 200);
+    const t = performance.now();
+    const r = await importCustomerFeed(pool, { feedDir, key: IdentifierKey.forTests('bench'), by: 'bench', rejectsDir: dir });
+    const ms = performance.now() - t;
+    clearInterval(sampler);
+    if (r.status !== 'done') throw new Error(`head-office import: ${JSON.stringify(r)}`);
+    const rawRate = rows / (rawMs / 1000);
+    const rate = rows / (ms / 1000);
+    return [
+      `feed at head office (import-feed, COPY): ${rows.toLocaleString('en')} rows (${(r.counts['customers.csv'] ?? 0).toLocaleString('en')} customers) in ${fmt(ms / 1000, 1)} s = ${Math.round(rate).toLocaleString('en')} rows/s, peak RSS ${Math.round(peak / 1048576)} MB`,
+      `  raw COPY of the same CSV files into text columns: ${fmt(rawMs / 1000, 1)} s = ${Math.round(rawRate).toLocaleString('en')} rows/s -> ratio ${fmt(rate / rawRate)}x`,
     ];
   } finally {
     await pool.end();

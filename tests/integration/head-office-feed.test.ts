@@ -3,7 +3,7 @@
  * (same files, columns and row checks as a branch), rejects named by file and line, a refused
  * feed leaving the live data as it was, and a second feed replacing the first whole.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,8 @@ import { IdentifierKey } from '../../src-main/customer-data/identifier-key';
 import { createPool, migrate, type Pool } from '../../src-main/head-office/db';
 import { importCustomerFeed } from '../../src-main/head-office/customer-feed';
 import { createTestDatabase, type TestDatabase } from '../helpers/postgres';
-import { rewriteFile, testCustomer, writeFullFeed } from '../helpers/test-feed';
+import { rewriteFile, testCustomer, testCustomerRow, writeFullFeed } from '../helpers/test-feed';
+import { FeedWriter } from '../../src-main/customer-data/feed-writer';
 
 let pgdb: TestDatabase;
 let pool: Pool;
@@ -128,17 +129,50 @@ describe('head office imports the warehouse feed', () => {
     expect((await pool.query('SELECT name FROM ho_customer WHERE cif = $1', [testCustomer(1).cif])).rows[0].name).toBe(odd);
   });
 
-  it('refuses another key than the one the data was loaded under, and a delta', async () => {
+  it('refuses another key than the one the data was loaded under', async () => {
     const feed = join(dir, 'f5');
     writeFullFeed(feed, { feedId: 'acrm-5', asOf: '2026-12-05', n: 3 });
     const r = await importCustomerFeed(pool, { feedDir: feed, key: IdentifierKey.forTests('another'), by: 'test', rejectsDir: dir });
     expect(r).toMatchObject({ status: 'refused' });
     expect(r.status === 'refused' && r.reason).toMatch(/HEAD_OFFICE_DATA_KEY is not the key/);
-    const delta = join(dir, 'f6');
-    writeFullFeed(delta, { feedId: 'acrm-6', asOf: '2026-12-05', n: 3 });
-    const m = JSON.parse(readFileSync(join(delta, 'manifest.json'), 'utf8'));
-    m.mode = 'delta';
-    writeFileSync(join(delta, 'manifest.json'), JSON.stringify(m));
-    expect(await importCustomerFeed(pool, { feedDir: delta, key, by: 'test', rejectsDir: dir })).toMatchObject({ status: 'refused', reason: expect.stringMatching(/full feeds only/) });
+  });
+
+  it('applies a delta: rows upserted by their key, deletions applied, a deletion of nothing rejected with its line', async () => {
+    const before = Number((await pool.query('SELECT count(*) AS n FROM ho_customer')).rows[0].n);
+    const feed = join(dir, 'f8');
+    const c1 = testCustomer(1);
+    const c2 = testCustomer(2);
+    const c9 = testCustomer(9001);
+    const w = new FeedWriter(feed);
+    w.row('customers.csv', { ...testCustomerRow(1, '350102777'), name: '改名' });
+    w.row('customers.csv', testCustomerRow(9001, '350102777'));
+    w.row('cards.csv', { card_number: c9.card, cif: c9.cif, kind: 'credit' });
+    w.row('holdings.csv', { cif: c9.cif, product_code: 'TD-1Y', account_id: 'NEW-1', branch_id: '350102777', amount: '88.80', opened_on: '2026-12-01' });
+    w.row('holdings.csv', { cif: c1.cif, product_code: 'DD-SAVE', account_id: `${c1.cif}-1`, branch_id: '350102777', amount: '1.00', opened_on: '2020-01-01' });
+    w.row('deletions.csv', { entity: 'customer', key: c2.cif });
+    w.row('deletions.csv', { entity: 'holding', key: 'NO-SUCH-ACCOUNT' });
+    w.row('deletions.csv', { entity: 'product', key: 'DD-SAVE' });
+    w.finish({ feedId: 'acrm-delta-1', asOf: '2026-12-07', mode: 'delta' });
+    const r = await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: dir, maxRejectPercent: 50 });
+    expect(r).toMatchObject({ status: 'done', rejected: 2 });
+    const rejects = readFileSync((r as { rejectsFile: string }).rejectsFile, 'utf8');
+    expect(rejects).toContain('deletions.csv,3,key,no holding NO-SUCH-ACCOUNT to delete');
+    expect(rejects).toContain('deletions.csv,4,key,product DD-SAVE still has holdings');
+    expect(Number((await pool.query('SELECT count(*) AS n FROM ho_customer')).rows[0].n)).toBe(before); // one added, one deleted
+    expect((await pool.query('SELECT name FROM ho_customer WHERE cif = $1', [c1.cif])).rows[0].name).toBe('改名');
+    expect(Number((await pool.query('SELECT amount_fen FROM ho_holding WHERE account_id = $1', [`${c1.cif}-1`])).rows[0].amount_fen)).toBe(100);
+    expect(Number((await pool.query('SELECT amount_fen FROM ho_holding WHERE account_id = $1', ['NEW-1'])).rows[0].amount_fen)).toBe(8880);
+    const card = (await pool.query('SELECT cif, kind FROM ho_card WHERE card_lookup = $1', [key.lookup('card', c9.card)])).rows[0];
+    expect(card).toEqual({ cif: c9.cif, kind: 'credit' });
+    for (const table of ['ho_customer', 'ho_card', 'ho_holding']) expect(Number((await pool.query(`SELECT count(*) AS n FROM ${table} WHERE cif = $1`, [c2.cif])).rows[0].n)).toBe(0);
+    expect((await pool.query("SELECT to_regclass('ho_customer_delta') AS t")).rows[0].t).toBeNull();
+    // A full feed with deletions is refused.
+    const full = join(dir, 'f9');
+    writeFullFeed(full, { feedId: 'acrm-9', asOf: '2026-12-08', n: 2 });
+    const w9 = new FeedWriter(join(dir, 'f9-del'));
+    w9.row('deletions.csv', { entity: 'customer', key: c1.cif });
+    w9.finish({ feedId: 'x', asOf: '2026-12-08', mode: 'delta' });
+    rewriteFile(full, 'deletions.csv', readFileSync(join(dir, 'f9-del', 'deletions.csv')));
+    expect(await importCustomerFeed(pool, { feedDir: full, key, by: 'test', rejectsDir: dir })).toMatchObject({ status: 'refused', reason: expect.stringMatching(/deletions.csv belongs to a delta feed/) });
   });
 });
