@@ -195,6 +195,14 @@ export interface RemoteContact {
 }
 export interface RemoteContactsResponse {
   contacts: RemoteContact[];
+  /**
+   * The last contact id head office looked at for this answer (the branch asks next after it): with
+   * customer data at head office, contacts of customers it knows to be another branch's (outside the
+   * branch's slice, not walk-ins it looked up lately) are left out, so `contacts` may end before it.
+   */
+  through?: number;
+  /** Head office has more after `through`. */
+  more?: boolean;
 }
 /** At most this many per answer; a branch asks again until it has them all. */
 export const REMOTE_CONTACTS_MAX = 1000;

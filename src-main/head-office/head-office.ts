@@ -346,7 +346,13 @@ export class HeadOffice {
   // ------------------------------------------------------------ the bank-wide contact history
 
   /** Contacts made at other branches after head office's id `after`, oldest first. */
-  async remoteContacts(branchId: string, after: number): Promise<RemoteContact[]> {
+  /**
+   * Contacts made at other branches after `after`, oldest first, for one branch's contact policy.
+   * With customer data at head office, those of customers it knows to be another branch's (not in
+   * this branch's slice, not a walk-in it looked up in the last two days) are left out: they are not
+   * the branch's business. A customer head office does not know is sent (it cannot tell whose).
+   */
+  async remoteContacts(branchId: string, after: number): Promise<{ contacts: RemoteContact[]; through: number; more: boolean }> {
     const rows = (
       await this.pool.query<{ id: string; branch_id: string; cif: string; product_code: string; outcome: RemoteContact['outcome']; counts_toward_cap: boolean; visit: string; at: Date }>(
         `SELECT id, branch_id, cif, product_code, outcome, counts_toward_cap, visit, at FROM ho_contact
@@ -354,16 +360,37 @@ export class HeadOffice {
         [branchId, after, REMOTE_CONTACTS_MAX],
       )
     ).rows;
-    return rows.map((r) => ({
-      id: Number(r.id),
-      branchId: r.branch_id,
-      cif: r.cif,
-      productCode: r.product_code,
-      outcome: r.outcome,
-      countsTowardCap: r.counts_toward_cap,
-      visit: r.visit,
-      at: r.at.getTime(),
-    }));
+    const through = rows.length ? Number(rows.at(-1)!.id) : after;
+    let keep: (cif: string) => boolean = () => true;
+    const hasData = rows.length > 0 && (await this.pool.query("SELECT 1 FROM ho_feed WHERE status = 'done' LIMIT 1")).rowCount! > 0;
+    if (hasData) {
+      const ours = await this.pool.query<{ cif: string }>(
+        `SELECT c AS cif FROM unnest($1::text[]) AS c
+          WHERE NOT EXISTS (SELECT 1 FROM ho_customer x WHERE x.cif = c)
+             OR EXISTS (SELECT 1 FROM ho_customer x WHERE x.cif = c AND x.home_branch_id = $2)
+             OR EXISTS (SELECT 1 FROM ho_holding h WHERE h.cif = c AND h.branch_id = $2)
+             OR EXISTS (SELECT 1 FROM ho_customer_lookup l WHERE l.cif = c AND l.branch_id = $2 AND l.at > now() - interval '2 days')`,
+        [[...new Set(rows.map((r) => r.cif))], branchId],
+      );
+      const set = new Set(ours.rows.map((r) => r.cif));
+      keep = (cif) => set.has(cif);
+    }
+    return {
+      contacts: rows
+        .filter((r) => keep(r.cif))
+        .map((r) => ({
+          id: Number(r.id),
+          branchId: r.branch_id,
+          cif: r.cif,
+          productCode: r.product_code,
+          outcome: r.outcome,
+          countsTowardCap: r.counts_toward_cap,
+          visit: r.visit,
+          at: r.at.getTime(),
+        })),
+      through,
+      more: rows.length === REMOTE_CONTACTS_MAX,
+    };
   }
 
   // ------------------------------------------------------------ bundles

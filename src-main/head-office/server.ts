@@ -238,7 +238,7 @@ export async function startHeadOfficeServer(ho: HeadOffice, options: HeadOfficeS
     const branchId = await ho.branchOf(req.headers.authorization);
     const after = Number((req.query as { after?: string }).after ?? 0);
     if (!Number.isSafeInteger(after) || after < 0) throw new HeadOfficeError('validation_failed', 'invalid_input', 'after: the last contact id the branch has (0: none)');
-    return { contacts: await ho.remoteContacts(branchId, after) };
+    return ho.remoteContacts(branchId, after);
   });
 
   const slices = options.slices ?? null;

@@ -29,6 +29,7 @@ let pgdb: TestDatabase;
 let pool: Pool;
 let server: RunningHeadOffice;
 let credential: string;
+let ho: HeadOffice;
 const key = IdentifierKey.forTests('head-office-customers');
 const dirs: string[] = [];
 const tmp = (p: string) => {
@@ -61,7 +62,7 @@ beforeAll(async () => {
   pgdb = await createTestDatabase('lobby_ho_cust');
   pool = createPool(pgdb.url);
   await migrate(pool);
-  const ho = new HeadOffice(pool);
+  ho = new HeadOffice(pool);
   server = await startHeadOfficeServer(ho, { port: 0, host: '127.0.0.1', logLevel: 'silent', slices: new BranchSlices(pool, key) });
   credential = (await ho.addBranch(HERE, { 'zh-CN': '演示', en: 'Demo' })).credential;
   const feed = tmp('ho-bank-feed-');
@@ -268,6 +269,34 @@ describe("a branch's slice of the customer data", () => {
       for (const sock of sockets) sock.destroy();
       silent.close();
     }
+  });
+  it("leaves out of a branch's contacts those of customers it knows to be another branch's", async () => {
+    const other = (await ho.addBranch(THERE, { 'zh-CN': '别处', en: 'Elsewhere' })).credential;
+    const state = { branchName: { 'zh-CN': '别处', en: 'Elsewhere' }, timeZone: 'Asia/Shanghai', businessDate: '2026-12-04', waitingNow: 0, bundleVersion: null };
+    const contact = (offset: number, k: number) => ({
+      offset,
+      type: 'contact.declined',
+      at: Date.parse('2026-12-04T02:00:00Z') + offset,
+      data: { cif: testCustomer(k).cif, productCode: 'WM-R2', outcome: 'declined', countsTowardCap: 1, decisionId: offset },
+    });
+    // 1: at home here; 21: holds an account here; 30: the walk-in looked up above; 35: another branch's;
+    // 9999: a customer head office does not know (sent: it cannot tell whose).
+    const shipped = await fetch(`${server.url}/api/v1/link/journal`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${other}` },
+      body: JSON.stringify({ stream: 'contacts', after: 0, entries: [contact(1, 1), contact(2, 35), contact(3, 21), contact(4, 30), contact(5, 35), contact(6, 9999)], state }),
+    });
+    expect(shipped.status).toBe(200);
+    const res = await link('/api/v1/link/contacts?after=0');
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { contacts: { cif: string; id: number }[]; through: number; more: boolean };
+    expect(body.contacts.map((c) => c.cif)).toEqual([testCustomer(1).cif, testCustomer(21).cif, testCustomer(30).cif, testCustomer(9999).cif]);
+    expect(body.more).toBe(false);
+    const all = await pool.query('SELECT max(id) AS m FROM ho_contact');
+    expect(body.through).toBe(Number(all.rows[0].m));
+    // Asked again from there: nothing new.
+    const again = (await (await link(`/api/v1/link/contacts?after=${body.through}`)).json()) as { contacts: unknown[] };
+    expect(again.contacts).toEqual([]);
   });
 });
 

@@ -201,15 +201,16 @@ export class JournalShipper {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
       if (res.status !== 200) throw new Error(`contacts: HTTP ${res.status}`);
-      const { contacts } = (await res.json()) as RemoteContactsResponse;
-      const last = contacts.at(-1)?.id ?? cursor;
+      const { contacts, through, more } = (await res.json()) as RemoteContactsResponse;
+      // Head office may leave out contacts that are not this branch's business: go on from what it looked at.
+      const last = Math.max(contacts.at(-1)?.id ?? cursor, through ?? cursor);
       // Only this branch's own customers' contacts are kept (the rest is not this branch's business).
       const ours = this.hasCustomers() ? (this.ourCustomer ??= this.db.prepare('SELECT 1 FROM customers.customer WHERE cif = ?')) : null;
       this.db.transaction(() => {
         for (const c of contacts) if (ours?.get(c.cif)) this.s.putRemote.run({ ...c, countsTowardCap: c.countsTowardCap ? 1 : 0 });
         this.s.setAcked.run('remote_contacts', last, this.options.now());
       })();
-      if (contacts.length < REMOTE_CONTACTS_MAX) return;
+      if (!(more ?? contacts.length >= REMOTE_CONTACTS_MAX)) return;
     }
   }
 
