@@ -128,3 +128,56 @@ function sealerFor(file: FeedFile, key: IdentifierKey): ((row: Record<string, un
   }
   return null;
 }
+
+/**
+ * A batch of checked holdings as one string (fields split by U+001F, rows by U+001E; every value
+ * is a checked code, date or whole number, none can hold either) and their lines: what crosses
+ * from the reading thread to the writing one. A structured clone of a million small row objects
+ * costs the writing thread more than reading them back out of one string.
+ */
+export interface PackedHoldings {
+  text: string;
+  lines: Int32Array;
+  /** Rejected records, by their place in the batch. */
+  rejects: { at: number; reject: FileRowReject }[];
+}
+
+const FS = '\u001f';
+const RS = '\u001e';
+
+export function packHoldings(items: readonly ParsedItem[]): PackedHoldings {
+  const lines = new Int32Array(items.length);
+  const rejects: PackedHoldings['rejects'] = [];
+  const parts: string[] = [];
+  items.forEach((it, i) => {
+    lines[i] = it.line;
+    if ('reject' in it) {
+      rejects.push({ at: i, reject: it.reject });
+      parts.push('');
+      return;
+    }
+    const r = it.row;
+    parts.push(`${r.cif}${FS}${r.product_code}${FS}${r.account_id}${FS}${r.branch_id}${FS}${r.amount}${FS}${r.opened_on}${FS}${r.maturity_on ?? ''}`);
+  });
+  return { text: parts.join(RS), lines, rejects };
+}
+
+export function unpackHoldings(p: PackedHoldings): ParsedItem[] {
+  if (p.lines.length === 0) return [];
+  const rows = p.text.split(RS);
+  const rejected = new Map(p.rejects.map((r) => [r.at, r.reject]));
+  const out: ParsedItem[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const line = p.lines[i]!;
+    const reject = rejected.get(i);
+    if (reject) {
+      out[i] = { line, reject };
+      continue;
+    }
+    const f = rows[i]!.split(FS);
+    const row: Record<string, unknown> = { cif: f[0], product_code: f[1], account_id: f[2], branch_id: f[3], amount: Number(f[4]), opened_on: f[5] };
+    if (f[6]) row.maturity_on = f[6];
+    out[i] = { line, row };
+  }
+  return out;
+}
