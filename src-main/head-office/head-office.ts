@@ -189,6 +189,7 @@ export class HeadOffice {
         if (!r.success) throw new HeadOfficeError('validation_failed', 'invalid_input', `entries: offset ${e.offset}: ${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
       }
     }
+    if (batch.stream !== 'contacts') return this.ingestInOneStatement(branchId, batch, column, now);
     return inTransaction(this.pool, async (c) => {
       // The lobby's state now; the row stays locked until the batch is stored (one batch per branch at a time).
       const row = (
@@ -244,6 +245,59 @@ export class HeadOffice {
       }
       return { stream: batch.stream, acknowledged: fresh.at(-1)!.offset, stored: Number(r.rows[0]!.stored), gap: false, row: this.toRow(r.rows[0]!) };
     });
+  }
+
+  /**
+   * A batch of the events, audit or decisions stream stored in one statement (one round trip, its
+   * own transaction): the branch's row locked, the entries after the offset head office holds
+   * inserted once each, the offset, today's ticket count and the lobby's state updated together.
+   * A gap (the batch continues after an offset not held) stores nothing and says what is held.
+   * (Contacts take the transactional path below: their bank-wide ids are handed out in order.)
+   */
+  private async ingestInOneStatement(branchId: string, batch: JournalBatch, column: string, now: Date): Promise<JournalAck & { gap: boolean; row: BranchBoardRow }> {
+    const s = batch.state;
+    const e = batch.entries;
+    const r = await this.pool.query<BranchRow & { before: string; stored: string }>(
+      `WITH cur AS (SELECT ${column} AS acked FROM ho_branch WHERE id = $1 FOR UPDATE),
+         fresh AS (SELECT o, t, a, d, j FROM unnest($3::bigint[], $4::text[], $5::timestamptz[], $6::date[], $7::jsonb[]) AS x(o, t, a, d, j), cur
+                    WHERE $8::bigint <= cur.acked AND o > cur.acked),
+         ins AS (INSERT INTO ho_journal (branch_id, stream, branch_offset, type, at, business_date, data)
+                 SELECT $1, $2, o, t, a, d, j FROM fresh ON CONFLICT DO NOTHING RETURNING type, business_date),
+         n AS (SELECT count(*) AS stored, count(*) FILTER (WHERE $2 = 'events' AND type = 'ticket.issued' AND business_date = $9::date) AS issued FROM ins),
+         top AS (SELECT max(o) AS o FROM fresh)
+       UPDATE ho_branch b SET name_zh = $10, name_en = $11, time_zone = $12, business_date = $9, waiting_now = $13, bundle_version = $14,
+         connected_since = CASE WHEN b.last_seen_at IS NULL OR b.last_seen_at < $15::timestamptz - make_interval(secs => $16) THEN $15 ELSE b.connected_since END,
+         last_seen_at = $15, first_seen_at = COALESCE(b.first_seen_at, $15),
+         ${column} = COALESCE(top.o, b.${column}),
+         issued_today = CASE WHEN top.o IS NULL THEN b.issued_today WHEN b.issued_date = $9::date THEN b.issued_today + n.issued ELSE n.issued END,
+         issued_date = CASE WHEN top.o IS NULL THEN b.issued_date WHEN n.issued > 0 OR b.issued_date IS DISTINCT FROM $9::date THEN $9::date ELSE b.issued_date END
+       FROM cur, n, top WHERE b.id = $1
+       RETURNING cur.acked AS before, n.stored, ${BOARD_COLUMNS}`,
+      [
+        branchId,
+        batch.stream,
+        e.map((x) => x.offset),
+        e.map((x) => x.type),
+        e.map((x) => new Date(x.at)),
+        e.map((x) => businessDate(new Date(x.at), s.timeZone)),
+        e.map((x) => JSON.stringify(x.data)),
+        batch.after,
+        s.businessDate,
+        s.branchName['zh-CN'],
+        s.branchName.en,
+        s.timeZone,
+        s.waitingNow,
+        s.bundleVersion,
+        now,
+        CONNECTED_WITHIN_MS / 1000,
+      ],
+    );
+    const row = r.rows[0];
+    if (!row) throw new HeadOfficeError('not_found', 'branch_not_found', `branch ${branchId} not found`);
+    const before = Number(row.before);
+    if (batch.after > before) return { stream: batch.stream, acknowledged: before, stored: 0, gap: true, row: this.toRow(row) };
+    const last = e.length && e.at(-1)!.offset > before ? e.at(-1)!.offset : before;
+    return { stream: batch.stream, acknowledged: last, stored: Number(row.stored), gap: false, row: this.toRow(row) };
   }
 
   /** The branches board: every branch, live. */
