@@ -18,7 +18,7 @@ import { createHub } from '../../src-main/hub/create-hub';
 import { openDatabase } from '../../src-main/hub/db/open';
 import { createSnapshotFile } from '../../src-main/hub/customers/snapshot';
 import { FeedWriter } from '../../src-main/customer-data/feed-writer';
-import { importFeed } from '../../src-main/hub/feed/import';
+import { IMPORT_HEAP_MB, importFeed } from '../../src-main/hub/feed/import';
 import { setupFromText } from '../../src-main/hub/setup/branch-setup';
 import { testCustomer, testCustomerRow, TEST_PRODUCTS, writeFullFeed } from '../helpers/test-feed';
 
@@ -92,7 +92,8 @@ function importInChild(dataDir: string, feedDir: string): Promise<{ ms: number; 
       process.stdout.write(JSON.stringify({ ms: performance.now() - t, maxRssMb: process.resourceUsage().maxRSS / 1024, status: r.status, reason: r.reason }));
     });`;
   return new Promise((res, rej) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // As `hub.js import-feed` runs: its heap bounded (IMPORT_HEAP_MB).
+    const child = spawn(process.execPath, [`--max-old-space-size=${IMPORT_HEAP_MB}`, '--import', 'tsx', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', () => {
