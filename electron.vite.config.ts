@@ -25,6 +25,8 @@ export default defineConfig({
           hub: resolve(__dirname, 'src-main/hub/cli.ts'),
           // The feed import reads and checks files in this worker thread while it writes.
           'feed-worker': resolve(__dirname, 'src-main/hub/feed/feed-worker.ts'),
+          // `hub.js import-feed` runs the import in this worker thread, its heap bounded.
+          'import-worker': resolve(__dirname, 'src-main/hub/feed/import-worker.ts'),
           // The bank's head office (plain Node, PostgreSQL): docs/HEAD-OFFICE.md.
           'head-office': resolve(__dirname, 'src-main/head-office/cli.ts'),
         },

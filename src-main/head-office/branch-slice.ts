@@ -28,6 +28,12 @@ const LOOKUPS_PER_MINUTE = 60;
 /** The slice's files, in the order a feed loads. */
 const SLICE_FILES: readonly FeedFile[] = ['products.csv', 'customers.csv', 'cards.csv', 'holdings.csv', 'credit.csv', 'movements.csv', 'applications.csv', 'conversions.csv'];
 const REQUIRED: ReadonlySet<FeedFile> = new Set(['products.csv', 'customers.csv', 'cards.csv', 'holdings.csv']);
+const OPTIONAL_TABLES: Partial<Record<FeedFile, string>> = {
+  'credit.csv': 'ho_credit',
+  'movements.csv': 'ho_movement',
+  'applications.csv': 'ho_application',
+  'conversions.csv': 'ho_conversion',
+};
 const TABLES = ['ho_feed', 'ho_product', 'ho_customer', 'ho_card', 'ho_holding', 'ho_credit', 'ho_movement', 'ho_application', 'ho_conversion'];
 
 const yn = (col: string) => `CASE WHEN ${col} THEN 'Y' WHEN NOT ${col} THEN 'N' END`;
@@ -182,7 +188,8 @@ export class BranchSlices {
       if (!feed) throw new HeadOfficeError('conflict', 'feed_superseded', 'head office has no customer data');
       const files: Partial<Record<FeedFile, { rows: number; sha256: string }>> = {};
       for (const file of SLICE_FILES) {
-        if (!REQUIRED.has(file) && feed.counts[file] === undefined) continue;
+        // An optional file goes down when head office has such rows (a delta may not carry the file).
+        if (!REQUIRED.has(file) && !(await c.query(`SELECT EXISTS (SELECT 1 FROM ${OPTIONAL_TABLES[file]}) AS x`)).rows[0]?.x) continue;
         const hash = createHash('sha256');
         let rows = -1;
         await this.fileRows(c, branchId, file, (text) => {

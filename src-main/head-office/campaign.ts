@@ -83,12 +83,14 @@ export async function pooledReport(pool: Pool, from: string, to: string): Promis
     }
   });
 
+  // Conversions known: as of the newest feed that brought conversions, while head office has any.
   const feed = (
-    await pool.query<{ as_of: string; has: boolean }>(
-      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of, counts ? 'conversions.csv' AS has FROM ho_feed WHERE status = 'done' ORDER BY finished_at DESC LIMIT 1`,
+    await pool.query<{ as_of: string }>(
+      `SELECT to_char(as_of, 'YYYY-MM-DD') AS as_of FROM ho_feed
+        WHERE status = 'done' AND counts ? 'conversions.csv' AND EXISTS (SELECT 1 FROM ho_conversion) ORDER BY finished_at DESC LIMIT 1`,
     )
   ).rows[0];
-  const conversionsAsOf = feed?.has ? feed.as_of : null;
+  const conversionsAsOf = feed?.as_of ?? null;
   const report = pooledCampaignReport(visits, offers, where, {
     maxOffers: offers.reduce((m, o) => Math.max(m, o.rank), 1),
     minVisitsPerArm: MIN_VISITS_PER_ARM,

@@ -343,6 +343,12 @@ class Job {
       if (files.includes(t.file)) await this.load(t);
       await this.finishTable(t);
     }
+    // An application repeated in the delta (customer, product, date): the last row wins, as for keyed rows.
+    await this.c.query(
+      `DELETE FROM ho_application_delta d USING (
+         SELECT ctid AS row_id FROM (SELECT ctid, row_number() OVER (PARTITION BY cif, product_code, applied_on ORDER BY line DESC) AS n FROM ho_application_delta) x WHERE n > 1
+       ) dup WHERE d.ctid = dup.row_id`,
+    );
     if (files.includes('deletions.csv')) {
       await this.load(DELETIONS);
       await this.checkDeletions();
@@ -390,8 +396,13 @@ class Job {
         if ((err as { code?: string }).code !== '55P03' || attempt >= SWAP_ATTEMPTS) throw err;
       }
     }
-    for (const t of [...CUSTOMER_TABLES, DELETIONS]) await this.c.query(`DROP TABLE IF EXISTS ${t.table}_delta`);
-    for (const t of CUSTOMER_TABLES) await this.c.query(`ANALYZE ${t.table}`);
+    // Applied and recorded: what follows is tidying, and never makes the feed look failed.
+    try {
+      for (const t of [...CUSTOMER_TABLES, DELETIONS]) await this.c.query(`DROP TABLE IF EXISTS ${t.table}_delta`);
+      for (const t of CUSTOMER_TABLES) await this.c.query(`ANALYZE ${t.table}`);
+    } catch {
+      /* the staging tables go at the next import */
+    }
     return { status: 'done', feedId: m.feedId, asOf: m.asOf, counts, rows: this.rowsRead, rejected: this.rejectedAll, rejectsFile: this.rejectsFile, warnings: this.warnings };
   }
 

@@ -406,7 +406,7 @@ export class HeadOffice {
    * this branch's slice, not a walk-in it looked up in the last two days) are left out: they are not
    * the branch's business. A customer head office does not know is sent (it cannot tell whose).
    */
-  async remoteContacts(branchId: string, after: number): Promise<{ contacts: RemoteContact[]; through: number; more: boolean }> {
+  async remoteContacts(branchId: string, after: number, filtered = true): Promise<{ contacts: RemoteContact[]; through: number; more: boolean }> {
     const rows = (
       await this.pool.query<{ id: string; branch_id: string; cif: string; product_code: string; outcome: RemoteContact['outcome']; counts_toward_cap: boolean; visit: string; at: Date }>(
         `SELECT id, branch_id, cif, product_code, outcome, counts_toward_cap, visit, at FROM ho_contact
@@ -416,7 +416,7 @@ export class HeadOffice {
     ).rows;
     const through = rows.length ? Number(rows.at(-1)!.id) : after;
     let keep: (cif: string) => boolean = () => true;
-    const hasData = rows.length > 0 && (await this.pool.query("SELECT 1 FROM ho_feed WHERE status = 'done' LIMIT 1")).rowCount! > 0;
+    const hasData = filtered && rows.length > 0 && (await this.pool.query("SELECT 1 FROM ho_feed WHERE status = 'done' LIMIT 1")).rowCount! > 0;
     if (hasData) {
       const ours = await this.pool.query<{ cif: string }>(
         `SELECT c AS cif FROM unnest($1::text[]) AS c

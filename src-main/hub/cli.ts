@@ -9,7 +9,6 @@
 import { spawn } from 'node:child_process';
 import { configFromEnv } from './config';
 import type { SliceImportResult } from './head-office-link/customer-slice';
-import { IMPORT_HEAP_MB } from './feed/import';
 import { createHub } from './create-hub';
 import { parseCommandLine, runCommand, usage } from './commands';
 
@@ -19,7 +18,7 @@ import { parseCommandLine, runCommand, usage } from './commands';
  */
 function importInChild(feedDir: string, dataDir: string): Promise<SliceImportResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [`--max-old-space-size=${IMPORT_HEAP_MB}`, process.argv[1]!, 'import-feed', feedDir, `--data-dir=${dataDir}`, '--quiet', '--from-head-office'], {
+    const child = spawn(process.execPath, [process.argv[1]!, 'import-feed', feedDir, `--data-dir=${dataDir}`, '--quiet', '--from-head-office'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -35,11 +34,6 @@ function importInChild(feedDir: string, dataDir: string): Promise<SliceImportRes
   });
 }
 
-/** Whether this process's heap was given a bound (by its command line or NODE_OPTIONS). */
-function heapBounded(): boolean {
-  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => a.startsWith('--max-old-space-size'));
-}
-
 async function main() {
   const argv = process.argv.slice(2);
   const io = { out: (t: string) => void process.stdout.write(t), err: (t: string) => void process.stderr.write(t), tty: process.stdout.isTTY === true };
@@ -51,15 +45,6 @@ async function main() {
   if (parsed.kind === 'error') {
     io.err(`${parsed.message}\n\n${usage()}`);
     process.exitCode = 2;
-    return;
-  }
-  if (parsed.command.name === 'import-feed' && !heapBounded()) {
-    // The import runs with a bounded heap (IMPORT_HEAP_MB): this process starts itself again with it.
-    process.exitCode = await new Promise<number>((resolve, reject) => {
-      const child = spawn(process.execPath, [`--max-old-space-size=${IMPORT_HEAP_MB}`, ...process.execArgv, process.argv[1]!, ...argv], { stdio: 'inherit' });
-      child.on('error', reject);
-      child.on('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
-    });
     return;
   }
   if (parsed.command.name !== 'serve') {

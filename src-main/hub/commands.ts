@@ -26,7 +26,8 @@ import { Journal } from './journal';
 import { IdentifierKey } from '../customer-data/identifier-key';
 import { createEmptySnapshot, liveSnapshot, switchSnapshot } from './customers/snapshot';
 import { DEVICE_COMMANDS, runDeviceCommand, type CliIo } from './device-cli';
-import { importFeed, type ImportProgress } from './feed/import';
+import type { ImportProgress } from './feed/import';
+import { importFeedInWorker } from './feed/import-in-worker';
 import { applySetup, OtherBranchError, planSetup, readBranchFile } from './setup/branch-setup';
 
 export type { CliIo };
@@ -229,7 +230,8 @@ async function importCommand(feedDir: string, dataDir: string, argv: readonly st
     }
     bar.update(p.rows, { rows: p.rows.toLocaleString('en'), rate: p.rowsPerSecond.toLocaleString('en') });
   };
-  const result = await importFeed({
+  // In a worker thread with a bounded heap (feed/import-in-worker.ts).
+  const result = await importFeedInWorker({
     dataDir,
     feedDir,
     // The running hub loads its slice of head office's customer data with this command too.

@@ -18,7 +18,7 @@ import { createHub } from '../../src-main/hub/create-hub';
 import { openDatabase } from '../../src-main/hub/db/open';
 import { createSnapshotFile } from '../../src-main/hub/customers/snapshot';
 import { FeedWriter } from '../../src-main/customer-data/feed-writer';
-import { IMPORT_HEAP_MB, importFeed } from '../../src-main/hub/feed/import';
+import { importFeed } from '../../src-main/hub/feed/import';
 import { setupFromText } from '../../src-main/hub/setup/branch-setup';
 import { testCustomer, testCustomerRow, TEST_PRODUCTS, writeFullFeed } from '../helpers/test-feed';
 
@@ -86,14 +86,14 @@ export function rawInsert(path: string): number {
 /** The command-line import in a child process (as the command runs it: at a lower priority): its time and peak RSS. */
 function importInChild(dataDir: string, feedDir: string): Promise<{ ms: number; maxRssMb: number; status: string }> {
   const script = `
-    const { importFeed } = require(${JSON.stringify(join(ROOT, 'src-main/hub/feed/import.ts'))});
+    const { importFeedInWorker } = require(${JSON.stringify(join(ROOT, 'src-main/hub/feed/import-in-worker.ts'))});
     const t = performance.now();
-    importFeed({ dataDir: ${JSON.stringify(dataDir)}, feedDir: ${JSON.stringify(feedDir)}, by: 'bench', background: true }).then((r) => {
+    importFeedInWorker({ dataDir: ${JSON.stringify(dataDir)}, feedDir: ${JSON.stringify(feedDir)}, by: 'bench', background: true }).then((r) => {
       process.stdout.write(JSON.stringify({ ms: performance.now() - t, maxRssMb: process.resourceUsage().maxRSS / 1024, status: r.status, reason: r.reason }));
     });`;
   return new Promise((res, rej) => {
-    // As `hub.js import-feed` runs: its heap bounded (IMPORT_HEAP_MB).
-    const child = spawn(process.execPath, [`--max-old-space-size=${IMPORT_HEAP_MB}`, '--import', 'tsx', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    // As `hub.js import-feed` runs it: in a worker thread with a bounded heap.
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.on('exit', () => {

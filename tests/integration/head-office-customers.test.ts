@@ -287,7 +287,10 @@ describe("a branch's slice of the customer data", () => {
       body: JSON.stringify({ stream: 'contacts', after: 0, entries: [contact(1, 1), contact(2, 35), contact(3, 21), contact(4, 30), contact(5, 35), contact(6, 9999)], state }),
     });
     expect(shipped.status).toBe(200);
-    const res = await link('/api/v1/link/contacts?after=0');
+    // Unfiltered for a hub that does not go on from `through` (an older one).
+    const all6 = (await (await link('/api/v1/link/contacts?after=0')).json()) as { contacts: unknown[] };
+    expect(all6.contacts).toHaveLength(6);
+    const res = await link('/api/v1/link/contacts?after=0&filtered=1');
     expect(res.status).toBe(200);
     const body = (await res.json()) as { contacts: { cif: string; id: number }[]; through: number; more: boolean };
     expect(body.contacts.map((c) => c.cif)).toEqual([testCustomer(1).cif, testCustomer(21).cif, testCustomer(30).cif, testCustomer(9999).cif]);
@@ -295,8 +298,21 @@ describe("a branch's slice of the customer data", () => {
     const all = await pool.query('SELECT max(id) AS m FROM ho_contact');
     expect(body.through).toBe(Number(all.rows[0].m));
     // Asked again from there: nothing new.
-    const again = (await (await link(`/api/v1/link/contacts?after=${body.through}`)).json()) as { contacts: unknown[] };
+    const again = (await (await link(`/api/v1/link/contacts?after=${body.through}&filtered=1`)).json()) as { contacts: unknown[] };
     expect(again.contacts).toEqual([]);
+  });
+  it('after a delta that carries only customers, the slice still has every kind of row head office holds', async () => {
+    const feed = tmp('ho-delta-');
+    const w = new FeedWriter(feed);
+    w.row('customers.csv', { ...testCustomerRow(2, HERE), name: '新名字' });
+    w.finish({ feedId: 'acrm-20261204-delta', asOf: '2026-12-04', mode: 'delta' });
+    expect((await importCustomerFeed(pool, { feedDir: feed, key, by: 'test', rejectsDir: feed })).status).toBe('done');
+    const m = (await (await link('/api/v1/link/customer-feed')).json()) as { feedId: string; files: Record<string, { rows: number }> };
+    expect(m.feedId).toBe(sliceFeedId('acrm-20261204-delta', HERE));
+    expect(m.files['movements.csv']!.rows).toBe(1);
+    expect(m.files['customers.csv']!.rows).toBe(21);
+    const text = await (await link(`/api/v1/link/customer-feed/${m.feedId}/customers.csv`)).text();
+    expect(text).toContain('新名字');
   });
 });
 

@@ -71,7 +71,13 @@ export class CustomerSnapshots {
         detachSnapshot(this.db);
         attachSnapshot(this.db, join(snapshotsDir(this.dataDir), live.file));
         this.attached = live.file;
-        if (old) this.carryWalkIns(join(snapshotsDir(this.dataDir), old));
+        if (old) {
+          try {
+            this.carryWalkIns(join(snapshotsDir(this.dataDir), old));
+          } catch (err) {
+            this.log.warn({ err: (err as Error).message }, 'walk-in customers of other branches could not be kept across the switch');
+          }
+        }
         this.log.info({ snapshot: live.file, feedId: live.feedId }, 'customer snapshot switched');
         for (const fn of this.listeners) fn({ file: live.file, feedId: live.feedId, asOf: live.asOf });
         if (old) removeSnapshotFile(join(snapshotsDir(this.dataDir), old));

@@ -133,13 +133,6 @@ export type ImportResult =
 
 export { FeedRefused };
 
-/**
- * The JavaScript heap `hub.js import-feed` runs with (`--max-old-space-size`): bounded, V8 collects
- * the import's short-lived rows sooner instead of growing the heap (a million customers and five
- * million holdings: peak RSS ~0.5 GB instead of ~0.8 GB, in about the same time).
- */
-export const IMPORT_HEAP_MB = 256;
-
 /** A run whose heartbeat is older than this, or whose process is gone, was interrupted. */
 const STALE_MS = 60_000;
 const PROGRESS_MS = 1_000;

@@ -196,7 +196,7 @@ export class JournalShipper {
     const base = this.options.url.replace(/\/+$/, '');
     for (;;) {
       const cursor = (this.s.remoteCursor.get() as { acknowledged: number } | undefined)?.acknowledged ?? 0;
-      const res = await (this.options.fetchImpl ?? fetch)(`${base}/api/v1/link/contacts?after=${cursor}`, {
+      const res = await (this.options.fetchImpl ?? fetch)(`${base}/api/v1/link/contacts?after=${cursor}&filtered=1`, {
         headers: { authorization: `Bearer ${this.options.credential}` },
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       });
