@@ -130,54 +130,135 @@ function sealerFor(file: FeedFile, key: IdentifierKey): ((row: Record<string, un
 }
 
 /**
- * A batch of checked holdings as one string (fields split by U+001F, rows by U+001E; every value
- * is a checked code, date or whole number, none can hold either) and their lines: what crosses
- * from the reading thread to the writing one. A structured clone of a million small row objects
- * costs the writing thread more than reading them back out of one string.
+ * A batch of checked rows of the big files (customers, cards, holdings) as one string (fields split
+ * by U+001F, rows by U+001E) and their lines: what crosses from the reading thread to the writing
+ * one. A structured clone of a million small row objects costs the writing thread more than reading
+ * them back out of one string. Lookup hashes travel as base64; a batch with either separator in a
+ * value (free text could hold one) is sent as it is instead.
  */
-export interface PackedHoldings {
+export interface PackedRows {
   text: string;
   lines: Int32Array;
   /** Rejected records, by their place in the batch. */
   rejects: { at: number; reject: FileRowReject }[];
 }
 
+type Kind = 's' | 'n' | 'b' | 'x';
+/** Each packed file's values in order: a row's column, or (after @) an identifier made beside it. */
+const PACKED: Partial<Record<FeedFile, readonly (readonly [string, Kind])[]>> = {
+  'holdings.csv': [['cif', 's'], ['product_code', 's'], ['account_id', 's'], ['branch_id', 's'], ['amount', 'n'], ['opened_on', 's'], ['maturity_on', 's']],
+  'cards.csv': [['card_number', 's'], ['cif', 's'], ['kind', 's'], ['@cardLookup', 'x'], ['@cardMasked', 's']],
+  'customers.csv': [
+    ['cif', 's'], ['name', 's'], ['gender', 's'], ['birth_date', 's'], ['phone', 's'], ['resident_id', 's'], ['marital_status', 's'],
+    ['occupation', 's'], ['risk_tolerance', 'n'], ['marketing_consent', 'b'], ['home_branch_id', 's'], ['relationship_manager', 's'],
+    ['risk_assessed_on', 's'], ['last_overdue_on', 's'], ['resident', 'b'], ['control_group_exempt', 'b'],
+    ['@phoneLookup', 'x'], ['@phoneMasked', 's'], ['@idLookup', 'x'], ['@idMasked', 's'],
+  ],
+};
+
 const FS = '\u001f';
 const RS = '\u001e';
+const SEPARATOR = /[\u001e\u001f]/;
 
-export function packHoldings(items: readonly ParsedItem[]): PackedHoldings {
+function encode(v: unknown, kind: Kind): string | null {
+  if (v === undefined || v === null) return '';
+  switch (kind) {
+    case 'b':
+      return v ? 't' : 'f';
+    case 'n':
+      return String(v);
+    case 'x':
+      return Buffer.from(v as Uint8Array).toString('base64');
+    default: {
+      const s = v as string;
+      return SEPARATOR.test(s) ? null : s;
+    }
+  }
+}
+
+/** The batch packed, or null when the file is not packed or a value holds a separator. */
+export function packRows(file: FeedFile, items: readonly ParsedItem[]): PackedRows | null {
+  const fields = PACKED[file];
+  if (!fields) return null;
   const lines = new Int32Array(items.length);
-  const rejects: PackedHoldings['rejects'] = [];
-  const parts: string[] = [];
-  items.forEach((it, i) => {
+  const rejects: PackedRows['rejects'] = [];
+  const parts: string[] = new Array(items.length);
+  for (let i = 0; i < items.length; i++) {
+    const it = items[i]!;
     lines[i] = it.line;
     if ('reject' in it) {
       rejects.push({ at: i, reject: it.reject });
-      parts.push('');
-      return;
+      parts[i] = '';
+      continue;
     }
-    const r = it.row;
-    parts.push(`${r.cif}${FS}${r.product_code}${FS}${r.account_id}${FS}${r.branch_id}${FS}${r.amount}${FS}${r.opened_on}${FS}${r.maturity_on ?? ''}`);
-  });
+    const sealed = (it.sealed ?? {}) as Record<string, unknown>;
+    let line = '';
+    for (let f = 0; f < fields.length; f++) {
+      const [name, kind] = fields[f]!;
+      const e = encode(name.charCodeAt(0) === 64 ? sealed[name.slice(1)] : it.row[name], kind);
+      if (e === null) return null;
+      line += f ? FS + e : e;
+    }
+    parts[i] = line;
+  }
   return { text: parts.join(RS), lines, rejects };
 }
 
-export function unpackHoldings(p: PackedHoldings): ParsedItem[] {
+const num = (v: string | undefined) => (v ? Number(v) : undefined);
+const flag = (v: string | undefined) => (v ? v === 't' : undefined);
+const str = (v: string | undefined) => (v ? v : undefined);
+const bytes = (v: string | undefined) => (v ? Buffer.from(v, 'base64') : undefined);
+
+/** Each file's row made back from its values, as an object literal (one shape for every row: fast to make). */
+const UNPACK: Partial<Record<FeedFile, (f: string[]) => { row: Record<string, unknown>; sealed?: SealedIdentifiers }>> = {
+  'holdings.csv': (f) => {
+    const row: Record<string, unknown> = { cif: f[0], product_code: f[1], account_id: f[2], branch_id: f[3], amount: Number(f[4]), opened_on: f[5] };
+    if (f[6]) row.maturity_on = f[6];
+    return { row };
+  },
+  'cards.csv': (f) => ({
+    row: { card_number: f[0], cif: f[1], kind: f[2] },
+    sealed: { cardLookup: bytes(f[3]), cardMasked: str(f[4]) },
+  }),
+  'customers.csv': (f) => ({
+    // Absent values stay as undefined keys (deleting them would make every row a slow dictionary object).
+    row: {
+      cif: f[0],
+      name: f[1],
+      gender: f[2],
+      birth_date: f[3],
+      phone: f[4],
+      resident_id: f[5],
+      marital_status: f[6],
+      occupation: f[7],
+      risk_tolerance: num(f[8]),
+      marketing_consent: flag(f[9]),
+      home_branch_id: f[10],
+      relationship_manager: str(f[11]),
+      risk_assessed_on: str(f[12]),
+      last_overdue_on: str(f[13]),
+      resident: flag(f[14]),
+      control_group_exempt: flag(f[15]),
+    },
+    sealed: { phoneLookup: bytes(f[16]), phoneMasked: str(f[17]), idLookup: bytes(f[18]), idMasked: str(f[19]) },
+  }),
+};
+
+export function unpackRows(file: FeedFile, p: PackedRows): ParsedItem[] {
+  const make = UNPACK[file]!;
   if (p.lines.length === 0) return [];
   const rows = p.text.split(RS);
-  const rejected = new Map(p.rejects.map((r) => [r.at, r.reject]));
+  const rejected = p.rejects.length ? new Map(p.rejects.map((r) => [r.at, r.reject])) : null;
   const out: ParsedItem[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const line = p.lines[i]!;
-    const reject = rejected.get(i);
+    const reject = rejected?.get(i);
     if (reject) {
       out[i] = { line, reject };
       continue;
     }
-    const f = rows[i]!.split(FS);
-    const row: Record<string, unknown> = { cif: f[0], product_code: f[1], account_id: f[2], branch_id: f[3], amount: Number(f[4]), opened_on: f[5] };
-    if (f[6]) row.maturity_on = f[6];
-    out[i] = { line, row };
+    const { row, sealed } = make(rows[i]!.split(FS));
+    out[i] = sealed ? { line, row, sealed } : { line, row };
   }
   return out;
 }

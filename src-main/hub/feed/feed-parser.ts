@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IdentifierKey } from '../../customer-data/identifier-key';
 import { CsvFileError } from '../../customer-data/csv-rows';
-import { parseFeedFile, unpackHoldings, type PackedHoldings, type ParsedItem, type ParseOptions, type ParseSink } from '../../customer-data/feed-parse';
+import { parseFeedFile, unpackRows, type PackedRows, type ParsedItem, type ParseOptions, type ParseSink } from '../../customer-data/feed-parse';
 
 /**
  * The reading thread's heap: it holds a chunk of the file and a batch or two of rows at a time, so a
@@ -19,7 +19,7 @@ const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 1
 type Message =
   | { type: 'header'; unknown: string[] }
   | { type: 'batch'; items: ParsedItem[] }
-  | { type: 'batch'; packed: PackedHoldings }
+  | { type: 'batch'; packed: PackedRows }
   | { type: 'end'; n: number }
   | { type: 'error'; message: string; csv: boolean; file: string };
 
@@ -83,7 +83,7 @@ export class FeedParser {
             return;
           case 'batch':
             Promise.resolve()
-              .then(() => sink.batch('packed' in m ? unpackHoldings(m.packed) : m.items.map(toBuffers)))
+              .then(() => sink.batch('packed' in m ? unpackRows(o.file, m.packed) : m.items.map(toBuffers)))
               .then(() => worker.postMessage({ type: 'ack' }))
               .catch((err: unknown) => fail(err as Error));
             return;

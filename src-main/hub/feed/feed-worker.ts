@@ -7,7 +7,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { IdentifierKey } from '../../customer-data/identifier-key';
 import { CsvFileError } from '../../customer-data/csv-rows';
-import { packHoldings, parseFeedFile, type ParseOptions } from '../../customer-data/feed-parse';
+import { packRows, parseFeedFile, type ParseOptions } from '../../customer-data/feed-parse';
 
 const port = parentPort!;
 const key = IdentifierKey.fromSecret(Buffer.from(workerData.secret as Uint8Array));
@@ -29,11 +29,10 @@ port.on('message', (m: { type: 'parse'; opts: Omit<ParseOptions, 'key'> } | { ty
       batch: async (items) => {
         if (inFlight) await new Promise<void>((resolve) => (waiting = resolve));
         inFlight = true;
-        // Holdings (most of a feed's rows) cross as one string and a transferred array of lines.
-        if (m.opts.file === 'holdings.csv') {
-          const packed = packHoldings(items);
-          port.postMessage({ type: 'batch', packed }, [packed.lines.buffer as ArrayBuffer]);
-        } else port.postMessage({ type: 'batch', items });
+        // The big files' rows cross as one string and a transferred array of lines.
+        const packed = packRows(m.opts.file, items);
+        if (packed) port.postMessage({ type: 'batch', packed }, [packed.lines.buffer as ArrayBuffer]);
+        else port.postMessage({ type: 'batch', items });
       },
     },
   )
