@@ -6,7 +6,7 @@
  * Then the campaign report pooled over branches: decided visits shipped by the branch, core
  * banking's conversions loaded with `head-office.js import-feed` from the built entry.
  * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-dashboard-{en,zh},
- * head-office-bundles-{en,zh}, head-office-campaign-{en,zh}.
+ * head-office-bundles-{en,zh}, head-office-campaign-{en,zh}, head-office-campaign-conversion-en.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -195,6 +195,10 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await expect(adminPage.getByTestId('hq-campaign-caveats')).toHaveCount(0);
   await shot(adminPage, 'head-office-campaign-en');
   await axe(adminPage, 'head-office-campaign-en');
+  // Conversion by branch and tier, as bars and as numbers.
+  await adminPage.getByTestId('hq-campaign-by-branch').scrollIntoViewIfNeeded();
+  await expect(adminPage.getByRole('img', { name: 'Conversion by branch' })).toBeVisible();
+  await shot(adminPage, 'head-office-campaign-conversion-en');
   await adminPage.getByTestId('lang-zh-CN').first().click();
   await expect(adminPage.getByTestId('hq-tab-campaign')).toHaveText('营销效果');
   await expect(adminPage.getByTestId('hq-campaign-uplift')).toContainText('+20.7 个百分点');

@@ -251,8 +251,12 @@ describe("a branch's slice of the customer data", () => {
       const alerts: LobbyAlert[] = [];
       socket.on('lobby:alert', (a: LobbyAlert) => alerts.push(a));
       const started = Date.now();
-      const issued = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'wan-down-1', identity: { kind: 'phone', value: testCustomer(31).phone } });
+      // The kiosk retries while the first try waits on head office: one lookup, one ticket, one alert.
+      const body = { serviceCode: 'A', requestId: 'wan-down-1', identity: { kind: 'phone', value: testCustomer(31).phone } };
+      const [issued, retried] = await Promise.all([post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, body), post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, body)]);
       expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+      expect(retried.status).toBe(200);
+      expect(retried.body.ticket.id).toBe(issued.body.ticket.id);
       // Issued once the lookup gave up (0.8 s here, 2 s by default), not when the WAN came back.
       expect(Date.now() - started).toBeGreaterThanOrEqual(700);
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -263,6 +267,11 @@ describe("a branch's slice of the customer data", () => {
       const end = Date.now() + 5_000;
       while (!alerts.length && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
       expect(alerts).toEqual([expect.objectContaining({ kind: 'customer_lookup_unreachable', deviceId: 'kiosk-01', ticketNumber: issued.body.ticket.number })]);
+      const admin = await login(hub, { staffId: 'admin', pin: '9999' });
+      const audit = (await get<{ entries: AuditEntry[] }>(hub, '/api/v1/audit?action=customer.lookup', admin)).body.entries;
+      expect(audit.map((e) => e.detail)).toEqual([expect.objectContaining({ kind: 'phone', outcome: 'unreachable' })]);
+      const attempts = (await get<{ entries: AuditEntry[] }>(hub, '/api/v1/audit?action=identity.attempt', admin)).body.entries;
+      expect(attempts).toHaveLength(1);
       socket.disconnect();
     } finally {
       await hub.close();

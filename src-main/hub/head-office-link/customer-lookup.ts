@@ -39,7 +39,32 @@ export interface WalkInLookupDeps {
 const TIMEOUT_MS = 2_000;
 
 export class WalkInLookup {
+  /** Lookups under way, by the kiosk's request id: a retry of the same request waits for the first. */
+  private readonly pending = new Map<string, Promise<LookupOutcome | null>>();
+
   constructor(private readonly d: WalkInLookupDeps) {}
+
+  /**
+   * Counts the identification attempt (`count`, which refuses over the limit) and looks the customer
+   * up, once per request: a kiosk's retry of a request whose lookup is under way counts nothing and
+   * shares its outcome. `counted`: the issue must not count it again.
+   */
+  async lookUpOnce(
+    request: { requestId: string; identity?: { kind: 'phone' | 'card' | 'idNumber'; value: string } },
+    device: Identity,
+    count: () => boolean,
+  ): Promise<{ counted: boolean; outcome: LookupOutcome | null }> {
+    const same = this.pending.get(request.requestId);
+    if (same) return { counted: true, outcome: await same };
+    if (!count()) return { counted: false, outcome: null };
+    const lookup = this.beforeIssue(request, device);
+    this.pending.set(request.requestId, lookup);
+    try {
+      return { counted: true, outcome: await lookup };
+    } finally {
+      this.pending.delete(request.requestId);
+    }
+  }
 
   /** Looks the customer up at head office when this branch does not know them; null when there was nothing to ask. */
   async beforeIssue(request: { requestId: string; identity?: { kind: 'phone' | 'card' | 'idNumber'; value: string } }, device: Identity): Promise<LookupOutcome | null> {

@@ -107,10 +107,9 @@ export function createHandlers(s: HandlerServices): Handlers {
     issueTicket: async ({ body, who, answer }) => {
       // With a head office, a number unknown here is looked up there first: the attempt is counted
       // (and refused over the limit) before anything leaves the branch.
-      const counted = s.walkIns ? queue.countIdentification(body, who) : false;
-      const looked = counted ? await s.walkIns!.beforeIssue(body, who) : null;
+      const { counted, outcome } = s.walkIns ? await s.walkIns.lookUpOnce(body, who, () => queue.countIdentification(body, who)) : { counted: false, outcome: null };
       const result = await s.issuing.run(() => queue.issue(body, who, {}, undefined, { identificationCounted: counted }));
-      s.walkIns?.afterIssue(looked, result, who);
+      s.walkIns?.afterIssue(outcome, result, who);
       answer.status(result.created ? 201 : 200);
       // The place in line is read after the commit: tickets committed together share one forecast.
       return { ticket: result.ticket };

@@ -34,11 +34,34 @@ function RateText({ r, difference = false, testId }: { r: Rate; difference?: boo
   );
 }
 
+/** Conversion as bars (the rate of each row, its count beside it): the table below gives the numbers. */
+function ConversionChart({ rows, name, title }: { rows: Row[]; name: (key: string) => string; title: string }) {
+  const shown = rows.slice(0, 12);
+  const max = Math.max(0.01, ...shown.map((r) => r.openRate));
+  const ROW = 26;
+  return (
+    <svg className="hq-chart hq-conversion" viewBox={`0 0 640 ${shown.length * ROW + 8}`} role="img" aria-label={title} preserveAspectRatio="xMinYMin meet">
+      {shown.map((r, i) => (
+        <g key={r.key}>
+          <text x={0} y={i * ROW + 18} className="hq-bar-label" textAnchor="start">
+            {name(r.key).slice(0, 16)}
+          </text>
+          <rect x={170} y={i * ROW + 6} width={Math.max(1, Math.round((r.openRate / max) * 380))} height={16} rx={3} className="hq-bar" />
+          <text x={170 + Math.max(1, Math.round((r.openRate / max) * 380)) + 6} y={i * ROW + 18} className="hq-bar-value" textAnchor="start">
+            {`${pct(r.openRate)} (${r.opened}/${r.shown})`}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}
+
 function ConversionTable({ title, rows, name, testId }: { title: string; rows: Row[]; name: (key: string) => string; testId: string }) {
   const { t } = useTranslation('headOffice');
   return (
     <>
       <h3>{title}</h3>
+      {rows.length > 0 && <ConversionChart rows={rows} name={name} title={title} />}
       {rows.length === 0 ? (
         <p className="hq-empty">{t('campaign.noOffers')}</p>
       ) : (
