@@ -60,3 +60,21 @@ export async function sha256Of(path: string): Promise<string> {
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+/**
+ * Refuses a feed with more than `limitPercent` of its rows rejected, naming the files and the
+ * rejects file. `counts`: rows read and rejected per file.
+ */
+export function checkRejectLimit(
+  files: readonly FeedFile[],
+  counts: ReadonlyMap<FeedFile, { rows: number; rejected: number }>,
+  rejected: number,
+  limitPercent: number,
+  rejectsFile: string | null,
+): void {
+  const total = files.reduce((n, f) => n + (counts.get(f)?.rows ?? 0), 0);
+  if (total > 0 && (rejected / total) * 100 > limitPercent) {
+    const worst = [...counts].filter(([, c]) => c.rejected > 0).map(([f, c]) => `${f} ${c.rejected} of ${c.rows}`);
+    throw new FeedRefused(`${rejected} of ${total} rows rejected (${((rejected / total) * 100).toFixed(2)}%, more than ${limitPercent}%): ${worst.join(', ')}; see ${rejectsFile}`);
+  }
+}

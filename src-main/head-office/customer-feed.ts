@@ -28,7 +28,7 @@ import type { FileRowReject } from '../domain/contracts';
 import type { FeedFile, FeedManifest } from '../domain/feed';
 import { csvField } from '../domain/measures';
 import { CsvFileError } from '../customer-data/csv-rows';
-import { checkFeedFiles, FeedRefused, readManifest } from '../customer-data/feed-manifest';
+import { checkFeedFiles, checkRejectLimit, FeedRefused, readManifest } from '../customer-data/feed-manifest';
 import { parseFeedFile, type ParsedItem, type SealedIdentifiers } from '../customer-data/feed-parse';
 import type { IdentifierKey } from '../customer-data/identifier-key';
 import type { Pool, PoolClient } from './db';
@@ -292,35 +292,16 @@ class Job {
     await this.closeRejects();
     const counts = Object.fromEntries(files.filter((f) => f !== 'deletions.csv').map((f) => [f, this.loaded(f)])) as Partial<Record<FeedFile, number>>;
 
-    // One transaction: the new tables replace the live ones, the run is recorded. A branch's slice
-    // being read holds the tables for a while: the switch waits at most SWAP_LOCK_WAIT each try.
-    for (let attempt = 1; ; attempt++) {
-      await this.c.query('BEGIN');
-      try {
-        await this.c.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_WAIT}'`);
-        await checkDataKey(this.c, this.opts.key, true);
-        for (const t of CUSTOMER_TABLES) {
-          await this.c.query(`DROP TABLE ${t.table}`);
-          await this.c.query(`ALTER TABLE ${t.table}_next RENAME TO ${t.table}`);
-          await this.c.query(`ALTER TABLE ${t.table} DROP COLUMN line`);
-          if (t.primaryKey) await this.c.query(`ALTER INDEX ${t.table}_next_pkey RENAME TO ${t.table}_pkey`);
-          for (const ix of t.indexes) await this.c.query(`ALTER INDEX ${t.table}_next_${ix.name} RENAME TO ${t.table}_${ix.name}`);
-        }
-        await this.storeRejects();
-        await this.c.query(`UPDATE ho_feed SET status = 'done', finished_at = now(), counts = $2, rows_read = $3, rejected = $4 WHERE feed_id = $1`, [
-          m.feedId,
-          JSON.stringify(counts),
-          this.rowsRead,
-          this.rejectedAll,
-        ]);
-        await this.c.query('COMMIT');
-        break;
-      } catch (err) {
-        await this.c.query('ROLLBACK').catch(() => undefined);
-        // 55P03: lock_not_available (slices being read); tried again a few times.
-        if ((err as { code?: string }).code !== '55P03' || attempt >= SWAP_ATTEMPTS) throw err;
+    // One transaction: the new tables replace the live ones, the run is recorded.
+    await this.switchIn(async () => {
+      for (const t of CUSTOMER_TABLES) {
+        await this.c.query(`DROP TABLE ${t.table}`);
+        await this.c.query(`ALTER TABLE ${t.table}_next RENAME TO ${t.table}`);
+        await this.c.query(`ALTER TABLE ${t.table} DROP COLUMN line`);
+        if (t.primaryKey) await this.c.query(`ALTER INDEX ${t.table}_next_pkey RENAME TO ${t.table}_pkey`);
+        for (const ix of t.indexes) await this.c.query(`ALTER INDEX ${t.table}_next_${ix.name} RENAME TO ${t.table}_${ix.name}`);
       }
-    }
+    }, counts);
     return { status: 'done', feedId: m.feedId, asOf: m.asOf, counts, rows: this.rowsRead, rejected: this.rejectedAll, rejectsFile: this.rejectsFile, warnings: this.warnings };
   }
 
@@ -357,45 +338,28 @@ class Job {
     await this.closeRejects();
     const counts = Object.fromEntries(files.map((f) => [f, this.loaded(f)])) as Partial<Record<FeedFile, number>>;
     const D = (entity: string) => `(SELECT key FROM ho_deletion_delta WHERE entity = '${entity}')`;
-    for (let attempt = 1; ; attempt++) {
-      await this.c.query('BEGIN');
-      try {
-        await this.c.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_WAIT}'`);
-        await checkDataKey(this.c, this.opts.key, true);
-        for (const t of CUSTOMER_TABLES) {
-          const cols = t.columns.join(', ');
-          if (t.primaryKey) {
-            const set = t.columns.filter((c) => c !== t.primaryKey!.columns).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
-            await this.c.query(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${t.table}_delta ON CONFLICT (${t.primaryKey.columns}) DO UPDATE SET ${set}`);
-          } else if (t.table === 'ho_application') {
-            await this.c.query('DELETE FROM ho_application a USING ho_application_delta d WHERE a.cif = d.cif AND a.product_code = d.product_code AND a.applied_on = d.applied_on');
-            await this.c.query(`INSERT INTO ho_application (${cols}) SELECT ${cols} FROM ho_application_delta`);
-          } else {
-            await this.c.query(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${t.table}_delta`);
-          }
+    await this.switchIn(async () => {
+      for (const t of CUSTOMER_TABLES) {
+        const cols = t.columns.join(', ');
+        if (t.primaryKey) {
+          const set = t.columns.filter((c) => c !== t.primaryKey!.columns).map((c) => `${c} = EXCLUDED.${c}`).join(', ');
+          await this.c.query(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${t.table}_delta ON CONFLICT (${t.primaryKey.columns}) DO UPDATE SET ${set}`);
+        } else if (t.table === 'ho_application') {
+          await this.c.query('DELETE FROM ho_application a USING ho_application_delta d WHERE a.cif = d.cif AND a.product_code = d.product_code AND a.applied_on = d.applied_on');
+          await this.c.query(`INSERT INTO ho_application (${cols}) SELECT ${cols} FROM ho_application_delta`);
+        } else {
+          await this.c.query(`INSERT INTO ${t.table} (${cols}) SELECT ${cols} FROM ${t.table}_delta`);
         }
-        // Deletions: a customer with everything of theirs, then cards, holdings (with their credit), products.
-        await this.c.query(`DELETE FROM ho_credit WHERE account_id IN (SELECT account_id FROM ho_holding WHERE cif IN ${D('customer')}) OR account_id IN ${D('holding')}`);
-        for (const table of ['ho_card', 'ho_holding', 'ho_movement', 'ho_application', 'ho_conversion', 'ho_customer']) {
-          await this.c.query(`DELETE FROM ${table} WHERE cif IN ${D('customer')}`);
-        }
-        await this.c.query(`DELETE FROM ho_card WHERE card_lookup IN (SELECT decode(key, 'hex') FROM ho_deletion_delta WHERE entity = 'card')`);
-        await this.c.query(`DELETE FROM ho_holding WHERE account_id IN ${D('holding')}`);
-        await this.c.query(`DELETE FROM ho_product WHERE product_code IN ${D('product')} AND NOT EXISTS (SELECT 1 FROM ho_holding h WHERE h.product_code = ho_product.product_code)`);
-        await this.storeRejects();
-        await this.c.query(`UPDATE ho_feed SET status = 'done', finished_at = now(), counts = $2, rows_read = $3, rejected = $4 WHERE feed_id = $1`, [
-          m.feedId,
-          JSON.stringify(counts),
-          this.rowsRead,
-          this.rejectedAll,
-        ]);
-        await this.c.query('COMMIT');
-        break;
-      } catch (err) {
-        await this.c.query('ROLLBACK').catch(() => undefined);
-        if ((err as { code?: string }).code !== '55P03' || attempt >= SWAP_ATTEMPTS) throw err;
       }
-    }
+      // Deletions: a customer with everything of theirs, then cards, holdings (with their credit), products.
+      await this.c.query(`DELETE FROM ho_credit WHERE account_id IN (SELECT account_id FROM ho_holding WHERE cif IN ${D('customer')}) OR account_id IN ${D('holding')}`);
+      for (const table of ['ho_card', 'ho_holding', 'ho_movement', 'ho_application', 'ho_conversion', 'ho_customer']) {
+        await this.c.query(`DELETE FROM ${table} WHERE cif IN ${D('customer')}`);
+      }
+      await this.c.query(`DELETE FROM ho_card WHERE card_lookup IN (SELECT decode(key, 'hex') FROM ho_deletion_delta WHERE entity = 'card')`);
+      await this.c.query(`DELETE FROM ho_holding WHERE account_id IN ${D('holding')}`);
+      await this.c.query(`DELETE FROM ho_product WHERE product_code IN ${D('product')} AND NOT EXISTS (SELECT 1 FROM ho_holding h WHERE h.product_code = ho_product.product_code)`);
+    }, counts);
     // Applied and recorded: what follows is tidying, and never makes the feed look failed.
     try {
       for (const t of [...CUSTOMER_TABLES, DELETIONS]) await this.c.query(`DROP TABLE IF EXISTS ${t.table}_delta`);
@@ -404,6 +368,35 @@ class Job {
       /* the staging tables go at the next import */
     }
     return { status: 'done', feedId: m.feedId, asOf: m.asOf, counts, rows: this.rowsRead, rejected: this.rejectedAll, rejectsFile: this.rejectsFile, warnings: this.warnings };
+  }
+
+  /**
+   * One transaction that changes the live customer data (`change`) and records the run as done. A
+   * branch's slice being read holds the tables for a while: the change waits at most SWAP_LOCK_WAIT
+   * for them each try, and is tried SWAP_ATTEMPTS times.
+   */
+  private async switchIn(change: () => Promise<void>, counts: Partial<Record<FeedFile, number>>): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      await this.c.query('BEGIN');
+      try {
+        await this.c.query(`SET LOCAL lock_timeout = '${SWAP_LOCK_WAIT}'`);
+        await checkDataKey(this.c, this.opts.key, true);
+        await change();
+        await this.storeRejects();
+        await this.c.query(`UPDATE ho_feed SET status = 'done', finished_at = now(), counts = $2, rows_read = $3, rejected = $4 WHERE feed_id = $1`, [
+          this.m.feedId,
+          JSON.stringify(counts),
+          this.rowsRead,
+          this.rejectedAll,
+        ]);
+        await this.c.query('COMMIT');
+        return;
+      } catch (err) {
+        await this.c.query('ROLLBACK').catch(() => undefined);
+        // 55P03: lock_not_available (slices being read); tried again a few times.
+        if ((err as { code?: string }).code !== '55P03' || attempt >= SWAP_ATTEMPTS) throw err;
+      }
+    }
   }
 
   /** A deletion of something neither the live data nor the delta has, or of a product something still holds: rejected. */
@@ -605,13 +598,7 @@ class Job {
   }
 
   private checkRefusals(files: readonly FeedFile[]): void {
-    const limit = this.opts.maxRejectPercent ?? 1;
-    const total = files.reduce((n, f) => n + (this.counts.get(f)?.rows ?? 0), 0);
-    if (total > 0 && (this.rejectedAll / total) * 100 > limit) {
-      const worst = [...this.counts].filter(([, c]) => c.rejected > 0).map(([f, c]) => `${f} ${c.rejected} of ${c.rows}`);
-      throw new FeedRefused(
-        `${this.rejectedAll} of ${total} rows rejected (${((this.rejectedAll / total) * 100).toFixed(2)}%, more than ${limit}%): ${worst.join(', ')}; see ${this.rejectsFile}`,
-      );
-    }
+    checkRejectLimit(files, this.counts, this.rejectedAll, this.opts.maxRejectPercent ?? 1, this.rejectsFile);
   }
+
 }

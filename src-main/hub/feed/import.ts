@@ -64,7 +64,7 @@ import { carryVisitors, visitorsToKeep } from '../customers/visitors';
 import { computeTiers, type TierCounts } from '../customers/tiers';
 import { recordConversions } from '../visits/conversions';
 import { CsvFileError } from '../../customer-data/csv-rows';
-import { checkFeedFiles, FeedRefused, readManifest } from '../../customer-data/feed-manifest';
+import { checkFeedFiles, checkRejectLimit, FeedRefused, readManifest } from '../../customer-data/feed-manifest';
 import { FeedParser } from './feed-parser';
 import type { ParsedItem, SealedIdentifiers } from '../../customer-data/feed-parse';
 import Database from 'better-sqlite3';
@@ -576,15 +576,9 @@ class FeedJob {
   }
 
   private checkRefusals(files: readonly FeedFile[]): void {
-    const limit = this.opts.maxRejectPercent ?? 1;
-    const total = files.reduce((n, f) => n + (this.counts.get(f)?.rows ?? 0), 0);
-    if (total > 0 && (this.rejectedAll / total) * 100 > limit) {
-      const worst = [...this.counts].filter(([, c]) => c.rejected > 0).map(([f, c]) => `${f} ${c.rejected} of ${c.rows}`);
-      throw new FeedRefused(
-        `${this.rejectedAll} of ${total} rows rejected (${((this.rejectedAll / total) * 100).toFixed(2)}%, more than ${limit}%): ${worst.join(', ')}; see ${this.rejectsName}`,
-      );
-    }
+    checkRejectLimit(files, this.counts, this.rejectedAll, this.opts.maxRejectPercent ?? 1, this.rejectsName);
   }
+
 
   // ------------------------------------------------------------ what each file's rows do
 
