@@ -46,6 +46,13 @@ export const LobbyStateSchema = z.strictObject({
   waitingNow: z.number().int().min(0),
   /** The bundle version the branch runs (null: none received yet). */
   bundleVersion: z.number().int().min(0).nullable(),
+  /** How long the longest-waiting ticket has waited, seconds (optional: older hubs do not say). */
+  longestWaitSeconds: z.number().int().min(0).optional(),
+  /** Today's tickets called within 15 minutes of their issue, of those called (null: none called yet). */
+  serviceLevel: z.number().min(0).max(1).nullable().optional(),
+  countersOpen: z.number().int().min(0).optional(),
+  /** Entries of every stream not yet acknowledged by head office. */
+  outboxLag: z.number().int().min(0).optional(),
 });
 export type LobbyState = z.infer<typeof LobbyStateSchema>;
 
@@ -258,6 +265,11 @@ export interface BranchBoardRow {
   /** Tickets of the branch's business day the head office has received. */
   issuedToday: number;
   waitingNow: number;
+  /** Longest wait now (seconds), today's service level (0-1), counters open, the outbox's lag: as the branch last said (null: not said). */
+  longestWaitSeconds: number | null;
+  serviceLevel: number | null;
+  countersOpen: number | null;
+  outboxLag: number | null;
   bundleVersion: number | null;
   /** The last bundle this branch refused (it keeps running `bundleVersion`), with its reason. */
   bundleRefused: { version: number; reason: string } | null;

@@ -59,6 +59,10 @@ interface BranchRow {
   connected_since: Date | null;
   events_acked: string;
   waiting_now: number;
+  longest_wait_seconds: number | null;
+  service_level: number | null;
+  counters_open: number | null;
+  outbox_lag: number | null;
   bundle_version: number | null;
   bundle_refused_version: number | null;
   bundle_refused_reason: string | null;
@@ -69,6 +73,7 @@ interface BranchRow {
 
 /** One board row per branch: tickets today are kept on the branch row as batches arrive. */
 const BOARD_COLUMNS = `b.id, b.name_zh, b.name_en, b.last_seen_at, b.connected_since, b.events_acked, b.waiting_now, b.bundle_version,
+  b.longest_wait_seconds, b.service_level, b.counters_open, b.outbox_lag,
   b.bundle_refused_version, b.bundle_refused_reason, to_char(b.business_date, 'YYYY-MM-DD') AS business_date, to_char(b.issued_date, 'YYYY-MM-DD') AS issued_date, b.issued_today`;
 const BOARD_SELECT = `SELECT ${BOARD_COLUMNS} FROM ho_branch b`;
 
@@ -195,10 +200,11 @@ export class HeadOffice {
       const row = (
         await c.query<BranchRow & { acked: string }>(
           `UPDATE ho_branch b SET name_zh = $2, name_en = $3, time_zone = $4, business_date = $5, waiting_now = $6, bundle_version = $7,
+             longest_wait_seconds = $10, service_level = $11, counters_open = $12, outbox_lag = $13,
              connected_since = CASE WHEN last_seen_at IS NULL OR last_seen_at < $8::timestamptz - make_interval(secs => $9) THEN $8 ELSE connected_since END,
              last_seen_at = $8, first_seen_at = COALESCE(first_seen_at, $8)
            WHERE id = $1 RETURNING ${column} AS acked, ${BOARD_COLUMNS}`,
-          [branchId, s.branchName['zh-CN'], s.branchName.en, s.timeZone, s.businessDate, s.waitingNow, s.bundleVersion, now, CONNECTED_WITHIN_MS / 1000],
+          [branchId, s.branchName['zh-CN'], s.branchName.en, s.timeZone, s.businessDate, s.waitingNow, s.bundleVersion, now, CONNECTED_WITHIN_MS / 1000, s.longestWaitSeconds ?? null, s.serviceLevel ?? null, s.countersOpen ?? null, s.outboxLag ?? null],
         )
       ).rows[0];
       if (!row) throw new HeadOfficeError('not_found', 'branch_not_found', `branch ${branchId} not found`);
@@ -266,6 +272,7 @@ export class HeadOffice {
          n AS (SELECT count(*) AS stored, count(*) FILTER (WHERE $2 = 'events' AND type = 'ticket.issued' AND business_date = $9::date) AS issued FROM ins),
          top AS (SELECT max(o) AS o FROM fresh)
        UPDATE ho_branch b SET name_zh = $10, name_en = $11, time_zone = $12, business_date = $9, waiting_now = $13, bundle_version = $14,
+         longest_wait_seconds = $17, service_level = $18, counters_open = $19, outbox_lag = $20,
          connected_since = CASE WHEN b.last_seen_at IS NULL OR b.last_seen_at < $15::timestamptz - make_interval(secs => $16) THEN $15 ELSE b.connected_since END,
          last_seen_at = $15, first_seen_at = COALESCE(b.first_seen_at, $15),
          ${column} = COALESCE(top.o, b.${column}),
@@ -290,6 +297,10 @@ export class HeadOffice {
         s.bundleVersion,
         now,
         CONNECTED_WITHIN_MS / 1000,
+        s.longestWaitSeconds ?? null,
+        s.serviceLevel ?? null,
+        s.countersOpen ?? null,
+        s.outboxLag ?? null,
       ],
     );
     const row = r.rows[0];
@@ -323,6 +334,10 @@ export class HeadOffice {
       // Counted for the business day the branch last reported; its new day starts at 0.
       issuedToday: r.issued_date !== null && r.issued_date === r.business_date ? r.issued_today : 0,
       waitingNow: r.waiting_now,
+      longestWaitSeconds: r.longest_wait_seconds,
+      serviceLevel: r.service_level,
+      countersOpen: r.counters_open,
+      outboxLag: r.outbox_lag,
       bundleVersion: r.bundle_version,
       bundleRefused: r.bundle_refused_version !== null ? { version: r.bundle_refused_version, reason: r.bundle_refused_reason ?? '' } : null,
     };

@@ -286,4 +286,14 @@ CREATE INDEX ho_journal_decisions ON ho_journal (business_date) WHERE stream = '
 CREATE INDEX ho_contact_visit ON ho_contact (visit, product_code);
 `,
   },
+  {
+    version: 9,
+    name: "the lobby's longest wait, service level, counters open and outbox lag on the board",
+    sql: `
+ALTER TABLE ho_branch ADD COLUMN longest_wait_seconds INTEGER;
+ALTER TABLE ho_branch ADD COLUMN service_level DOUBLE PRECISION;
+ALTER TABLE ho_branch ADD COLUMN counters_open INTEGER;
+ALTER TABLE ho_branch ADD COLUMN outbox_lag INTEGER;
+`,
+  },
 ];

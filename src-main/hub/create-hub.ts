@@ -47,6 +47,7 @@ import { Readiness } from './operations/readiness';
 import { SnapshotCache } from './realtime/snapshot-cache';
 import { Fleet } from './devices/fleet';
 import { JournalShipper } from './head-office-link/journal-shipper';
+import type { LobbyState } from '../domain/head-office';
 import { allows, effectiveStrength } from '../domain/identification';
 import { CustomerSliceFollower, type SliceImportResult } from './head-office-link/customer-slice';
 import { WalkInLookup } from './head-office-link/customer-lookup';
@@ -97,6 +98,8 @@ const APPOINTMENT_SWEEP_MS = 60_000;
 const COUNTER_SWEEP_MS = 60_000;
 /** The outbox to head office is looked at this often (the board follows a branch within a second). */
 const SHIP_MS = 500;
+/** The service level head office's board shows: called within this long of the issue (as its dashboard's default). */
+const SERVICE_LEVEL_TARGET_MS = 15 * 60_000;
 /** The follower of head office's customer data is looked at this often (it asks head office far less often). */
 const SLICE_TICK_MS = 1_000;
 
@@ -198,16 +201,36 @@ export async function createHub(input: HubConfigInput, options: HubOptions = {})
     const fleet = new Fleet(db, branch.id, journal, now, (kind) => metrics.deviceAlert(kind));
     // The outbox to head office, when this branch has one: the lobby never waits on it.
     const waitingNow = db.prepare("SELECT count(*) FROM ticket WHERE branch_id = ? AND business_date = ? AND status = 'waiting'").pluck();
+    // The board's other figures of the lobby now (head office's branches board).
+    const oldestWaiting = db.prepare("SELECT MIN(issued_at) FROM ticket WHERE branch_id = ? AND business_date = ? AND status = 'waiting'").pluck();
+    const calledWithin = db.prepare(
+      'SELECT SUM(CASE WHEN called_at - issued_at <= ? THEN 1 ELSE 0 END) AS within, COUNT(*) AS called FROM ticket WHERE branch_id = ? AND business_date = ? AND called_at IS NOT NULL',
+    );
+    const countersOpen = db.prepare("SELECT count(*) FROM counter_state WHERE branch_id = ? AND state = 'open'").pluck();
     // A bundle's display notices go to the branch's notices (built below, with the screens' announcer).
     const bundles = new BundleApplier(db, branch.id, journal, now, () => notices);
-    const shipper =
+    const shipper: JournalShipper | null =
       config.headOfficeUrl && config.headOfficeCredential
         ? new JournalShipper(
             db,
             branch.id,
-            () => {
+            (): LobbyState => {
               const date = businessDate(new Date(now()), branch.rules.timeZone);
-              return { branchName: branch.name, timeZone: branch.rules.timeZone, businessDate: date, waitingNow: waitingNow.get(branch.id, date) as number, bundleVersion: bundles.running() };
+              const t = now();
+              const oldest = oldestWaiting.get(branch.id, date) as number | null;
+              const sl = calledWithin.get(SERVICE_LEVEL_TARGET_MS, branch.id, date) as { within: number | null; called: number };
+              const lag = shipper ? Object.values(shipper.status().lag).reduce((n: number, x: number) => n + x, 0) : 0;
+              return {
+                branchName: branch.name,
+                timeZone: branch.rules.timeZone,
+                businessDate: date,
+                waitingNow: waitingNow.get(branch.id, date) as number,
+                bundleVersion: bundles.running(),
+                longestWaitSeconds: oldest === null ? 0 : Math.max(0, Math.round((t - oldest) / 1000)),
+                serviceLevel: sl.called ? (sl.within ?? 0) / sl.called : null,
+                countersOpen: countersOpen.get(branch.id) as number,
+                outboxLag: lag,
+              };
             },
             {
               url: config.headOfficeUrl,

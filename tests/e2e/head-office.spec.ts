@@ -84,8 +84,12 @@ test('the branches board: a branch ships, the board shows it and follows it live
 
   // A second batch: the row follows without a reload.
   await page.getByTestId('lang-en').first().click();
-  expect((await ship({ stream: 'events', after: 5, entries: issued(6, 2), state: state(7) })).status).toBe(200);
+  expect((await ship({ stream: 'events', after: 5, entries: issued(6, 2), state: { ...state(7), longestWaitSeconds: 725, serviceLevel: 0.84, countersOpen: 3, outboxLag: 0 } })).status).toBe(200);
   await expect(gulou.getByTestId('hq-waiting')).toHaveText('7');
+  await expect(gulou.getByTestId('hq-longest-wait')).toHaveText('12 min');
+  await expect(gulou.getByTestId('hq-service-level')).toHaveText('84%');
+  await expect(gulou.getByTestId('hq-counters-open')).toHaveText('3');
+  await expect(gulou.getByTestId('hq-outbox-lag')).toHaveText('0');
   await expect(gulou.getByTestId('hq-issued')).toHaveText('7');
   await expect(gulou).toContainText('Connected');
   await expect(page.locator('[data-testid="hq-row"][data-branch="350102002"]')).toContainText('Never connected');

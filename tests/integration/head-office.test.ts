@@ -130,6 +130,10 @@ describe('the branch link', () => {
     expect(await headOfficeOffsets('350100901')).toEqual(Array.from({ length: 14 }, (_, i) => i + 1));
     const row = (await board()).find((b) => b.id === '350100901')!;
     expect(row).toMatchObject({ connected: true, acknowledgedOffset: 14, waitingNow: 3, issuedToday: 14, name: { 'zh-CN': '测试网点', en: 'Test branch' } });
+    // An older hub says nothing of them: shown as not known.
+    expect(row).toMatchObject({ longestWaitSeconds: null, serviceLevel: null, countersOpen: null, outboxLag: null });
+    await ship(server.url, credential, { stream: 'events', after: 14, entries: [], state: { ...state, longestWaitSeconds: 420, serviceLevel: 0.8, countersOpen: 3, outboxLag: 5 } });
+    expect((await board()).find((b) => b.id === '350100901')).toMatchObject({ longestWaitSeconds: 420, serviceLevel: 0.8, countersOpen: 3, outboxLag: 5 });
   });
 
   it('refuses an unknown credential, a malformed batch, and a head-office screen without a session', async () => {
@@ -154,6 +158,11 @@ describe('a branch hub shipping to head office', () => {
       const row = (await board()).find((b) => b.id === '350100903')!;
       expect(row.issuedToday).toBe(30);
       expect(row.waitingNow).toBe(30);
+      // The lobby's other figures as the branch said them: nobody called yet, the demo's counters open.
+      expect(row.serviceLevel).toBeNull();
+      expect(row.longestWaitSeconds).toBeGreaterThanOrEqual(0);
+      expect(row.countersOpen).toBeGreaterThanOrEqual(0);
+      expect(row.outboxLag).toBeGreaterThanOrEqual(0);
       expect(branchId).toBeTruthy();
 
       // The WAN goes down: head office unreachable (its server closed). The branch goes on.

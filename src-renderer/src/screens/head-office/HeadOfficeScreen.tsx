@@ -176,10 +176,22 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
                     {t('board.waiting')}
                   </th>
                   <th scope="col" className="num">
+                    {t('board.longestWait')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('board.serviceLevel')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('board.countersOpen')}
+                  </th>
+                  <th scope="col" className="num">
                     {t('board.issued')}
                   </th>
                   <th scope="col" className="num">
                     {t('board.offset')}
+                  </th>
+                  <th scope="col" className="num">
+                    {t('board.outboxLag')}
                   </th>
                   <th scope="col">{t('board.bundle')}</th>
                 </tr>
@@ -200,11 +212,23 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
                     <td className="num" data-testid="hq-waiting">
                       {r.lastSeenAt ? r.waitingNow : '—'}
                     </td>
+                    <td className="num" data-testid="hq-longest-wait">
+                      {r.longestWaitSeconds === null ? '—' : t('board.minutes', { m: Math.floor(r.longestWaitSeconds / 60) })}
+                    </td>
+                    <td className="num" data-testid="hq-service-level">
+                      {r.serviceLevel === null ? '—' : `${Math.round(r.serviceLevel * 100)}%`}
+                    </td>
+                    <td className="num" data-testid="hq-counters-open">
+                      {r.countersOpen ?? '—'}
+                    </td>
                     <td className="num" data-testid="hq-issued">
                       {r.lastSeenAt ? r.issuedToday : '—'}
                     </td>
                     <td className="num mono" title={t('board.offsetHint')}>
                       {r.lastSeenAt ? r.acknowledgedOffset.toLocaleString() : '—'}
+                    </td>
+                    <td className="num" data-testid="hq-outbox-lag" title={t('board.outboxLagHint')}>
+                      {r.outboxLag ?? '—'}
                     </td>
                     <td>
                       <span className="mono">{r.bundleVersion ?? '—'}</span>
