@@ -11,10 +11,12 @@ import { CsvFileError } from '../../customer-data/csv-rows';
 import { parseFeedFile, unpackRows, type PackedRows, type ParsedItem, type ParseOptions, type ParseSink } from '../../customer-data/feed-parse';
 
 /**
- * The reading thread's heap: it holds a chunk of the file and a batch or two of rows at a time, so a
- * small heap is plenty, and collected often it keeps the import's peak memory down.
+ * The reading thread's heap: it holds a chunk of the file and a few batches of rows at a time, so a
+ * small old generation is plenty and keeps the import's peak memory down. Its young generation is
+ * not made small: every row makes a few short-lived objects, and with 16 MB the thread spent a
+ * third of its time collecting them (the import of 200,000 customers took ~15% longer than with 32 MB).
  */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 16 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 32 };
 
 type Message =
   | { type: 'header'; unknown: string[] }

@@ -1,43 +1,49 @@
 /**
  * The worker thread of the feed import: reads and checks one feed file at a time with
- * parseFeedFile and posts its batches to the importing thread, one batch ahead of the one being
- * written (it waits for an acknowledgement before posting the next). Built as its own entry
- * (out/main/feed-worker.js).
+ * parseFeedFilePacked and posts its batches to the importing thread, up to AHEAD batches ahead of
+ * the one being written (it waits for acknowledgements before posting more). The identifiers'
+ * sealed copies are made by whichever thread has time: here while the writing thread has batches
+ * waiting, there otherwise. Built as its own entry (out/main/feed-worker.js).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IdentifierKey } from '../../customer-data/identifier-key';
 import { CsvFileError } from '../../customer-data/csv-rows';
-import { packRows, parseFeedFile, type ParseOptions } from '../../customer-data/feed-parse';
+import { parseFeedFilePacked, type ParseOptions } from '../../customer-data/feed-parse';
 
 const port = parentPort!;
 const key = IdentifierKey.fromSecret(Buffer.from(workerData.secret as Uint8Array));
-let inFlight = false;
+/** Batches posted and not yet acknowledged, at most AHEAD: enough to ride out either thread's pauses (a collection, a slow page). */
+const AHEAD = 3;
+let inFlight = 0;
 let waiting: (() => void) | null = null;
+const room = async (most: number) => {
+  while (inFlight > most) await new Promise<void>((resolve) => (waiting = resolve));
+};
 
 port.on('message', (m: { type: 'parse'; opts: Omit<ParseOptions, 'key'> } | { type: 'ack' }) => {
   if (m.type === 'ack') {
-    inFlight = false;
+    inFlight--;
     const w = waiting;
     waiting = null;
     w?.();
     return;
   }
-  parseFeedFile(
-    { ...m.opts, key },
+  parseFeedFilePacked(
+    // The writing thread seals what this one does not: this one seals while two batches or more wait for it.
+    { ...m.opts, key, sealCopies: () => inFlight >= 2 },
     {
       header: (unknown) => port.postMessage({ type: 'header', unknown }),
-      batch: async (items) => {
-        if (inFlight) await new Promise<void>((resolve) => (waiting = resolve));
-        inFlight = true;
-        // The big files' rows cross as one string and a transferred array of lines.
-        const packed = packRows(m.opts.file, items);
-        if (packed) port.postMessage({ type: 'batch', packed }, [packed.lines.buffer as ArrayBuffer]);
-        else port.postMessage({ type: 'batch', items });
+      batch: async (b) => {
+        await room(AHEAD - 1);
+        inFlight++;
+        // The big files' rows cross as one string and transferred arrays (their lines, the identifiers' bytes).
+        if (Array.isArray(b)) port.postMessage({ type: 'batch', items: b });
+        else port.postMessage({ type: 'batch', packed: b }, [b.lines.buffer as ArrayBuffer, b.bytes.buffer as ArrayBuffer]);
       },
     },
   )
     .then(async (n) => {
-      if (inFlight) await new Promise<void>((resolve) => (waiting = resolve));
+      await room(0);
       port.postMessage({ type: 'end', n });
     })
     .catch((err: unknown) => port.postMessage({ type: 'error', message: (err as Error).message, csv: err instanceof CsvFileError, file: m.opts.file }));

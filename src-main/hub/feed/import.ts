@@ -61,7 +61,8 @@ import {
 } from '../customers/snapshot';
 import { SnapshotWriter } from '../customers/snapshot-writer';
 import { carryVisitors, visitorsToKeep } from '../customers/visitors';
-import { computeTiers, type TierCounts } from '../customers/tiers';
+import { computeTiers, TierSums, type TierCounts } from '../customers/tiers';
+import type { ProductCategory } from '../../domain/products';
 import { recordConversions } from '../visits/conversions';
 import { CsvFileError } from '../../customer-data/csv-rows';
 import { checkFeedFiles, checkRejectLimit, FeedRefused, readManifest } from '../../customer-data/feed-manifest';
@@ -208,6 +209,16 @@ class IdSet {
     this.bits[i]! |= 1 << (id & 7);
   }
 
+  /** Every id in the set, the negative ones first. */
+  *ids(): IterableIterator<number> {
+    yield* this.negative;
+    for (let i = 0; i < this.bits.length; i++) {
+      const b = this.bits[i]!;
+      if (b === 0) continue;
+      for (let j = 0; j < 8; j++) if (b & (1 << j)) yield (i << 3) | j;
+    }
+  }
+
   has(id: number): boolean {
     if (id < 0) return this.negative.has(id);
     const i = id >>> 3;
@@ -347,7 +358,10 @@ class FeedJob {
   private fileStarted = 0;
   /** The customers in the snapshot being built, by id (ids are dense from 1: a bit each, not a set of a million numbers). */
   private readonly present = new IdSet();
-  private products = new Set<string>();
+  /** The catalogue's products and their categories. */
+  private products = new Map<string, ProductCategory>();
+  /** A full feed adds up each customer's assets as their holdings go in: the tiers are made from these. */
+  private readonly sums: TierSums | null;
   private conversions: { line: number; row: ConversionRow; customerId: number | null }[] = [];
   private readonly batch: number;
   private readonly today: string;
@@ -363,6 +377,7 @@ class FeedJob {
   ) {
     this.path = join(snapshotsDir(opts.dataDir), `${m.feedId}-${now()}.db`);
     this.batch = opts.batch ?? 10_000;
+    this.sums = m.mode === 'full' ? new TierSums() : null;
     this.today = opts.today ?? businessDate(new Date(now()), branch.rules.timeZone);
   }
 
@@ -384,7 +399,7 @@ class FeedJob {
     this.writer = new SnapshotWriter(this.snap, key, m.asOf, m.mode === 'full' ? 'insert' : 'upsert');
     if (m.mode === 'delta') {
       for (const id of this.snap.prepare('SELECT id FROM customer').pluck().iterate() as IterableIterator<number>) this.present.add(id);
-      for (const c of this.snap.prepare('SELECT code FROM product').pluck().iterate() as IterableIterator<string>) this.products.add(c);
+      for (const p of this.snap.prepare('SELECT code, category FROM product').iterate() as IterableIterator<{ code: string; category: ProductCategory }>) this.products.set(p.code, p.category);
     }
 
     // Order matters: the catalogue and the customers before what refers to them.
@@ -405,7 +420,7 @@ class FeedJob {
     }
     createLookupIndexes(this.snap);
 
-    const tiers = await computeTiers(this.snap, this.branch.rules.tiering, this.today, { batch: 50_000 });
+    const tiers = await this.tiers();
     setMeta(this.snap, {
       feed_id: m.feedId,
       as_of: m.asOf,
@@ -448,6 +463,19 @@ class FeedJob {
       snapshot: this.path,
       warnings: this.warnings,
     };
+  }
+
+  /** Tiers, stars and key customers under the branch's rules: from the sums a full feed made as it went, or read back. */
+  private async tiers(): Promise<TierCounts> {
+    const rules = this.branch.rules.tiering;
+    if (!this.sums) return computeTiers(this.snap!, rules, this.today, { batch: 50_000 });
+    const counts = this.sums.write(this.snap!, this.present.ids(), rules, this.today);
+    // Walk-ins of other branches (ids below 1), carried over or in the feed, from their holdings.
+    const walkIns = await computeTiers(this.snap!, rules, this.today, { batch: 50_000, upTo: 0 });
+    counts.customers += walkIns.customers;
+    counts.keyCustomers += walkIns.keyCustomers;
+    for (const t of Object.keys(counts.tiers) as (keyof TierCounts['tiers'])[]) counts.tiers[t] += walkIns.tiers[t];
+    return counts;
   }
 
   /** The file being built: empty with the carried-over id registry (full), or a copy of the live one (delta). */
@@ -616,7 +644,7 @@ class FeedJob {
               if (isDuplicate(err)) return duplicate('product_code', r.product_code);
               throw err;
             }
-            this.products.add(r.product_code);
+            this.products.set(r.product_code, r.category);
             return null;
           },
         };
@@ -643,6 +671,7 @@ class FeedJob {
                 controlExempt: r.control_group_exempt ?? false,
               }, sealed);
               this.present.add(id);
+              this.sums?.overdueOn(id, r.last_overdue_on ?? null);
             } catch (err) {
               if (isDuplicate(err)) return duplicate('cif', r.cif);
               throw err;
@@ -669,13 +698,15 @@ class FeedJob {
           apply: (r: z.output<typeof HoldingRowSchema>) => {
             const id = this.customerId(r.cif);
             if (id === null) return unknownCif(r.cif);
-            if (!this.products.has(r.product_code)) return { column: 'product_code', reason: `no product ${r.product_code} in the catalogue` };
+            const category = this.products.get(r.product_code);
+            if (category === undefined) return { column: 'product_code', reason: `no product ${r.product_code} in the catalogue` };
             try {
               w.holding({ accountId: r.account_id, customerId: id, productCode: r.product_code, branchId: r.branch_id, amountFen: r.amount, openedOn: r.opened_on, maturityOn: r.maturity_on ?? null });
             } catch (err) {
               if (isDuplicate(err)) return duplicate('account_id', r.account_id);
               throw err;
             }
+            this.sums?.holding(id, category, r.amount);
             return null;
           },
         };

@@ -1,10 +1,17 @@
 /**
- * The big files' rows cross from the import's reading thread to its writing thread as one string:
- * what goes in comes out (numbers, flags, lookup hashes, absent values), rejects in their place; a
- * value holding a separator keeps the batch as it is; other files are not packed.
+ * The big files' rows cross from the import's reading thread to its writing thread as one string
+ * and a byte array: what goes in comes out (numbers, flags, lookup hashes and sealed copies, absent
+ * values), rejects in their place; a value holding a separator sends the batch as rows, those packed
+ * before it included; other files are not packed.
  */
 import { describe, expect, it } from 'vitest';
-import { packRows, unpackRows, type ParsedItem } from '../../../src-main/customer-data/feed-parse';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packRows, parseFeedFilePacked, unpackRows, type PackedRows, type ParsedItem } from '../../../src-main/customer-data/feed-parse';
+import { FeedWriter } from '../../../src-main/customer-data/feed-writer';
+import { IdentifierKey } from '../../../src-main/customer-data/identifier-key';
+import { testCustomerRow } from '../../helpers/test-feed';
 
 describe('packed rows', () => {
   it('holdings come back as they went: lines, numbers as numbers, rejects in their place', () => {
@@ -34,5 +41,39 @@ describe('packed rows', () => {
     const odd: ParsedItem = { line: 2, row: { cif: 'C1', name: 'a\u001eb', gender: 'M', birth_date: '1961-02-11', phone: '1', resident_id: '1', marital_status: 'single', occupation: 'other', risk_tolerance: 1, marketing_consent: true, home_branch_id: 'B' } };
     expect(packRows('customers.csv', [odd])).toBeNull();
     expect(packRows('products.csv', [{ line: 2, row: { product_code: 'X' } }])).toBeNull();
+  });
+
+  it('sealed copies travel as bytes beside the hashes, rows with and without them mixed', () => {
+    const card = (k: number, sealed: boolean): ParsedItem => ({
+      line: k + 1,
+      row: { card_number: `62148300000000${k}`, cif: `C${k}`, kind: 'credit' },
+      sealed: { cardLookup: Buffer.alloc(32, k), ...(sealed ? { cardSealed: Buffer.alloc(28 + k, 100 + k) } : {}), cardMasked: `6214 **** **** 000${k}` },
+    });
+    const items = [card(1, true), card(2, false), { line: 4, reject: { file: 'cards.csv' as const, line: 4, column: 'kind', reason: 'kind is debit or credit' } }, card(4, true)];
+    const packed = packRows('cards.csv', items)!;
+    expect(packed.bytes.length).toBe(32 * 3 + 29 + 32);
+    const back = unpackRows('cards.csv', structuredClone(packed));
+    expect(back).toEqual(items);
+    expect(Buffer.isBuffer((back[0] as { sealed?: { cardSealed?: Buffer } }).sealed?.cardSealed)).toBe(true);
+  });
+
+  it('a separator in a later row sends the whole batch as rows, the rows packed before it too', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lobby-packed-'));
+    try {
+      const w = new FeedWriter(dir);
+      for (const [k, name] of [[1, '王芳'], [2, '李娜'], [3, 'a\u001fb'], [4, '刘洋']] as const) w.row('customers.csv', { ...testCustomerRow(k, 'B1'), name });
+      w.finish({ feedId: 'p', asOf: '2026-12-03', mode: 'full' });
+      const batches: (PackedRows | ParsedItem[])[] = [];
+      const n = await parseFeedFilePacked({ path: join(dir, 'customers.csv'), file: 'customers.csv', encoding: 'utf-8', batch: 3, key: IdentifierKey.forTests() }, { header: () => undefined, batch: (b) => void batches.push(b) });
+      expect(n).toBe(4);
+      // The first batch (rows 1-3) as rows; the next one packed again.
+      expect(Array.isArray(batches[0])).toBe(true);
+      expect((batches[0] as ParsedItem[]).map((i) => ('row' in i ? [i.line, i.row.name] : null))).toEqual([[2, '王芳'], [3, '李娜'], [4, 'a\u001fb']]);
+      expect((batches[0] as ParsedItem[]).every((i) => 'sealed' in i && i.sealed!.phoneLookup!.length === 32)).toBe(true);
+      expect(Array.isArray(batches[1])).toBe(false);
+      expect(unpackRows('customers.csv', batches[1] as PackedRows).map((i) => ('row' in i ? i.row.name : null))).toEqual(['刘洋']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
