@@ -118,7 +118,10 @@ export function parseFeedFilePacked(o: ParseOptions, sink: ParseSink<PackedRows 
 }
 
 async function readFeedFile<B>(o: ParseOptions, batcher: Batcher<B>, sink: ParseSink<B>): Promise<number> {
-  const raw = createReadStream(o.path, { highWaterMark: 1 << 20 });
+  // Read 64 KB at a time: Papa Parse hands over each read's records together, and they stay alive
+  // until the last of them is checked; with 1 MB reads they outlived the young generation and the
+  // reading thread spent a third of its time collecting (a holdings file: ~35% more CPU).
+  const raw = createReadStream(o.path, { highWaterMark: 1 << 16 });
   const source: Readable = o.encoding === 'gb18030' || o.encoding === 'gbk' ? (raw.pipe(iconv.decodeStream('gb18030')) as unknown as Readable) : raw;
   const schema = SCHEMAS[o.file];
   let header: ReturnType<typeof readHeader> | null = null;
@@ -213,6 +216,7 @@ const SEPARATOR = /[\u001e\u001f]/;
 class PackBatcher implements Batcher<PackedRows | ParsedItem[]> {
   private readonly fields: readonly { key: string; sealed: boolean; kind: Kind }[];
   private rows: string[] = [];
+  private readonly parts: string[];
   private lines: Int32Array = new Int32Array(1024);
   private bytes = new Uint8Array(1 << 16);
   private at = 0;
@@ -225,6 +229,7 @@ class PackBatcher implements Batcher<PackedRows | ParsedItem[]> {
     fields: readonly (readonly [string, Kind])[],
   ) {
     this.fields = fields.map(([name, kind]) => (name.startsWith('@') ? { key: name.slice(1), sealed: true, kind } : { key: name, sealed: false, kind }));
+    this.parts = new Array<string>(fields.length).fill('');
   }
 
   get length(): number {
@@ -247,7 +252,8 @@ class PackBatcher implements Batcher<PackedRows | ParsedItem[]> {
     const row = item.row;
     const sealed = (item.sealed ?? {}) as Record<string, unknown>;
     const start = this.at;
-    let text = '';
+    // Joined once per row: one flat string, not a chain of pieces of the file's text kept alive.
+    const parts = this.parts;
     for (let f = 0; f < this.fields.length; f++) {
       const { key, sealed: made, kind } = this.fields[f]!;
       const v = made ? sealed[key] : row[key];
@@ -263,9 +269,9 @@ class PackBatcher implements Batcher<PackedRows | ParsedItem[]> {
       } else if (kind === 'n') e = String(v);
       else if (kind === 'b') e = v ? 't' : 'f';
       else e = String(this.put(v as Uint8Array));
-      text = f ? text + FS + e : e;
+      parts[f] = e;
     }
-    this.rows.push(text);
+    this.rows.push(parts.join(FS));
   }
 
   /** Appends bytes to the batch's byte array; their length. */

@@ -2,17 +2,18 @@
  * `npm run bench`, part 5: the warehouse feed.
  *  a. Import of BENCH_FEED_CUSTOMERS customers (default 1,000,000) with one card each and
  *     BENCH_FEED_HOLDINGS holdings each (default 5): wall time and peak RSS of the importing process
- *     (the command line, in a child process), against a raw better-sqlite3 bulk insert of the same
- *     rows into the same tables (prepared statements, one transaction, values made in memory) in the
- *     same run: rows/s of both and the ratio. Targets: under 90 s, under 600 MB, at least 0.5x raw.
- *  b. Ticket p99 while that import runs, against the p99 without: a hub on the same data directory
- *     issues identified tickets (a card read, the decision stored) one after another. Target: no
- *     worse than 3x.
+ *     (the command line, in a child process, with nothing else running, as the raw insert runs),
+ *     against a raw better-sqlite3 bulk insert of the same rows into the same tables (prepared
+ *     statements, one transaction, values made in memory) in the same run: rows/s of both and the
+ *     ratio. Targets: under 90 s, under 600 MB, at least 0.5x raw.
+ *  b. Ticket p99 while the same files are imported again (another feedId), against the p99 without:
+ *     a hub on the same data directory issues identified tickets (a card read, the decision stored)
+ *     one after another. Target: no worse than 3x. The import's time beside the tickets is printed too.
  * BENCH_FEED=0 skips it.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createHub } from '../../src-main/hub/create-hub';
 import { openDatabase } from '../../src-main/hub/db/open';
@@ -126,12 +127,18 @@ export async function feedBench(dir: string): Promise<string[]> {
   if (small.status !== 'done') throw new Error(`small feed: ${JSON.stringify(small)}`);
 
   let t = performance.now();
-  const rows = writeBenchFeed(join(root, 'big'), 'big');
+  const big = join(root, 'big');
+  const rows = writeBenchFeed(big, 'big');
   const writeS = (performance.now() - t) / 1000;
   const rawMs = rawInsert(join(root, 'raw.db'));
   rmSync(join(root, 'raw.db'), { force: true });
+  // The import alone, as the raw insert ran: its speed and memory.
+  const imp = await importInChild(data, big);
+  if (imp.status !== 'done') throw new Error(`the bench feed was not imported: ${JSON.stringify(imp)}`);
 
-  // Ticket latency without, then during, the import (sequential identified tickets).
+  // Ticket latency without, then during, an import of the same files under another feedId (sequential identified tickets).
+  const manifest = JSON.parse(readFileSync(join(big, 'manifest.json'), 'utf8')) as { feedId: string };
+  writeFileSync(join(big, 'manifest.json'), JSON.stringify({ ...manifest, feedId: 'big-again' }));
   const hub = await createHub({ port: 0, host: '127.0.0.1', dataDir: data, demo: false, logLevel: (process.env.BENCH_LOG ?? 'silent') as 'silent' });
   const login = async (body: object) => ((await (await fetch(`${hub.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as { token: string }).token;
   const kiosk = await login({ deviceId: 'kiosk-01', secret: 'gulou-kiosk-7Hq2Lm9x' });
@@ -159,13 +166,14 @@ export async function feedBench(dir: string): Promise<string[]> {
   for (let i = 0; i < 400; i++) quiet.push(await issue());
   const during: number[] = [];
   let running = true;
-  const child = importInChild(data, join(root, 'big')).finally(() => (running = false));
+  const child = importInChild(data, big).finally(() => (running = false));
   while (running && during.length < 50_000) {
     during.push(await issue());
     await new Promise((r) => setTimeout(r, 10));
   }
-  const imp = await child;
+  const again = await child;
   await hub.close();
+  if (again.status !== 'done') throw new Error(`the bench feed was not imported again: ${JSON.stringify(again)}`);
 
   const rawRate = rows / (rawMs / 1000);
   const impRate = rows / (imp.ms / 1000);
@@ -176,6 +184,6 @@ export async function feedBench(dir: string): Promise<string[]> {
     `feed: ${CUSTOMERS.toLocaleString('en')} customers, ${CUSTOMERS.toLocaleString('en')} cards, ${(CUSTOMERS * HOLDINGS).toLocaleString('en')} holdings (${rows.toLocaleString('en')} rows; written in ${fmt(writeS)} s)`,
     `import (the command line, a child process): ${fmt(imp.ms / 1000)} s, ${Math.round(impRate).toLocaleString('en')} rows/s, peak RSS ${Math.round(imp.maxRssMb)} MB   [${imp.status}]   (targets: < 90 s, < 600 MB)`,
     `raw better-sqlite3 bulk insert of the same rows: ${fmt(rawMs / 1000)} s, ${Math.round(rawRate).toLocaleString('en')} rows/s   -> import ${fmt(impRate / rawRate, 2)}x raw (target >= 0.5x)`,
-    `ticket issue (card read, decision stored) p99 without an import ${fmt(p99q, 2)} ms, during it ${fmt(p99d, 2)} ms (${during.length} tickets) -> ${fmt(p99d / p99q, 2)}x (target <= 3x); p50 ${fmt(pct(quiet, 50), 2)} / ${fmt(pct(during, 50), 2)} ms`,
+    `ticket issue (card read, decision stored) p99 without an import ${fmt(p99q, 2)} ms, during one ${fmt(p99d, 2)} ms (${during.length} tickets) -> ${fmt(p99d / p99q, 2)}x (target <= 3x); p50 ${fmt(pct(quiet, 50), 2)} / ${fmt(pct(during, 50), 2)} ms; that import took ${fmt(again.ms / 1000)} s beside the tickets`,
   ];
 }
