@@ -377,21 +377,27 @@ const UNPACK: Partial<Record<FeedFile, (f: string[], b: ByteReader) => { row: Re
 };
 
 export function unpackRows(file: FeedFile, p: PackedRows): ParsedItem[] {
+  return [...eachUnpacked(file, p)];
+}
+
+/**
+ * The rows of a packed batch one at a time, each made when it is asked for: handled one by one,
+ * a batch's rows die young instead of all living until its last one is written.
+ */
+export function* eachUnpacked(file: FeedFile, p: PackedRows): IterableIterator<ParsedItem> {
   const make = UNPACK[file]!;
-  if (p.lines.length === 0) return [];
+  if (p.lines.length === 0) return;
   const rows = p.text.split(RS);
   const bytes = new ByteReader(p.bytes);
   const rejected = p.rejects.length ? new Map(p.rejects.map((r) => [r.at, r.reject])) : null;
-  const out: ParsedItem[] = new Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const line = p.lines[i]!;
     const reject = rejected?.get(i);
     if (reject) {
-      out[i] = { line, reject };
+      yield { line, reject };
       continue;
     }
     const { row, sealed } = make(rows[i]!.split(FS), bytes);
-    out[i] = sealed ? { line, row, sealed } : { line, row };
+    yield sealed ? { line, row, sealed } : { line, row };
   }
-  return out;
 }

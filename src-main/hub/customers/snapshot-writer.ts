@@ -187,20 +187,18 @@ export class SnapshotWriter {
     const s = sealed ?? {};
     let phone: string | undefined;
     let residentId: string | undefined;
-    const p = () => (phone ??= normalizeIdentityValue('phone', c.phone));
-    const r = () => (residentId ??= normalizeIdentityValue('idNumber', c.residentId));
     this.s.customer.run(
       id,
       c.cif,
       c.name,
       c.gender,
       c.birthDate,
-      s.phoneLookup ?? this.key.lookup('phone', p()),
-      s.phoneSealed ?? this.key.seal(p()),
-      s.phoneMasked ?? maskPhone(p()),
-      s.idLookup ?? this.key.lookup('idNumber', r()),
-      s.idSealed ?? this.key.seal(r()),
-      s.idMasked ?? maskIdNumber(r()),
+      s.phoneLookup ?? this.key.lookup('phone', (phone ??= normalizeIdentityValue('phone', c.phone))),
+      s.phoneSealed ?? this.key.seal((phone ??= normalizeIdentityValue('phone', c.phone))),
+      s.phoneMasked ?? maskPhone((phone ??= normalizeIdentityValue('phone', c.phone))),
+      s.idLookup ?? this.key.lookup('idNumber', (residentId ??= normalizeIdentityValue('idNumber', c.residentId))),
+      s.idSealed ?? this.key.seal((residentId ??= normalizeIdentityValue('idNumber', c.residentId))),
+      s.idMasked ?? maskIdNumber((residentId ??= normalizeIdentityValue('idNumber', c.residentId))),
       c.maritalStatus,
       c.occupation,
       c.riskTolerance,
@@ -246,9 +244,8 @@ export class SnapshotWriter {
 
   /** Inserts or replaces a holding (by account id); its row id, which credit rows refer to. */
   holding(h: HoldingInput): number {
-    const args = [h.accountId, h.customerId, h.productCode, h.branchId, h.amountFen, h.openedOn, h.maturityOn, this.asOf] as const;
-    if (this.mode === 'insert') return Number(this.s.holding.run(...args).lastInsertRowid);
-    return (this.s.holding.get(...args) as { id: number }).id;
+    if (this.mode === 'insert') return Number(this.s.holding.run(h.accountId, h.customerId, h.productCode, h.branchId, h.amountFen, h.openedOn, h.maturityOn, this.asOf).lastInsertRowid);
+    return (this.s.holding.get(h.accountId, h.customerId, h.productCode, h.branchId, h.amountFen, h.openedOn, h.maturityOn, this.asOf) as { id: number }).id;
   }
 
   movement(m: MovementInput): void {

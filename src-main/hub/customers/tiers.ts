@@ -75,7 +75,7 @@ export class TierSums {
   /** A customer's last overdue date (from the customer file). */
   overdueOn(id: number, date: string | null): void {
     if (date) this.overdue.set(id, date);
-    else this.overdue.delete(id);
+    else if (this.overdue.size) this.overdue.delete(id);
   }
 
   /** A holding of a customer (customers with ids below 1, walk-ins of other branches, are left to computeTiers). */

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IdentifierKey } from '../../customer-data/identifier-key';
 import { CsvFileError } from '../../customer-data/csv-rows';
-import { parseFeedFile, unpackRows, type PackedRows, type ParsedItem, type ParseOptions, type ParseSink } from '../../customer-data/feed-parse';
+import { eachUnpacked, parseFeedFile, type PackedRows, type ParsedItem, type ParseOptions, type ParseSink } from '../../customer-data/feed-parse';
 
 /**
  * The reading thread's heap: it holds a chunk of the file and a few batches of rows at a time, so a
@@ -62,7 +62,7 @@ export class FeedParser {
     return this.worker !== null;
   }
 
-  parse(o: Omit<ParseOptions, 'key'>, sink: ParseSink): Promise<number> {
+  parse(o: Omit<ParseOptions, 'key'>, sink: ParseSink<Iterable<ParsedItem>>): Promise<number> {
     const worker = this.worker;
     if (!worker) return parseFeedFile({ ...o, key: this.key }, sink);
     return new Promise<number>((resolve, reject) => {
@@ -85,7 +85,7 @@ export class FeedParser {
             return;
           case 'batch':
             Promise.resolve()
-              .then(() => sink.batch('packed' in m ? unpackRows(o.file, m.packed) : m.items.map(toBuffers)))
+              .then(() => sink.batch('packed' in m ? eachUnpacked(o.file, m.packed) : m.items.map(toBuffers)))
               .then(() => worker.postMessage({ type: 'ack' }))
               .catch((err: unknown) => fail(err as Error));
             return;

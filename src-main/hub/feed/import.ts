@@ -536,7 +536,7 @@ class FeedJob {
     this.counts.set(file, c);
     this.fileStarted = this.now();
     const handler = this.handlerFor(file);
-    const write = (items: ParsedItem[]) => {
+    const write = (items: Iterable<ParsedItem>) => {
       (() => {
         for (const it of items) {
           c.rows++;
