@@ -18,8 +18,8 @@
  *     tickets by the policy comparator (a single counter's view of the queue) -> ratio.
  *  5. the warehouse feed (tests/bench/feed-bench.ts; BENCH_FEED=0 skips it): import of
  *     BENCH_FEED_CUSTOMERS (1,000,000) customers with their cards and BENCH_FEED_HOLDINGS (5) holdings
- *     each, time, rows/s and peak RSS vs a raw bulk insert of the same rows; ticket p99 during the
- *     import vs without.
+ *     each, alone: time, rows/s and peak RSS vs a raw bulk insert of the same rows; then ticket p99
+ *     during a second import of the same files vs without.
  * Options: BENCH_TICKETS (default 2000), BENCH_CONCURRENCY (16), BENCH_SOCKETS (200), BENCH_CARDS (200),
  * BENCH_QUEUE (40: tickets already waiting while cards are measured, a busy lobby).
  *  6. head office (tests/bench/head-office-bench.ts; BENCH_HO=0 skips it; needs PostgreSQL): ingest of
