@@ -91,6 +91,46 @@ export interface ApplicationInput {
   appliedOn: string;
 }
 
+/**
+ * The statements that write a customer, a card and a holding into a snapshot (in `schema`: `main`
+ * for a file being built, `customers` for the hub's attached one), plain or, with `upsert`, updating
+ * the row a key already names. Positional parameters, in the order of the column lists (a million
+ * rows: binding by name costs more than the insert). Used by SnapshotWriter and by the walk-ins
+ * stored from head office (visitors.ts).
+ */
+export const insertSql = {
+  customer: (schema: string, upsert: boolean) =>
+    `INSERT INTO ${schema}.customer (id, cif, name, gender, birth_date, phone_lookup, phone_sealed, phone_masked, id_lookup, id_sealed, id_masked,
+       marital_status, occupation, risk_tolerance, risk_assessed_on, marketing_consent, home_branch_id, relationship_manager,
+       last_overdue_on, resident, control_exempt)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${
+       upsert
+         ? `
+     ON CONFLICT (id) DO UPDATE SET name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date,
+       phone_lookup = excluded.phone_lookup, phone_sealed = excluded.phone_sealed, phone_masked = excluded.phone_masked,
+       id_lookup = excluded.id_lookup, id_sealed = excluded.id_sealed, id_masked = excluded.id_masked,
+       marital_status = excluded.marital_status, occupation = excluded.occupation, risk_tolerance = excluded.risk_tolerance,
+       risk_assessed_on = excluded.risk_assessed_on, marketing_consent = excluded.marketing_consent,
+       home_branch_id = excluded.home_branch_id, relationship_manager = excluded.relationship_manager,
+       last_overdue_on = excluded.last_overdue_on, resident = excluded.resident, control_exempt = excluded.control_exempt`
+         : ''
+     }`,
+  card: (schema: string, upsert: boolean) =>
+    `INSERT INTO ${schema}.card (card_lookup, card_sealed, card_masked, customer_id, kind) VALUES (?, ?, ?, ?, ?)${
+      upsert ? ' ON CONFLICT (card_lookup) DO UPDATE SET customer_id = excluded.customer_id, kind = excluded.kind' : ''
+    }`,
+  holding: (schema: string, upsert: boolean) =>
+    `INSERT INTO ${schema}.holding (account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)${
+       upsert
+         ? `
+     ON CONFLICT (account_id) DO UPDATE SET customer_id = excluded.customer_id, product_code = excluded.product_code,
+       branch_id = excluded.branch_id, amount_fen = excluded.amount_fen, opened_on = excluded.opened_on,
+       maturity_on = excluded.maturity_on, as_of = excluded.as_of`
+         : ''
+     }`,
+};
+
 export class SnapshotWriter {
   /** cif → customer id, for every customer the registry knows (carried forward, never reused). */
   readonly ids = new Map<string, number>();
@@ -112,24 +152,8 @@ export class SnapshotWriter {
     this.nextId = ((db.prepare('SELECT max(id) FROM customer_key').pluck().get() as number | null) ?? 0) + 1;
     this.s = {
       key: db.prepare('INSERT INTO customer_key (id, cif) VALUES (?, ?)'),
-      // Positional parameters, in this order (a million rows: binding by name costs more than the insert).
-      customer: db.prepare(
-        `INSERT INTO customer (id, cif, name, gender, birth_date, phone_lookup, phone_sealed, phone_masked, id_lookup, id_sealed, id_masked,
-           marital_status, occupation, risk_tolerance, risk_assessed_on, marketing_consent, home_branch_id, relationship_manager,
-           last_overdue_on, resident, control_exempt)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date,
-           phone_lookup = excluded.phone_lookup, phone_sealed = excluded.phone_sealed, phone_masked = excluded.phone_masked,
-           id_lookup = excluded.id_lookup, id_sealed = excluded.id_sealed, id_masked = excluded.id_masked,
-           marital_status = excluded.marital_status, occupation = excluded.occupation, risk_tolerance = excluded.risk_tolerance,
-           risk_assessed_on = excluded.risk_assessed_on, marketing_consent = excluded.marketing_consent,
-           home_branch_id = excluded.home_branch_id, relationship_manager = excluded.relationship_manager,
-           last_overdue_on = excluded.last_overdue_on, resident = excluded.resident, control_exempt = excluded.control_exempt`)}`,
-      ),
-      card: db.prepare(
-        `INSERT INTO card (card_lookup, card_sealed, card_masked, customer_id, kind) VALUES (?, ?, ?, ?, ?)${upsert(`
-         ON CONFLICT (card_lookup) DO UPDATE SET customer_id = excluded.customer_id, kind = excluded.kind`)}`,
-      ),
+      customer: db.prepare(insertSql.customer('main', mode === 'upsert')),
+      card: db.prepare(insertSql.card('main', mode === 'upsert')),
       product: db.prepare(
         `INSERT INTO product (code, category, name_zh, name_en, risk_level, is_credit, life_stages, min_age, max_age, base_propensity, value, lever, active)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
@@ -139,14 +163,7 @@ export class SnapshotWriter {
       ),
       // A full feed inserts (the new row's id is the last insert's rowid); a delta's upsert may update
       // an existing row instead, whose id only RETURNING gives.
-      holding: db.prepare(
-        `INSERT INTO holding (account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)${upsert(`
-         ON CONFLICT (account_id) DO UPDATE SET customer_id = excluded.customer_id, product_code = excluded.product_code,
-           branch_id = excluded.branch_id, amount_fen = excluded.amount_fen, opened_on = excluded.opened_on,
-           maturity_on = excluded.maturity_on, as_of = excluded.as_of
-         RETURNING id`)}`,
-      ),
+      holding: db.prepare(insertSql.holding('main', mode === 'upsert') + upsert(' RETURNING id')),
       movement: db.prepare('INSERT INTO account_movement (customer_id, on_date, direction, amount_fen, other_bank) VALUES (?, ?, ?, ?, ?)'),
       credit: db.prepare(
         `INSERT INTO credit_status (holding_id, customer_id, product_code, next_due_on, due_fen, overdue_days, classification,

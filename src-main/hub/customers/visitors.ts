@@ -17,6 +17,7 @@ import type { TieringRules } from '../../domain/tiering';
 import type { IdentifierKey } from '../../customer-data/identifier-key';
 import type { Db } from '../db/open';
 import { SNAPSHOT_SCHEMA } from './snapshot';
+import { insertSql } from './snapshot-writer';
 import { computeTiers } from './tiers';
 import { addDaysIso } from '../../domain/reminders';
 
@@ -64,19 +65,7 @@ export class Visitors {
         id = -(db.prepare('SELECT seq FROM visitor_key WHERE cif = ?').pluck().get(c.cif) as number);
         db.prepare(`INSERT INTO ${S}.customer_key (id, cif) VALUES (?, ?)`).run(id, c.cif);
       }
-      db.prepare(
-        `INSERT INTO ${S}.customer (id, cif, name, gender, birth_date, phone_lookup, phone_sealed, phone_masked, id_lookup, id_sealed, id_masked,
-           marital_status, occupation, risk_tolerance, risk_assessed_on, marketing_consent, home_branch_id, relationship_manager,
-           last_overdue_on, resident, control_exempt)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET name = excluded.name, gender = excluded.gender, birth_date = excluded.birth_date,
-           phone_lookup = excluded.phone_lookup, phone_sealed = excluded.phone_sealed, phone_masked = excluded.phone_masked,
-           id_lookup = excluded.id_lookup, id_sealed = excluded.id_sealed, id_masked = excluded.id_masked,
-           marital_status = excluded.marital_status, occupation = excluded.occupation, risk_tolerance = excluded.risk_tolerance,
-           risk_assessed_on = excluded.risk_assessed_on, marketing_consent = excluded.marketing_consent,
-           home_branch_id = excluded.home_branch_id, relationship_manager = excluded.relationship_manager,
-           last_overdue_on = excluded.last_overdue_on, resident = excluded.resident, control_exempt = excluded.control_exempt`,
-      ).run(
+      db.prepare(insertSql.customer(S, true)).run(
         id,
         c.cif,
         c.name,
@@ -99,19 +88,10 @@ export class Visitors {
         c.resident === false ? 0 : 1,
         c.control_group_exempt ? 1 : 0,
       );
-      const card = db.prepare(
-        `INSERT INTO ${S}.card (card_lookup, card_sealed, card_masked, customer_id, kind) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (card_lookup) DO UPDATE SET customer_id = excluded.customer_id, kind = excluded.kind`,
-      );
+      const card = db.prepare(insertSql.card(S, true));
       for (const k of cards) card.run(this.key.lookup('card', k.card_number), this.key.seal(k.card_number), maskCardNumber(k.card_number), id, k.kind);
       const known = db.prepare(`SELECT 1 FROM ${S}.product WHERE code = ?`).pluck();
-      const holding = db.prepare(
-        `INSERT INTO ${S}.holding (account_id, customer_id, product_code, branch_id, amount_fen, opened_on, maturity_on, as_of)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (account_id) DO UPDATE SET customer_id = excluded.customer_id, product_code = excluded.product_code,
-           branch_id = excluded.branch_id, amount_fen = excluded.amount_fen, opened_on = excluded.opened_on,
-           maturity_on = excluded.maturity_on, as_of = excluded.as_of`,
-      );
+      const holding = db.prepare(insertSql.holding(S, true));
       for (const h of holdings) {
         if (!known.get(h.product_code)) continue;
         holding.run(h.account_id, id, h.product_code, h.branch_id, h.amount, h.opened_on, h.maturity_on ?? null, today);
