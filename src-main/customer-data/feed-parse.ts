@@ -44,8 +44,8 @@ export const SCHEMAS: Record<FeedFile, z.ZodType> = {
 };
 
 /**
- * Identifiers as the snapshot keeps them, made beside the parsing: the lookup hashes and masks (the
- * writing thread seals the copies, so that the two threads share the work of a customer file).
+ * Identifiers as the snapshot keeps them, made beside the parsing: the lookup hashes and masks, and
+ * the sealed copies when asked (`sealCopies`; what is missing, the writing side makes).
  */
 export interface SealedIdentifiers {
   phoneLookup?: Uint8Array;

@@ -219,6 +219,15 @@ describe("a branch's slice of the customer data", () => {
       await new Promise((r) => setTimeout(r, 2_500));
       expect(cardsOf(elsewhere.cif).id).toBe(kept.id);
       expect(cardsOf(byCard.cif)).toMatchObject({ cards: 1 });
+      // Tiered there as before (from their holdings: the feed's own customers from the sums it kept).
+      if (own.status !== 'done') throw new Error('not done');
+      expect(own.tiers.customers).toBe(3 + 2);
+      const carried = new Database(own.snapshot, { readonly: true });
+      const tiered = carried.prepare('SELECT aum_fen, tier_computed_on FROM customer WHERE cif = ?').get(elsewhere.cif) as { aum_fen: number; tier_computed_on: string | null };
+      carried.close();
+      expect(tiered.aum_fen).toBe(kept.aum_fen);
+      expect(kept.aum_fen).toBeGreaterThan(0);
+      expect(tiered.tier_computed_on).not.toBeNull();
       const afterImport = await post<CreateTicketResponse>(hub, '/api/v1/tickets', kiosk, { serviceCode: 'A', requestId: 'walk-in-after', identity: { kind: 'phone', value: elsewhere.phone } });
       expect(afterImport.status).toBe(201);
       expect((await get(hub, `/api/v1/tickets/${afterImport.body.ticket.id}/card`, manager)).status).toBe(200);

@@ -191,12 +191,14 @@ export class SnapshotWriter {
     if (id === undefined) {
       id = this.nextId++;
       this.s.key.run(id, cif);
-      this.ids.set(cif, id);
+      // A copy of its own: a CIF cut out of a batch's text (13 characters or more) would otherwise
+      // keep that whole text alive for as long as the registry holds it, a million batches' worth.
+      this.ids.set((' ' + cif).slice(1), id);
     }
     return id;
   }
 
-  /** A customer; `sealed` carries what the import's reading thread already made of their identifiers (hashes, masks). */
+  /** A customer; `sealed` carries what the import's reading thread already made of their identifiers (hashes, masks, and sealed copies when it had time). */
   customer(c: CustomerInput, sealed?: SealedIdentifiers): number {
     const id = this.idFor(c.cif);
     // What the import's reading thread made already (lookup hashes, masks) is taken as it is; the

@@ -1,9 +1,10 @@
 /**
  * Tier, stars, key-customer flag and AUM of every customer in a snapshot, from their holdings and
- * the branch's tiering rules (domain/tiering.ts, all in integer fen). Run by every import before
- * the switch, and by the hub when the rules change or it attaches a snapshot tiered under other
- * rules. Works in batches of customer ids, each its own short transaction, so a million customers
- * never hold a write lock for long.
+ * the branch's tiering rules (domain/tiering.ts, all in integer fen). Made by every import before
+ * the switch (a full feed from the sums it kept as the holdings went in, TierSums, in the file
+ * nobody reads yet; a delta by computeTiers), and by the hub (computeTiers) when the rules change or
+ * it attaches a snapshot tiered under other rules: that works in batches of customer ids, each its
+ * own short transaction, so a million customers never hold a write lock for long.
  */
 import { createHash } from 'node:crypto';
 import type { Db } from '../db/open';
@@ -114,9 +115,10 @@ export class TierSums {
 }
 
 /**
- * Recomputes every customer of the snapshot in `schema` (`main` for a file being built,
- * `customers` for the hub's attached one). `between` yields between batches (the hub lets
- * requests run). Records the rules' fingerprint in snapshot_meta at the end.
+ * Recomputes every customer of the snapshot in `schema` (`main` for a file being built, `customers`
+ * for the hub's attached one), or with `upTo` those whose ids are not above it. `between` yields
+ * between batches (the hub lets requests run). Records the rules' fingerprint in snapshot_meta at
+ * the end.
  */
 export async function computeTiers(
   db: Db,

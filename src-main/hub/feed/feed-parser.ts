@@ -1,5 +1,5 @@
 /**
- * Where the import reads its files: a worker thread running parseFeedFile (feed-worker.ts), so that
+ * Where the import reads its files: a worker thread running parseFeedFilePacked (feed-worker.ts), so that
  * reading, checking and sealing overlap with writing the snapshot on a machine with two cores; or,
  * where no worker can be started, the same function in this thread.
  */

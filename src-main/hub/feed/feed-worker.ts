@@ -1,9 +1,9 @@
 /**
  * The worker thread of the feed import: reads and checks one feed file at a time with
- * parseFeedFilePacked and posts its batches to the importing thread, up to AHEAD batches ahead of
- * the one being written (it waits for acknowledgements before posting more). The identifiers'
- * sealed copies are made by whichever thread has time: here while the writing thread has batches
- * waiting, there otherwise. Built as its own entry (out/main/feed-worker.js).
+ * parseFeedFilePacked and posts its batches to the importing thread, at most AHEAD of them not yet
+ * acknowledged (the one being written and those waiting for it). The identifiers' sealed copies are
+ * made by whichever thread has time: here while a batch waits behind the one being written, there
+ * otherwise. Built as its own entry (out/main/feed-worker.js).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { IdentifierKey } from '../../customer-data/identifier-key';
@@ -16,6 +16,8 @@ const key = IdentifierKey.fromSecret(Buffer.from(workerData.secret as Uint8Array
 const AHEAD = 3;
 let inFlight = 0;
 let waiting: (() => void) | null = null;
+/** The file being read: a batch of an earlier one that failed is never posted late. */
+let reading = 0;
 const room = async (most: number) => {
   while (inFlight > most) await new Promise<void>((resolve) => (waiting = resolve));
 };
@@ -28,13 +30,17 @@ port.on('message', (m: { type: 'parse'; opts: Omit<ParseOptions, 'key'> } | { ty
     w?.();
     return;
   }
+  const file = ++reading;
+  inFlight = 0;
+  waiting = null;
   parseFeedFilePacked(
-    // The writing thread seals what this one does not: this one seals while two batches or more wait for it.
+    // The writing thread seals what this one does not: this one seals while a batch waits behind the one being written.
     { ...m.opts, key, sealCopies: () => inFlight >= 2 },
     {
       header: (unknown) => port.postMessage({ type: 'header', unknown }),
       batch: async (b) => {
         await room(AHEAD - 1);
+        if (file !== reading) throw new Error('another file is being read');
         inFlight++;
         // The big files' rows cross as one string and transferred arrays (their lines, the identifiers' bytes).
         if (Array.isArray(b)) port.postMessage({ type: 'batch', items: b });

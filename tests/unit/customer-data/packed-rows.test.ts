@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { packRows, parseFeedFilePacked, unpackRows, type PackedRows, type ParsedItem } from '../../../src-main/customer-data/feed-parse';
 import { FeedWriter } from '../../../src-main/customer-data/feed-writer';
 import { IdentifierKey } from '../../../src-main/customer-data/identifier-key';
-import { testCustomerRow } from '../../helpers/test-feed';
+import { testCustomer, testCustomerRow } from '../../helpers/test-feed';
 
 describe('packed rows', () => {
   it('holdings come back as they went: lines, numbers as numbers, rejects in their place', () => {
@@ -69,11 +69,55 @@ describe('packed rows', () => {
       // The first batch (rows 1-3) as rows; the next one packed again.
       expect(Array.isArray(batches[0])).toBe(true);
       expect((batches[0] as ParsedItem[]).map((i) => ('row' in i ? [i.line, i.row.name] : null))).toEqual([[2, '王芳'], [3, '李娜'], [4, 'a\u001fb']]);
-      expect((batches[0] as ParsedItem[]).every((i) => 'sealed' in i && i.sealed!.phoneLookup!.length === 32)).toBe(true);
+      const key = IdentifierKey.forTests();
+      for (const i of batches[0] as ParsedItem[]) {
+        if (!('row' in i)) throw new Error('a reject');
+        expect(Buffer.from(i.sealed!.phoneLookup!).equals(key.lookup('phone', i.row.phone as string))).toBe(true);
+        expect(Buffer.from(i.sealed!.idLookup!).equals(key.lookup('idNumber', i.row.resident_id as string))).toBe(true);
+      }
       expect(Array.isArray(batches[1])).toBe(false);
       expect(unpackRows('customers.csv', batches[1] as PackedRows).map((i) => ('row' in i ? i.row.name : null))).toEqual(['刘洋']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('sealed in the reading thread when asked: each row’s bytes open to its own phone, ID and card', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lobby-packed-'));
+    try {
+      const w = new FeedWriter(dir);
+      for (let k = 1; k <= 5; k++) {
+        w.row('customers.csv', testCustomerRow(k, 'B1'));
+        w.row('cards.csv', { card_number: testCustomer(k).card, cif: testCustomer(k).cif, kind: 'debit' });
+      }
+      w.finish({ feedId: 'p', asOf: '2026-12-03', mode: 'full' });
+      const key = IdentifierKey.forTests();
+      let asked = 0;
+      // Sealed for every other row: rows with and without sealed copies in one batch.
+      const sealCopies = () => asked++ % 2 === 0;
+      const read = async (file: 'customers.csv' | 'cards.csv') => {
+        const out: ParsedItem[] = [];
+        await parseFeedFilePacked({ path: join(dir, file), file, encoding: 'utf-8', batch: 3, key, sealCopies }, { header: () => undefined, batch: (b) => void out.push(...(Array.isArray(b) ? b : unpackRows(file, b))) });
+        return out.map((i) => ('row' in i ? i : null)!);
+      };
+      const customers = await read('customers.csv');
+      expect(customers.map((c) => c.row.cif)).toEqual([1, 2, 3, 4, 5].map((k) => testCustomer(k).cif));
+      customers.forEach((c, i) => {
+        const t = testCustomer(i + 1);
+        if (i % 2 === 0) expect([key.open(c.sealed!.phoneSealed!), key.open(c.sealed!.idSealed!)]).toEqual([t.phone, t.residentId]);
+        else expect([c.sealed!.phoneSealed, c.sealed!.idSealed]).toEqual([undefined, undefined]);
+        expect(Buffer.from(c.sealed!.idLookup!).equals(key.lookup('idNumber', t.residentId))).toBe(true);
+      });
+      const cards = await read('cards.csv');
+      cards.forEach((c, i) => {
+        const t = testCustomer(i + 1);
+        if (c.sealed!.cardSealed) expect(key.open(c.sealed!.cardSealed)).toBe(t.card);
+        expect(Buffer.from(c.sealed!.cardLookup!).equals(key.lookup('card', t.card))).toBe(true);
+      });
+      expect(cards.filter((c) => c.sealed!.cardSealed).length).toBeGreaterThan(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
+
