@@ -191,9 +191,10 @@ export class SnapshotWriter {
     if (id === undefined) {
       id = this.nextId++;
       this.s.key.run(id, cif);
-      // A copy of its own: a CIF cut out of a batch's text (13 characters or more) would otherwise
-      // keep that whole text alive for as long as the registry holds it, a million batches' worth.
-      this.ids.set((' ' + cif).slice(1), id);
+      // A copy of its own, as compact as a string can be: a CIF cut out of a batch's text (13
+      // characters or more) would otherwise keep that whole text alive for as long as the registry
+      // holds it, a million batches' worth.
+      this.ids.set(Buffer.from(cif, 'utf8').toString('utf8'), id);
     }
     return id;
   }
