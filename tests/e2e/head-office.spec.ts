@@ -4,9 +4,12 @@
  * credential, the board shows it (zh-CN), and a second batch updates the row live (en). A branch
  * never heard from shows as such; an administrator publishes a bundle (a wrong one is refused first).
  * Then the campaign report pooled over branches: decided visits shipped by the branch, core
- * banking's conversions loaded with `head-office.js import-feed` from the built entry.
+ * banking's conversions loaded with `head-office.js import-feed` from the built entry. Last, a
+ * branch hub (the built entry, linked with its credential) gets a bundle with a campaign, and its
+ * lobby manager's card names the campaign beside the offer it pushes.
  * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-dashboard-{en,zh},
- * head-office-bundles-{en,zh}, head-office-campaign-{en,zh}, head-office-campaign-conversion-en.
+ * head-office-bundles-{en,zh}, head-office-campaign-{en,zh}, head-office-campaign-conversion-en,
+ * manager-campaign-card-{zh,en}.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,8 +24,11 @@ import { shot, VIEWPORTS } from './helpers';
 
 const ROOT = resolve(__dirname, '../..');
 const ENTRY = resolve(ROOT, 'out/main/head-office.js');
+const HUB_ENTRY = resolve(ROOT, 'out/main/hub.js');
 
 let db: TestDatabase;
+/** Head office's environment, set by the first test (the second one uses its server). */
+let hoEnv: NodeJS.ProcessEnv | null = null;
 let server: ChildProcess | null = null;
 const port = 19000 + (process.pid % 1000);
 const url = `http://127.0.0.1:${port}`;
@@ -50,6 +56,7 @@ test.afterAll(async () => {
 test('the branches board: a branch ships, the board shows it and follows it live (zh-CN, then en)', async ({ browser }) => {
   db = await createTestDatabase('lobby_e2e_ho');
   const env = { HEAD_OFFICE_PG_URL: db.url, HEAD_OFFICE_PORT: String(port), HEAD_OFFICE_HOST: '127.0.0.1', HEAD_OFFICE_LOG_LEVEL: 'warn' };
+  hoEnv = env;
   cli(env, 'migrate');
   cli(env, 'add-staff', 'hq01', '--role=analyst', '--pin=482193');
   cli(env, 'add-staff', 'hq00', '--role=admin', '--pin=739251');
@@ -207,4 +214,73 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await expect(adminPage.getByTestId('hq-tab-campaign')).toHaveText('营销效果');
   await expect(adminPage.getByTestId('hq-campaign-uplift')).toContainText('+20.7 个百分点');
   await shot(adminPage, 'head-office-campaign-zh');
+});
+
+test('a head-office campaign named on a branch manager’s card (zh-CN, then en)', async ({ browser }) => {
+  expect(hoEnv, 'head office is running (the test before)').not.toBeNull();
+  const credential = cli(hoEnv!, 'add-branch', 'demo-001', '--name-zh=演示网点', '--name-en=Demo Branch').trimEnd().split('\n').at(-1)!;
+  const dataDir = mkdtempSync(join(tmpdir(), 'e2e-ho-hub-'));
+  const hubPort = port + 1;
+  const hubUrl = `http://127.0.0.1:${hubPort}`;
+  const hub = spawn(
+    process.execPath,
+    [HUB_ENTRY, `--port=${hubPort}`, '--host=127.0.0.1', `--data-dir=${dataDir}`, '--demo-customers=20', '--log-level=warn', `--head-office-url=${url}`, `--head-office-credential=${credential}`],
+    { stdio: 'ignore' },
+  );
+  try {
+    await expect.poll(async () => (await fetch(`${hubUrl}/readyz`).catch(() => null))?.status ?? 0, { timeout: 30_000 }).toBe(200);
+    const post = async (base: string, path: string, body: unknown, token?: string) =>
+      fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+    const login = async (base: string, body: object) => ((await (await post(base, '/api/v1/auth/login', body)).json()) as { token: string }).token;
+    const kiosk = await login(hubUrl, { deviceId: 'kiosk-01', secret: 'demo' });
+    const managerToken = await login(hubUrl, { staffId: 'm01', pin: '1111' });
+    const visit = async (tag: string) => {
+      const t = await post(hubUrl, '/api/v1/tickets', { serviceCode: 'A', requestId: `e2e-campaign-${tag}`, identity: { kind: 'card', value: '6225880000000035', method: 'reader' } }, kiosk);
+      expect(t.status).toBe(201);
+      const { ticket } = (await t.json()) as { ticket: { id: string; number: string } };
+      const card = (await (await fetch(`${hubUrl}/api/v1/tickets/${ticket.id}/card`, { headers: { authorization: `Bearer ${managerToken}` } })).json()) as { offers: { productCode: string }[] };
+      return { ticket, card };
+    };
+    // What the branch offers this customer today; head office pushes the second offer's product.
+    const before = await visit('before');
+    expect(before.card.offers.length).toBeGreaterThan(1);
+    const pushed = before.card.offers[1]!.productCode;
+    const hq = await login(url, { staffId: 'hq00', pin: '739251' });
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date());
+    const published = await post(
+      url,
+      '/api/v1/bundles',
+      { content: { campaigns: [{ id: 'winter', name: { 'zh-CN': '冬季理财节', en: 'Winter wealth days' }, products: [pushed], lever: 10, startsOn: today, endsOn: today }] }, branches: ['demo-001'] },
+      hq,
+    );
+    expect(published.status).toBe(201);
+    const { version } = (await published.json()) as { version: number };
+    await expect
+      .poll(async () => {
+        const r = await fetch(`${url}/api/v1/branches`, { headers: { authorization: `Bearer ${hq}` } });
+        return ((await r.json()) as { branches: { id: string; bundleVersion: number | null }[] }).branches.find((b) => b.id === 'demo-001')?.bundleVersion ?? null;
+      }, { timeout: 20_000 })
+      .toBe(version);
+
+    const page = await (await browser.newContext({ viewport: VIEWPORTS.manager, locale: 'zh-CN' })).newPage();
+    await page.goto(`${hubUrl}/manager`);
+    await page.getByTestId('login-staff-id').fill('m01');
+    await page.getByTestId('login-pin').fill('1111');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('manager-screen')).toBeVisible();
+    const after = await visit('after');
+    const card = page.getByTestId('customer-card').filter({ hasText: after.ticket.number });
+    const offer = card.getByTestId('offer').first();
+    await expect(offer).toContainText('总行营销活动：冬季理财节');
+    await card.scrollIntoViewIfNeeded();
+    await shot(page, 'manager-campaign-card-zh');
+    await page.getByTestId('lang-en').first().click();
+    await expect(offer).toContainText('Head-office campaign: Winter wealth days');
+    await shot(page, 'manager-campaign-card-en');
+    await page.context().close();
+  } finally {
+    hub.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
