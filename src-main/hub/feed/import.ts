@@ -137,6 +137,8 @@ export { FeedRefused };
 /** A run whose heartbeat is older than this, or whose process is gone, was interrupted. */
 const STALE_MS = 60_000;
 const PROGRESS_MS = 1_000;
+/** The feed is read 64 KB at a time (ParseOptions.readBytes says why). */
+const READ_BYTES = 1 << 16;
 
 export async function importFeed(opts: ImportOptions): Promise<ImportResult> {
   const now = opts.now ?? Date.now;
@@ -560,7 +562,7 @@ class FeedJob {
     // would write the pages of its lookup indexes again each time (random keys touch most of them).
     this.snap!.exec('BEGIN');
     await this.parser!.parse(
-      { path: join(this.opts.feedDir, file), file, encoding: this.m.encoding, batch: this.batch },
+      { path: join(this.opts.feedDir, file), file, encoding: this.m.encoding, batch: this.batch, readBytes: READ_BYTES },
       {
         header: (unknown) => {
           for (const u of unknown) this.warnings.push(`${file}: unknown column ${u} ignored`);
