@@ -18,6 +18,7 @@ import {
   type BundleReport,
   type JournalAck,
   type JournalBatch,
+  type JournalEntry,
   type OfferedBundle,
   type RemoteContact,
   REMOTE_CONTACTS_MAX,
@@ -69,6 +70,20 @@ interface BranchRow {
   business_date: string | null;
   issued_date: string | null;
   issued_today: number;
+}
+
+/**
+ * A batch's entries as the columns `unnest` takes them ($3..$7 of both ways a batch is stored):
+ * offsets, types, times, the branch's business dates of those times, and the data.
+ */
+function entryColumns(entries: readonly JournalEntry[], timeZone: string): [number[], string[], Date[], string[], string[]] {
+  return [
+    entries.map((e) => e.offset),
+    entries.map((e) => e.type),
+    entries.map((e) => new Date(e.at)),
+    entries.map((e) => businessDate(new Date(e.at), timeZone)),
+    entries.map((e) => JSON.stringify(e.data)),
+  ];
 }
 
 /** One board row per branch: tickets today are kept on the branch row as batches arrive. */
@@ -226,11 +241,7 @@ export class HeadOffice {
         [
           branchId,
           batch.stream,
-          fresh.map((e) => e.offset),
-          fresh.map((e) => e.type),
-          fresh.map((e) => new Date(e.at)),
-          fresh.map((e) => businessDate(new Date(e.at), s.timeZone)),
-          fresh.map((e) => JSON.stringify(e.data)),
+          ...entryColumns(fresh, s.timeZone),
           fresh.at(-1)!.offset,
           s.businessDate,
         ],
@@ -283,11 +294,7 @@ export class HeadOffice {
       [
         branchId,
         batch.stream,
-        e.map((x) => x.offset),
-        e.map((x) => x.type),
-        e.map((x) => new Date(x.at)),
-        e.map((x) => businessDate(new Date(x.at), s.timeZone)),
-        e.map((x) => JSON.stringify(x.data)),
+        ...entryColumns(e, s.timeZone),
         batch.after,
         s.businessDate,
         s.branchName['zh-CN'],
@@ -414,7 +421,6 @@ export class HeadOffice {
 
   // ------------------------------------------------------------ the bank-wide contact history
 
-  /** Contacts made at other branches after head office's id `after`, oldest first. */
   /**
    * Contacts made at other branches after `after`, oldest first, for one branch's contact policy.
    * With customer data at head office, those of customers it knows to be another branch's (not in

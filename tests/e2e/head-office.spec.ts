@@ -7,7 +7,7 @@
  * banking's conversions loaded with `head-office.js import-feed` from the built entry. Last, a
  * branch hub (the built entry, linked with its credential) gets a bundle with a campaign, and its
  * lobby manager's card names the campaign beside the offer it pushes.
- * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-dashboard-{en,zh},
+ * Screenshots (tests/e2e/screenshots/): head-office-board-{zh,en}, head-office-board-live-zh, head-office-dashboard-{en,zh},
  * head-office-bundles-{en,zh}, head-office-campaign-{en,zh}, head-office-campaign-conversion-en,
  * manager-campaign-card-{zh,en}.
  */
@@ -102,6 +102,11 @@ test('the branches board: a branch ships, the board shows it and follows it live
   await expect(page.locator('[data-testid="hq-row"][data-branch="350102002"]')).toContainText('Never connected');
   await shot(page, 'head-office-board-en');
   await axe(page, 'head-office-board-en');
+  await page.getByTestId('lang-zh-CN').first().click();
+  await expect(gulou.getByTestId('hq-longest-wait')).toHaveText('12 分钟');
+  await expect(gulou).toContainText('已连接');
+  await shot(page, 'head-office-board-live-zh');
+  await page.getByTestId('lang-en').first().click();
   // The dashboard of that day: every branch's tickets, waits and service level; arrivals by hour.
   await page.getByTestId('hq-tab-dashboard').click();
   await page.getByTestId('hq-dashboard-date').fill('2026-12-04');

@@ -3,9 +3,8 @@
  * reading, checking and sealing overlap with writing the snapshot on a machine with two cores; or,
  * where no worker can be started, the same function in this thread.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from './worker-entry';
 import type { IdentifierKey } from '../../customer-data/identifier-key';
 import { CsvFileError } from '../../customer-data/csv-rows';
 import { eachUnpacked, parseFeedFile, type PackedRows, type ParsedItem, type ParseOptions, type ParseSink } from '../../customer-data/feed-parse';
@@ -25,20 +24,6 @@ type Message =
   | { type: 'end'; n: number }
   | { type: 'error'; message: string; csv: boolean; file: string };
 
-/**
- * The worker's script: the built one beside the hub's bundle; from the TypeScript sources (tests,
- * the bench), the source through tsx's loader.
- */
-function workerScript(): { code: string; eval: boolean } | null {
-  for (const dir of [__dirname, join(__dirname, '..')]) {
-    const js = join(dir, 'feed-worker.js');
-    if (existsSync(js)) return { code: js, eval: false };
-  }
-  const ts = join(__dirname, 'feed-worker.ts');
-  if (!existsSync(ts)) return null;
-  return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(ts)});`, eval: true };
-}
-
 export class FeedParser {
   private constructor(
     private readonly key: IdentifierKey,
@@ -46,7 +31,7 @@ export class FeedParser {
   ) {}
 
   static start(key: IdentifierKey, opts: { inThread?: boolean } = {}): FeedParser {
-    const script = opts.inThread ? null : workerScript();
+    const script = opts.inThread ? null : workerEntry(__dirname, 'feed-worker');
     if (!script) return new FeedParser(key, null);
     try {
       const worker = new Worker(script.code, { eval: script.eval, workerData: { secret: key.secretForWorker() }, resourceLimits: WORKER_LIMITS });

@@ -4,26 +4,15 @@
  * ~0.5 GB instead of ~0.8 GB, in about the same time). The command line runs every import this way;
  * where the worker's script is not found it runs here, unbounded.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { workerEntry } from './worker-entry';
 import { importFeed, type ImportOptions, type ImportResult } from './import';
 
 /** The import thread's heap (its old generation), MB. */
 export const IMPORT_HEAP_MB = 256;
 
-function workerScript(): { code: string; eval: boolean } | null {
-  for (const dir of [__dirname, join(__dirname, '..')]) {
-    const js = join(dir, 'import-worker.js');
-    if (existsSync(js)) return { code: js, eval: false };
-  }
-  const ts = join(__dirname, 'import-worker.ts');
-  if (!existsSync(ts)) return null;
-  return { code: `require('tsx/cjs/api').register(); require(${JSON.stringify(ts)});`, eval: true };
-}
-
 export function importFeedInWorker(opts: Omit<ImportOptions, 'db' | 'now'>): Promise<ImportResult> {
-  const script = workerScript();
+  const script = workerEntry(__dirname, 'import-worker');
   if (!script) return importFeed(opts);
   const { onProgress, onFile, ...data } = opts;
   return new Promise<ImportResult>((resolve, reject) => {

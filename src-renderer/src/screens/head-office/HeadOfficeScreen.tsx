@@ -69,6 +69,9 @@ function Login({ onSignedIn }: { onSignedIn: (s: HeadOfficeLoginResponse) => voi
   );
 }
 
+/** The board's number columns, in order. */
+const BOARD_NUMBERS = ['waiting', 'longestWait', 'serviceLevel', 'countersOpen', 'issued', 'offset', 'outboxLag'] as const;
+
 function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut: () => void }) {
   const { t } = useTranslation(['headOffice', 'common']);
   const [rows, setRows] = useState<BranchBoardRow[] | null>(null);
@@ -172,27 +175,11 @@ function Board({ session, signOut }: { session: HeadOfficeLoginResponse; signOut
                 <tr>
                   <th scope="col">{t('board.branch')}</th>
                   <th scope="col">{t('board.state')}</th>
-                  <th scope="col" className="num">
-                    {t('board.waiting')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('board.longestWait')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('board.serviceLevel')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('board.countersOpen')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('board.issued')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('board.offset')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('board.outboxLag')}
-                  </th>
+                  {BOARD_NUMBERS.map((k) => (
+                    <th key={k} scope="col" className="num">
+                      {t(`board.${k}`)}
+                    </th>
+                  ))}
                   <th scope="col">{t('board.bundle')}</th>
                 </tr>
               </thead>
